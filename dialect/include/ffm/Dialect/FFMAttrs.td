@@ -1,0 +1,112 @@
+//===- FFMAttrs.td - ffm dialect attributes ----------------*- tablegen -*-===//
+//
+// The ffm dialect carries no operations: it annotates linalg IR with the
+// accelerator it runs on (#ffm.arch), the mapping chosen for each op
+// (#ffm.mapping) and the memory level a buffer lives in (#ffm.level_space).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FFM_DIALECT_FFMATTRS_TD
+#define FFM_DIALECT_FFMATTRS_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/DialectBase.td"
+
+def FFM_Dialect : Dialect {
+  let name = "ffm";
+  let summary = "Accelerator descriptions and fused mappings for the FFM mapper";
+  let cppNamespace = "::ffm";
+  let useDefaultAttributePrinterParser = 1;
+}
+
+// Energies and bandwidths are printed in their shortest round-tripping form.
+class FFM_Double<string desc> : AttrOrTypeParameter<"::llvm::APFloat", desc> {
+  let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
+  let parser = [{ ::ffm::detail::parseDouble($_parser) }];
+  let printer = [{ ::ffm::detail::printDouble($_printer, $_self) }];
+}
+class FFM_OptionalDouble<string desc>
+    : AttrOrTypeParameter<"std::optional<::llvm::APFloat>", desc> {
+  let comparator = "::ffm::detail::sameOptional($_lhs, $_rhs)";
+  let parser = [{ ::ffm::detail::parseOptionalDouble($_parser) }];
+  let printer = [{ ::ffm::detail::printDouble($_printer, *$_self) }];
+  let defaultValue = "std::nullopt";
+}
+// Bracketed lists, optional (elided when empty).
+class FFM_List<string elt, string desc> : ArrayRefParameter<elt, desc> {
+  let parser = [{ ::ffm::detail::parseList<}] # elt # [{>($_parser) }];
+  let printer = [{ ::ffm::detail::printList($_printer, $_self) }];
+  let defaultValue = cppStorageType # "()";
+  let comparator = "::llvm::ArrayRef<" # elt # ">($_lhs) == ::llvm::ArrayRef<" # elt # ">($_rhs)";
+}
+
+class FFM_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<FFM_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
+  let summary = "One memory level of an accelerator";
+  let description = [{
+    `capacity` is in bytes per instance and absent only for an unbounded level
+    (DRAM). Energies are pJ per datum moved; `bandwidth` is data per cycle per
+    instance (absent: unlimited). `fanout` lists the spatial dimensions of the
+    instances below this level; `spatial_ranks` restricts which rank
+    variables may be spread over them (empty: any).
+  }];
+  let parameters = (ins
+    StringRefParameter<"level name">:$name,
+    OptionalParameter<"std::optional<int64_t>", "capacity in bytes">:$capacity,
+    FFM_Double<"read energy, pJ per datum">:$read_energy,
+    FFM_Double<"write energy, pJ per datum">:$write_energy,
+    FFM_OptionalDouble<"data per cycle">:$bandwidth,
+    FFM_List<"int64_t", "spatial fanout">:$fanout,
+    FFM_List<"std::string", "ranks allowed on the fanout">:$spatial_ranks
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def FFM_ComputeAttr : FFM_Attr<"Compute", "compute"> {
+  let summary = "The MAC units below the innermost memory level";
+  let parameters = (ins
+    FFM_Double<"pJ per MAC">:$mac_energy,
+    "int64_t":$instances,
+    FFM_Double<"MACs per cycle per instance">:$throughput
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
+  let summary = "An accelerator: memory levels outermost first, then compute";
+  let parameters = (ins
+    FFM_List<"::ffm::LevelAttr", "memory levels, outermost first">:$levels,
+    "::ffm::ComputeAttr":$compute,
+    DefaultValuedParameter<"int64_t", "8", "bits per datum">:$datum_bits
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def FFM_MappingAttr : FFM_Attr<"Mapping", "mapping"> {
+  let summary = "A LoopTree mapping of one Einsum, top (DRAM) to compute";
+  let description = [{
+    Nodes are `keep TENSOR @ LEVEL` (the tile of TENSOR below this point is
+    held in LEVEL), `for RANK : N` (temporal loop of N iterations) and
+    `par RANK : N @ LEVEL` (spatial loop over the fanout of LEVEL).
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"::ffm::MappingNode", "LoopTree nodes">:$nodes
+  );
+  let hasCustomAssemblyFormat = 1;
+}
+
+def FFM_LevelSpaceAttr : FFM_Attr<"LevelSpace", "level_space"> {
+  let summary = "Memory space naming the accelerator level a buffer lives in";
+  let parameters = (ins StringRefParameter<"level name">:$level);
+  let assemblyFormat = "`<` $level `>`";
+}
+
+#endif // FFM_DIALECT_FFMATTRS_TD

@@ -1,0 +1,41 @@
+//===- EinsumGraphAnalysis.h - linalg function -> Workload ------*- C++ -*-===//
+#ifndef FFM_TRANSFORMS_EINSUMGRAPHANALYSIS_H
+#define FFM_TRANSFORMS_EINSUMGRAPHANALYSIS_H
+
+#include "ffm/Workload/Workload.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace ffm {
+
+/// Builds the Einsum graph of one function of linalg-on-tensors ops.
+/// Construction reports unsupported IR as errors at the offending op; query
+/// `isValid()` before using the workload.
+class EinsumGraphAnalysis {
+public:
+  explicit EinsumGraphAnalysis(mlir::Operation *funcOp);
+
+  bool isValid() const { return valid; }
+  const Workload &getWorkload() const { return workload; }
+  /// The linalg op behind each Einsum, in program order.
+  llvm::ArrayRef<mlir::linalg::LinalgOp> getOps() const { return ops; }
+  /// The workload tensor an SSA value holds, or -1.
+  int tensorOf(mlir::Value value) const { return tensorIds.lookup(value) - 1; }
+
+private:
+  mlir::LogicalResult build(mlir::Operation *funcOp);
+  mlir::FailureOr<int> tensorFor(mlir::Value value, mlir::Operation *user);
+  int addTensor(mlir::Value value, std::string name);
+
+  Workload workload;
+  llvm::SmallVector<mlir::linalg::LinalgOp> ops;
+  llvm::DenseMap<mlir::Value, int> tensorIds; // id + 1, so 0 means absent
+  llvm::StringMap<unsigned> kindCounts;
+  unsigned constCount = 0;
+  bool valid = false;
+};
+
+} // namespace ffm
+
+#endif // FFM_TRANSFORMS_EINSUMGRAPHANALYSIS_H

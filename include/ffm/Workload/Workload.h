@@ -1,0 +1,91 @@
+//===- Workload.h - Einsum graph as plain C++ data --------------*- C++ -*-===//
+//
+// The mapper reasons about Einsums and tensors, not MLIR ops; this is the
+// IR-free description it consumes (DESIGN.md section 2).
+//
+//===----------------------------------------------------------------------===//
+#ifndef FFM_WORKLOAD_WORKLOAD_H
+#define FFM_WORKLOAD_WORKLOAD_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ffm {
+
+struct RankVar {
+  std::string name;
+  int64_t bound = 1;
+};
+
+/// How an Einsum indexes one tensor: for each tensor dimension, the index of
+/// the Einsum rank variable that walks it, or -1 for a unit (broadcast) dim.
+struct TensorAccess {
+  int tensor = -1;
+  std::vector<int> dimRanks;
+
+  bool indexedBy(int rank) const;
+};
+
+struct Einsum {
+  std::string name;   // unique, stable: "matmul_0", "generic_3"
+  std::string opName; // "linalg.matmul"
+  std::vector<RankVar> ranks;
+  std::vector<TensorAccess> inputs;
+  TensorAccess output;
+
+  /// Ranks that do not index the output: the output accumulates over them.
+  bool isReduction(int rank) const { return !output.indexedBy(rank); }
+  bool hasReduction() const;
+  /// Product of all bounds (MACs or elementwise ops); nullopt on overflow.
+  std::optional<int64_t> work() const;
+  /// Every access, inputs first then the output.
+  std::vector<const TensorAccess *> accesses() const;
+};
+
+struct Tensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  int producer = -1;          // Einsum writing it, -1 for a workload input
+  std::vector<int> consumers; // Einsums reading it (directly or reshaped)
+  bool isOutput = false;      // a function result: ends in DRAM
+  /// A reshape of another tensor: the same data, regrouped dimensions.
+  int aliasOf = -1;
+  std::vector<std::vector<int64_t>> reassociation;
+
+  std::optional<int64_t> numElements() const;
+};
+
+/// Producer -> consumer dependence through one tensor.
+struct Edge {
+  int producer = -1;
+  int consumer = -1;
+  int tensor = -1; // the tensor as the consumer reads it
+  /// For each dimension of that tensor, the producer rank that writes it
+  /// (-1: a dimension introduced or merged by a reshape).
+  std::vector<int> producerRanks;
+  bool throughReshape = false;
+};
+
+struct Workload {
+  std::string name;
+  std::vector<Tensor> tensors;
+  std::vector<Einsum> einsums;
+  std::vector<Edge> edges;
+
+  /// Follows reshapes back to the tensor that holds the data.
+  int rootOf(int tensor) const;
+  /// Derives consumers and edges from the Einsums' accesses; call after all
+  /// Einsums and tensors are in place.
+  void buildEdges();
+  /// Stable text form, one line per item; the lit tests check it.
+  void print(llvm::raw_ostream &os) const;
+  void printDot(llvm::raw_ostream &os) const;
+};
+
+} // namespace ffm
+
+#endif // FFM_WORKLOAD_WORKLOAD_H

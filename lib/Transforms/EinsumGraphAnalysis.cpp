@@ -1,0 +1,238 @@
+//===- EinsumGraphAnalysis.cpp - linalg function -> Workload --------------===//
+#include "ffm/Transforms/EinsumGraphAnalysis.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace ffm;
+
+EinsumGraphAnalysis::EinsumGraphAnalysis(Operation *funcOp) {
+  valid = succeeded(build(funcOp));
+}
+
+static bool isStaticTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape();
+}
+
+/// Values that only initialise an output and are never read as data.
+static bool isFreeInit(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<tensor::EmptyOp, linalg::FillOp>(def))
+    return true;
+  DenseElementsAttr dense;
+  return matchPattern(value, m_Constant(&dense)) && dense.isSplat();
+}
+
+int EinsumGraphAnalysis::addTensor(Value value, std::string name) {
+  Tensor t;
+  t.name = std::move(name);
+  llvm::ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(value.getType()).getShape();
+  t.shape.assign(shape.begin(), shape.end());
+  workload.tensors.push_back(std::move(t));
+  tensorIds[value] = workload.tensors.size();
+  return workload.tensors.size() - 1;
+}
+
+FailureOr<int> EinsumGraphAnalysis::tensorFor(Value value, Operation *user) {
+  if (int id = tensorIds.lookup(value))
+    return id - 1;
+  if (!isStaticTensor(value.getType()))
+    return user->emitError("ffm: dynamic shapes are not supported (operand of "
+                           "type ")
+           << value.getType() << ")";
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    return addTensor(value, "arg" + std::to_string(arg.getArgNumber()));
+  Operation *def = value.getDefiningOp();
+  if (isa<arith::ConstantOp, linalg::FillOp, tensor::EmptyOp>(def))
+    return addTensor(value, "cst" + std::to_string(constCount++));
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
+    Value src = def->getOperand(0);
+    FailureOr<int> source = tensorFor(src, def);
+    if (failed(source))
+      return failure();
+    int id = addTensor(value, workload.tensors[*source].name + ".v" +
+                                  std::to_string(workload.tensors.size()));
+    Tensor &view = workload.tensors[id];
+    view.aliasOf = *source;
+    if (auto e = dyn_cast<tensor::ExpandShapeOp>(def))
+      for (auto group : e.getReassociationIndices())
+        view.reassociation.emplace_back(group.begin(), group.end());
+    else
+      for (auto group :
+           cast<tensor::CollapseShapeOp>(def).getReassociationIndices())
+        view.reassociation.emplace_back(group.begin(), group.end());
+    return id;
+  }
+  return user->emitError("ffm: operand is produced by unsupported op '")
+         << def->getName() << "'";
+}
+
+static std::vector<std::string> rankNames(linalg::LinalgOp op) {
+  unsigned n = op.getNumLoops();
+  if (isa<linalg::MatmulOp>(op) && n == 3)
+    return {"m", "n", "k"};
+  if (isa<linalg::BatchMatmulOp>(op) && n == 4)
+    return {"b", "m", "n", "k"};
+  if (isa<linalg::MatvecOp>(op) && n == 2)
+    return {"m", "k"};
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < n; ++i)
+    names.push_back("d" + std::to_string(i));
+  return names;
+}
+
+/// Each tensor dimension must be walked by exactly one rank variable, or be
+/// a unit dimension indexed by the constant 0 (TOSA's broadcasts).
+static FailureOr<TensorAccess> accessFor(linalg::LinalgOp op, AffineMap map,
+                                         int tensor, ArrayRef<int64_t> shape) {
+  TensorAccess access;
+  access.tensor = tensor;
+  for (auto [dim, expr] : llvm::enumerate(map.getResults())) {
+    if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+      if (access.indexedBy(d.getPosition()))
+        return op.emitError("ffm: indexing map ")
+               << AffineMapAttr::get(map) << " uses a rank twice; diagonal accesses are not "
+                  "supported";
+      access.dimRanks.push_back(d.getPosition());
+      continue;
+    }
+    auto c = dyn_cast<AffineConstantExpr>(expr);
+    if (c && c.getValue() == 0 && shape[dim] == 1) {
+      access.dimRanks.push_back(-1);
+      continue;
+    }
+    return op.emitError("ffm: indexing map ")
+           << AffineMapAttr::get(map)
+           << " is not a projection (sliding windows such as convolutions "
+              "are not supported yet)";
+  }
+  return access;
+}
+
+LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
+  auto func = dyn_cast<func::FuncOp>(funcOp);
+  if (!func)
+    return funcOp->emitError("ffm: the Einsum graph is built per func.func");
+  workload.name = func.getSymName().str();
+  if (func.isExternal())
+    return success();
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("ffm: functions with control flow (several blocks) "
+                          "are not supported");
+  for (BlockArgument arg : func.getArguments())
+    if (isa<ShapedType>(arg.getType()) && !isStaticTensor(arg.getType()))
+      return func.emitError("ffm: dynamic shapes are not supported (argument ")
+             << arg.getArgNumber() << " has type " << arg.getType() << ")";
+
+  for (Operation &op : func.getBody().front()) {
+    if (isa<arith::ConstantOp, tensor::EmptyOp, linalg::FillOp,
+            tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
+      for (Type t : op.getResultTypes())
+        if (isa<ShapedType>(t) && !isStaticTensor(t))
+          return op.emitError("ffm: dynamic shapes are not supported (result "
+                              "of type ")
+                 << t << ")";
+      continue;
+    }
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        if (!isa<RankedTensorType>(v.getType()))
+          continue;
+        FailureOr<int> id = tensorFor(v, &op);
+        if (failed(id))
+          return failure();
+        workload.tensors[workload.rootOf(*id)].isOutput = true;
+      }
+      continue;
+    }
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp) {
+      bool touchesTensors =
+          llvm::any_of(op.getOperandTypes(), llvm::IsaPred<ShapedType>) ||
+          llvm::any_of(op.getResultTypes(), llvm::IsaPred<ShapedType>) ||
+          op.getNumRegions() > 0;
+      if (touchesTensors)
+        return op.emitError("ffm: unsupported op '")
+               << op.getName() << "' in the workload";
+      continue;
+    }
+    if (!linalgOp.hasPureTensorSemantics())
+      return op.emitError("ffm: linalg ops must work on tensors (run before "
+                          "bufferization)");
+    if (op.getNumResults() != 1)
+      return op.emitError("ffm: linalg ops with ")
+             << op.getNumResults()
+             << " results are not supported; one output per Einsum";
+    for (Operation &inner : linalgOp.getBlock()->without_terminator())
+      if (inner.getNumRegions() > 0)
+        return op.emitError("ffm: the payload holds '")
+               << inner.getName() << "', an op with regions we cannot model";
+    for (Type t : op.getOperandTypes())
+      if (isa<ShapedType>(t) && !isStaticTensor(t))
+        return op.emitError("ffm: dynamic shapes are not supported (operand "
+                            "of type ")
+               << t << ")";
+    SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
+    for (int64_t b : bounds)
+      if (b <= 0)
+        return op.emitError("ffm: loop bound ")
+               << b << " is not a positive static size";
+
+    Einsum einsum;
+    std::string kind = op.getName().stripDialect().str();
+    einsum.name = kind + "_" + std::to_string(kindCounts[kind]++);
+    einsum.opName = op.getName().getStringRef().str();
+    std::vector<std::string> names = rankNames(linalgOp);
+    for (auto [i, b] : llvm::enumerate(bounds))
+      einsum.ranks.push_back({names[i], b});
+
+    for (OpOperand *in : linalgOp.getDpsInputOperands()) {
+      if (!isa<RankedTensorType>(in->get().getType()))
+        continue; // scalars (fill values, captured constants) are not data
+      FailureOr<int> id = tensorFor(in->get(), &op);
+      if (failed(id))
+        return failure();
+      FailureOr<TensorAccess> access =
+          accessFor(linalgOp, linalgOp.getMatchingIndexingMap(in), *id,
+                    workload.tensors[*id].shape);
+      if (failed(access))
+        return failure();
+      einsum.inputs.push_back(*access);
+    }
+    OpOperand *init = linalgOp.getDpsInitOperand(0);
+    AffineMap outMap = linalgOp.getMatchingIndexingMap(init);
+    if (!outMap.isProjectedPermutation())
+      return op.emitError("ffm: output indexing map ")
+             << AffineMapAttr::get(outMap) << " is not a projected permutation";
+    // A non-trivial init whose value the payload reads is real input data.
+    if (!isFreeInit(init->get()) && linalgOp.payloadUsesValueFromOperand(init)) {
+      FailureOr<int> id = tensorFor(init->get(), &op);
+      if (failed(id))
+        return failure();
+      FailureOr<TensorAccess> access =
+          accessFor(linalgOp, outMap, *id, workload.tensors[*id].shape);
+      if (failed(access))
+        return failure();
+      einsum.inputs.push_back(*access);
+    }
+    int out = addTensor(op.getResult(0), einsum.name + ".out");
+    workload.tensors[out].producer = workload.einsums.size();
+    FailureOr<TensorAccess> outAccess =
+        accessFor(linalgOp, outMap, out, workload.tensors[out].shape);
+    if (failed(outAccess))
+      return failure();
+    einsum.output = *outAccess;
+    workload.einsums.push_back(std::move(einsum));
+    ops.push_back(linalgOp);
+  }
+  workload.buildEdges();
+  return success();
+}

@@ -1,0 +1,176 @@
+//===- Workload.cpp - Einsum graph helpers --------------------------------===//
+#include "ffm/Workload/Workload.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace ffm;
+
+bool TensorAccess::indexedBy(int rank) const {
+  return llvm::is_contained(dimRanks, rank);
+}
+
+bool Einsum::hasReduction() const {
+  for (int r = 0, e = ranks.size(); r < e; ++r)
+    if (isReduction(r))
+      return true;
+  return false;
+}
+
+static std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> values) {
+  int64_t product = 1;
+  for (int64_t v : values)
+    if (llvm::MulOverflow(product, v, product))
+      return std::nullopt;
+  return product;
+}
+
+std::optional<int64_t> Einsum::work() const {
+  std::vector<int64_t> bounds;
+  for (const RankVar &r : ranks)
+    bounds.push_back(r.bound);
+  return checkedProduct(bounds);
+}
+
+std::vector<const TensorAccess *> Einsum::accesses() const {
+  std::vector<const TensorAccess *> all;
+  for (const TensorAccess &in : inputs)
+    all.push_back(&in);
+  all.push_back(&output);
+  return all;
+}
+
+std::optional<int64_t> Tensor::numElements() const {
+  return checkedProduct(shape);
+}
+
+int Workload::rootOf(int tensor) const {
+  while (tensors[tensor].aliasOf >= 0)
+    tensor = tensors[tensor].aliasOf;
+  return tensor;
+}
+
+void Workload::buildEdges() {
+  edges.clear();
+  for (Tensor &t : tensors)
+    t.consumers.clear();
+  for (auto [c, einsum] : llvm::enumerate(einsums)) {
+    for (const TensorAccess &in : einsum.inputs) {
+      int root = rootOf(in.tensor);
+      if (!llvm::is_contained(tensors[root].consumers, (int)c))
+        tensors[root].consumers.push_back(c);
+      if (in.tensor != root &&
+          !llvm::is_contained(tensors[in.tensor].consumers, (int)c))
+        tensors[in.tensor].consumers.push_back(c);
+      int p = tensors[root].producer;
+      if (p < 0)
+        continue;
+      Edge edge;
+      edge.producer = p;
+      edge.consumer = c;
+      edge.tensor = in.tensor;
+      edge.throughReshape = in.tensor != root;
+      const std::vector<int> &written = einsums[p].output.dimRanks;
+      if (!edge.throughReshape) {
+        edge.producerRanks = written;
+      } else {
+        // A dimension of the reshaped view maps back to a producer rank only
+        // when the reshape left it alone (a singleton reassociation group on
+        // both sides); merged or split dimensions have no single rank.
+        edge.producerRanks.assign(tensors[in.tensor].shape.size(), -1);
+        const Tensor &view = tensors[in.tensor];
+        const Tensor &src = tensors[view.aliasOf];
+        if (view.aliasOf == root) {
+          bool expand = view.shape.size() > src.shape.size();
+          for (auto [g, group] : llvm::enumerate(view.reassociation)) {
+            if (group.size() != 1)
+              continue;
+            if (expand)
+              edge.producerRanks[group[0]] = written[g];
+            else
+              edge.producerRanks[g] = written[group[0]];
+          }
+        }
+      }
+      edges.push_back(std::move(edge));
+    }
+  }
+}
+
+static void printShape(llvm::raw_ostream &os, llvm::ArrayRef<int64_t> shape) {
+  os << "[";
+  llvm::interleave(shape, os, "x");
+  os << "]";
+}
+
+static void printAccess(llvm::raw_ostream &os, const Workload &w,
+                        const Einsum &e, const TensorAccess &a) {
+  os << w.tensors[a.tensor].name << "[";
+  llvm::interleaveComma(a.dimRanks, os, [&](int r) {
+    if (r < 0)
+      os << "1";
+    else
+      os << e.ranks[r].name;
+  });
+  os << "]";
+}
+
+void Workload::print(llvm::raw_ostream &os) const {
+  os << "workload @" << name << ": " << einsums.size() << " einsums, "
+     << tensors.size() << " tensors, " << edges.size() << " edges\n";
+  for (const Tensor &t : tensors) {
+    os << "  tensor " << t.name << " ";
+    printShape(os, t.shape);
+    if (t.aliasOf >= 0)
+      os << " reshape-of " << tensors[t.aliasOf].name;
+    else if (t.producer < 0)
+      os << " input";
+    else
+      os << " produced-by " << einsums[t.producer].name;
+    if (t.isOutput)
+      os << " output";
+    os << "\n";
+  }
+  for (const Einsum &e : einsums) {
+    os << "  einsum " << e.name << " (" << e.opName << ") ranks {";
+    llvm::interleaveComma(e.ranks, os, [&](const RankVar &r) {
+      os << r.name << ":" << r.bound << (e.isReduction(&r - &e.ranks[0]) ? "+" : "");
+    });
+    os << "}: ";
+    printAccess(os, *this, e, e.output);
+    os << (e.hasReduction() ? " +=" : " =");
+    for (const TensorAccess &in : e.inputs) {
+      os << " ";
+      printAccess(os, *this, e, in);
+    }
+    os << "\n";
+  }
+  for (const Edge &edge : edges) {
+    const Einsum &p = einsums[edge.producer];
+    os << "  edge " << p.name << " -> " << einsums[edge.consumer].name
+       << " via " << tensors[edge.tensor].name << " dims [";
+    llvm::interleaveComma(edge.producerRanks, os, [&](int r) {
+      os << (r < 0 ? std::string("?") : p.ranks[r].name);
+    });
+    os << "]" << (edge.throughReshape ? " reshape" : "") << "\n";
+  }
+}
+
+void Workload::printDot(llvm::raw_ostream &os) const {
+  os << "digraph \"" << name << "\" {\n";
+  for (const Einsum &e : einsums)
+    os << "  \"" << e.name << "\" [label=\"" << e.name << "\\n" << e.opName
+       << "\"];\n";
+  for (const Tensor &t : tensors)
+    if (t.producer < 0 && t.aliasOf < 0 && !t.consumers.empty())
+      os << "  \"" << t.name << "\" [shape=box];\n";
+  for (const Tensor &t : tensors)
+    if (t.producer < 0 && t.aliasOf < 0)
+      for (int c : t.consumers)
+        os << "  \"" << t.name << "\" -> \"" << einsums[c].name << "\";\n";
+  for (const Edge &edge : edges)
+    os << "  \"" << einsums[edge.producer].name << "\" -> \""
+       << einsums[edge.consumer].name << "\" [label=\""
+       << tensors[edge.tensor].name << "\"];\n";
+  os << "}\n";
+}

@@ -1,0 +1,99 @@
+// RUN: ffm-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{level 'GLB': capacity must be positive, got 0}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 0, read_energy = 1.0, write_energy = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': capacity must be positive, got -5}}
+module attributes {a = #ffm.level<name = "GLB", capacity = -5, read_energy = 1.0, write_energy = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{memory level needs a non-empty name}}
+module attributes {a = #ffm.level<name = "", read_energy = 1.0, write_energy = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': energies must be non-negative}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = -1.0, write_energy = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{level 'DRAM': bandwidth must be positive}}
+module attributes {a = #ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0, bandwidth = 0.0>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': fanout must be at least 1, got 0}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4, 0]>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': spatial_ranks given without a fanout}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, spatial_ranks = ["m"]>} {}
+
+// -----
+
+// expected-error @+1 {{compute: mac_energy must be non-negative}}
+module attributes {a = #ffm.compute<mac_energy = -0.5, instances = 1, throughput = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{compute: instances must be at least 1, got 0}}
+module attributes {a = #ffm.compute<mac_energy = 0.5, instances = 0, throughput = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{compute: throughput must be positive}}
+module attributes {a = #ffm.compute<mac_energy = 0.5, instances = 1, throughput = 0.0>} {}
+
+// -----
+
+// expected-error @+1 {{arch needs at least one memory level (DRAM)}}
+module attributes {a = #ffm.arch<levels = [], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
+// expected-error @+1 {{outermost level 'GLB' must be unbounded (DRAM): omit its capacity}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "GLB", capacity = 64, read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
+// expected-error @+1 {{duplicate level name 'DRAM'}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "DRAM", capacity = 64, read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB' is unbounded; only the outermost level may be}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "GLB", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
+// expected-error @+1 {{levels are not ordered outermost first: 'GLB' (4096 bytes) is larger than 'RF' (64 bytes)}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "RF", capacity = 64, read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "GLB", capacity = 4096, read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
+// expected-error @+1 {{compute instances (16) must equal the product of the level fanouts (8)}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "GLB", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [8]>], compute = #ffm.compute<mac_energy = 1.0, instances = 16, throughput = 1.0>>} {}
+
+// -----
+
+// expected-error @+1 {{datum_bits must be positive, got 0}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>, datum_bits = 0>} {}
+
+// -----
+
+// expected-error @+1 {{struct is missing required parameter: compute}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>]>} {}
+
+// -----
+
+// expected-error @+1 {{loop count must be at least 1}}
+module attributes {a = #ffm.mapping<[for m : 0]>} {}
+
+// -----
+
+// expected-error @+1 {{expected 'keep', 'for' or 'par', got 'loop'}}
+module attributes {a = #ffm.mapping<[loop m : 4]>} {}

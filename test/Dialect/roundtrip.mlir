@@ -1,0 +1,26 @@
+// RUN: ffm-opt %s | ffm-opt | FileCheck %s
+// RUN: ffm-opt %ffm_src/examples/arch/tpu_v4i_like.mlir | ffm-opt | FileCheck %s --check-prefix=TPU
+// RUN: ffm-opt %ffm_src/examples/arch/eyeriss_like.mlir | ffm-opt | FileCheck %s --check-prefix=EYERISS
+
+// CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, fanout = [4, 2], spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0>, datum_bits = 16>
+// CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB, keep matmul_0.out in GLB, keep "odd name" in GLB]>
+// CHECK-SAME: ffm.space = #ffm.level_space<"GLB">
+module attributes {
+  ffm.arch = #ffm.arch<levels = [
+      #ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8, bandwidth = 64>,
+      #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0,
+                 fanout = [4, 2], spatial_ranks = ["m", "n"]>],
+    compute = #ffm.compute<mac_energy = 0.084, instances = 8, throughput = 2.0>,
+    datum_bits = 16>,
+  ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB,
+                              keep matmul_0.out in GLB, keep "odd name" in GLB]>,
+  ffm.space = #ffm.level_space<"GLB">
+} {}
+
+// TPU: #ffm.level<name = "DRAM", read_energy = 56.24, write_energy = 56.24, bandwidth = 584.76>
+// TPU-SAME: #ffm.level<name = "GlobalBuffer", capacity = 134217728, read_energy = 15.04, write_energy = 18.88, bandwidth = 1950.48, fanout = [4]>
+// TPU-SAME: #ffm.level<name = "LocalBuffer", capacity = 4194304, read_energy = 1.992, write_energy = 2.344, fanout = [128, 128]>
+// TPU-SAME: compute = <mac_energy = 0.084, instances = 65536, throughput = 1.0>
+// EYERISS: capacity = 110592
+// EYERISS-SAME: name = "Scratchpad", capacity = 512
+// EYERISS-SAME: datum_bits = 16
