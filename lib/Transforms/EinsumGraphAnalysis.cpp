@@ -128,7 +128,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     return func.emitError("ffm: functions with control flow (several blocks) "
                           "are not supported");
   for (BlockArgument arg : func.getArguments())
-    if (isa<ShapedType>(arg.getType()) && !isStaticTensor(arg.getType()))
+    if (isa<TensorType>(arg.getType()) && !isStaticTensor(arg.getType()))
       return func.emitError("ffm: dynamic shapes are not supported (argument ")
              << arg.getArgNumber() << " has type " << arg.getType() << ")";
 

@@ -74,21 +74,28 @@ void Workload::buildEdges() {
       if (!edge.throughReshape) {
         edge.producerRanks = written;
       } else {
-        // A dimension of the reshaped view maps back to a producer rank only
-        // when the reshape left it alone (a singleton reassociation group on
-        // both sides); merged or split dimensions have no single rank.
-        edge.producerRanks.assign(tensors[in.tensor].shape.size(), -1);
+        // A dimension of the reshaped view maps back to a producer rank when
+        // the rest of its reassociation group is unit-sized: the reshape only
+        // added or dropped 1s around it. Merged or split dims have no rank.
         const Tensor &view = tensors[in.tensor];
         const Tensor &src = tensors[view.aliasOf];
+        edge.producerRanks.assign(view.shape.size(), -1);
         if (view.aliasOf == root) {
           bool expand = view.shape.size() > src.shape.size();
+          const Tensor &wide = expand ? view : src;
           for (auto [g, group] : llvm::enumerate(view.reassociation)) {
-            if (group.size() != 1)
+            int nonUnit = -1, count = 0;
+            for (int64_t d : group)
+              if (wide.shape[d] != 1)
+                nonUnit = d, ++count;
+            if (group.size() == 1)
+              nonUnit = group[0], count = 1;
+            if (count != 1)
               continue;
             if (expand)
-              edge.producerRanks[group[0]] = written[g];
+              edge.producerRanks[nonUnit] = written[g];
             else
-              edge.producerRanks[g] = written[group[0]];
+              edge.producerRanks[g] = written[nonUnit];
           }
         }
       }

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Generates linalg-on-tensors workloads for ffm-mlir.
+
+  gen_workloads.py transformer --layers N [--tokens M --model D --heads H
+                                --head-dim E --ffn C] [--elem f32]
+  gen_workloads.py chain --n N [--dims 64,32,64,...]
+  gen_workloads.py attention [--tokens M --head-dim E]
+
+A Transformer layer follows the FFM paper's Einsums: V, K, Q projections,
+QK, softmax (max, exp, sum, divide), AV, Z (output projection), FFA with a
+ReLU, FFB. Every op is a linalg op with projected-permutation maps, so each
+one is an Einsum of the mapper's workload.
+"""
+import argparse
+import sys
+
+
+class Emitter:
+    def __init__(self, elem):
+        self.elem = elem
+        self.lines = []
+        self.n = 0
+
+    def fresh(self, hint="v"):
+        self.n += 1
+        return f"%{hint}{self.n}"
+
+    def ty(self, shape):
+        return "tensor<" + "x".join(str(s) for s in shape) + f"x{self.elem}>"
+
+    def zero(self):
+        return "0.0" if self.elem.startswith("f") else "0"
+
+    def init(self, shape, fill=True):
+        e = self.fresh("e")
+        self.lines.append(f"    {e} = tensor.empty() : {self.ty(shape)}")
+        if not fill:
+            return e
+        z, f = self.fresh("z"), self.fresh("f")
+        self.lines.append(f"    {z} = arith.constant {self.zero()} : {self.elem}")
+        self.lines.append(f"    {f} = linalg.fill ins({z} : {self.elem}) outs({e} : {self.ty(shape)}) -> {self.ty(shape)}")
+        return f
+
+    def generic(self, ins, out_shape, dims, maps, iters, body, init=None):
+        """ins: list of (value, shape); maps: affine results per operand
+        (inputs then output) as lists of dim names; body(args) -> lines."""
+        dimlist = ", ".join(dims)
+        amaps = ", ".join(f"affine_map<({dimlist}) -> ({', '.join(m)})>" for m in maps)
+        out = init if init is not None else self.init(out_shape, fill=any(i == "reduction" for i in iters))
+        res = self.fresh()
+        args = [f"%a{i}" for i in range(len(ins))] + ["%acc"]
+        its = ", ".join(f'"{i}"' for i in iters)
+        ins_s = ", ".join(v for v, _ in ins)
+        ins_t = ", ".join(self.ty(s) for _, s in ins)
+        self.lines.append(f"    {res} = linalg.generic {{indexing_maps = [{amaps}], iterator_types = [{its}]}}")
+        self.lines.append(f"        ins({ins_s} : {ins_t}) outs({out} : {self.ty(out_shape)}) {{")
+        self.lines.append("    ^bb0(" + ", ".join(f"{a}: {self.elem}" for a in args) + "):")
+        for l in body(args):
+            self.lines.append("      " + l)
+        self.lines.append(f"    }} -> {self.ty(out_shape)}")
+        return res
+
+    def contraction(self, a, b, dims, bounds, ma, mb, mo):
+        """out[mo] += a[ma] * b[mb] over the dims not in mo."""
+        shape = lambda m: [bounds[d] for d in m]
+        iters = ["parallel" if d in mo else "reduction" for d in dims]
+        add = "arith.addf" if self.elem.startswith("f") else "arith.addi"
+        mul = "arith.mulf" if self.elem.startswith("f") else "arith.muli"
+        return self.generic([(a, shape(ma)), (b, shape(mb))], shape(mo), dims,
+                            [ma, mb, mo], iters,
+                            lambda g: [f"%p = {mul} {g[0]}, {g[1]} : {self.elem}",
+                                       f"%s = {add} %acc, %p : {self.elem}",
+                                       f"linalg.yield %s : {self.elem}"])
+
+
+def transformer(args):
+    em = Emitter(args.elem)
+    M, D, H, E, C = args.tokens, args.model, args.heads, args.head_dim, args.ffn
+    fp = args.elem.startswith("f")
+    b = dict(m=M, p=M, d=D, h=H, e=E, f=E, g=D, c=C)
+    params = []
+    x = "%x"
+    sig = [f"%x: {em.ty([M, D])}"]
+    for l in range(args.layers):
+        w = {}
+        for name, shape in [("wv", [D, H, E]), ("wk", [D, H, E]), ("wq", [D, H, E]),
+                            ("wz", [H, E, D]), ("wa", [D, C]), ("wb", [C, D])]:
+            w[name] = f"%{name}{l}"
+            sig.append(f"{w[name]}: {em.ty(shape)}")
+        dims = ["m", "d", "h", "e"]
+        proj = {}
+        for n in ["wv", "wk", "wq"]:
+            proj[n] = em.contraction(x, w[n], dims, b, ["m", "d"], ["d", "h", "e"], ["m", "h", "e"])
+        # QK[h, m, p] = Q[m, h, e] * K[p, h, e]
+        qk = em.contraction(proj["wq"], proj["wk"], ["h", "m", "p", "e"], b,
+                            ["m", "h", "e"], ["p", "h", "e"], ["h", "m", "p"])
+        if fp:
+            # Softmax over p: max, exp(x - max), sum, divide.
+            mx_init = em.init([H, M], fill=False)
+            ninf = em.fresh("ninf")
+            em.lines.append(f"    {ninf} = arith.constant -3.0e38 : {args.elem}")
+            mxf = em.fresh("f")
+            em.lines.append(f"    {mxf} = linalg.fill ins({ninf} : {args.elem}) outs({mx_init} : {em.ty([H, M])}) -> {em.ty([H, M])}")
+            mx = em.generic([(qk, [H, M, M])], [H, M], ["h", "m", "p"],
+                            [["h", "m", "p"], ["h", "m"]], ["parallel", "parallel", "reduction"],
+                            lambda g: [f"%r = arith.maximumf {g[0]}, %acc : {args.elem}", f"linalg.yield %r : {args.elem}"], init=mxf)
+            ex = em.generic([(qk, [H, M, M]), (mx, [H, M])], [H, M, M], ["h", "m", "p"],
+                            [["h", "m", "p"], ["h", "m"], ["h", "m", "p"]], ["parallel"] * 3,
+                            lambda g: [f"%d = arith.subf {g[0]}, {g[1]} : {args.elem}",
+                                       f"%r = math.exp %d : {args.elem}", f"linalg.yield %r : {args.elem}"])
+            sm = em.generic([(ex, [H, M, M])], [H, M], ["h", "m", "p"],
+                            [["h", "m", "p"], ["h", "m"]], ["parallel", "parallel", "reduction"],
+                            lambda g: [f"%r = arith.addf {g[0]}, %acc : {args.elem}", f"linalg.yield %r : {args.elem}"])
+            att = em.generic([(ex, [H, M, M]), (sm, [H, M])], [H, M, M], ["h", "m", "p"],
+                             [["h", "m", "p"], ["h", "m"], ["h", "m", "p"]], ["parallel"] * 3,
+                             lambda g: [f"%r = arith.divf {g[0]}, {g[1]} : {args.elem}", f"linalg.yield %r : {args.elem}"])
+        else:
+            att = qk
+        # AV[m, h, f] = A[h, m, p] * V[p, h, f]
+        av = em.contraction(att, proj["wv"], ["m", "h", "f", "p"], b,
+                            ["h", "m", "p"], ["p", "h", "f"], ["m", "h", "f"])
+        # Z[m, g] = AV[m, h, f] * WZ[h, f, g]
+        z = em.contraction(av, w["wz"], ["m", "g", "h", "f"], b,
+                           ["m", "h", "f"], ["h", "f", "g"], ["m", "g"])
+        fa = em.contraction(z, w["wa"], ["m", "c", "g"], b, ["m", "g"], ["g", "c"], ["m", "c"])
+        relu = ("arith.maximumf" if fp else "arith.maxsi")
+        act = em.generic([(fa, [M, C])], [M, C], ["m", "c"], [["m", "c"], ["m", "c"]], ["parallel"] * 2,
+                         lambda g: [f"%zero = arith.constant {em.zero()} : {args.elem}",
+                                    f"%r = {relu} {g[0]}, %zero : {args.elem}", f"linalg.yield %r : {args.elem}"])
+        x = em.contraction(act, w["wb"], ["m", "g", "c"], b, ["m", "c"], ["c", "g"], ["m", "g"])
+    out = []
+    out.append(f"// Generated by bench/gen_workloads.py {' '.join(sys.argv[1:])}")
+    out.append("module {")
+    out.append(f"  func.func @{args.name}({', '.join(sig)}) -> {em.ty([M, D])} {{")
+    out.extend(em.lines)
+    out.append(f"    return {x} : {em.ty([M, D])}")
+    out.append("  }")
+    out.append("}")
+    return "\n".join(out)
+
+
+def chain(args):
+    em = Emitter(args.elem)
+    dims = [int(d) for d in args.dims.split(",")] if args.dims else [64] * (args.n + 2)
+    if len(dims) != args.n + 2:
+        sys.exit(f"--dims needs {args.n + 2} sizes for {args.n} matmuls")
+    M = dims[0]
+    sig = [f"%x: {em.ty([M, dims[1]])}"]
+    x = "%x"
+    for i in range(args.n):
+        K, N = dims[i + 1], dims[i + 2]
+        sig.append(f"%w{i}: {em.ty([K, N])}")
+        out = em.init([M, N])
+        r = em.fresh()
+        em.lines.append(f"    {r} = linalg.matmul ins({x}, %w{i} : {em.ty([M, K])}, {em.ty([K, N])}) outs({out} : {em.ty([M, N])}) -> {em.ty([M, N])}")
+        x = r
+    N = dims[-1]
+    return "\n".join([f"// Generated by bench/gen_workloads.py {' '.join(sys.argv[1:])}", "module {",
+                      f"  func.func @{args.name}({', '.join(sig)}) -> {em.ty([M, N])} {{"] + em.lines +
+                     [f"    return {x} : {em.ty([M, N])}", "  }", "}"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="kind", required=True)
+    t = sub.add_parser("transformer")
+    t.add_argument("--layers", type=int, default=1)
+    t.add_argument("--tokens", type=int, default=8192)
+    t.add_argument("--model", type=int, default=4096)
+    t.add_argument("--heads", type=int, default=32)
+    t.add_argument("--head-dim", type=int, default=128)
+    t.add_argument("--ffn", type=int, default=16384)
+    t.add_argument("--elem", default="f32")
+    t.add_argument("--name", default="transformer")
+    c = sub.add_parser("chain")
+    c.add_argument("--n", type=int, default=2)
+    c.add_argument("--dims", default="")
+    c.add_argument("--elem", default="f32")
+    c.add_argument("--name", default="chain")
+    a = ap.parse_args()
+    print(transformer(a) if a.kind == "transformer" else chain(a))
+
+
+if __name__ == "__main__":
+    main()

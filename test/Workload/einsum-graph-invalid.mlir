@@ -1,0 +1,84 @@
+// RUN: ffm-opt --ffm-einsum-graph -split-input-file -verify-diagnostics %s -o /dev/null
+
+// expected-error @+1 {{ffm: dynamic shapes are not supported (argument 0 has type 'tensor<?x4xf32>')}}
+func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  return %a : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @conv(%i: tensor<1x8x8x1xf32>, %f: tensor<3x3x1x1xf32>, %o: tensor<1x6x6x1xf32>) -> tensor<1x6x6x1xf32> {
+  // expected-error @+1 {{is not a projection (sliding windows such as convolutions are not supported yet)}}
+  %0 = linalg.conv_2d_nhwc_hwcf ins(%i, %f : tensor<1x8x8x1xf32>, tensor<3x3x1x1xf32>) outs(%o : tensor<1x6x6x1xf32>) -> tensor<1x6x6x1xf32>
+  return %0 : tensor<1x6x6x1xf32>
+}
+
+// -----
+
+func.func @unsupported(%a: tensor<8x4xf32>, %b: tensor<4x6xf32>, %c: tensor<8x6xf32>) -> tensor<4x6xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<8x4xf32>, tensor<4x6xf32>) outs(%c : tensor<8x6xf32>) -> tensor<8x6xf32>
+  // expected-error @+1 {{ffm: unsupported op 'tensor.extract_slice' in the workload}}
+  %1 = tensor.extract_slice %0[0, 0] [4, 6] [1, 1] : tensor<8x6xf32> to tensor<4x6xf32>
+  return %1 : tensor<4x6xf32>
+}
+
+// -----
+
+func.func @diagonal(%a: tensor<4x4xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{uses a rank twice; diagonal accesses are not supported}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0, d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<4x4xf32>) outs(%o : tensor<4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @regions(%a: tensor<4xf32>, %o: tensor<4xf32>, %c: i1) -> tensor<4xf32> {
+  // expected-error @+1 {{ffm: the payload holds 'scf.if', an op with regions we cannot model}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<4xf32>) outs(%o : tensor<4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %r = scf.if %c -> f32 {
+      scf.yield %x : f32
+    } else {
+      scf.yield %y : f32
+    }
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @two_results(%a: tensor<4xf32>, %o: tensor<4xf32>, %p: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{ffm: linalg ops with 2 results are not supported; one output per Einsum}}
+  %0:2 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<4xf32>) outs(%o, %p : tensor<4xf32>, tensor<4xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    linalg.yield %x, %x : f32, f32
+  } -> (tensor<4xf32>, tensor<4xf32>)
+  return %0#0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @buffers(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>) {
+  // expected-error @+1 {{ffm: linalg ops must work on tensors (run before bufferization)}}
+  linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @control_flow(%a: tensor<4xf32>, %n: index) -> tensor<4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{ffm: unsupported op 'scf.for' in the workload}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%x = %a) -> tensor<4xf32> {
+    scf.yield %x : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}

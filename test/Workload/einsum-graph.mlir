@@ -1,0 +1,87 @@
+// RUN: ffm-opt --ffm-einsum-graph -split-input-file %s -o /dev/null | FileCheck %s
+
+// CHECK-LABEL: workload @matmul: 1 einsums
+// CHECK: tensor arg0 [8x4] input
+// CHECK: tensor matmul_0.out [8x6] produced-by matmul_0 output
+// CHECK: einsum matmul_0 (linalg.matmul) ranks {m:8, n:6, k:4+}: matmul_0.out[m, n] += arg0[m, k] arg1[k, n]
+func.func @matmul(%a: tensor<8x4xf32>, %b: tensor<4x6xf32>) -> tensor<8x6xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x6xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<8x6xf32>) -> tensor<8x6xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<8x4xf32>, tensor<4x6xf32>) outs(%f : tensor<8x6xf32>) -> tensor<8x6xf32>
+  return %0 : tensor<8x6xf32>
+}
+
+// -----
+
+// An init that is real data (an argument the payload accumulates into) is
+// read as an input.
+// CHECK-LABEL: workload @batch_matmul
+// CHECK: einsum batch_matmul_0 (linalg.batch_matmul) ranks {b:2, m:8, n:6, k:4+}: batch_matmul_0.out[b, m, n] += arg0[b, m, k] arg1[b, k, n] arg2[b, m, n]
+func.func @batch_matmul(%a: tensor<2x8x4xf32>, %b: tensor<2x4x6xf32>, %c: tensor<2x8x6xf32>) -> tensor<2x8x6xf32> {
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<2x8x4xf32>, tensor<2x4x6xf32>) outs(%c : tensor<2x8x6xf32>) -> tensor<2x8x6xf32>
+  return %0 : tensor<2x8x6xf32>
+}
+
+// -----
+
+// CHECK-LABEL: workload @matvec
+// CHECK: einsum matvec_0 (linalg.matvec) ranks {m:8, k:4+}: matvec_0.out[m] += arg0[m, k] arg1[k]
+func.func @matvec(%a: tensor<8x4xf32>, %x: tensor<4xf32>) -> tensor<8xf32> {
+  %z = arith.constant dense<0.0> : tensor<8xf32>
+  %0 = linalg.matvec ins(%a, %x : tensor<8x4xf32>, tensor<4xf32>) outs(%z : tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// Elementwise with a TOSA-style broadcast (constant-0 result on a unit dim),
+// a reduction, and a transpose.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#bc = affine_map<(d0, d1) -> (0, d1)>
+#red = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: workload @pieces
+// CHECK: einsum generic_0 (linalg.generic) ranks {d0:4, d1:8}: generic_0.out[d0, d1] = arg0[d0, d1] arg1[1, d1]
+// CHECK: einsum reduce_0 (linalg.reduce) ranks {d0:4, d1:8+}: reduce_0.out[d0] += generic_0.out[d0, d1]
+// CHECK: einsum transpose_0 (linalg.transpose) ranks {d0:8, d1:4}: transpose_0.out[d0, d1] = generic_0.out[d1, d0]
+// CHECK: edge generic_0 -> reduce_0 via generic_0.out dims [d0, d1]
+// CHECK: edge generic_0 -> transpose_0 via generic_0.out dims [d0, d1]
+func.func @pieces(%a: tensor<4x8xf32>, %b: tensor<1x8xf32>) -> (tensor<4xf32>, tensor<8x4xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<4x8xf32>, tensor<1x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<4xf32>) -> tensor<4xf32>
+  %1 = linalg.reduce ins(%0 : tensor<4x8xf32>) outs(%f1 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  %e2 = tensor.empty() : tensor<8x4xf32>
+  %2 = linalg.transpose ins(%0 : tensor<4x8xf32>) outs(%e2 : tensor<8x4xf32>) permutation = [1, 0]
+  return %1, %2 : tensor<4xf32>, tensor<8x4xf32>
+}
+
+// -----
+
+// Reshapes keep the graph connected; the edge records which dims survive.
+// CHECK-LABEL: workload @reshape
+// CHECK: tensor matmul_0.out.v{{[0-9]+}} [1x8x6] reshape-of matmul_0.out
+// CHECK: edge matmul_0 -> generic_0 via matmul_0.out.v{{[0-9]+}} dims [?, m, n] reshape
+func.func @reshape(%a: tensor<8x4xf32>, %b: tensor<4x6xf32>, %c: tensor<8x6xf32>) -> tensor<1x8x6xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<8x4xf32>, tensor<4x6xf32>) outs(%c : tensor<8x6xf32>) -> tensor<8x6xf32>
+  %1 = tensor.expand_shape %0 [[0, 1], [2]] output_shape [1, 8, 6] : tensor<8x6xf32> into tensor<1x8x6xf32>
+  %e = tensor.empty() : tensor<1x8x6xf32>
+  %2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%1 : tensor<1x8x6xf32>) outs(%e : tensor<1x8x6xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<1x8x6xf32>
+  return %2 : tensor<1x8x6xf32>
+}
