@@ -82,86 +82,85 @@ void FFMDialect::initialize() {
 // Verifiers
 //===----------------------------------------------------------------------===//
 
+static double toDouble(const llvm::APFloat &f) { return f.convertToDouble(); }
+
+static Level toLevel(StringRef name, std::optional<int64_t> capacity,
+                     const llvm::APFloat &readEnergy,
+                     const llvm::APFloat &writeEnergy,
+                     const std::optional<llvm::APFloat> &bandwidth,
+                     ArrayRef<int64_t> fanout,
+                     ArrayRef<std::string> spatialRanks) {
+  Level level;
+  level.name = name.str();
+  level.capacity = capacity;
+  level.readEnergy = toDouble(readEnergy);
+  level.writeEnergy = toDouble(writeEnergy);
+  if (bandwidth)
+    level.bandwidth = toDouble(*bandwidth);
+  level.fanout.assign(fanout.begin(), fanout.end());
+  level.spatialRanks.assign(spatialRanks.begin(), spatialRanks.end());
+  return level;
+}
+
+Level LevelAttr::toLevel() const {
+  return ::toLevel(getName(), getCapacity(), getReadEnergy(),
+                   getWriteEnergy(), getBandwidth(), getFanout(),
+                   getSpatialRanks());
+}
+
+Compute ComputeAttr::toCompute() const {
+  return {toDouble(getMacEnergy()), getInstances(),
+          toDouble(getThroughput())};
+}
+
+Arch ArchAttr::toArch() const {
+  Arch arch;
+  for (LevelAttr level : getLevels())
+    arch.levels.push_back(level.toLevel());
+  arch.compute = getCompute().toCompute();
+  arch.datumBits = getDatumBits();
+  return arch;
+}
+
+// The rules live in lib/Arch so that YAML architectures obey the same ones.
+static LogicalResult check(function_ref<InFlightDiagnostic()> emitError,
+                           const std::string &problem) {
+  if (problem.empty())
+    return success();
+  return emitError() << problem;
+}
+
 LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 StringRef name, std::optional<int64_t> capacity,
-                                llvm::APFloat readEnergyF,
-                                llvm::APFloat writeEnergyF,
+                                llvm::APFloat readEnergy,
+                                llvm::APFloat writeEnergy,
                                 std::optional<llvm::APFloat> bandwidth,
                                 ArrayRef<int64_t> fanout,
                                 ArrayRef<std::string> spatialRanks) {
-  if (name.empty())
-    return emitError() << "memory level needs a non-empty name";
-  if (capacity && *capacity <= 0)
-    return emitError() << "level '" << name
-                       << "': capacity must be positive, got " << *capacity;
-  if (readEnergyF.isNegative() || writeEnergyF.isNegative())
-    return emitError() << "level '" << name
-                       << "': energies must be non-negative";
-  if (bandwidth && (bandwidth->isNegative() || bandwidth->isZero() ||
-                    bandwidth->isNaN()))
-    return emitError() << "level '" << name
-                       << "': bandwidth must be positive";
-  for (int64_t f : fanout)
-    if (f < 1)
-      return emitError() << "level '" << name
-                         << "': fanout must be at least 1, got " << f;
-  if (!spatialRanks.empty() && fanout.empty())
-    return emitError() << "level '" << name
-                       << "': spatial_ranks given without a fanout";
-  return success();
+  return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
+                                    bandwidth, fanout, spatialRanks)
+                              .validate());
 }
 
 LogicalResult
 ComputeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                     llvm::APFloat macEnergy, int64_t instances,
                     llvm::APFloat throughput) {
-  if (macEnergy.isNegative())
-    return emitError() << "compute: mac_energy must be non-negative";
-  if (instances < 1)
-    return emitError() << "compute: instances must be at least 1, got "
-                       << instances;
-  if (throughput.isNegative() || throughput.isZero() || throughput.isNaN())
-    return emitError() << "compute: throughput must be positive";
-  return success();
+  Compute compute{toDouble(macEnergy), instances, toDouble(throughput)};
+  return check(emitError, compute.validate());
 }
 
 LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                ArrayRef<LevelAttr> levels, ComputeAttr compute,
                                int64_t datumBits) {
-  if (levels.empty())
-    return emitError() << "arch needs at least one memory level (DRAM)";
   if (!compute)
     return emitError() << "arch needs a compute description";
-  if (levels.front().getCapacity())
-    return emitError() << "outermost level '" << levels.front().getName()
-                       << "' must be unbounded (DRAM): omit its capacity";
-  llvm::StringSet<> names;
-  int64_t instances = 1;
-  for (auto [i, level] : llvm::enumerate(levels)) {
-    if (!names.insert(level.getName()).second)
-      return emitError() << "duplicate level name '" << level.getName()
-                         << "'";
-    if (i > 0 && !level.getCapacity())
-      return emitError() << "level '" << level.getName()
-                         << "' is unbounded; only the outermost level may be";
-    // Inner levels are smaller: a level larger than the one holding it is
-    // almost always a unit slip or levels listed innermost first.
-    if (i > 1 && *level.getCapacity() > *levels[i - 1].getCapacity())
-      return emitError() << "levels are not ordered outermost first: '"
-                         << level.getName() << "' (" << *level.getCapacity()
-                         << " bytes) is larger than '"
-                         << levels[i - 1].getName() << "' ("
-                         << *levels[i - 1].getCapacity() << " bytes)";
-    for (int64_t f : level.getFanout())
-      instances *= f;
-  }
-  if (compute.getInstances() != instances)
-    return emitError() << "compute instances (" << compute.getInstances()
-                       << ") must equal the product of the level fanouts ("
-                       << instances << ")";
-  if (datumBits < 1)
-    return emitError() << "datum_bits must be positive, got " << datumBits;
-  return success();
+  Arch arch;
+  for (LevelAttr level : levels)
+    arch.levels.push_back(level.toLevel());
+  arch.compute = compute.toCompute();
+  arch.datumBits = datumBits;
+  return check(emitError, arch.validate());
 }
 
 //===----------------------------------------------------------------------===//

@@ -66,6 +66,9 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    ::ffm::Level toLevel() const;
+  }];
 }
 
 def FFM_ComputeAttr : FFM_Attr<"Compute", "compute"> {
@@ -77,6 +80,9 @@ def FFM_ComputeAttr : FFM_Attr<"Compute", "compute"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    ::ffm::Compute toCompute() const;
+  }];
 }
 
 def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
@@ -88,6 +94,10 @@ def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The IR-free description the mapper consumes.
+    ::ffm::Arch toArch() const;
+  }];
 }
 
 def FFM_MappingAttr : FFM_Attr<"Mapping", "mapping"> {

@@ -2,6 +2,7 @@
 #ifndef FFM_DIALECT_FFMDIALECT_H
 #define FFM_DIALECT_FFMDIALECT_H
 
+#include "ffm/Arch/Arch.h"
 #include "mlir/IR/Attributes.h"
 #include "llvm/ADT/APFloat.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -1,0 +1,77 @@
+//===- Mapper.h - the Fast and Fusiest Mapper -------------------*- C++ -*-===//
+//
+// Finds the optimal fused mapping of a workload on an architecture within
+// the mapspace of docs/mapspace.md: per-Einsum pmappings, grouped by their
+// compatibility with neighbours and Pareto-pruned, then joined Einsum by
+// Einsum with the frontier pruned again (DESIGN.md section 6). The
+// exhaustive mode enumerates the same mapspace without pruning.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FFM_MAPPER_MAPPER_H
+#define FFM_MAPPER_MAPPER_H
+
+#include "ffm/Model/Model.h"
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ffm {
+
+enum class Objective { Energy, Latency, EDP };
+
+/// Parses "energy", "latency" or "edp".
+bool parseObjective(llvm::StringRef text, Objective &out);
+
+struct SearchOptions {
+  Objective objective = Objective::Energy;
+  /// Enumerate every combination of pmappings, with no pruning.
+  bool exhaustive = false;
+  /// Keep every intermediate in DRAM (the unfused baseline).
+  bool allowFusion = true;
+  /// Stop with an error past this many pmappings for one Einsum, or this
+  /// many partial mappings in a join frontier (exhaustive: combinations).
+  uint64_t maxPmappings = 4'000'000;
+  /// Stop with an error past this many seconds (0: no limit).
+  double timeLimitSeconds = 0;
+  /// Runs body(i) for i in [0, n); the default runs them in order. Results
+  /// do not depend on the order or the concurrency.
+  std::function<void(size_t n, const std::function<void(size_t)> &body)>
+      parallelFor;
+};
+
+struct SearchStats {
+  uint64_t candidates = 0;     // mappings the generator built and evaluated
+  uint64_t pmappings = 0;      // valid ones
+  uint64_t kept = 0;           // after per-group Pareto pruning
+  uint64_t groups = 0;         // compatibility groups
+  uint64_t maxFrontier = 0;    // largest join frontier
+  uint64_t combinations = 0;   // exhaustive: full mappings evaluated
+  double generateSeconds = 0, joinSeconds = 0;
+};
+
+struct EinsumResult {
+  Mapping mapping;
+  Evaluation eval;
+  /// Per access: a fused intermediate held on chip.
+  std::vector<bool> onChipShared;
+};
+
+struct SearchResult {
+  std::string error; // non-empty: no mapping, and why
+  double energy = 0, latency = 0;
+  std::vector<EinsumResult> einsums;
+  /// Einsums sharing fused loops, in program order; singletons included.
+  std::vector<std::vector<int>> groups;
+  SearchStats stats;
+
+  bool ok() const { return error.empty(); }
+  double score(Objective objective) const;
+};
+
+SearchResult search(const Workload &w, const Arch &arch,
+                    const SearchOptions &options = {});
+
+} // namespace ffm
+
+#endif // FFM_MAPPER_MAPPER_H

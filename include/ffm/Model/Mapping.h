@@ -1,0 +1,44 @@
+//===- Mapping.h - LoopTree mapping of one Einsum ---------------*- C++ -*-===//
+#ifndef FFM_MODEL_MAPPING_H
+#define FFM_MODEL_MAPPING_H
+
+#include "ffm/Arch/Arch.h"
+#include "ffm/Workload/Workload.h"
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ffm {
+
+/// A node of the LoopTree, top (DRAM) to bottom (compute).
+struct MapNode {
+  enum Kind : uint8_t { Keep, Temporal, Spatial };
+  Kind kind = Temporal;
+  /// Keep: index into Einsum::accesses() (inputs, then the output).
+  int access = -1;
+  /// Keep: the memory level; Spatial: the level whose fanout is used.
+  int level = -1;
+  /// Loops: the Einsum rank and its iteration count (> 1).
+  int rank = -1;
+  int64_t factor = 1;
+  /// Spatial: which fanout dimension of `level`.
+  int dim = 0;
+
+  bool isLoop() const { return kind != Keep; }
+  bool operator==(const MapNode &o) const {
+    return kind == o.kind && access == o.access && level == o.level &&
+           rank == o.rank && factor == o.factor && dim == o.dim;
+  }
+};
+
+struct Mapping {
+  std::vector<MapNode> nodes;
+
+  bool operator==(const Mapping &o) const { return nodes == o.nodes; }
+  /// Human-readable form, the #ffm.mapping syntax.
+  std::string str(const Workload &w, const Einsum &e, const Arch &arch) const;
+};
+
+} // namespace ffm
+
+#endif // FFM_MODEL_MAPPING_H

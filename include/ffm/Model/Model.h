@@ -1,0 +1,52 @@
+//===- Model.h - analytical energy/latency/reservation model ----*- C++ -*-===//
+//
+// LoopTree semantics (DESIGN.md section 5, docs/model.md): a storage node
+// holds the tile defined by the loops below it and is refilled once per
+// iteration of the loops above it, except that the innermost run of
+// temporal loops above it over ranks that do not index the tensor reuses
+// the tile. Outputs are read-modify-write, each residency starting empty.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FFM_MODEL_MODEL_H
+#define FFM_MODEL_MODEL_H
+
+#include "ffm/Model/Mapping.h"
+#include <string>
+#include <vector>
+
+namespace ffm {
+
+/// Data moved at one level for one tensor, in data (not bytes).
+struct Accesses {
+  double reads = 0, writes = 0;
+};
+
+struct Evaluation {
+  std::string error; // non-empty: the mapping is invalid, and why
+  double energy = 0;  // pJ
+  double latency = 0; // cycles
+  double macs = 0;
+  /// [access][level]
+  std::vector<std::vector<Accesses>> accesses;
+  /// Bytes per instance held at each level while the Einsum runs.
+  std::vector<double> reservation;
+  /// Bytes per instance at each level held by tiles that stay live across
+  /// the fused loops this Einsum shares (they coexist with the other
+  /// Einsums of its fusion group).
+  std::vector<double> persistent;
+  /// Latency of each component: levels, then compute.
+  std::vector<double> componentCycles;
+
+  bool ok() const { return error.empty(); }
+};
+
+/// Evaluates `mapping` of Einsum `e`. `onChipShared[a]` marks accesses to a
+/// fused intermediate whose outermost storage is on chip: it is produced or
+/// consumed there and never reaches DRAM. Checks structure and capacity.
+Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
+                    const Mapping &mapping,
+                    const std::vector<bool> &onChipShared = {});
+
+} // namespace ffm
+
+#endif // FFM_MODEL_MODEL_H

@@ -1,0 +1,93 @@
+//===- Arch.cpp - architecture validation ---------------------------------===//
+#include "ffm/Arch/Arch.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <cmath>
+
+using namespace ffm;
+
+bool Level::allowsSpatial(llvm::StringRef rank) const {
+  return spatialRanks.empty() || llvm::is_contained(spatialRanks, rank);
+}
+
+std::string Level::validate() const {
+  if (name.empty())
+    return "memory level needs a non-empty name";
+  if (capacity && *capacity <= 0)
+    return llvm::formatv("level '{0}': capacity must be positive, got {1}",
+                         name, *capacity);
+  if (readEnergy < 0 || writeEnergy < 0 || std::isnan(readEnergy) ||
+      std::isnan(writeEnergy))
+    return llvm::formatv("level '{0}': energies must be non-negative", name);
+  if (bandwidth && !(*bandwidth > 0))
+    return llvm::formatv("level '{0}': bandwidth must be positive", name);
+  for (int64_t f : fanout)
+    if (f < 1)
+      return llvm::formatv("level '{0}': fanout must be at least 1, got {1}",
+                           name, f);
+  if (!spatialRanks.empty() && fanout.empty())
+    return llvm::formatv("level '{0}': spatial_ranks given without a fanout",
+                         name);
+  return "";
+}
+
+std::string Compute::validate() const {
+  if (!(macEnergy >= 0))
+    return "compute: mac_energy must be non-negative";
+  if (instances < 1)
+    return llvm::formatv("compute: instances must be at least 1, got {0}",
+                         instances);
+  if (!(throughput > 0))
+    return "compute: throughput must be positive";
+  return "";
+}
+
+int Arch::levelIndex(llvm::StringRef name) const {
+  for (auto [i, level] : llvm::enumerate(levels))
+    if (level.name == name)
+      return i;
+  return -1;
+}
+
+std::string Arch::validate() const {
+  if (levels.empty())
+    return "arch needs at least one memory level (DRAM)";
+  for (const Level &level : levels)
+    if (std::string err = level.validate(); !err.empty())
+      return err;
+  if (std::string err = compute.validate(); !err.empty())
+    return err;
+  if (levels.front().capacity)
+    return llvm::formatv("outermost level '{0}' must be unbounded (DRAM): "
+                         "omit its capacity",
+                         levels.front().name);
+  llvm::StringSet<> names;
+  int64_t instances = 1;
+  for (auto [i, level] : llvm::enumerate(levels)) {
+    if (!names.insert(level.name).second)
+      return llvm::formatv("duplicate level name '{0}'", level.name);
+    if (i > 0 && !level.capacity)
+      return llvm::formatv(
+          "level '{0}' is unbounded; only the outermost level may be",
+          level.name);
+    // Inner levels are smaller: a level larger than the one holding it is
+    // almost always a unit slip or levels listed innermost first.
+    if (i > 1 && *level.capacity > *levels[i - 1].capacity)
+      return llvm::formatv("levels are not ordered outermost first: '{0}' "
+                           "({1} bytes) is larger than '{2}' ({3} bytes)",
+                           level.name, *level.capacity, levels[i - 1].name,
+                           *levels[i - 1].capacity);
+    for (int64_t f : level.fanout)
+      if (__builtin_mul_overflow(instances, f, &instances))
+        return "the product of the level fanouts overflows";
+  }
+  if (compute.instances != instances)
+    return llvm::formatv("compute instances ({0}) must equal the product of "
+                         "the level fanouts ({1})",
+                         compute.instances, instances);
+  if (datumBits < 1)
+    return llvm::formatv("datum_bits must be positive, got {0}", datumBits);
+  return "";
+}

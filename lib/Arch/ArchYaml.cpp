@@ -1,0 +1,99 @@
+//===- ArchYaml.cpp - architecture from YAML (LLVM YAML I/O) --------------===//
+//
+// Format (examples/arch/*.yaml):
+//   datum_bits: 8
+//   levels:
+//     - name: DRAM
+//       read_energy: 56.24
+//       write_energy: 56.24
+//       bandwidth: 584.76
+//     - name: GlobalBuffer
+//       capacity: 134217728
+//       ...
+//       fanout: [4]
+//       spatial_ranks: [m, n]
+//   compute: {mac_energy: 0.084, instances: 4, throughput: 1}
+//
+//===----------------------------------------------------------------------===//
+#include "ffm/Arch/Arch.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLTraits.h"
+
+using namespace ffm;
+
+namespace llvm::yaml {
+template <> struct MappingTraits<ffm::Level> {
+  static void mapping(IO &io, ffm::Level &level) {
+    io.mapRequired("name", level.name);
+    io.mapOptional("capacity", level.capacity);
+    io.mapRequired("read_energy", level.readEnergy);
+    io.mapRequired("write_energy", level.writeEnergy);
+    io.mapOptional("bandwidth", level.bandwidth);
+    io.mapOptional("fanout", level.fanout);
+    io.mapOptional("spatial_ranks", level.spatialRanks);
+  }
+  static std::string validate(IO &, ffm::Level &level) {
+    return level.validate();
+  }
+};
+template <> struct MappingTraits<ffm::Compute> {
+  static void mapping(IO &io, ffm::Compute &compute) {
+    io.mapRequired("mac_energy", compute.macEnergy);
+    io.mapRequired("instances", compute.instances);
+    io.mapOptional("throughput", compute.throughput, 1.0);
+  }
+};
+template <> struct MappingTraits<ffm::Arch> {
+  static void mapping(IO &io, ffm::Arch &arch) {
+    io.mapRequired("levels", arch.levels);
+    io.mapRequired("compute", arch.compute);
+    io.mapOptional("datum_bits", arch.datumBits, int64_t(8));
+  }
+  static std::string validate(IO &, ffm::Arch &arch) {
+    return arch.validate();
+  }
+};
+} // namespace llvm::yaml
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(ffm::Level)
+
+llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
+                                        llvm::StringRef bufferName) {
+  std::string diagnostics;
+  llvm::raw_string_ostream diagStream(diagnostics);
+  auto handler = [](const llvm::SMDiagnostic &diag, void *ctx) {
+    diag.print(nullptr, *static_cast<llvm::raw_string_ostream *>(ctx),
+               /*ShowColors=*/false);
+  };
+  llvm::SourceMgr sm;
+  sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(text, bufferName),
+                        llvm::SMLoc());
+  Arch arch;
+  {
+    llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(), nullptr,
+                          handler, &diagStream);
+    yin >> arch;
+    if (yin.error())
+      return llvm::createStringError(
+          yin.error(), "%s",
+          diagnostics.empty() ? "invalid arch YAML" : diagnostics.c_str());
+  }
+  // Validation errors from the traits above are reported with positions;
+  // this catches any that YAML I/O let through (e.g. an empty document).
+  if (std::string err = arch.validate(); !err.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s: %s",
+                                   bufferName.str().c_str(), err.c_str());
+  return arch;
+}
+
+llvm::Expected<Arch> ffm::loadArchYaml(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(),
+                                   "cannot read arch file '%s': %s",
+                                   path.str().c_str(),
+                                   buffer.getError().message().c_str());
+  return parseArchYaml((*buffer)->getBuffer(), path);
+}

@@ -1,0 +1,389 @@
+//===- Pmappings.cpp - mapspace enumeration per Einsum --------------------===//
+#include "Pmappings.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+std::vector<bool> detail::fusableTensors(const Workload &w) {
+  std::vector<bool> fusable(w.tensors.size(), false);
+  for (auto [t, tensor] : llvm::enumerate(w.tensors)) {
+    if (tensor.producer < 0 || tensor.aliasOf >= 0 || tensor.isOutput ||
+        tensor.consumers.empty())
+      continue;
+    bool ok = true;
+    for (int c : tensor.consumers) {
+      int reads = 0;
+      for (const TensorAccess &in : w.einsums[c].inputs) {
+        if (in.tensor == (int)t)
+          ++reads;
+        else if (w.rootOf(in.tensor) == (int)t)
+          ok = false; // read through a reshape: dims do not line up
+      }
+      ok &= reads == 1 && c > tensor.producer;
+    }
+    fusable[t] = ok;
+  }
+  return fusable;
+}
+
+static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes) {
+  if (a.energy > b.energy || a.latency > b.latency)
+    return false;
+  if (withRes)
+    for (size_t l = 0; l < a.reservation.size(); ++l)
+      if (a.reservation[l] > b.reservation[l] ||
+          a.persistent[l] > b.persistent[l])
+        return false;
+  return true;
+}
+
+void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes) {
+  // Stable sort by energy so that any dominator of an entry comes first
+  // (equal entries keep generation order: the first one wins).
+  std::stable_sort(list.begin(), list.end(),
+                   [](const Pmapping &a, const Pmapping &b) {
+                     return a.energy < b.energy;
+                   });
+  std::vector<Pmapping> kept;
+  for (Pmapping &p : list) {
+    bool dominated = llvm::any_of(
+        kept, [&](const Pmapping &k) { return dominates(k, p, withRes); });
+    if (!dominated)
+      kept.push_back(std::move(p));
+  }
+  list = std::move(kept);
+}
+
+namespace {
+
+struct Generator {
+  const Workload &w;
+  const Arch &arch;
+  const Einsum &e;
+  const SearchOptions &options;
+  bool prune;
+  EinsumPmappings &out;
+
+  std::vector<const TensorAccess *> acc;
+  size_t numLevels;
+  std::vector<bool> onChip;          // per access
+  std::vector<uint32_t> keepSet;     // per access: bitmask of levels
+  std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
+  std::vector<std::pair<int, int64_t>> spatial; // per slot: (rank, factor)
+  std::vector<std::vector<int64_t>> temporal;   // [level][rank] factor
+  std::vector<std::vector<int>> order;          // [level] ranks, in order
+  std::vector<std::vector<int>> position;       // [level][access] or -1
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
+  bool stop = false;
+
+  Generator(const Workload &w, const Arch &arch, int einsum,
+            const SearchOptions &options, bool prune, EinsumPmappings &out)
+      : w(w), arch(arch), e(w.einsums[einsum]), options(options),
+        prune(prune), out(out), acc(e.accesses()),
+        numLevels(arch.levels.size()) {
+    for (size_t l = 0; l < numLevels; ++l)
+      for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
+        if (f > 1)
+          fanoutSlots.push_back({(int)l, (int)d});
+  }
+
+  void fail(std::string why) {
+    if (out.error.empty())
+      out.error = std::move(why);
+    stop = true;
+  }
+
+  void run() {
+    size_t k = out.interface.size();
+    uint32_t masks = options.allowFusion ? (1u << k) : 1u;
+    for (uint32_t mask = 0; mask < masks && !stop; ++mask) {
+      onChip.assign(acc.size(), false);
+      for (size_t i = 0; i < k; ++i)
+        onChip[out.interface[i]] = mask & (1u << i);
+      keepSet.assign(acc.size(), 0);
+      chooseKeeps(0);
+    }
+  }
+
+  void chooseKeeps(size_t a) {
+    if (stop)
+      return;
+    if (a == acc.size()) {
+      spatial.assign(fanoutSlots.size(), {-1, 1});
+      chooseSpatial(0);
+      return;
+    }
+    for (uint32_t set = 1; set < (1u << numLevels); ++set) {
+      bool dram = set & 1u;
+      if (dram == (bool)onChip[a])
+        continue;
+      keepSet[a] = set;
+      chooseKeeps(a + 1);
+    }
+  }
+
+  bool levelHasNodes(size_t l) const {
+    return llvm::any_of(keepSet, [&](uint32_t s) { return s & (1u << l); });
+  }
+
+  int64_t spatialProduct(int rank) const {
+    int64_t p = 1;
+    for (auto [r, f] : spatial)
+      if (r == rank)
+        p *= f;
+    return p;
+  }
+
+  void chooseSpatial(size_t slot) {
+    if (stop)
+      return;
+    if (slot == fanoutSlots.size()) {
+      temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
+      splitRank(0);
+      return;
+    }
+    spatial[slot] = {-1, 1};
+    chooseSpatial(slot + 1);
+    auto [level, dim] = fanoutSlots[slot];
+    const Level &lv = arch.levels[level];
+    for (auto [r, rank] : llvm::enumerate(e.ranks)) {
+      if (!lv.allowsSpatial(rank.name))
+        continue;
+      int64_t rest = rank.bound / spatialProduct(r);
+      for (int64_t f = 2; f <= std::min(rest, lv.fanout[dim]); ++f) {
+        if (rest % f)
+          continue;
+        spatial[slot] = {(int)r, f};
+        chooseSpatial(slot + 1);
+        spatial[slot] = {-1, 1};
+      }
+    }
+  }
+
+  // Splits what the spatial loops left of each rank over the temporal
+  // blocks. A level without storage nodes gets no loops of its own: they
+  // would be indistinguishable from the same loops one level up.
+  void splitRank(size_t r) {
+    if (stop)
+      return;
+    if (r == e.ranks.size()) {
+      if (!fitsAtBest())
+        return;
+      order.assign(numLevels, {});
+      chooseOrder(0);
+      return;
+    }
+    int64_t rest = e.ranks[r].bound / spatialProduct(r);
+    splitLevel(r, 0, rest);
+  }
+
+  void splitLevel(size_t r, size_t l, int64_t rest) {
+    if (stop)
+      return;
+    // The innermost block that may hold loops takes the remainder.
+    size_t last = 0;
+    for (size_t m = 0; m < numLevels; ++m)
+      if (m == 0 || levelHasNodes(m))
+        last = m;
+    if (l == last) {
+      temporal[l][r] = rest;
+      splitRank(r + 1);
+      temporal[l][r] = 1;
+      return;
+    }
+    if (l != 0 && !levelHasNodes(l)) {
+      splitLevel(r, l + 1, rest);
+      return;
+    }
+    for (int64_t f = 1; f <= rest; ++f) {
+      if (rest % f)
+        continue;
+      temporal[l][r] = f;
+      splitLevel(r, l + 1, rest / f);
+      temporal[l][r] = 1;
+    }
+  }
+
+  // Smallest possible tiles (every node at the bottom of its block) must
+  // fit; no loop order or node position can make them smaller.
+  bool fitsAtBest() const {
+    for (size_t l = 1; l < numLevels; ++l) {
+      double bytes = 0;
+      for (size_t a = 0; a < acc.size(); ++a) {
+        if (!(keepSet[a] & (1u << l)))
+          continue;
+        double tile = 1;
+        for (size_t r = 0; r < e.ranks.size(); ++r) {
+          if (!acc[a]->indexedBy(r))
+            continue;
+          for (size_t m = l + 1; m < numLevels; ++m)
+            tile *= temporal[m][r];
+          for (auto [slot, s] : llvm::enumerate(spatial))
+            if (s.first == (int)r && fanoutSlots[slot].first >= (int)l)
+              tile *= s.second;
+        }
+        bytes += tile * arch.datumBytes();
+      }
+      if (bytes > (double)*arch.levels[l].capacity)
+        return false;
+    }
+    return true;
+  }
+
+  void chooseOrder(size_t l) {
+    if (stop)
+      return;
+    if (l == numLevels) {
+      position.assign(numLevels, std::vector<int>(acc.size(), -1));
+      choosePositions(1, 0);
+      return;
+    }
+    std::vector<int> ranks;
+    for (size_t r = 0; r < e.ranks.size(); ++r)
+      if (temporal[l][r] > 1)
+        ranks.push_back(r);
+    do {
+      order[l] = ranks;
+      chooseOrder(l + 1);
+    } while (std::next_permutation(ranks.begin(), ranks.end()) && !stop);
+  }
+
+  // Storage nodes of level l sit among the loops of block l; the first one
+  // at the top (loops above every node of a level belong one level up).
+  void choosePositions(size_t l, size_t a) {
+    if (stop)
+      return;
+    if (l == numLevels) {
+      emit();
+      return;
+    }
+    if (a == acc.size()) {
+      bool any = false, atTop = false;
+      for (size_t b = 0; b < acc.size(); ++b)
+        if (position[l][b] >= 0)
+          any = true, atTop |= position[l][b] == 0;
+      if (any && !atTop)
+        return;
+      choosePositions(l + 1, 0);
+      return;
+    }
+    if (!(keepSet[a] & (1u << l))) {
+      choosePositions(l, a + 1);
+      return;
+    }
+    for (int p = 0; p <= (int)order[l].size(); ++p) {
+      position[l][a] = p;
+      choosePositions(l, a + 1);
+    }
+    position[l][a] = -1;
+  }
+
+  void emit() {
+    if (++out.candidates % 4096 == 0 && options.timeLimitSeconds > 0) {
+      std::chrono::duration<double> elapsed =
+          std::chrono::steady_clock::now() - start;
+      if (elapsed.count() > options.timeLimitSeconds)
+        return fail(llvm::formatv(
+            "search time limit of {0} s exceeded while enumerating Einsum "
+            "'{1}' (raise time-limit)",
+            options.timeLimitSeconds, e.name));
+    }
+    Mapping m;
+    for (size_t a = 0; a < acc.size(); ++a)
+      if (keepSet[a] & 1u)
+        m.nodes.push_back({MapNode::Keep, (int)a, 0});
+    for (size_t l = 0; l < numLevels; ++l) {
+      const std::vector<int> &loops = order[l];
+      for (size_t p = 0; p <= loops.size(); ++p) {
+        if (l > 0)
+          for (size_t a = 0; a < acc.size(); ++a)
+            if (position[l][a] == (int)p)
+              m.nodes.push_back({MapNode::Keep, (int)a, (int)l});
+        if (p < loops.size())
+          m.nodes.push_back(
+              {MapNode::Temporal, -1, -1, loops[p], temporal[l][loops[p]]});
+      }
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (s.first >= 0 && fanoutSlots[slot].first == (int)l)
+          m.nodes.push_back({MapNode::Spatial, -1, (int)l, s.first, s.second,
+                             fanoutSlots[slot].second});
+    }
+    // A fused intermediate's storage may only sit under loops over its own
+    // dims: those loops are what producer and consumer share.
+    std::vector<Key> keys;
+    for (int a : out.interface) {
+      Key key;
+      if (!onChip[a]) {
+        keys.push_back({0});
+        continue;
+      }
+      size_t pos = 0;
+      while (!(m.nodes[pos].kind == MapNode::Keep && m.nodes[pos].access == a))
+        ++pos;
+      key.push_back(m.nodes[pos].level);
+      for (size_t i = 0; i < pos; ++i) {
+        const MapNode &n = m.nodes[i];
+        if (!n.isLoop())
+          continue;
+        auto dim = llvm::find(acc[a]->dimRanks, n.rank);
+        if (dim == acc[a]->dimRanks.end())
+          return;
+        key.push_back(dim - acc[a]->dimRanks.begin());
+        key.push_back(n.factor);
+        key.push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
+        key.push_back(n.kind == MapNode::Spatial ? n.dim : 0);
+      }
+      keys.push_back(std::move(key));
+    }
+    Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
+    if (!ev.ok())
+      return;
+    if (++out.valid > options.maxPmappings)
+      return fail(llvm::formatv(
+          "search budget exceeded: Einsum '{0}' has more than {1} valid "
+          "pmappings (raise max-pmappings)",
+          e.name, options.maxPmappings));
+    Pmapping p;
+    p.mapping = std::move(m);
+    p.energy = ev.energy;
+    p.latency = ev.latency;
+    p.reservation = std::move(ev.reservation);
+    p.persistent = std::move(ev.persistent);
+    p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
+    std::vector<Pmapping> &group = out.groups[keys];
+    group.push_back(std::move(p));
+    // Pruning is idempotent, so pruning a growing group now and then keeps
+    // memory bounded without changing the result.
+    if (prune && group.size() >= 2048 && llvm::isPowerOf2_64(group.size()))
+      paretoPrune(group, group.front().fused);
+  }
+};
+
+} // namespace
+
+EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
+                                          const Arch &arch,
+                                          const std::vector<bool> &fusable,
+                                          const SearchOptions &options,
+                                          bool prune) {
+  EinsumPmappings out;
+  const Einsum &e = w.einsums[einsum];
+  std::vector<const TensorAccess *> acc = e.accesses();
+  for (auto [a, access] : llvm::enumerate(acc))
+    if (fusable[access->tensor])
+      out.interface.push_back(a);
+  Generator gen(w, arch, einsum, options, prune, out);
+  gen.run();
+  if (prune)
+    for (auto &[key, group] : out.groups)
+      paretoPrune(group, group.front().fused);
+  return out;
+}

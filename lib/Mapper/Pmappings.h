@@ -1,0 +1,62 @@
+//===- Pmappings.h - per-Einsum partial mappings (internal) -----*- C++ -*-===//
+#ifndef FFM_LIB_MAPPER_PMAPPINGS_H
+#define FFM_LIB_MAPPER_PMAPPINGS_H
+
+#include "ffm/Mapper/Mapper.h"
+#include <map>
+#include <vector>
+
+namespace ffm::detail {
+
+/// What a pmapping must agree on with its neighbours, one entry per
+/// interface tensor of its Einsum: 0 for "in DRAM", else the on-chip level
+/// followed by the fused loops above its storage as (tensor dim, count,
+/// spatial level + 1 or 0, fanout dim) quadruples.
+using Key = std::vector<int64_t>;
+
+struct Pmapping {
+  Mapping mapping;
+  double energy = 0, latency = 0;
+  std::vector<double> reservation, persistent; // per level, bytes
+  bool fused = false; // some interface tensor is on chip
+};
+
+/// The pmappings of one Einsum, grouped by the key of each interface tensor.
+struct EinsumPmappings {
+  /// Access indices of the Einsum's interface tensors (fusable
+  /// intermediates it reads or writes), in access order.
+  std::vector<int> interface;
+  std::map<std::vector<Key>, std::vector<Pmapping>> groups;
+  uint64_t candidates = 0, valid = 0;
+  std::string error; // budget exceeded or similar
+};
+
+/// Tensors that may stay on chip between their producer and consumers.
+std::vector<bool> fusableTensors(const Workload &w);
+
+/// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With
+/// `prune`, keeps only the Pareto-optimal pmappings of each group.
+EinsumPmappings generatePmappings(const Workload &w, int einsum,
+                                  const Arch &arch,
+                                  const std::vector<bool> &fusable,
+                                  const SearchOptions &options, bool prune);
+
+/// Generates every Einsum's pmappings (on options.parallelFor).
+std::vector<EinsumPmappings> generateAll(const Workload &w, const Arch &arch,
+                                         const SearchOptions &options,
+                                         bool prune);
+
+/// Joins generated pmappings and picks the best full mapping for
+/// options.objective: Pareto-pruned frontiers (FFM), or with
+/// options.exhaustive every combination (pmappings must be unpruned).
+SearchResult joinPmappings(const Workload &w, const Arch &arch,
+                           const std::vector<EinsumPmappings> &pm,
+                           const SearchOptions &options);
+
+/// Keeps the pmappings no other pmapping in the list dominates; among equal
+/// ones, the first.
+void paretoPrune(std::vector<Pmapping> &list, bool withReservations);
+
+} // namespace ffm::detail
+
+#endif // FFM_LIB_MAPPER_PMAPPINGS_H

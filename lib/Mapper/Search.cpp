@@ -1,0 +1,437 @@
+//===- Search.cpp - joins (FFM) and the exhaustive reference --------------===//
+#include "Pmappings.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+bool ffm::parseObjective(llvm::StringRef text, Objective &out) {
+  std::optional<Objective> o = llvm::StringSwitch<std::optional<Objective>>(text)
+                                   .Case("energy", Objective::Energy)
+                                   .Case("latency", Objective::Latency)
+                                   .Case("edp", Objective::EDP)
+                                   .Default(std::nullopt);
+  if (o)
+    out = *o;
+  return o.has_value();
+}
+
+static double scoreOf(Objective objective, double energy, double latency) {
+  switch (objective) {
+  case Objective::Energy:
+    return energy;
+  case Objective::Latency:
+    return latency;
+  case Objective::EDP:
+    return energy * latency;
+  }
+  return energy;
+}
+
+double SearchResult::score(Objective objective) const {
+  return scoreOf(objective, energy, latency);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+/// A partial fused mapping of Einsums [0, i).
+struct State {
+  double energy = 0, latency = 0;
+  /// While a fusion group is open: bytes per level held across the whole
+  /// group, and the largest extra need of any one member.
+  std::vector<double> sumPersistent, maxExtra;
+  /// On-chip intermediates a later Einsum still reads, with their keys.
+  std::vector<std::pair<int, Key>> live;
+  int parent = -1;                        // index in the previous frontier
+  const Pmapping *choice = nullptr;       // the pmapping of Einsum i-1
+  bool groupStart = true;                 // Einsum i-1 opened a new group
+};
+
+struct Joiner {
+  const Workload &w;
+  const Arch &arch;
+  const std::vector<EinsumPmappings> &pm;
+  std::vector<int> lastConsumer; // per tensor
+
+  Joiner(const Workload &w, const Arch &arch,
+         const std::vector<EinsumPmappings> &pm)
+      : w(w), arch(arch), pm(pm), lastConsumer(w.tensors.size(), -1) {
+    for (auto [t, tensor] : llvm::enumerate(w.tensors))
+      for (int c : tensor.consumers)
+        lastConsumer[t] = std::max(lastConsumer[t], c);
+  }
+
+  /// The keys Einsum i's interface inputs must have after state `s`, or
+  /// nullopt when `s` cannot be continued by Einsum i (a live on-chip
+  /// tensor that Einsum i does not read would split its fusion group).
+  std::optional<std::vector<std::optional<Key>>>
+  required(const State &s, int i) const {
+    const EinsumPmappings &p = pm[i];
+    auto accesses = w.einsums[i].accesses();
+    std::vector<std::optional<Key>> req(p.interface.size());
+    size_t matched = 0;
+    for (auto [k, a] : llvm::enumerate(p.interface)) {
+      if (a == (int)accesses.size() - 1)
+        continue; // the output: free
+      int t = accesses[a]->tensor;
+      auto it = llvm::find_if(s.live, [&](auto &l) { return l.first == t; });
+      if (it != s.live.end()) {
+        req[k] = it->second;
+        ++matched;
+      } else {
+        req[k] = Key{0};
+      }
+    }
+    if (matched != s.live.size())
+      return std::nullopt;
+    return req;
+  }
+
+  static bool compatible(const std::vector<Key> &keys,
+                         const std::vector<std::optional<Key>> &req) {
+    for (size_t k = 0; k < keys.size(); ++k)
+      if (req[k] && keys[k] != *req[k])
+        return false;
+    return true;
+  }
+
+  /// Extends `s` by pmapping `p` of Einsum i; false if capacity is exceeded.
+  bool extend(const State &s, int i, const std::vector<Key> &keys,
+              const Pmapping &p, State &next) const {
+    size_t numLevels = arch.levels.size();
+    next.energy = s.energy + p.energy;
+    next.latency = s.latency + p.latency;
+    next.choice = &p;
+    bool joinsGroup = !s.live.empty();
+    next.groupStart = !joinsGroup;
+    if (p.fused) {
+      next.sumPersistent = joinsGroup ? s.sumPersistent
+                                      : std::vector<double>(numLevels, 0);
+      next.maxExtra =
+          joinsGroup ? s.maxExtra : std::vector<double>(numLevels, 0);
+      for (size_t l = 1; l < numLevels; ++l) {
+        next.sumPersistent[l] += p.persistent[l];
+        next.maxExtra[l] =
+            std::max(next.maxExtra[l], p.reservation[l] - p.persistent[l]);
+        if (next.sumPersistent[l] + next.maxExtra[l] >
+            (double)*arch.levels[l].capacity)
+          return false;
+      }
+    }
+    next.live.clear();
+    for (auto &l : s.live)
+      if (lastConsumer[l.first] > i)
+        next.live.push_back(l);
+    auto accesses = w.einsums[i].accesses();
+    for (auto [k, a] : llvm::enumerate(pm[i].interface))
+      if (a == (int)accesses.size() - 1 && keys[k] != Key{0})
+        next.live.push_back({accesses[a]->tensor, keys[k]});
+    llvm::sort(next.live);
+    if (next.live.empty()) {
+      next.sumPersistent.clear();
+      next.maxExtra.clear();
+    }
+    return true;
+  }
+
+  static bool dominates(const State &a, const State &b) {
+    if (a.energy > b.energy || a.latency > b.latency)
+      return false;
+    for (size_t l = 0; l < a.sumPersistent.size(); ++l)
+      if (a.sumPersistent[l] > b.sumPersistent[l] ||
+          a.maxExtra[l] > b.maxExtra[l])
+        return false;
+    return true;
+  }
+};
+
+/// Pareto-prunes states that share the same live intermediates and keys.
+std::vector<State> pruneFrontier(std::vector<State> states) {
+  std::stable_sort(states.begin(), states.end(),
+                   [](const State &a, const State &b) {
+                     if (a.live != b.live)
+                       return a.live < b.live;
+                     return a.energy < b.energy;
+                   });
+  std::vector<State> kept;
+  size_t bucketStart = 0;
+  for (State &s : states) {
+    if (bucketStart < kept.size() && kept[bucketStart].live != s.live)
+      bucketStart = kept.size();
+    bool dominated = false;
+    for (size_t k = bucketStart; k < kept.size() && !dominated; ++k)
+      dominated = Joiner::dominates(kept[k], s);
+    if (!dominated)
+      kept.push_back(std::move(s));
+  }
+  return kept;
+}
+
+bool better(Objective o, double e1, double l1, double e2, double l2) {
+  double s1 = scoreOf(o, e1, l1), s2 = scoreOf(o, e2, l2);
+  if (s1 != s2)
+    return s1 < s2;
+  if (e1 != e2)
+    return e1 < e2;
+  return l1 < l2;
+}
+
+void fillResult(const Workload &w, const Arch &arch,
+                const std::vector<const Pmapping *> &chosen,
+                const std::vector<bool> &starts, SearchResult &result) {
+  std::vector<bool> fusable = fusableTensors(w);
+  result.energy = result.latency = 0;
+  for (auto [i, p] : llvm::enumerate(chosen)) {
+    EinsumResult er;
+    er.mapping = p->mapping;
+    auto accesses = w.einsums[i].accesses();
+    er.onChipShared.assign(accesses.size(), false);
+    for (auto [a, acc] : llvm::enumerate(accesses))
+      if (fusable[acc->tensor])
+        er.onChipShared[a] = !llvm::any_of(p->mapping.nodes, [&](auto &n) {
+          return n.kind == MapNode::Keep && n.access == (int)a && n.level == 0;
+        });
+    er.eval = evaluate(w, i, arch, er.mapping, er.onChipShared);
+    result.energy += er.eval.energy;
+    result.latency += er.eval.latency;
+    result.einsums.push_back(std::move(er));
+    if (starts[i] || result.groups.empty())
+      result.groups.push_back({});
+    result.groups.back().push_back(i);
+  }
+}
+
+std::string fitError(const Workload &w, const Arch &arch, int i,
+                     const EinsumPmappings &p) {
+  if (!p.error.empty())
+    return p.error;
+  // Find the level that no mapping of this Einsum fits: the innermost level
+  // every tensor must pass through when everything else is bypassed.
+  const Einsum &e = w.einsums[i];
+  return llvm::formatv("no valid mapping for Einsum '{0}' ({1}): even its "
+                       "smallest tiles exceed the capacity of the on-chip "
+                       "levels, or no spatial/temporal split fits '{2}'",
+                       e.name, e.opName, arch.levels.back().name);
+}
+
+} // namespace
+
+std::vector<EinsumPmappings>
+detail::generateAll(const Workload &w, const Arch &arch,
+                    const SearchOptions &options, bool prune) {
+  std::vector<bool> fusable = fusableTensors(w);
+  if (!options.allowFusion)
+    fusable.assign(fusable.size(), false);
+  std::vector<EinsumPmappings> pm(w.einsums.size());
+  auto generate = [&](size_t i) {
+    pm[i] = generatePmappings(w, i, arch, fusable, options, prune);
+  };
+  if (options.parallelFor)
+    options.parallelFor(pm.size(), generate);
+  else
+    for (size_t i = 0; i < pm.size(); ++i)
+      generate(i);
+  return pm;
+}
+
+SearchResult ffm::search(const Workload &w, const Arch &arch,
+                         const SearchOptions &options) {
+  if (std::string err = arch.validate(); !err.empty()) {
+    SearchResult result;
+    result.error = "invalid architecture: " + err;
+    return result;
+  }
+  auto t0 = Clock::now();
+  std::vector<EinsumPmappings> pm =
+      generateAll(w, arch, options, /*prune=*/!options.exhaustive);
+  double seconds = since(t0);
+  SearchResult result = joinPmappings(w, arch, pm, options);
+  result.stats.generateSeconds = seconds;
+  return result;
+}
+
+SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
+                                   const std::vector<EinsumPmappings> &pm,
+                                   const SearchOptions &options) {
+  SearchResult result;
+  size_t n = w.einsums.size();
+  if (n == 0)
+    return result;
+  for (size_t i = 0; i < n; ++i) {
+    result.stats.candidates += pm[i].candidates;
+    result.stats.pmappings += pm[i].valid;
+    result.stats.groups += pm[i].groups.size();
+    for (auto &g : pm[i].groups)
+      result.stats.kept += g.second.size();
+    if (!pm[i].error.empty() || pm[i].groups.empty()) {
+      result.error = fitError(w, arch, i, pm[i]);
+      return result;
+    }
+  }
+
+  auto t1 = Clock::now();
+  Joiner joiner(w, arch, pm);
+  std::vector<const Pmapping *> chosen(n);
+  std::vector<bool> starts(n);
+  if (!options.exhaustive) {
+    std::vector<std::vector<State>> frontiers(n + 1);
+    frontiers[0].push_back(State());
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<State> next;
+      for (auto [si, s] : llvm::enumerate(frontiers[i])) {
+        auto req = joiner.required(s, i);
+        if (!req)
+          continue;
+        for (auto &[keys, group] : pm[i].groups) {
+          if (!Joiner::compatible(keys, *req))
+            continue;
+          for (const Pmapping &p : group) {
+            State ns;
+            if (!joiner.extend(s, i, keys, p, ns))
+              continue;
+            ns.parent = si;
+            next.push_back(std::move(ns));
+          }
+        }
+        if (next.size() > options.maxPmappings) {
+          result.error = llvm::formatv(
+              "search budget exceeded: the join frontier at Einsum '{0}' "
+              "passed {1} partial mappings (raise max-pmappings)",
+              w.einsums[i].name, options.maxPmappings);
+          return result;
+        }
+      }
+      frontiers[i + 1] = pruneFrontier(std::move(next));
+      result.stats.maxFrontier =
+          std::max<uint64_t>(result.stats.maxFrontier, frontiers[i + 1].size());
+      if (frontiers[i + 1].empty()) {
+        result.error = llvm::formatv(
+            "no valid fused mapping reaches Einsum '{0}'", w.einsums[i].name);
+        return result;
+      }
+    }
+    int best = -1;
+    for (auto [k, s] : llvm::enumerate(frontiers[n]))
+      if (best < 0 || better(options.objective, s.energy, s.latency,
+                             frontiers[n][best].energy,
+                             frontiers[n][best].latency))
+        best = k;
+    for (size_t i = n; i-- > 0;) {
+      const State &s = frontiers[i + 1][best];
+      chosen[i] = s.choice;
+      starts[i] = s.groupStart;
+      best = s.parent;
+    }
+  } else {
+    // The reference: depth-first over every combination of pmappings,
+    // sharing compatibility and capacity rules with the joins but with no
+    // grouping and no Pareto pruning. Only subtrees that an admissible
+    // bound (the best each remaining Einsum could do alone) proves cannot
+    // beat the incumbent are skipped, so the optimum is exact.
+    std::vector<std::vector<std::pair<const std::vector<Key> *, const Pmapping *>>>
+        all(n);
+    std::vector<double> restE(n + 1, 0), restL(n + 1, 0);
+    for (size_t i = n; i-- > 0;) {
+      double minE = INFINITY, minL = INFINITY;
+      for (auto &[keys, group] : pm[i].groups)
+        for (const Pmapping &p : group) {
+          all[i].push_back({&keys, &p});
+          minE = std::min(minE, p.energy);
+          minL = std::min(minL, p.latency);
+        }
+      // Best first, so the incumbent is good early; for EDP by energy,
+      // which makes the bound below monotone along the list.
+      Objective order = options.objective == Objective::EDP
+                            ? Objective::Energy
+                            : options.objective;
+      std::stable_sort(all[i].begin(), all[i].end(), [&](auto &a, auto &b) {
+        return better(order, a.second->energy, a.second->latency,
+                      b.second->energy, b.second->latency);
+      });
+      restE[i] = restE[i + 1] + minE;
+      restL[i] = restL[i + 1] + minL;
+    }
+    std::vector<State> stack(n + 1);
+    std::vector<const Pmapping *> path(n);
+    std::vector<bool> pathStarts(n);
+    bool found = false;
+    double bestE = 0, bestL = 0;
+    std::string budgetError;
+    std::function<void(size_t)> dfs = [&](size_t i) {
+      if (!budgetError.empty())
+        return;
+      if (i == n) {
+        if (!found ||
+            better(options.objective, stack[n].energy, stack[n].latency, bestE,
+                   bestL)) {
+          found = true;
+          bestE = stack[n].energy;
+          bestL = stack[n].latency;
+          chosen = path;
+          starts = pathStarts;
+        }
+        return;
+      }
+      auto req = joiner.required(stack[i], i);
+      if (!req)
+        return;
+      for (auto [keys, p] : all[i]) {
+        if (++result.stats.combinations > options.maxPmappings) {
+          budgetError = llvm::formatv(
+              "search budget exceeded: exhaustive search visited {0} partial "
+              "mappings (raise max-pmappings)",
+              options.maxPmappings);
+          return;
+        }
+        if (found) {
+          // A subtree that can at best tie the incumbent cannot improve the
+          // optimum's score (the slack absorbs the rounding of sums taken
+          // in another order).
+          double limit = scoreOf(options.objective, bestE, bestL) * (1 - 1e-12);
+          double e = stack[i].energy + p->energy + restE[i + 1];
+          double l = stack[i].latency + p->latency + restL[i + 1];
+          // Along the sorted list this bound never decreases: once it
+          // fails, every later pmapping fails too.
+          double monotone =
+              options.objective == Objective::EDP
+                  ? e * (stack[i].latency + restL[i])
+                  : scoreOf(options.objective, e, l);
+          if (monotone >= limit)
+            break;
+          if (scoreOf(options.objective, e, l) >= limit)
+            continue;
+        }
+        if (!Joiner::compatible(*keys, *req) ||
+            !joiner.extend(stack[i], i, *keys, *p, stack[i + 1]))
+          continue;
+        path[i] = p;
+        pathStarts[i] = stack[i + 1].groupStart;
+        dfs(i + 1);
+      }
+    };
+    dfs(0);
+    if (!budgetError.empty()) {
+      result.error = budgetError;
+      return result;
+    }
+    if (!found) {
+      result.error = "no valid fused mapping exists";
+      return result;
+    }
+  }
+  result.stats.joinSeconds = since(t1);
+  fillResult(w, arch, chosen, starts, result);
+  return result;
+}

@@ -1,0 +1,257 @@
+//===- Model.cpp - analytical model of one Einsum's mapping ---------------===//
+#include "ffm/Model/Model.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+#include <algorithm>
+
+using namespace ffm;
+
+std::string Mapping::str(const Workload &w, const Einsum &e,
+                         const Arch &arch) const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  auto accesses = e.accesses();
+  llvm::interleaveComma(nodes, os, [&](const MapNode &n) {
+    switch (n.kind) {
+    case MapNode::Keep:
+      os << "keep " << w.tensors[accesses[n.access]->tensor].name << " in "
+         << arch.levels[n.level].name;
+      break;
+    case MapNode::Temporal:
+      os << "for " << e.ranks[n.rank].name << " : " << n.factor;
+      break;
+    case MapNode::Spatial:
+      os << "par " << e.ranks[n.rank].name << " : " << n.factor << " in "
+         << arch.levels[n.level].name;
+      break;
+    }
+  });
+  return s;
+}
+
+namespace {
+/// Structural checks shared by every evaluation; returns why not, or "".
+std::string checkStructure(const Einsum &e, const Arch &arch,
+                           const Mapping &m,
+                           const std::vector<bool> &onChipShared) {
+  size_t numAccesses = e.inputs.size() + 1;
+  std::vector<int64_t> product(e.ranks.size(), 1);
+  std::vector<int> lastLevel(numAccesses, -1);
+  std::vector<std::vector<bool>> dimUsed(arch.levels.size());
+  for (size_t l = 0; l < arch.levels.size(); ++l)
+    dimUsed[l].assign(arch.levels[l].fanout.size(), false);
+  for (auto [i, n] : llvm::enumerate(m.nodes)) {
+    if (n.kind == MapNode::Keep) {
+      if (n.access < 0 || n.access >= (int)numAccesses)
+        return llvm::formatv("storage node {0} names no tensor of the Einsum",
+                             i);
+      if (n.level < 0 || n.level >= (int)arch.levels.size())
+        return llvm::formatv("storage node {0} names no memory level", i);
+      if (n.level <= lastLevel[n.access])
+        return llvm::formatv("tensor kept at level '{0}' below a deeper or "
+                             "equal level",
+                             arch.levels[n.level].name);
+      lastLevel[n.access] = n.level;
+      continue;
+    }
+    if (n.rank < 0 || n.rank >= (int)e.ranks.size())
+      return llvm::formatv("loop {0} names no rank of the Einsum", i);
+    if (n.factor < 1)
+      return llvm::formatv("loop over '{0}' has {1} iterations",
+                           e.ranks[n.rank].name, n.factor);
+    if (__builtin_mul_overflow(product[n.rank], n.factor, &product[n.rank]))
+      return llvm::formatv("loops over '{0}' overflow", e.ranks[n.rank].name);
+    if (n.kind != MapNode::Spatial)
+      continue;
+    if (n.level < 0 || n.level >= (int)arch.levels.size())
+      return llvm::formatv("spatial loop {0} names no memory level", i);
+    const Level &level = arch.levels[n.level];
+    if (n.dim < 0 || n.dim >= (int)level.fanout.size())
+      return llvm::formatv("level '{0}' has no fanout dimension {1}",
+                           level.name, n.dim);
+    if (n.factor > level.fanout[n.dim])
+      return llvm::formatv("spatial loop over '{0}' ({1}) exceeds the fanout "
+                           "{2} of level '{3}'",
+                           e.ranks[n.rank].name, n.factor,
+                           level.fanout[n.dim], level.name);
+    if (!level.allowsSpatial(e.ranks[n.rank].name))
+      return llvm::formatv("rank '{0}' may not be spread over the fanout of "
+                           "level '{1}'",
+                           e.ranks[n.rank].name, level.name);
+    if (dimUsed[n.level][n.dim])
+      return llvm::formatv("fanout dimension {0} of level '{1}' is used twice",
+                           n.dim, level.name);
+    dimUsed[n.level][n.dim] = true;
+    // The instances below a level's fanout hold deeper levels only.
+    for (auto [j, other] : llvm::enumerate(m.nodes)) {
+      if (other.kind != MapNode::Keep)
+        continue;
+      if (j < i && other.level > n.level)
+        return llvm::formatv("spatial loop over the fanout of '{0}' sits "
+                             "below storage in deeper level '{1}'",
+                             level.name, arch.levels[other.level].name);
+      if (j > i && other.level <= n.level)
+        return llvm::formatv("spatial loop over the fanout of '{0}' sits "
+                             "above storage in level '{1}'",
+                             level.name, arch.levels[other.level].name);
+    }
+  }
+  for (auto [r, rank] : llvm::enumerate(e.ranks))
+    if (product[r] != rank.bound)
+      return llvm::formatv("loops over '{0}' multiply to {1}, not its bound "
+                           "{2}",
+                           rank.name, product[r], rank.bound);
+  for (size_t a = 0; a < numAccesses; ++a) {
+    if (lastLevel[a] < 0)
+      return llvm::formatv("tensor {0} of the Einsum is never stored: every "
+                           "tensor must reach compute",
+                           a);
+    bool shared = a < onChipShared.size() && onChipShared[a];
+    bool inDram = llvm::any_of(m.nodes, [&](const MapNode &n) {
+      return n.kind == MapNode::Keep && n.access == (int)a && n.level == 0;
+    });
+    if (!shared && !inDram)
+      return llvm::formatv("tensor {0} of the Einsum must be kept in '{1}'",
+                           a, arch.levels[0].name);
+    if (shared && inDram)
+      return llvm::formatv("fused intermediate {0} of the Einsum must not be "
+                           "kept in '{1}'",
+                           a, arch.levels[0].name);
+  }
+  return "";
+}
+} // namespace
+
+Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
+                         const Mapping &m,
+                         const std::vector<bool> &onChipShared) {
+  const Einsum &e = w.einsums[einsumIdx];
+  Evaluation ev;
+  ev.error = checkStructure(e, arch, m, onChipShared);
+  if (!ev.ok())
+    return ev;
+
+  const size_t numLevels = arch.levels.size();
+  std::vector<const TensorAccess *> accesses = e.accesses();
+  const int outputAccess = accesses.size() - 1;
+  ev.accesses.assign(accesses.size(), std::vector<Accesses>(numLevels));
+  ev.reservation.assign(numLevels, 0);
+  ev.persistent.assign(numLevels, 0);
+  ev.macs = 1;
+  for (const RankVar &r : e.ranks)
+    ev.macs *= r.bound;
+
+  const auto &nodes = m.nodes;
+  auto product = [&](size_t from, size_t to, auto pred) {
+    double p = 1;
+    for (size_t i = from; i < to; ++i)
+      if (nodes[i].isLoop() && pred(nodes[i]))
+        p *= nodes[i].factor;
+    return p;
+  };
+
+  // Depth (loops above) of the deepest fused intermediate: tiles above it
+  // outlive one iteration of the fused loops.
+  auto loopsAbove = [&](size_t pos) {
+    return llvm::count_if(llvm::make_range(nodes.begin(), nodes.begin() + pos),
+                          [](const MapNode &n) { return n.isLoop(); });
+  };
+  long fusedDepth = 0;
+  for (auto [i, n] : llvm::enumerate(nodes))
+    if (n.kind == MapNode::Keep && n.access < (int)onChipShared.size() &&
+        onChipShared[n.access])
+      fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
+
+  for (size_t a = 0; a < accesses.size(); ++a) {
+    const TensorAccess &acc = *accesses[a];
+    auto indexes = [&](const MapNode &n) { return acc.indexedBy(n.rank); };
+    auto spatialNotIdx = [&](const MapNode &n) {
+      return n.kind == MapNode::Spatial && !acc.indexedBy(n.rank);
+    };
+    auto temporal = [](const MapNode &n) { return n.kind == MapNode::Temporal; };
+    auto spatial = [](const MapNode &n) { return n.kind == MapNode::Spatial; };
+
+    std::vector<size_t> keeps;
+    for (auto [i, n] : llvm::enumerate(nodes))
+      if (n.kind == MapNode::Keep && n.access == (int)a)
+        keeps.push_back(i);
+    // Residencies of each keep, aggregated over instances.
+    std::vector<double> residencies(keeps.size());
+    for (auto [k, pos] : llvm::enumerate(keeps)) {
+      double tile = product(pos + 1, nodes.size(), indexes);
+      double fills = product(0, pos, temporal);
+      for (size_t i = pos; i-- > 0;) {
+        if (nodes[i].kind == MapNode::Keep || spatial(nodes[i]))
+          continue;
+        if (indexes(nodes[i]))
+          break;
+        fills /= nodes[i].factor; // stationary across this loop
+      }
+      double instances = product(0, pos, spatial);
+      residencies[k] = fills * tile * instances;
+      int level = nodes[pos].level;
+      ev.reservation[level] += tile * arch.datumBytes();
+      if (level > 0 && loopsAbove(pos) < fusedDepth)
+        ev.persistent[level] += tile * arch.datumBytes();
+    }
+    for (auto [k, pos] : llvm::enumerate(keeps)) {
+      int level = nodes[pos].level;
+      Accesses &here = ev.accesses[a][level];
+      bool innermost = k + 1 == keeps.size();
+      size_t childPos = innermost ? nodes.size() : keeps[k + 1];
+      // One read of this level serves every instance below it that needs
+      // the same data (multicast); partial sums of such instances are
+      // reduced on the way up.
+      double shared = product(pos, childPos, spatialNotIdx);
+      double childDemand =
+          innermost ? ev.macs / shared : residencies[k + 1] / shared;
+      if ((int)a == outputAccess) {
+        here.writes += childDemand;
+        here.reads += childDemand - residencies[k];
+      } else {
+        here.reads += childDemand;
+        if (k > 0)
+          here.writes += residencies[k];
+      }
+    }
+  }
+
+  // Energy and latency.
+  std::vector<double> traffic(numLevels, 0);
+  for (auto &perLevel : ev.accesses)
+    for (size_t l = 0; l < numLevels; ++l) {
+      ev.energy += perLevel[l].reads * arch.levels[l].readEnergy +
+                   perLevel[l].writes * arch.levels[l].writeEnergy;
+      traffic[l] += perLevel[l].reads + perLevel[l].writes;
+    }
+  ev.energy += ev.macs * arch.compute.macEnergy;
+  for (size_t l = 0; l < numLevels; ++l) {
+    double instances = product(0, nodes.size(), [&](const MapNode &n) {
+      return n.kind == MapNode::Spatial && n.level < (int)l;
+    });
+    double cycles = 0;
+    if (arch.levels[l].bandwidth)
+      cycles = traffic[l] / instances / *arch.levels[l].bandwidth;
+    ev.componentCycles.push_back(cycles);
+  }
+  double macUnits = product(0, nodes.size(), [](const MapNode &n) {
+    return n.kind == MapNode::Spatial;
+  });
+  ev.componentCycles.push_back(ev.macs / macUnits / arch.compute.throughput);
+  ev.latency = *std::max_element(ev.componentCycles.begin(),
+                                 ev.componentCycles.end());
+
+  for (size_t l = 1; l < numLevels; ++l)
+    if (ev.reservation[l] > (double)*arch.levels[l].capacity) {
+      ev.error = llvm::formatv("level '{0}' needs {1} bytes per instance, its "
+                               "capacity is {2}",
+                               arch.levels[l].name,
+                               llvm::format("%.15g", ev.reservation[l]),
+                               *arch.levels[l].capacity);
+      break;
+    }
+  return ev;
+}

@@ -1,0 +1,217 @@
+//===- ModelTest.cpp - the model against hand-computed examples -----------===//
+//
+// Accesses are in data; with 8-bit data a "1 pJ per bit" level costs 8 pJ
+// per datum. Access indices: 0 = A, 1 = B, 2 = the output Z.
+// Ranks of a matmul: 0 = m, 1 = n, 2 = k.
+//
+//===----------------------------------------------------------------------===//
+#include "TestUtil.h"
+#include "ffm/Model/Model.h"
+
+#include <gtest/gtest.h>
+
+using namespace ffm;
+using namespace ffm::test;
+
+namespace {
+
+Arch twoLevel(double dramE, double glbR, double glbW, int64_t glbCap,
+              std::vector<int64_t> fanout = {}) {
+  Arch arch;
+  arch.levels = {level("DRAM", std::nullopt, dramE, dramE),
+                 level("GLB", glbCap, glbR, glbW, std::nullopt, fanout)};
+  arch.compute = {1.0, fanout.empty() ? 1 : fanout[0], 1.0};
+  return arch;
+}
+
+// DESIGN.md's sanity anchor: two chained 64^3 matmuls, everything from DRAM,
+// every energy 1 per bit (8 per datum), 1 per MAC.
+//   per Einsum: inputs 2 x 64^3 reads, output 64^3 writes and 64^3 - 64^2
+//   reads (the first update of each element reads nothing), 64^3 MACs:
+//   8 x (2 x 262144 + 262144 + 258048) + 262144 = 8,617,984
+//   both: 17,235,968; latency 64^3 cycles each = 524,288.
+TEST(Model, SanityAnchorTwoChainedMatmuls) {
+  WorkloadBuilder b;
+  int first = b.matmul("mm0", 64, 64, 64);
+  b.matmul("mm1", 64, 64, 64, b.w.einsums[first].output.tensor);
+  Workload w = b.finish({b.w.einsums[1].output.tensor});
+  Arch arch = twoLevel(8, 8, 8, int64_t(1) << 40);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 64), loop(1, 64),
+             loop(2, 64)}};
+  double energy = 0, latency = 0;
+  for (int e = 0; e < 2; ++e) {
+    Evaluation ev = evaluate(w, e, arch, m);
+    ASSERT_TRUE(ev.ok()) << ev.error;
+    EXPECT_DOUBLE_EQ(ev.energy, 8617984);
+    EXPECT_DOUBLE_EQ(ev.accesses[2][0].reads, 262144 - 4096);
+    energy += ev.energy;
+    latency += ev.latency;
+  }
+  EXPECT_DOUBLE_EQ(energy, 17235968);
+  EXPECT_DOUBLE_EQ(latency, 524288);
+}
+
+struct Small : ::testing::Test {
+  Workload w;
+  void SetUp() override {
+    WorkloadBuilder b;
+    int e = b.matmul("mm", 4, 4, 4);
+    w = b.finish({b.w.einsums[e].output.tensor});
+  }
+};
+
+// 4x4x4 matmul, DRAM 10 pJ/datum, GLB read 1 write 2, MAC 1.
+// B is kept in GLB under the m loop; m does not index B, so the B tile
+// (all 16 elements) is filled once: DRAM reads 16, GLB writes 16; the MACs
+// read B from GLB 64 times. A comes from DRAM per MAC (64), Z is written
+// 64 times and read 64 - 16 = 48 times.
+//   energy = 10 x (16 + 64 + 48) + 10 x 64 + 2 x 16 + 1 x 64 + 64 MACs = 2080
+TEST_F(Small, MatmulWithReuse) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), keep(1, 1),
+             loop(1, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[1][0].reads, 16);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].writes, 16);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].reads, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][0].reads, 48);
+  EXPECT_DOUBLE_EQ(ev.energy, 2080);
+  EXPECT_DOUBLE_EQ(ev.reservation[1], 16);
+}
+
+// Same, but the n loop sits between m and B's storage: n indexes B, so the
+// B tile (one column, 4 elements) is refilled for every (m, n): 16 fills of
+// 4 = 64 DRAM reads and GLB writes instead of 16.
+TEST_F(Small, MatmulWithoutReuse) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), loop(1, 4),
+             keep(1, 1), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[1][0].reads, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].writes, 64);
+  EXPECT_DOUBLE_EQ(ev.reservation[1], 4);
+  // Swapping m and n makes m trailing again: the column stays for all m.
+  Mapping swapped{{keep(0, 0), keep(1, 0), keep(2, 0), loop(1, 4), loop(0, 4),
+                   keep(1, 1), loop(2, 4)}};
+  Evaluation ev2 = evaluate(w, 0, arch, swapped);
+  EXPECT_DOUBLE_EQ(ev2.accesses[1][0].reads, 16);
+}
+
+// Three levels; B bypasses GLB and goes straight from DRAM to the register
+// file. The RF tile of B is a k-column (4 elements) refilled for each of the
+// 16 (m, n) iterations: 64 DRAM reads, 64 RF writes, 64 RF reads by the
+// MACs; GLB sees no B traffic at all.
+TEST_F(Small, BypassedLevel) {
+  Arch arch;
+  arch.levels = {level("DRAM", std::nullopt, 10, 10), level("GLB", 1024, 2, 2),
+                 level("RF", 64, 1, 1)};
+  arch.compute = {0, 1, 1};
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), loop(1, 4),
+             keep(1, 2), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[1][0].reads, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].reads + ev.accesses[1][1].writes, 0);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][2].writes, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][2].reads, 64);
+}
+
+// GLB feeds 4 MACs; n is spread over them. A[m,k] is not indexed by n, so
+// one GLB read of A serves all 4 MACs (multicast): 64 / 4 = 16 reads. B and
+// Z are indexed by n: 64 reads of B, 64 updates of Z. Compute takes
+// 64 MACs / 4 units = 16 cycles.
+TEST_F(Small, SpatialFanoutMulticasts) {
+  Arch arch = twoLevel(10, 1, 1, 1024, {4});
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), keep(0, 1), keep(1, 1),
+             keep(2, 1), par(1, 4, 1), loop(0, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[0][1].reads, 16);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].reads, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].writes, 64);
+  EXPECT_DOUBLE_EQ(ev.latency, 16);
+}
+
+// Z is kept in GLB under (k:2, m:4); k is a reduction loop that is not
+// innermost above Z, so each Z tile (a row of 4) is visited 8 times:
+// 32 residencies. GLB: 64 updates from the MACs, 64 - 32 reads. DRAM: 32
+// write-backs of partial sums, of which 32 - 16 need the old value read.
+TEST_F(Small, ReductionWithPartialSums) {
+  Arch arch = twoLevel(10, 1, 1, 1024);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(2, 2), loop(0, 4),
+             keep(2, 1), loop(1, 4), loop(2, 2)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].writes, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].reads, 32);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][0].writes, 32);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][0].reads, 16);
+}
+
+// A fused chain: mm0 writes X into GLB under the m loop and mm1 reads it
+// there. X never touches DRAM: zero DRAM accesses for X on both sides.
+TEST(Model, FusedChainKeepsIntermediateOnChip) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", 4, 4, 4);
+  int x = b.w.einsums[e0].output.tensor;
+  int e1 = b.matmul("mm1", 4, 4, 4, x);
+  Workload w = b.finish({b.w.einsums[e1].output.tensor});
+  Arch arch = twoLevel(10, 1, 1, 1024);
+  // Producer: X (access 2) lives only in GLB, below the shared m loop.
+  Mapping prod{{keep(0, 0), keep(1, 0), loop(0, 4), keep(2, 1), keep(1, 1),
+                loop(1, 4), loop(2, 4)}};
+  Evaluation ep = evaluate(w, 0, arch, prod, {false, false, true});
+  ASSERT_TRUE(ep.ok()) << ep.error;
+  EXPECT_DOUBLE_EQ(ep.accesses[2][0].reads + ep.accesses[2][0].writes, 0);
+  EXPECT_DOUBLE_EQ(ep.accesses[2][1].writes, 64);
+  // Consumer: X (access 0) read from GLB under the same m loop.
+  Mapping cons{{keep(1, 0), keep(2, 0), loop(0, 4), keep(0, 1), keep(1, 1),
+                loop(1, 4), loop(2, 4)}};
+  Evaluation ec = evaluate(w, 1, arch, cons, {true, false, false});
+  ASSERT_TRUE(ec.ok()) << ec.error;
+  EXPECT_DOUBLE_EQ(ec.accesses[0][0].reads + ec.accesses[0][0].writes, 0);
+  EXPECT_DOUBLE_EQ(ec.accesses[0][1].reads, 64);
+  EXPECT_DOUBLE_EQ(ec.accesses[0][1].writes, 0);
+  // The B tile of the consumer sits above no fused loop that it shares...
+  // but X's storage is at depth 1 and B's too: nothing persists.
+  EXPECT_DOUBLE_EQ(ec.persistent[1], 0);
+  // Keeping a fused intermediate in DRAM is rejected.
+  Mapping bad{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), loop(1, 4),
+               loop(2, 4)}};
+  EXPECT_FALSE(evaluate(w, 1, arch, bad, {true, false, false}).ok());
+}
+
+TEST_F(Small, CapacityViolationIsReported) {
+  Arch arch = twoLevel(10, 1, 1, 8);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), keep(1, 1), loop(0, 4),
+             loop(1, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  EXPECT_EQ(ev.error,
+            "level 'GLB' needs 16 bytes per instance, its capacity is 8");
+}
+
+TEST_F(Small, StructuralErrors) {
+  Arch arch = twoLevel(10, 1, 1, 1024, {2});
+  auto err = [&](Mapping m) { return evaluate(w, 0, arch, m).error; };
+  EXPECT_EQ(err({{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 2), loop(1, 4),
+                  loop(2, 4)}}),
+            "loops over 'm' multiply to 2, not its bound 4");
+  EXPECT_EQ(err({{keep(0, 0), keep(1, 0), loop(0, 4), loop(1, 4),
+                  loop(2, 4)}}),
+            "tensor 2 of the Einsum is never stored: every tensor must reach "
+            "compute");
+  EXPECT_EQ(err({{keep(0, 0), keep(1, 0), keep(2, 0), par(0, 4, 1),
+                  loop(1, 4), loop(2, 4)}}),
+            "spatial loop over 'm' (4) exceeds the fanout 2 of level 'GLB'");
+  EXPECT_EQ(err({{keep(0, 0), keep(1, 0), keep(2, 0), par(0, 2, 1),
+                  keep(2, 1), loop(0, 2), loop(1, 4), loop(2, 4)}}),
+            "spatial loop over the fanout of 'GLB' sits above storage in "
+            "level 'GLB'");
+  EXPECT_EQ(err({{keep(0, 0), keep(1, 0), keep(2, 1), loop(0, 4), loop(1, 4),
+                  loop(2, 4)}}),
+            "tensor 2 of the Einsum must be kept in 'DRAM'");
+}
+
+} // namespace

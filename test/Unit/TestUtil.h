@@ -1,0 +1,73 @@
+//===- TestUtil.h - small builders for unit tests ---------------*- C++ -*-===//
+#ifndef FFM_TEST_UNIT_TESTUTIL_H
+#define FFM_TEST_UNIT_TESTUTIL_H
+
+#include "ffm/Arch/Arch.h"
+#include "ffm/Model/Mapping.h"
+#include "ffm/Workload/Workload.h"
+
+namespace ffm::test {
+
+/// Builds workloads tensor by tensor, Einsum by Einsum.
+struct WorkloadBuilder {
+  Workload w;
+  int tensor(std::string name, std::vector<int64_t> shape) {
+    Tensor t;
+    t.name = std::move(name);
+    t.shape = std::move(shape);
+    w.tensors.push_back(std::move(t));
+    return w.tensors.size() - 1;
+  }
+  /// out[outRanks] (+)= ins..., ranks given as name:bound.
+  int einsum(std::string name, std::vector<RankVar> ranks,
+             std::vector<TensorAccess> inputs, TensorAccess output) {
+    Einsum e{std::move(name), "linalg.generic", std::move(ranks),
+             std::move(inputs), output};
+    w.tensors[output.tensor].producer = w.einsums.size();
+    w.einsums.push_back(std::move(e));
+    return w.einsums.size() - 1;
+  }
+  /// C[m,n] = A[m,k] B[k,n] with fresh tensors; `a` reuses a tensor as A.
+  int matmul(std::string name, int64_t m, int64_t n, int64_t k, int a = -1) {
+    if (a < 0)
+      a = tensor(name + ".A", {m, k});
+    int b = tensor(name + ".B", {k, n});
+    int c = tensor(name + ".out", {m, n});
+    return einsum(name, {{"m", m}, {"n", n}, {"k", k}},
+                  {{a, {0, 2}}, {b, {2, 1}}}, {c, {0, 1}});
+  }
+  Workload finish(std::vector<int> outputs) {
+    for (int o : outputs)
+      w.tensors[o].isOutput = true;
+    w.buildEdges();
+    return w;
+  }
+};
+
+inline Level level(std::string name, std::optional<int64_t> capacity,
+                   double read, double write,
+                   std::optional<double> bandwidth = std::nullopt,
+                   std::vector<int64_t> fanout = {}) {
+  Level l;
+  l.name = std::move(name);
+  l.capacity = capacity;
+  l.readEnergy = read;
+  l.writeEnergy = write;
+  l.bandwidth = bandwidth;
+  l.fanout = std::move(fanout);
+  return l;
+}
+
+inline MapNode keep(int access, int lvl) {
+  return {MapNode::Keep, access, lvl};
+}
+inline MapNode loop(int rank, int64_t factor) {
+  return {MapNode::Temporal, -1, -1, rank, factor};
+}
+inline MapNode par(int rank, int64_t factor, int lvl, int dim = 0) {
+  return {MapNode::Spatial, -1, lvl, rank, factor, dim};
+}
+
+} // namespace ffm::test
+
+#endif // FFM_TEST_UNIT_TESTUTIL_H
