@@ -239,3 +239,11 @@ void MappingAttr::print(AsmPrinter &printer) const {
   });
   printer << "]>";
 }
+
+//===----------------------------------------------------------------------===//
+// #ffm.fanout as an scf.forall mapping
+//===----------------------------------------------------------------------===//
+
+int64_t FanoutAttr::getMappingId() const { return getDim(); }
+bool FanoutAttr::isLinearMapping() const { return false; }
+int64_t FanoutAttr::getRelativeIndex() const { return getDim(); }

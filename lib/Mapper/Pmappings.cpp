@@ -2,6 +2,7 @@
 #include "Pmappings.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include <algorithm>
@@ -157,14 +158,17 @@ struct Generator {
     for (auto [r, rank] : llvm::enumerate(e.ranks)) {
       if (!lv.allowsSpatial(rank.name))
         continue;
+      // A fanout dimension spreads one rank as widely as it divides: the
+      // mapspace does not leave instances idle on purpose (docs/mapspace.md).
       int64_t rest = rank.bound / spatialProduct(r);
-      for (int64_t f = 2; f <= std::min(rest, lv.fanout[dim]); ++f) {
-        if (rest % f)
-          continue;
-        spatial[slot] = {(int)r, f};
-        chooseSpatial(slot + 1);
-        spatial[slot] = {-1, 1};
-      }
+      int64_t f = std::min(rest, lv.fanout[dim]);
+      while (f > 1 && rest % f)
+        --f;
+      if (f < 2)
+        continue;
+      spatial[slot] = {(int)r, f};
+      chooseSpatial(slot + 1);
+      spatial[slot] = {-1, 1};
     }
   }
 
@@ -250,7 +254,35 @@ struct Generator {
     for (size_t r = 0; r < e.ranks.size(); ++r)
       if (temporal[l][r] > 1)
         ranks.push_back(r);
+    // When every node of this level heads the block, the order of its loops
+    // is observable only through the stationary run it leaves above each
+    // tensor stored deeper: one order per distinct set of runs.
+    bool headed = llvm::none_of(out.interface, [&](int a) {
+      return keepSet[a] & (1u << l);
+    });
+    bool fusedBelow = llvm::any_of(llvm::seq<size_t>(0, acc.size()),
+                                   [&](size_t a) {
+                                     return onChip[a] && (keepSet[a] >> l);
+                                   });
+    std::vector<std::vector<uint64_t>> seen;
     do {
+      if (headed && !fusedBelow && l > 0) {
+        std::vector<uint64_t> runs;
+        for (size_t a = 0; a < acc.size(); ++a) {
+          if (!(keepSet[a] >> (l + 1)))
+            continue;
+          uint64_t run = 0;
+          for (size_t p = ranks.size(); p-- > 0;) {
+            if (acc[a]->indexedBy(ranks[p]))
+              break;
+            run |= uint64_t(1) << ranks[p];
+          }
+          runs.push_back(run);
+        }
+        if (llvm::is_contained(seen, runs))
+          continue;
+        seen.push_back(std::move(runs));
+      }
       order[l] = ranks;
       chooseOrder(l + 1);
     } while (std::next_permutation(ranks.begin(), ranks.end()) && !stop);
@@ -279,14 +311,69 @@ struct Generator {
       choosePositions(l, a + 1);
       return;
     }
-    for (int p = 0; p <= (int)order[l].size(); ++p) {
+    // Only tensors shared with a neighbour choose where in the block they
+    // sit (that is where fusion happens); the others head their level's
+    // block, as in a classic per-level loop nest (docs/mapspace.md).
+    bool shared = llvm::is_contained(out.interface, (int)a);
+    int last = shared ? (int)order[l].size() : 0;
+    for (int p = 0; p <= last; ++p) {
       position[l][a] = p;
       choosePositions(l, a + 1);
     }
     position[l][a] = -1;
   }
 
+  /// Adjacent loops of one block with no storage node between them can be
+  /// swapped unobservably when every tensor stored below them is indexed by
+  /// both or by neither (fills, stationarity and tiles stay the same). Of
+  /// such orders only the one with increasing ranks is generated. Loops
+  /// above a fused intermediate's storage are left alone: their order is
+  /// part of what producer and consumer must agree on.
+  /// A storage node directly below a loop that does not index its tensor
+  /// can move above that loop unobservably (the loop was in its stationary
+  /// run, and its tile does not grow): only the upper position is
+  /// generated. With a fused intermediate in play, the depth of storage
+  /// decides what outlives the fused loops, so all positions are kept.
+  bool isCanonicalPosition() const {
+    if (llvm::any_of(onChip, [](bool b) { return b; }))
+      return true;
+    for (size_t l = 1; l < numLevels; ++l)
+      for (size_t a = 0; a < acc.size(); ++a) {
+        int p = position[l][a];
+        if (p > 0 && !acc[a]->indexedBy(order[l][p - 1]))
+          return false;
+      }
+    return true;
+  }
+
+  bool isCanonicalOrder() const {
+    for (size_t l = 0; l < numLevels; ++l) {
+      const std::vector<int> &loops = order[l];
+      for (size_t p = 0; p + 1 < loops.size(); ++p) {
+        int x = loops[p], y = loops[p + 1];
+        if (x < y)
+          continue;
+        bool nodeBetween = false, equivalent = true;
+        for (size_t a = 0; a < acc.size() && equivalent; ++a) {
+          if (l > 0 && position[l][a] == (int)p + 1)
+            nodeBetween = true;
+          bool below = (l > 0 && position[l][a] > (int)p + 1) ||
+                       (keepSet[a] >> (l + 1)) != 0;
+          if (!below)
+            continue;
+          if (onChip[a] || acc[a]->indexedBy(x) != acc[a]->indexedBy(y))
+            equivalent = false;
+        }
+        if (!nodeBetween && equivalent)
+          return false;
+      }
+    }
+    return true;
+  }
+
   void emit() {
+    if (!isCanonicalPosition() || !isCanonicalOrder())
+      return;
     if (++out.candidates % 4096 == 0 && options.timeLimitSeconds > 0) {
       std::chrono::duration<double> elapsed =
           std::chrono::steady_clock::now() - start;

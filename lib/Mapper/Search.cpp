@@ -191,18 +191,11 @@ bool better(Objective o, double e1, double l1, double e2, double l2) {
 void fillResult(const Workload &w, const Arch &arch,
                 const std::vector<const Pmapping *> &chosen,
                 const std::vector<bool> &starts, SearchResult &result) {
-  std::vector<bool> fusable = fusableTensors(w);
   result.energy = result.latency = 0;
   for (auto [i, p] : llvm::enumerate(chosen)) {
     EinsumResult er;
     er.mapping = p->mapping;
-    auto accesses = w.einsums[i].accesses();
-    er.onChipShared.assign(accesses.size(), false);
-    for (auto [a, acc] : llvm::enumerate(accesses))
-      if (fusable[acc->tensor])
-        er.onChipShared[a] = !llvm::any_of(p->mapping.nodes, [&](auto &n) {
-          return n.kind == MapNode::Keep && n.access == (int)a && n.level == 0;
-        });
+    er.onChipShared = onChipAccesses(w, i, er.mapping);
     er.eval = evaluate(w, i, arch, er.mapping, er.onChipShared);
     result.energy += er.eval.energy;
     result.latency += er.eval.latency;
@@ -244,6 +237,19 @@ detail::generateAll(const Workload &w, const Arch &arch,
     for (size_t i = 0; i < pm.size(); ++i)
       generate(i);
   return pm;
+}
+
+std::vector<bool> ffm::onChipAccesses(const Workload &w, int einsum,
+                                      const Mapping &mapping) {
+  std::vector<bool> fusable = fusableTensors(w);
+  auto accesses = w.einsums[einsum].accesses();
+  std::vector<bool> onChip(accesses.size(), false);
+  for (auto [a, acc] : llvm::enumerate(accesses))
+    if (fusable[acc->tensor])
+      onChip[a] = !llvm::any_of(mapping.nodes, [&](const MapNode &n) {
+        return n.kind == MapNode::Keep && n.access == (int)a && n.level == 0;
+      });
+  return onChip;
 }
 
 SearchResult ffm::search(const Workload &w, const Arch &arch,

@@ -165,6 +165,29 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
         onChipShared[n.access])
       fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
 
+  // Reservations first: most candidates of a search fail capacity, and
+  // this is cheap.
+  for (auto [i, n] : llvm::enumerate(nodes)) {
+    if (n.kind != MapNode::Keep)
+      continue;
+    const TensorAccess &acc = *accesses[n.access];
+    double tile = product(i + 1, nodes.size(), [&](const MapNode &m) {
+      return acc.indexedBy(m.rank);
+    });
+    ev.reservation[n.level] += tile * arch.datumBytes();
+    if (n.level > 0 && loopsAbove(i) < fusedDepth)
+      ev.persistent[n.level] += tile * arch.datumBytes();
+  }
+  for (size_t l = 1; l < numLevels; ++l)
+    if (ev.reservation[l] > (double)*arch.levels[l].capacity) {
+      ev.error = llvm::formatv("level '{0}' needs {1} bytes per instance, its "
+                               "capacity is {2}",
+                               arch.levels[l].name,
+                               llvm::format("%.15g", ev.reservation[l]),
+                               *arch.levels[l].capacity);
+      return ev;
+    }
+
   for (size_t a = 0; a < accesses.size(); ++a) {
     const TensorAccess &acc = *accesses[a];
     auto indexes = [&](const MapNode &n) { return acc.indexedBy(n.rank); };
@@ -192,10 +215,6 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       }
       double instances = product(0, pos, spatial);
       residencies[k] = fills * tile * instances;
-      int level = nodes[pos].level;
-      ev.reservation[level] += tile * arch.datumBytes();
-      if (level > 0 && loopsAbove(pos) < fusedDepth)
-        ev.persistent[level] += tile * arch.datumBytes();
     }
     for (auto [k, pos] : llvm::enumerate(keeps)) {
       int level = nodes[pos].level;
@@ -244,14 +263,5 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   ev.latency = *std::max_element(ev.componentCycles.begin(),
                                  ev.componentCycles.end());
 
-  for (size_t l = 1; l < numLevels; ++l)
-    if (ev.reservation[l] > (double)*arch.levels[l].capacity) {
-      ev.error = llvm::formatv("level '{0}' needs {1} bytes per instance, its "
-                               "capacity is {2}",
-                               arch.levels[l].name,
-                               llvm::format("%.15g", ev.reservation[l]),
-                               *arch.levels[l].capacity);
-      break;
-    }
   return ev;
 }

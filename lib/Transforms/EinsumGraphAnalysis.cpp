@@ -187,6 +187,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
                << b << " is not a positive static size";
 
     Einsum einsum;
+    SmallVector<unsigned> operands;
     std::string kind = op.getName().stripDialect().str();
     einsum.name = kind + "_" + std::to_string(kindCounts[kind]++);
     einsum.opName = op.getName().getStringRef().str();
@@ -206,6 +207,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       if (failed(access))
         return failure();
       einsum.inputs.push_back(*access);
+      operands.push_back(in->getOperandNumber());
     }
     OpOperand *init = linalgOp.getDpsInitOperand(0);
     AffineMap outMap = linalgOp.getMatchingIndexingMap(init);
@@ -222,7 +224,9 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       if (failed(access))
         return failure();
       einsum.inputs.push_back(*access);
+      operands.push_back(init->getOperandNumber());
     }
+    operands.push_back(init->getOperandNumber());
     int out = addTensor(op.getResult(0), einsum.name + ".out");
     workload.tensors[out].producer = workload.einsums.size();
     FailureOr<TensorAccess> outAccess =
@@ -232,6 +236,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     einsum.output = *outAccess;
     workload.einsums.push_back(std::move(einsum));
     ops.push_back(linalgOp);
+    accessOperands.push_back(std::move(operands));
   }
   workload.buildEdges();
   return success();

@@ -11,6 +11,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   ffm::registerFFMPasses();
+  ffm::registerFFMPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

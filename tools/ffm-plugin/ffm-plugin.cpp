@@ -18,5 +18,8 @@ mlirGetDialectPluginInfo() {
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "FFMPasses", LLVM_VERSION_STRING,
-          []() { ffm::registerFFMPasses(); }};
+          []() {
+            ffm::registerFFMPasses();
+            ffm::registerFFMPipelines();
+          }};
 }

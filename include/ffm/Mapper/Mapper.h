@@ -72,6 +72,11 @@ struct SearchResult {
 SearchResult search(const Workload &w, const Arch &arch,
                     const SearchOptions &options = {});
 
+/// Per access of Einsum `einsum`: a fusable intermediate that `mapping`
+/// never keeps in DRAM (it stays on chip between producer and consumer).
+std::vector<bool> onChipAccesses(const Workload &w, int einsum,
+                                 const Mapping &mapping);
+
 } // namespace ffm
 
 #endif // FFM_MAPPER_MAPPER_H

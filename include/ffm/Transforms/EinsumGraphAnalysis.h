@@ -20,6 +20,11 @@ public:
   const Workload &getWorkload() const { return workload; }
   /// The linalg op behind each Einsum, in program order.
   llvm::ArrayRef<mlir::linalg::LinalgOp> getOps() const { return ops; }
+  /// For Einsum i, the operand number of each access (inputs, then the
+  /// output, whose operand is the init).
+  llvm::ArrayRef<unsigned> getAccessOperands(int einsum) const {
+    return accessOperands[einsum];
+  }
   /// The workload tensor an SSA value holds, or -1.
   int tensorOf(mlir::Value value) const { return tensorIds.lookup(value) - 1; }
 
@@ -30,6 +35,7 @@ private:
 
   Workload workload;
   llvm::SmallVector<mlir::linalg::LinalgOp> ops;
+  std::vector<llvm::SmallVector<unsigned>> accessOperands;
   llvm::DenseMap<mlir::Value, int> tensorIds; // id + 1, so 0 means absent
   llvm::StringMap<unsigned> kindCounts;
   unsigned constCount = 0;

@@ -2,7 +2,13 @@
 #ifndef FFM_TRANSFORMS_PASSES_H
 #define FFM_TRANSFORMS_PASSES_H
 
+#include "ffm/Dialect/FFMDialect.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/Pass.h"
@@ -14,6 +20,13 @@ namespace ffm {
 
 #define GEN_PASS_REGISTRATION
 #include "ffm/Transforms/Passes.h.inc"
+
+/// Registers --ffm-lower-to-llvm: bufferize, drop the ffm memory spaces
+/// and lower everything to the LLVM dialect for mlir-runner.
+void registerFFMPipelines();
+
+/// Appends that lowering to `pm`.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 
 /// Registers the ffm dialect with `registry`.
 void registerFFMDialects(mlir::DialectRegistry &registry);

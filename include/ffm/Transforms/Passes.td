@@ -18,4 +18,70 @@ def FFMEinsumGraph : Pass<"ffm-einsum-graph", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FFMEvaluate : Pass<"ffm-evaluate", "mlir::func::FuncOp"> {
+  let summary = "Evaluate the #ffm.mapping of each linalg op with the model";
+  let description = [{
+    For every linalg op carrying an `ffm.mapping` attribute, evaluates the
+    mapping on the function's architecture, attaches `ffm.energy_pj` and
+    `ffm.latency_cycles`, and prints the per-level, per-tensor accesses.
+    Invalid mappings are reported as errors at the op.
+  }];
+  let options = [
+    Option<"archFile", "arch-file", "std::string", /*default=*/"",
+           "YAML architecture (overrides #ffm.arch attributes)">,
+  ];
+  let dependentDialects = ["ffm::FFMDialect"];
+}
+
+def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
+  let summary = "Find the optimal fused mapping and rewrite into it";
+  let description = [{
+    Builds the Einsum graph of the function, searches the optimal fused
+    mapping on its architecture with the Fast and Fusiest Mapper, and
+    rewrites the linalg ops into tiled, fused scf loop nests whose on-chip
+    tiles live in buffers placed in `#ffm.level_space` memory spaces.
+    Functions without an architecture are left unchanged, with a remark.
+  }];
+  let options = [
+    Option<"archFile", "arch-file", "std::string", /*default=*/"",
+           "YAML architecture (overrides #ffm.arch attributes)">,
+    Option<"objective", "objective", "std::string", /*default=*/"\"energy\"",
+           "What to minimise: energy, latency or edp">,
+    Option<"searchMode", "search", "std::string", /*default=*/"\"ffm\"",
+           "Search: ffm (pruned, fast) or exhaustive (reference)">,
+    Option<"report", "report", "std::string", /*default=*/"",
+           "Write the chosen mappings and their figures as JSON here">,
+    Option<"maxPmappings", "max-pmappings", "uint64_t",
+           /*default=*/"4000000",
+           "Stop with an error past this many pmappings of one Einsum">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"0",
+           "Stop with an error past this many seconds (0: no limit)">,
+    Option<"rewrite", "rewrite", "bool", /*default=*/"true",
+           "Rewrite the IR (false: only annotate the ops with the mapping)">,
+  ];
+  let statistics = [
+    Statistic<"numCandidates", "candidates", "Mappings built and evaluated">,
+    Statistic<"numPmappings", "pmappings", "Valid pmappings generated">,
+    Statistic<"numKept", "kept", "Pmappings kept after Pareto pruning">,
+    Statistic<"numGroups", "compatibility-groups", "Compatibility groups">,
+    Statistic<"maxFrontier", "max-frontier", "Largest join frontier">,
+    Statistic<"numFusionGroups", "fusion-groups", "Fused groups chosen">,
+  ];
+  let dependentDialects = [
+    "ffm::FFMDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::linalg::LinalgDialect", "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect"
+  ];
+}
+
+def FFMEraseMemorySpaces : Pass<"ffm-erase-memory-spaces", "mlir::ModuleOp"> {
+  let summary = "Drop #ffm.level_space memory spaces from memref types";
+  let description = [{
+    Host execution has one memory: after bufferization, memrefs placed in
+    accelerator levels become plain memrefs so the standard LLVM lowering
+    applies.
+  }];
+}
+
 #endif // FFM_TRANSFORMS_PASSES_TD

@@ -12,6 +12,7 @@
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/DialectBase.td"
+include "mlir/Dialect/SCF/IR/DeviceMappingInterface.td"
 
 def FFM_Dialect : Dialect {
   let name = "ffm";
@@ -117,6 +118,14 @@ def FFM_LevelSpaceAttr : FFM_Attr<"LevelSpace", "level_space"> {
   let summary = "Memory space naming the accelerator level a buffer lives in";
   let parameters = (ins StringRefParameter<"level name">:$level);
   let assemblyFormat = "`<` $level `>`";
+}
+
+def FFM_FanoutAttr : FFM_Attr<"Fanout", "fanout", [
+    DeclareAttrInterfaceMethods<DeviceMappingAttrInterface>]> {
+  let summary = "scf.forall mapping onto one fanout dimension of a level";
+  let parameters = (ins StringRefParameter<"level name">:$level,
+                        "int64_t":$dim);
+  let assemblyFormat = "`<` $level `,` $dim `>`";
 }
 
 #endif // FFM_DIALECT_FFMATTRS_TD

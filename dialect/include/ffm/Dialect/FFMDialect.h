@@ -3,6 +3,7 @@
 #define FFM_DIALECT_FFMDIALECT_H
 
 #include "ffm/Arch/Arch.h"
+#include "mlir/Dialect/SCF/IR/DeviceMappingInterface.h"
 #include "mlir/IR/Attributes.h"
 #include "llvm/ADT/APFloat.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -1,0 +1,29 @@
+//===- Rewrite.h - make a chosen fused mapping real in the IR ---*- C++ -*-===//
+#ifndef FFM_TRANSFORMS_REWRITE_H
+#define FFM_TRANSFORMS_REWRITE_H
+
+#include "ffm/Mapper/Mapper.h"
+#include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace ffm {
+
+/// Rewrites the ops of `graph` into the mapping of `result`: each fused
+/// group becomes one loop nest (the last Einsum tiled by its fused loops,
+/// its producers fused in), each op is tiled further for the inner levels
+/// of its own mapping (spatial loops as scf.forall over #ffm.fanout), and
+/// every tile kept on chip is copied into a bufferization.alloc_tensor in
+/// that level's #ffm.level_space. Rewritten ops carry their mapping and
+/// modelled figures.
+mlir::LogicalResult rewriteToMapping(mlir::func::FuncOp func,
+                                     const EinsumGraphAnalysis &graph,
+                                     const Arch &arch,
+                                     const SearchResult &result);
+
+/// Only attaches ffm.mapping / ffm.energy_pj / ffm.latency_cycles.
+void annotateWithMapping(const EinsumGraphAnalysis &graph, const Arch &arch,
+                         const SearchResult &result);
+
+} // namespace ffm
+
+#endif // FFM_TRANSFORMS_REWRITE_H

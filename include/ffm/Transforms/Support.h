@@ -1,0 +1,27 @@
+//===- Support.h - between IR attributes and the IR-free mapper -*- C++ -*-===//
+#ifndef FFM_TRANSFORMS_SUPPORT_H
+#define FFM_TRANSFORMS_SUPPORT_H
+
+#include "ffm/Dialect/FFMDialect.h"
+#include "ffm/Model/Mapping.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace ffm {
+
+/// The architecture of `func`: from `archFile` (YAML) when given, else the
+/// `ffm.arch` attribute of the function, else of an enclosing op. Returns
+/// nullopt, without diagnostics, when there is none; failure after an error.
+mlir::FailureOr<std::optional<Arch>> lookupArch(mlir::func::FuncOp func,
+                                                llvm::StringRef archFile);
+
+/// Names in #ffm.mapping refer to the workload's tensors and ranks and the
+/// architecture's levels.
+MappingAttr toAttr(mlir::MLIRContext *ctx, const Mapping &mapping,
+                   const Workload &w, int einsum, const Arch &arch);
+mlir::FailureOr<Mapping> fromAttr(MappingAttr attr, const Workload &w,
+                                  int einsum, const Arch &arch,
+                                  mlir::Operation *diagOp);
+
+} // namespace ffm
+
+#endif // FFM_TRANSFORMS_SUPPORT_H

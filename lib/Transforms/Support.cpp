@@ -1,0 +1,101 @@
+//===- Support.cpp - between IR attributes and the IR-free mapper ---------===//
+#include "ffm/Transforms/Support.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+using namespace mlir;
+using namespace ffm;
+
+FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,
+                                               StringRef archFile) {
+  if (!archFile.empty()) {
+    llvm::Expected<Arch> arch = loadArchYaml(archFile);
+    if (!arch) {
+      std::string msg = llvm::toString(arch.takeError());
+      return func.emitError("ffm: invalid arch-file: ") << msg;
+    }
+    return std::optional<Arch>(std::move(*arch));
+  }
+  for (Operation *op = func; op; op = op->getParentOp())
+    if (Attribute attr = op->getAttr("ffm.arch")) {
+      auto arch = dyn_cast<ArchAttr>(attr);
+      if (!arch)
+        return op->emitError("ffm: 'ffm.arch' must be an #ffm.arch "
+                             "attribute, got ")
+               << attr;
+      return std::optional<Arch>(arch.toArch());
+    }
+  return std::optional<Arch>();
+}
+
+MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,
+                        const Workload &w, int einsum, const Arch &arch) {
+  const Einsum &e = w.einsums[einsum];
+  auto accesses = e.accesses();
+  SmallVector<MappingNode> nodes;
+  for (const MapNode &n : mapping.nodes) {
+    MappingNode node;
+    switch (n.kind) {
+    case MapNode::Keep:
+      node.kind = MappingNode::Kind::Keep;
+      node.name = w.tensors[accesses[n.access]->tensor].name;
+      node.level = arch.levels[n.level].name;
+      break;
+    case MapNode::Temporal:
+    case MapNode::Spatial:
+      node.kind = n.kind == MapNode::Temporal ? MappingNode::Kind::Temporal
+                                              : MappingNode::Kind::Spatial;
+      node.name = e.ranks[n.rank].name;
+      node.count = n.factor;
+      if (n.kind == MapNode::Spatial)
+        node.level = arch.levels[n.level].name;
+      break;
+    }
+    nodes.push_back(std::move(node));
+  }
+  return MappingAttr::get(ctx, nodes);
+}
+
+FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
+                                 int einsum, const Arch &arch,
+                                 Operation *diagOp) {
+  const Einsum &e = w.einsums[einsum];
+  auto accesses = e.accesses();
+  Mapping mapping;
+  // Spatial loops of one level take its fanout dimensions in order.
+  std::vector<int> nextDim(arch.levels.size(), 0);
+  for (const MappingNode &node : attr.getNodes()) {
+    MapNode n;
+    if (node.kind == MappingNode::Kind::Keep) {
+      n.kind = MapNode::Keep;
+      for (auto [a, acc] : llvm::enumerate(accesses))
+        if (w.tensors[acc->tensor].name == node.name)
+          n.access = a;
+      if (n.access < 0)
+        return diagOp->emitError("ffm: mapping keeps '")
+               << node.name << "', which is not a tensor of this op";
+    } else {
+      n.kind = node.kind == MappingNode::Kind::Temporal ? MapNode::Temporal
+                                                        : MapNode::Spatial;
+      for (auto [r, rank] : llvm::enumerate(e.ranks))
+        if (rank.name == node.name)
+          n.rank = r;
+      if (n.rank < 0)
+        return diagOp->emitError("ffm: mapping loops over '")
+               << node.name << "', which is not a rank of this op";
+      n.factor = node.count;
+    }
+    if (node.kind != MappingNode::Kind::Temporal) {
+      n.level = arch.levelIndex(node.level);
+      if (n.level < 0)
+        return diagOp->emitError("ffm: mapping names level '")
+               << node.level << "', which the architecture does not have";
+      if (n.kind == MapNode::Spatial)
+        n.dim = nextDim[n.level]++;
+    }
+    mapping.nodes.push_back(n);
+  }
+  return mapping;
+}
+
