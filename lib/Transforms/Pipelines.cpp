@@ -41,7 +41,7 @@ struct EraseMemorySpacesPass
 
 // Textual so that it reads exactly like what a user would type.
 static constexpr const char *kLowerToLLVM =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map},"
     "ffm-erase-memory-spaces,"
     "func.func(convert-linalg-to-loops),"

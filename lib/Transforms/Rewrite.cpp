@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 using namespace mlir;
@@ -119,6 +120,17 @@ struct MappingRewriter {
     auto alloc = bufferization::AllocTensorOp::create(
         rewriter, op.getLoc(), type, ValueRange{}, value, Value(), space);
     rewriter.modifyOpInPlace(op, [&] { op->setOperand(operand, alloc); });
+    if (access != outputAccess)
+      return;
+    // The finished output tile is written back to its parent: a copy in the
+    // default space, so loops around carry one memory space throughout.
+    rewriter.setInsertionPointAfter(op);
+    Value result = op->getResult(0);
+    // Without an explicit space the copy would inherit its source's.
+    auto back = bufferization::AllocTensorOp::create(
+        rewriter, op.getLoc(), type, ValueRange{}, result, Value(),
+        rewriter.getI64IntegerAttr(0));
+    rewriter.replaceAllUsesExcept(result, back, back);
   }
 
   /// Walks the mapping from node `start`: each run of loops between storage
@@ -222,12 +234,13 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
     options.tilingOptions.setTileSizes(
         getAsIndexOpFoldResult(func.getContext(), size));
     options.tilingOptions.setInterchange(order);
+    // Only the group's Einsums are fused. An init (a fill) is not: under a
+    // fused reduction loop it would reset the partial sums every iteration;
+    // outside, the loop's iter_args carry it.
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          Operation *op = producer.getOwner();
-          if (members.contains(op) ||
-              (isDestination && isa<linalg::FillOp>(op)))
+          if (!isDestination && members.contains(producer.getOwner()))
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           return std::nullopt;
         });
@@ -259,5 +272,9 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
         return failure();
     }
   }
+  // Tile-and-fuse leaves the untiled producers behind when slices of them
+  // remain; once nothing reads them they go.
+  if (failed(applyPatternsGreedily(func, FrozenRewritePatternSet())))
+    return func.emitError("ffm: cleaning up after the rewrite failed");
   return success();
 }

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Checks that --ffm-fuse preserves what a function computes.
+
+  run_equivalence.py --ffm-opt BIN --runner BIN --lib-dir DIR FILE.mlir
+                     [--fuse "arch-file=... objective=..."] [--func NAME]
+                     [--rtol 1e-4] [--atol 1e-5] [--plugin PLUGIN.so]
+
+Both the original and the --ffm-fuse output get the same @main driver
+(deterministic inputs, a call, one print per result), are lowered with
+--ffm-lower-to-llvm and run with mlir-runner; the printed numbers must agree
+within the tolerances (float sums are reassociated by tiling).
+"""
+import argparse
+import math
+import re
+import subprocess
+import sys
+
+PRINT = {"f32": "printMemrefF32", "f64": "printMemrefF64", "i64": "printMemrefI64",
+         "i32": "printMemrefI32"}
+
+
+def run(cmd, stdin=None):
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(cmd[:3])} ...\n{p.stderr[-4000:]}")
+    return p.stdout
+
+
+def parse_tensor(t):
+    m = re.fullmatch(r"tensor<((?:\d+x)*)(\w+)>", t.strip())
+    if not m:
+        sys.exit(f"unsupported argument type {t}")
+    dims = [int(d) for d in m.group(1).split("x") if d]
+    return dims, m.group(2)
+
+
+def split_types(s):
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur)
+    return [c.strip() for c in out]
+
+
+def harness(text, func):
+    m = re.search(r"func\.func @" + re.escape(func) + r"\((.*?)\)\s*(?:->\s*(.*?))?\s*(?:attributes|\{)", text)
+    if not m:
+        sys.exit(f"function @{func} not found")
+    args = [a.split(":", 1)[1] for a in split_types(m.group(1))]
+    results = m.group(2) or ""
+    results = results.strip()
+    if results.startswith("("):
+        results = results[1:-1]
+    results = split_types(results) if results else []
+    lines = ["  func.func @main() {"]
+    names = []
+    for i, t in enumerate(args):
+        dims, elt = parse_tensor(t)
+        ty = t.strip()
+        rank = len(dims)
+        strides = [1] * rank
+        for d in range(rank - 2, -1, -1):
+            strides[d] = strides[d + 1] * dims[d + 1]
+        idmap = f"affine_map<({', '.join(f'd{d}' for d in range(rank))}) -> ({', '.join(f'd{d}' for d in range(rank))})>"
+        lines.append(f"    %e{i} = tensor.empty() : {ty}")
+        iters = ", ".join(['"parallel"'] * rank)
+        lines.append(f"    %a{i} = linalg.generic {{indexing_maps = [{idmap}], iterator_types = [{iters}]}} outs(%e{i} : {ty}) {{")
+        lines.append(f"    ^bb0(%o: {elt}):")
+        lines.append("      %lin0 = arith.constant 0 : index")
+        acc = "%lin0"
+        for d in range(rank):
+            lines.append(f"      %i{d} = linalg.index {d} : index")
+            lines.append(f"      %s{d} = arith.constant {strides[d]} : index")
+            lines.append(f"      %m{d} = arith.muli %i{d}, %s{d} : index")
+            lines.append(f"      %lin{d + 1} = arith.addi {acc}, %m{d} : index")
+            acc = f"%lin{d + 1}"
+        lines.append("      %c7 = arith.constant 7 : index")
+        lines.append("      %c3 = arith.constant 3 : index")
+        lines.append("      %c17 = arith.constant 17 : index")
+        lines.append(f"      %t0 = arith.muli {acc}, %c7 : index")
+        lines.append("      %t1 = arith.addi %t0, %c3 : index")
+        lines.append("      %t2 = arith.remui %t1, %c17 : index")
+        lines.append("      %t3 = arith.index_cast %t2 : index to i64")
+        if elt.startswith("f"):
+            lines.append(f"      %t4 = arith.sitofp %t3 : i64 to {elt}")
+            lines.append(f"      %c16 = arith.constant 16.0 : {elt}")
+            lines.append(f"      %half = arith.constant 0.5 : {elt}")
+            lines.append(f"      %t5 = arith.divf %t4, %c16 : {elt}")
+            lines.append(f"      %v = arith.subf %t5, %half : {elt}")
+        elif elt == "i64":
+            lines.append("      %v = arith.addi %t3, %t3 : i64")
+        else:
+            lines.append(f"      %v = arith.trunci %t3 : i64 to {elt}")
+        lines.append(f"      linalg.yield %v : {elt}")
+        lines.append(f"    }} -> {ty}")
+        names.append(f"%a{i}")
+    res = ", ".join(f"%r{j}" for j in range(len(results)))
+    call = f"call @{func}({', '.join(names)}) : ({', '.join(a.strip() for a in args)}) -> ({', '.join(results)})"
+    lines.append(f"    {res + ' = ' if results else ''}{call}")
+    decls = set()
+    for j, t in enumerate(results):
+        dims, elt = parse_tensor(t)
+        mem = t.strip().replace("tensor<", "memref<")
+        fn = PRINT.get(elt)
+        if not fn:
+            sys.exit(f"cannot print results of type {t}")
+        decls.add((fn, elt))
+        lines.append(f"    %b{j} = bufferization.to_buffer %r{j} : {t.strip()} to {mem}")
+        lines.append(f"    %u{j} = memref.cast %b{j} : {mem} to memref<*x{elt}>")
+        lines.append(f"    call @{fn}(%u{j}) : (memref<*x{elt}>) -> ()")
+    lines.append("    return")
+    lines.append("  }")
+    for fn, elt in sorted(decls):
+        lines.append(f"  func.func private @{fn}(memref<*x{elt}>) attributes {{llvm.emit_c_interface}}")
+    body = text.rstrip()
+    assert body.endswith("}")
+    return body[:-1] + "\n".join(lines) + "\n}\n"
+
+
+def numbers(out):
+    vals = []
+    for line in out.splitlines():
+        if line.startswith("Unranked Memref"):
+            continue
+        vals += [float(x) for x in re.findall(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)", line)]
+    return vals
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--ffm-opt", required=True)
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("--lib-dir", required=True)
+    ap.add_argument("--fuse", default="")
+    ap.add_argument("--func", default=None)
+    ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--atol", type=float, default=1e-5)
+    ap.add_argument("--plugin", default=None,
+                    help="run the rewrite through stock mlir-opt with this plugin")
+    ap.add_argument("--mlir-opt", default=None)
+    a = ap.parse_args()
+    original = run([a.ffm_opt, a.file])
+    func = a.func or re.search(r"func\.func @([\w$.]+)", original).group(1)
+    fuse = f"--ffm-fuse={a.fuse}" if a.fuse else "--ffm-fuse"
+    if a.plugin:
+        pipeline = f"builtin.module(func.func(ffm-fuse{{{a.fuse}}}))"
+        fused = run([a.mlir_opt, f"--load-dialect-plugin={a.plugin}",
+                     f"--load-pass-plugin={a.plugin}", f"--pass-pipeline={pipeline}", a.file])
+    else:
+        fused = run([a.ffm_opt, fuse, a.file])
+    if "scf.for" not in fused and "scf.forall" not in fused and "alloc_tensor" not in fused:
+        print("note: the chosen mapping needs no loops or buffers")
+    libs = ",".join(f"{a.lib_dir}/lib{n}.so" for n in ["mlir_runner_utils", "mlir_c_runner_utils"])
+    outs = []
+    for text in (original, fused):
+        lowered = run([a.ffm_opt, "--ffm-lower-to-llvm", "-"], harness(text, func))
+        outs.append(run([a.runner, "-e", "main", "-entry-point-result=void", f"-shared-libs={libs}", "-"], lowered))
+    x, y = numbers(outs[0]), numbers(outs[1])
+    if len(x) != len(y) or not x:
+        sys.exit(f"FAIL: {len(x)} numbers before, {len(y)} after")
+    worst = 0.0
+    for u, v in zip(x, y):
+        if math.isnan(u) or math.isnan(v):
+            sys.exit("FAIL: NaN in the output")
+        err = abs(u - v)
+        if err > a.atol + a.rtol * abs(u):
+            sys.exit(f"FAIL: {u} != {v}")
+        worst = max(worst, err)
+    print(f"OK: {len(x)} numbers agree (max abs diff {worst:.3g}, rtol {a.rtol}, atol {a.atol})")
+
+
+if __name__ == "__main__":
+    main()
