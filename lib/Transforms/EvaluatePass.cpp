@@ -68,9 +68,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       op->setAttr("ffm.latency_cycles", b.getF64FloatAttr(ev.latency));
       const Einsum &e = w.einsums[i];
       os << "einsum " << e.name << ": energy "
-         << llvm::format("%.6g", ev.energy) << " pJ, latency "
-         << llvm::format("%.6g", ev.latency) << " cycles, macs "
-         << llvm::format("%.6g", ev.macs) << "\n";
+         << llvm::format("%.10g", ev.energy) << " pJ, latency "
+         << llvm::format("%.10g", ev.latency) << " cycles, macs "
+         << llvm::format("%.10g", ev.macs) << "\n";
       auto accesses = e.accesses();
       for (size_t l = 0; l < arch->value().levels.size(); ++l)
         for (size_t a = 0; a < accesses.size(); ++a) {
@@ -79,15 +79,15 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
             continue;
           os << "  " << arch->value().levels[l].name << " "
              << w.tensors[accesses[a]->tensor].name << ": reads "
-             << llvm::format("%.6g", acc.reads) << " writes "
-             << llvm::format("%.6g", acc.writes) << "\n";
+             << llvm::format("%.10g", acc.reads) << " writes "
+             << llvm::format("%.10g", acc.writes) << "\n";
         }
     }
     if (failedAny)
       return signalPassFailure();
     if (any)
-      os << "total @" << w.name << ": energy " << llvm::format("%.6g", energy)
-         << " pJ, latency " << llvm::format("%.6g", latency) << " cycles\n";
+      os << "total @" << w.name << ": energy " << llvm::format("%.10g", energy)
+         << " pJ, latency " << llvm::format("%.10g", latency) << " cycles\n";
     markAllAnalysesPreserved();
   }
 };

@@ -120,7 +120,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
     SearchResult result = search(w, **arch, options);
     if (!result.ok()) {
-      func.emitError("ffm-fuse: ") << result.error;
+      // At the function's location, without dumping the whole function.
+      emitError(func.getLoc(), "ffm-fuse: ") << result.error;
       return signalPassFailure();
     }
     numCandidates += result.stats.candidates;

@@ -35,6 +35,17 @@ struct EraseMemorySpacesPass
                                           /*replaceAttrs=*/true,
                                           /*replaceLocs=*/false,
                                           /*replaceTypes=*/true);
+    // The annotations (arch, mappings, figures) mean nothing to a host
+    // runtime, which may not even load the ffm dialect.
+    getOperation()->walk([](Operation *op) {
+      SmallVector<StringAttr> names;
+      for (NamedAttribute attr : op->getDiscardableAttrs())
+        if (attr.getName().getValue().starts_with("ffm.") ||
+            isa<FFMDialect>(attr.getValue().getDialect()))
+          names.push_back(attr.getName());
+      for (StringAttr name : names)
+        op->removeDiscardableAttr(name);
+    });
   }
 };
 } // namespace

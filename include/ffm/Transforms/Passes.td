@@ -76,11 +76,11 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
 }
 
 def FFMEraseMemorySpaces : Pass<"ffm-erase-memory-spaces", "mlir::ModuleOp"> {
-  let summary = "Drop #ffm.level_space memory spaces from memref types";
+  let summary = "Drop ffm memory spaces and annotations for host execution";
   let description = [{
     Host execution has one memory: after bufferization, memrefs placed in
     accelerator levels become plain memrefs so the standard LLVM lowering
-    applies.
+    applies, and the ffm.* annotations (arch, mappings, figures) are removed.
   }];
 }
 

@@ -1,0 +1,58 @@
+// RUN: ffm-opt --ffm-evaluate -split-input-file -verify-diagnostics %s -o /dev/null
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @tiles(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: loops over 'm' multiply to 2, not its bound 4}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 2, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @capacity(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' needs 32 bytes per instance, its capacity is 16}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, keep arg1 in GLB, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @names(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: mapping keeps 'weights', which is not a tensor of this op}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep weights in DRAM]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    // expected-error @+1 {{ffm: mapping loops over 'z', which is not a rank of this op}}
+    %1 = linalg.matmul {ffm.mapping = #ffm.mapping<[for z : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    // expected-error @+1 {{ffm: mapping names level 'HBM', which the architecture does not have}}
+    %2 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in HBM]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    // expected-error @+1 {{ffm: 'ffm.mapping' must be an #ffm.mapping attribute}}
+    %3 = linalg.matmul {ffm.mapping = 3 : i64}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+// expected-remark @+1 {{ffm-evaluate: no architecture (no #ffm.arch attribute and no arch-file); nothing evaluated}}
+func.func @no_arch() {
+  return
+}

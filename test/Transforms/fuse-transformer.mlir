@@ -1,0 +1,28 @@
+// A full Transformer layer from examples/: every Einsum is rewritten and
+// annotated, and the report lists the fusion groups the search chose.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.json" %ffm_src/examples/transformer_small.mlir | FileCheck %s
+// RUN: FileCheck %s --check-prefix=REPORT < %t.json
+
+// CHECK-LABEL: func.func @transformer_small
+// CHECK-SAME: ffm.energy_pj
+// CHECK-COUNT-13: ffm.mapping = #ffm.mapping<
+// CHECK: return
+
+// REPORT: "energy_pj": 1706752,
+// REPORT: "fusion_groups": [
+// REPORT-NEXT: [
+// REPORT-NEXT: "generic_0"
+// REPORT-NEXT: ],
+// REPORT-NEXT: [
+// REPORT-NEXT: "generic_1"
+// REPORT-NEXT: ],
+// REPORT-NEXT: [
+// REPORT-NEXT: "generic_2",
+// REPORT: "generic_9"
+// REPORT-NEXT: ],
+// REPORT-NEXT: [
+// REPORT-NEXT: "generic_10",
+// REPORT-NEXT: "generic_11",
+// REPORT-NEXT: "generic_12"
+// REPORT: "unfused": {
+// REPORT-NEXT: "energy_pj": 2635168,
