@@ -34,8 +34,13 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
   return fusable;
 }
 
-static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes) {
-  if (a.energy > b.energy || a.latency > b.latency)
+static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes,
+                      Objective objective) {
+  // A criterion the objective ignores cannot make a pmapping better: energy
+  // alone needs no latency front, and vice versa (EDP needs both).
+  if (objective != Objective::Latency && a.energy > b.energy)
+    return false;
+  if (objective != Objective::Energy && a.latency > b.latency)
     return false;
   if (withRes)
     for (size_t l = 0; l < a.reservation.size(); ++l)
@@ -45,17 +50,21 @@ static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes) {
   return true;
 }
 
-void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes) {
-  // Stable sort by energy so that any dominator of an entry comes first
-  // (equal entries keep generation order: the first one wins).
+void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
+                         Objective objective) {
+  // Stable sort so that any dominator of an entry comes first (equal
+  // entries keep generation order: the first one wins).
   std::stable_sort(list.begin(), list.end(),
-                   [](const Pmapping &a, const Pmapping &b) {
+                   [&](const Pmapping &a, const Pmapping &b) {
+                     if (objective == Objective::Latency)
+                       return a.latency < b.latency;
                      return a.energy < b.energy;
                    });
   std::vector<Pmapping> kept;
   for (Pmapping &p : list) {
-    bool dominated = llvm::any_of(
-        kept, [&](const Pmapping &k) { return dominates(k, p, withRes); });
+    bool dominated = llvm::any_of(kept, [&](const Pmapping &k) {
+      return dominates(k, p, withRes, objective);
+    });
     if (!dominated)
       kept.push_back(std::move(p));
   }
@@ -450,7 +459,7 @@ struct Generator {
     // Pruning is idempotent, so pruning a growing group now and then keeps
     // memory bounded without changing the result.
     if (prune && group.size() >= 2048 && llvm::isPowerOf2_64(group.size()))
-      paretoPrune(group, group.front().fused);
+      paretoPrune(group, group.front().fused, options.objective);
   }
 };
 
@@ -471,6 +480,6 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   gen.run();
   if (prune)
     for (auto &[key, group] : out.groups)
-      paretoPrune(group, group.front().fused);
+      paretoPrune(group, group.front().fused, options.objective);
   return out;
 }

@@ -53,9 +53,10 @@ SearchResult joinPmappings(const Workload &w, const Arch &arch,
                            const std::vector<EinsumPmappings> &pm,
                            const SearchOptions &options);
 
-/// Keeps the pmappings no other pmapping in the list dominates; among equal
-/// ones, the first.
-void paretoPrune(std::vector<Pmapping> &list, bool withReservations);
+/// Keeps the pmappings no other pmapping in the list dominates on the
+/// criteria that matter for `objective`; among equal ones, the first.
+void paretoPrune(std::vector<Pmapping> &list, bool withReservations,
+                 Objective objective);
 
 } // namespace ffm::detail
 

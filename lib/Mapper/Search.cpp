@@ -146,8 +146,10 @@ struct Joiner {
     return true;
   }
 
-  static bool dominates(const State &a, const State &b) {
-    if (a.energy > b.energy || a.latency > b.latency)
+  static bool dominates(const State &a, const State &b, Objective o) {
+    if (o != Objective::Latency && a.energy > b.energy)
+      return false;
+    if (o != Objective::Energy && a.latency > b.latency)
       return false;
     for (size_t l = 0; l < a.sumPersistent.size(); ++l)
       if (a.sumPersistent[l] > b.sumPersistent[l] ||
@@ -158,11 +160,13 @@ struct Joiner {
 };
 
 /// Pareto-prunes states that share the same live intermediates and keys.
-std::vector<State> pruneFrontier(std::vector<State> states) {
+std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   std::stable_sort(states.begin(), states.end(),
-                   [](const State &a, const State &b) {
+                   [&](const State &a, const State &b) {
                      if (a.live != b.live)
                        return a.live < b.live;
+                     if (o == Objective::Latency)
+                       return a.latency < b.latency;
                      return a.energy < b.energy;
                    });
   std::vector<State> kept;
@@ -172,7 +176,7 @@ std::vector<State> pruneFrontier(std::vector<State> states) {
       bucketStart = kept.size();
     bool dominated = false;
     for (size_t k = bucketStart; k < kept.size() && !dominated; ++k)
-      dominated = Joiner::dominates(kept[k], s);
+      dominated = Joiner::dominates(kept[k], s, o);
     if (!dominated)
       kept.push_back(std::move(s));
   }
@@ -296,6 +300,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     frontiers[0].push_back(State());
     for (size_t i = 0; i < n; ++i) {
       std::vector<State> next;
+      size_t pruneAt = 1 << 16;
       for (auto [si, s] : llvm::enumerate(frontiers[i])) {
         auto req = joiner.required(s, i);
         if (!req)
@@ -311,6 +316,12 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
             next.push_back(std::move(ns));
           }
         }
+        // Pruning is idempotent: pruning the growing list now and then
+        // bounds memory without changing the result.
+        if (next.size() > pruneAt) {
+          next = pruneFrontier(std::move(next), options.objective);
+          pruneAt = std::max<size_t>(pruneAt, 2 * next.size());
+        }
         if (next.size() > options.maxPmappings) {
           result.error = llvm::formatv(
               "search budget exceeded: the join frontier at Einsum '{0}' "
@@ -319,7 +330,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
           return result;
         }
       }
-      frontiers[i + 1] = pruneFrontier(std::move(next));
+      frontiers[i + 1] = pruneFrontier(std::move(next), options.objective);
       result.stats.maxFrontier =
           std::max<uint64_t>(result.stats.maxFrontier, frontiers[i + 1].size());
       if (frontiers[i + 1].empty()) {

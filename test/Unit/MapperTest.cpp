@@ -216,13 +216,13 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     SearchOptions o;
     o.maxPmappings = 2'000'000;
     auto all = detail::generateAll(w, arch, o, /*prune=*/false);
-    auto pruned = all;
-    for (auto &einsum : pruned)
-      for (auto &[key, group] : einsum.groups)
-        detail::paretoPrune(group, group.front().fused);
     bool tooLarge = false;
     for (Objective obj :
          {Objective::Energy, Objective::Latency, Objective::EDP}) {
+      auto pruned = all;
+      for (auto &einsum : pruned)
+        for (auto &[key, group] : einsum.groups)
+          detail::paretoPrune(group, group.front().fused, obj);
       o.objective = obj;
       o.exhaustive = false;
       SearchResult ffm = detail::joinPmappings(w, arch, pruned, o);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command for the benchmark: installs what it needs, builds, runs, and
+# leaves CSV, PNG and the printed tables in bench/results/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$root/scripts/build.sh" >/dev/null
+if ! /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-matplotlib >/dev/null
+fi
+mkdir -p "$root/bench/results"
+/usr/bin/python3 "$root/bench/run_bench.py" "$@" | tee "$root/bench/results/bench.txt"

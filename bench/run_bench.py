@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""FFM scaling benchmark: Transformer stacks of growing depth.
+
+  bench/run.sh            (installs what it needs, builds, runs this)
+
+For stacks of 1..N layers (13 Einsums each) of a small Transformer layer,
+runs `ffm-opt --ffm-fuse` on one architecture and records the search
+runtime, mapspace figures (candidates built, valid pmappings, kept after
+pruning, largest join frontier) and peak RSS; on chains of matmuls it also
+runs the exhaustive reference and compares the optimum and the runtime, as
+ratios measured in the same run. Writes bench/results/scaling.csv,
+bench/results/exhaustive.csv, bench/results/scaling.png and prints tables.
+"""
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FFM = os.path.join(ROOT, "build", "bin", "ffm-opt")
+GEN = os.path.join(ROOT, "bench", "gen_workloads.py")
+OUT = os.path.join(ROOT, "bench", "results")
+
+
+def gen(args, path):
+    with open(path, "w") as f:
+        subprocess.run([sys.executable, GEN] + args, stdout=f, check=True)
+
+
+def fuse(path, arch, extra=""):
+    rep = path + ".json"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    p = subprocess.run([FFM, f"--ffm-fuse=arch-file={arch} report={rep} rewrite=false {extra}",
+                        path, "-o", "/dev/null"], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if p.returncode != 0:
+        return None, wall, p.stderr.strip().splitlines()[0]
+    return json.load(open(rep))["functions"][0], wall, max(rss, before)
+
+
+def main():
+    arch = os.path.join(ROOT, "examples", "arch", sys.argv[1] if len(sys.argv) > 1 else "small_2level.yaml")
+    layers = int(sys.argv[2]) if len(sys.argv) > 2 else 6
+    os.makedirs(OUT, exist_ok=True)
+    tmp = tempfile.mkdtemp()
+    machine = f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, {platform.platform()}"
+    rows = []
+    print(f"# ffm-opt --ffm-fuse scaling on {os.path.basename(arch)}; machine: {machine}")
+    print(f"{'layers':>6} {'einsums':>7} {'seconds':>8} {'candidates':>11} {'pmappings':>10} {'kept':>7} {'frontier':>8} {'groups':>6} {'rss_MB':>7}")
+    for n in range(1, layers + 1):
+        path = os.path.join(tmp, f"stack{n}.mlir")
+        gen(["transformer", "--layers", str(n), "--tokens", "8", "--model", "16", "--heads", "2",
+             "--head-dim", "4", "--ffn", "32", "--name", f"stack{n}"], path)
+        r, wall, rss = fuse(path, arch)
+        if r is None:
+            print(f"{n:>6} failed: {rss}")
+            break
+        s = r["stats"]
+        row = dict(layers=n, einsums=13 * n, seconds=round(wall, 3), candidates=s["candidates"],
+                   pmappings=s["pmappings"], kept=s["kept"], max_frontier=s["max_frontier"],
+                   fusion_groups=len(r["fusion_groups"]), peak_rss_mb=round(rss / 1024, 1),
+                   energy_pj=r["energy_pj"], unfused_energy_pj=r["unfused"]["energy_pj"])
+        rows.append(row)
+        print(f"{n:>6} {13 * n:>7} {wall:>8.2f} {s['candidates']:>11} {s['pmappings']:>10} {s['kept']:>7} "
+              f"{s['max_frontier']:>8} {len(r['fusion_groups']):>6} {rss / 1024:>7.1f}")
+    with open(os.path.join(OUT, "scaling.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+
+    print("\n# FFM vs exhaustive on chains of 16x16 matmuls (same mapspace, same run)")
+    print(f"{'matmuls':>7} {'ffm_s':>8} {'exh_s':>8} {'speedup':>8} {'same_optimum':>12}")
+    ex_rows = []
+    for n in range(2, 6):
+        path = os.path.join(tmp, f"chain{n}.mlir")
+        gen(["chain", "--n", str(n), "--dims", ",".join(["16"] * (n + 2)), "--name", f"chain{n}"], path)
+        a, ta, _ = fuse(path, arch)
+        b, tb, err = fuse(path, arch, "search=exhaustive max-pmappings=20000000 time-limit=300")
+        if a is None or b is None:
+            print(f"{n:>7} {ta:>8.2f} {'-':>8} {'-':>8} exhaustive did not finish: {err}")
+            ex_rows.append(dict(matmuls=n, ffm_seconds=round(ta, 3), exhaustive_seconds="", speedup="",
+                                same_optimum=""))
+            continue
+        same = a["energy_pj"] == b["energy_pj"]
+        print(f"{n:>7} {ta:>8.2f} {tb:>8.2f} {tb / ta:>8.1f} {str(same):>12}")
+        ex_rows.append(dict(matmuls=n, ffm_seconds=round(ta, 3), exhaustive_seconds=round(tb, 3),
+                            speedup=round(tb / ta, 2), same_optimum=same))
+    with open(os.path.join(OUT, "exhaustive.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(ex_rows[0].keys()))
+        w.writeheader()
+        w.writerows(ex_rows)
+    with open(os.path.join(OUT, "machine.txt"), "w") as f:
+        f.write(machine + "\n")
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        x = [r["einsums"] for r in rows]
+        ax[0].plot(x, [r["seconds"] for r in rows], "o-")
+        ax[0].set_xlabel("Einsums")
+        ax[0].set_ylabel("ffm-fuse seconds (search)")
+        ax[0].set_title("Runtime vs workload size")
+        ax[1].semilogy(x, [r["candidates"] for r in rows], "o-", label="candidates")
+        ax[1].semilogy(x, [r["kept"] for r in rows], "s-", label="kept after pruning")
+        ax[1].semilogy(x, [r["max_frontier"] for r in rows], "^-", label="largest frontier")
+        ax[1].set_xlabel("Einsums")
+        ax[1].legend()
+        ax[1].set_title("Mapspace (log)")
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "scaling.png"), dpi=100)
+    except ImportError:
+        print("(matplotlib missing: no plot; bench/run.sh installs python3-matplotlib)")
+
+
+if __name__ == "__main__":
+    main()
