@@ -161,17 +161,53 @@ struct Joiner {
 
 /// Pareto-prunes states that share the same live intermediates and keys.
 std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
+  auto primary = [&](const State &s) {
+    return o == Objective::Latency ? s.latency : s.energy;
+  };
+  auto secondary = [&](const State &s) {
+    return o == Objective::Latency ? s.energy : s.latency;
+  };
+  // Stage 1: among states with identical live intermediates and
+  // reservations, only the objective's criteria differ: keep the best (for
+  // EDP, the energy/latency staircase) with one sort and one sweep.
   std::stable_sort(states.begin(), states.end(),
                    [&](const State &a, const State &b) {
                      if (a.live != b.live)
                        return a.live < b.live;
-                     if (o == Objective::Latency)
-                       return a.latency < b.latency;
-                     return a.energy < b.energy;
+                     if (a.sumPersistent != b.sumPersistent)
+                       return a.sumPersistent < b.sumPersistent;
+                     if (a.maxExtra != b.maxExtra)
+                       return a.maxExtra < b.maxExtra;
+                     if (primary(a) != primary(b))
+                       return primary(a) < primary(b);
+                     return secondary(a) < secondary(b);
+                   });
+  std::vector<State> survivors;
+  for (size_t i = 0; i < states.size();) {
+    size_t j = i;
+    double best = INFINITY;
+    for (; j < states.size() && states[j].live == states[i].live &&
+           states[j].sumPersistent == states[i].sumPersistent &&
+           states[j].maxExtra == states[i].maxExtra;
+         ++j) {
+      bool keep = o == Objective::EDP ? secondary(states[j]) < best : j == i;
+      if (keep) {
+        best = secondary(states[j]);
+        survivors.push_back(std::move(states[j]));
+      }
+    }
+    i = j;
+  }
+  // Stage 2: dominance across different reservations, per live bucket.
+  std::stable_sort(survivors.begin(), survivors.end(),
+                   [&](const State &a, const State &b) {
+                     if (a.live != b.live)
+                       return a.live < b.live;
+                     return primary(a) < primary(b);
                    });
   std::vector<State> kept;
   size_t bucketStart = 0;
-  for (State &s : states) {
+  for (State &s : survivors) {
     if (bucketStart < kept.size() && kept[bucketStart].live != s.live)
       bucketStart = kept.size();
     bool dominated = false;
