@@ -12,6 +12,30 @@
 using namespace ffm;
 using namespace ffm::detail;
 
+std::optional<std::vector<int64_t>>
+ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
+  size_t pos = 0;
+  while (pos < m.nodes.size() && !(m.nodes[pos].kind == MapNode::Keep &&
+                                   m.nodes[pos].access == access))
+    ++pos;
+  if (pos == m.nodes.size() || m.nodes[pos].level == 0)
+    return std::vector<int64_t>{0};
+  std::vector<int64_t> key{m.nodes[pos].level};
+  for (size_t i = 0; i < pos; ++i) {
+    const MapNode &n = m.nodes[i];
+    if (!n.isLoop())
+      continue;
+    auto dim = llvm::find(acc.dimRanks, n.rank);
+    if (dim == acc.dimRanks.end())
+      return std::nullopt;
+    key.push_back(dim - acc.dimRanks.begin());
+    key.push_back(n.factor);
+    key.push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
+    key.push_back(n.kind == MapNode::Spatial ? n.dim : 0);
+  }
+  return key;
+}
+
 std::vector<bool> detail::fusableTensors(const Workload &w) {
   std::vector<bool> fusable(w.tensors.size(), false);
   for (auto [t, tensor] : llvm::enumerate(w.tensors)) {
@@ -72,6 +96,20 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
 }
 
 namespace {
+
+/// Divisors in increasing order, by trial division up to the square root:
+/// bounds can be large (or prime) and a linear scan would hang.
+std::vector<int64_t> divisors(int64_t n) {
+  std::vector<int64_t> low, high;
+  for (int64_t d = 1; d <= n / d; ++d)
+    if (n % d == 0) {
+      low.push_back(d);
+      if (d != n / d)
+        high.push_back(n / d);
+    }
+  low.insert(low.end(), high.rbegin(), high.rend());
+  return low;
+}
 
 struct Generator {
   const Workload &w;
@@ -216,9 +254,7 @@ struct Generator {
       splitLevel(r, l + 1, rest);
       return;
     }
-    for (int64_t f = 1; f <= rest; ++f) {
-      if (rest % f)
-        continue;
+    for (int64_t f : divisors(rest)) {
       temporal[l][r] = f;
       splitLevel(r, l + 1, rest / f);
       temporal[l][r] = 1;
@@ -416,28 +452,10 @@ struct Generator {
     // dims: those loops are what producer and consumer share.
     std::vector<Key> keys;
     for (int a : out.interface) {
-      Key key;
-      if (!onChip[a]) {
-        keys.push_back({0});
-        continue;
-      }
-      size_t pos = 0;
-      while (!(m.nodes[pos].kind == MapNode::Keep && m.nodes[pos].access == a))
-        ++pos;
-      key.push_back(m.nodes[pos].level);
-      for (size_t i = 0; i < pos; ++i) {
-        const MapNode &n = m.nodes[i];
-        if (!n.isLoop())
-          continue;
-        auto dim = llvm::find(acc[a]->dimRanks, n.rank);
-        if (dim == acc[a]->dimRanks.end())
-          return;
-        key.push_back(dim - acc[a]->dimRanks.begin());
-        key.push_back(n.factor);
-        key.push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
-        key.push_back(n.kind == MapNode::Spatial ? n.dim : 0);
-      }
-      keys.push_back(std::move(key));
+      std::optional<Key> key = fusionKey(*acc[a], m, a);
+      if (!key)
+        return;
+      keys.push_back(std::move(*key));
     }
     Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
     if (!ev.ok())

@@ -21,6 +21,40 @@ namespace {
 struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
   using Base::Base;
 
+  /// Producer and consumers of an intermediate kept on chip must share the
+  /// same fused loops above it (or both keep it in DRAM).
+  LogicalResult checkFusedLoops(const EinsumGraphAnalysis &graph,
+                                const Arch &arch) {
+    const Workload &w = graph.getWorkload();
+    auto keyOf = [&](int i, int tensor)
+        -> std::optional<std::optional<std::vector<int64_t>>> {
+      auto attr = graph.getOps()[i]->getAttrOfType<MappingAttr>("ffm.mapping");
+      if (!attr)
+        return std::nullopt;
+      FailureOr<Mapping> m = fromAttr(attr, w, i, arch, graph.getOps()[i]);
+      auto accesses = w.einsums[i].accesses();
+      for (auto [a, acc] : llvm::enumerate(accesses))
+        if (acc->tensor == tensor && succeeded(m))
+          return fusionKey(*acc, *m, a);
+      return std::nullopt;
+    };
+    bool ok = true;
+    for (const Edge &edge : w.edges) {
+      if (edge.throughReshape)
+        continue;
+      auto producer = keyOf(edge.producer, edge.tensor);
+      auto consumer = keyOf(edge.consumer, edge.tensor);
+      if (!producer || !consumer || *producer == *consumer)
+        continue;
+      graph.getOps()[edge.consumer]->emitError("ffm: intermediate '")
+          << w.tensors[edge.tensor].name
+          << "' is stored or fused differently by its producer '"
+          << w.einsums[edge.producer].name << "' and this consumer";
+      ok = false;
+    }
+    return success(ok);
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
@@ -83,6 +117,8 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
              << llvm::format("%.10g", acc.writes) << "\n";
         }
     }
+    if (!failedAny)
+      failedAny = failed(checkFusedLoops(graph, **arch));
     if (failedAny)
       return signalPassFailure();
     if (any)

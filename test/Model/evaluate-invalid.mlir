@@ -56,3 +56,23 @@ module attributes {ffm.arch = #arch} {
 func.func @no_arch() {
   return
 }
+
+// -----
+
+// The producer keeps the intermediate on chip under an m loop of 2, the
+// consumer under an m loop of 4: they cannot share a loop nest.
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @mismatch(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %d: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    %e = tensor.empty() : tensor<4x4xf32>
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, for m : 2, keep matmul_0.out in GLB, for m : 2, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    // expected-error @+1 {{ffm: intermediate 'matmul_0.out' is stored or fused differently by its producer 'matmul_0' and this consumer}}
+    %1 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg2 in DRAM, keep matmul_1.out in DRAM, for m : 4, keep matmul_0.out in GLB, for n : 4, for k : 4]>}
+        ins(%0, %d : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %1 : tensor<4x4xf32>
+  }
+}

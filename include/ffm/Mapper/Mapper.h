@@ -72,6 +72,14 @@ struct SearchResult {
 SearchResult search(const Workload &w, const Arch &arch,
                     const SearchOptions &options = {});
 
+/// What a mapping must agree on with its neighbours for one tensor it
+/// shares: {0} when the tensor is kept in DRAM; else its outermost on-chip
+/// level followed by the loops above that storage node as (tensor dim,
+/// count, spatial level + 1 or 0, fanout dim). Nullopt when a loop above the
+/// on-chip storage does not walk the tensor: no valid fusion.
+std::optional<std::vector<int64_t>>
+fusionKey(const TensorAccess &access, const Mapping &mapping, int accessIndex);
+
 /// Per access of Einsum `einsum`: a fusable intermediate that `mapping`
 /// never keeps in DRAM (it stays on chip between producer and consumer).
 std::vector<bool> onChipAccesses(const Workload &w, int einsum,
