@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "FFM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "Consumer", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ffm_obj_root, "test")
 
@@ -16,6 +16,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%ffm_src", config.ffm_src_root))
 config.substitutions.append(("%ffm_lib", os.path.join(config.ffm_obj_root, "lib")))
+config.substitutions.append(("%ffm_build", config.ffm_obj_root))
 config.substitutions.append(("%llvm_lib", config.llvm_lib_dir))
 shared_inputs = os.path.join(config.ffm_src_root, "..", "shared", "inputs")
 if os.path.isdir(shared_inputs):

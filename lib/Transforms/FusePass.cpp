@@ -5,6 +5,7 @@
 #include "ffm/Transforms/Rewrite.h"
 #include "ffm/Transforms/Support.h"
 
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/IR/Threading.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -73,6 +74,14 @@ llvm::json::Object accessesJson(const Workload &w, const Einsum &e,
 
 struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
   using Base::Base;
+
+  // The rewrite tiles linalg ops through TilingInterface, whose linalg
+  // implementation is an external model: a host compiler that registered
+  // only the dialects would otherwise crash inside the tiling.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    linalg::registerTilingInterfaceExternalModels(registry);
+  }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();

@@ -68,6 +68,13 @@ void ffm::buildLowerToLLVMPipeline(OpPassManager &pm) {
                              "parse");
 }
 
+void ffm::buildFFMPipeline(OpPassManager &pm, const FFMFuseOptions &options,
+                           bool lowerToLLVM) {
+  pm.addNestedPass<func::FuncOp>(createFFMFuse(options));
+  if (lowerToLLVM)
+    buildLowerToLLVMPipeline(pm);
+}
+
 void ffm::registerFFMPipelines() {
   PassPipelineRegistration<>(
       "ffm-lower-to-llvm",

@@ -28,6 +28,12 @@ void registerFFMPipelines();
 /// Appends that lowering to `pm`.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 
+/// Appends the standard sequence to a module-level `pm`: ffm-fuse on every
+/// function with `options`, then, with `lowerToLLVM`, the lowering above.
+/// (The Einsum graph is an analysis that ffm-fuse queries itself.)
+void buildFFMPipeline(mlir::OpPassManager &pm, const FFMFuseOptions &options,
+                      bool lowerToLLVM = false);
+
 /// Registers the ffm dialect with `registry`.
 void registerFFMDialects(mlir::DialectRegistry &registry);
 
