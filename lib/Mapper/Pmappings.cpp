@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include <algorithm>
@@ -426,7 +427,7 @@ struct Generator {
         return fail(llvm::formatv(
             "search time limit of {0} s exceeded while enumerating Einsum "
             "'{1}' (raise time-limit)",
-            options.timeLimitSeconds, e.name));
+            llvm::format("%g", options.timeLimitSeconds), e.name));
     }
     Mapping m;
     for (size_t a = 0; a < acc.size(); ++a)

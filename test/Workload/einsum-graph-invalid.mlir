@@ -82,3 +82,15 @@ func.func @control_flow(%a: tensor<4xf32>, %n: index) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
+
+// -----
+
+func.func @zero(%a: tensor<0x4xf32>, %o: tensor<0x4xf32>) -> tensor<0x4xf32> {
+  // expected-error @+1 {{ffm: loop bound 0 is not a positive static size}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<0x4xf32>) outs(%o : tensor<0x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<0x4xf32>
+  return %0 : tensor<0x4xf32>
+}
