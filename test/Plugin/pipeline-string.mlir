@@ -1,0 +1,13 @@
+// The documented pipeline string, in ffm-opt and in stock mlir-opt with the
+// plugin, gives the same rewrite.
+// RUN: ffm-opt --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s | FileCheck %s
+// RUN: mlir-opt --load-dialect-plugin=%ffm_lib/FFMPlugin%shlibext --load-pass-plugin=%ffm_lib/FFMPlugin%shlibext --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s | FileCheck %s
+
+// CHECK-LABEL: func.func @mm
+// CHECK-SAME: ffm.energy_pj
+// CHECK: linalg.matmul {ffm.einsum = "matmul_0"
+// CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM
+func.func @mm(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
