@@ -57,7 +57,7 @@ TEST(Mapper, CapacityForbidsFusion) {
   EXPECT_GT(r.einsums[0].eval.accesses[2][0].writes, 0);
 }
 
-TEST(Mapper, ReportsEinsumThatFitsNowhere) {
+TEST(Mapper, DramOnlyMappingAlwaysExists) {
   WorkloadBuilder b;
   int e = b.matmul("mm", 4, 4, 4);
   Workload w = b.finish({b.w.einsums[e].output.tensor});
