@@ -303,16 +303,17 @@ struct Generator {
     // When every node of this level heads the block, the order of its loops
     // is observable only through the stationary run it leaves above each
     // tensor stored deeper: one order per distinct set of runs.
-    bool headed = llvm::none_of(out.interface, [&](int a) {
-      return keepSet[a] & (1u << l);
-    });
+    // DRAM's nodes always head its block.
+    bool headed = l == 0 || llvm::none_of(out.interface, [&](int a) {
+                    return keepSet[a] & (1u << l);
+                  });
     bool fusedBelow = llvm::any_of(llvm::seq<size_t>(0, acc.size()),
                                    [&](size_t a) {
                                      return onChip[a] && (keepSet[a] >> l);
                                    });
     std::vector<std::vector<uint64_t>> seen;
     do {
-      if (headed && !fusedBelow && l > 0) {
+      if (headed && !fusedBelow) {
         std::vector<uint64_t> runs;
         for (size_t a = 0; a < acc.size(); ++a) {
           if (!(keepSet[a] >> (l + 1)))
