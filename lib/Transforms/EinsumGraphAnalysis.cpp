@@ -99,7 +99,8 @@ static FailureOr<TensorAccess> accessFor(linalg::LinalgOp op, AffineMap map,
     if (auto d = dyn_cast<AffineDimExpr>(expr)) {
       if (access.indexedBy(d.getPosition()))
         return op.emitError("ffm: indexing map ")
-               << AffineMapAttr::get(map) << " uses a rank twice; diagonal accesses are not "
+               << AffineMapAttr::get(map)
+               << " uses a rank twice; diagonal accesses are not "
                   "supported";
       access.dimRanks.push_back(d.getPosition());
       continue;
@@ -125,11 +126,13 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
   if (func.isExternal())
     return success();
   if (!func.getBody().hasOneBlock())
-    return func.emitError("ffm: functions with control flow (several blocks) "
-                          "are not supported");
+    return emitError(func.getLoc(),
+                     "ffm: functions with control flow (several blocks) "
+                     "are not supported");
   for (BlockArgument arg : func.getArguments())
     if (isa<TensorType>(arg.getType()) && !isStaticTensor(arg.getType()))
-      return func.emitError("ffm: dynamic shapes are not supported (argument ")
+      return emitError(func.getLoc(),
+                       "ffm: dynamic shapes are not supported (argument ")
              << arg.getArgNumber() << " has type " << arg.getType() << ")";
 
   for (Operation &op : func.getBody().front()) {
@@ -215,7 +218,8 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       return op.emitError("ffm: output indexing map ")
              << AffineMapAttr::get(outMap) << " is not a projected permutation";
     // A non-trivial init whose value the payload reads is real input data.
-    if (!isFreeInit(init->get()) && linalgOp.payloadUsesValueFromOperand(init)) {
+    if (!isFreeInit(init->get()) &&
+        linalgOp.payloadUsesValueFromOperand(init)) {
       FailureOr<int> id = tensorFor(init->get(), &op);
       if (failed(id))
         return failure();

@@ -18,7 +18,7 @@ struct EinsumGraphPass : ffm::impl::FFMEinsumGraphBase<EinsumGraphPass> {
 
   void runOnOperation() override {
     if (format != "text" && format != "dot") {
-      getOperation().emitError("ffm-einsum-graph: unknown format '")
+      emitError(getOperation().getLoc(), "ffm-einsum-graph: unknown format '")
           << format << "' (expected text or dot)";
       return signalPassFailure();
     }

@@ -26,8 +26,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
   LogicalResult checkFusedLoops(const EinsumGraphAnalysis &graph,
                                 const Arch &arch) {
     const Workload &w = graph.getWorkload();
-    auto keyOf = [&](int i, int tensor)
-        -> std::optional<std::optional<std::vector<int64_t>>> {
+    auto keyOf =
+        [&](int i,
+            int tensor) -> std::optional<std::optional<std::vector<int64_t>>> {
       auto attr = graph.getOps()[i]->getAttrOfType<MappingAttr>("ffm.mapping");
       if (!attr)
         return std::nullopt;
@@ -61,8 +62,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
     if (failed(arch))
       return signalPassFailure();
     if (!*arch) {
-      func.emitRemark("ffm-evaluate: no architecture (no #ffm.arch attribute "
-                      "and no arch-file); nothing evaluated");
+      emitRemark(func.getLoc(),
+                 "ffm-evaluate: no architecture (no #ffm.arch attribute "
+                 "and no arch-file); nothing evaluated");
       return;
     }
     auto &graph = getAnalysis<EinsumGraphAnalysis>();
@@ -88,8 +90,8 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
         failedAny = true;
         continue;
       }
-      Evaluation ev = evaluate(w, i, **arch, *mapping,
-                               onChipAccesses(w, i, *mapping));
+      Evaluation ev =
+          evaluate(w, i, **arch, *mapping, onChipAccesses(w, i, *mapping));
       if (!ev.ok()) {
         op->emitError("ffm: invalid mapping: ") << ev.error;
         failedAny = true;

@@ -28,8 +28,8 @@ struct ReportRegistry {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, llvm::json::Value>> files;
 
-  LogicalResult add(StringRef path, StringRef function,
-                    llvm::json::Value entry, std::string &error) {
+  LogicalResult add(StringRef path, StringRef function, llvm::json::Value entry,
+                    std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
     auto &functions = files[path.str()];
     functions.insert_or_assign(function.str(), std::move(entry));
@@ -42,9 +42,8 @@ struct ReportRegistry {
       error = ec.message();
       return failure();
     }
-    os << llvm::formatv(
-        "{0:2}\n", llvm::json::Value(llvm::json::Object{
-                       {"functions", std::move(list)}}));
+    os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
+                                       {"functions", std::move(list)}}));
     return success();
   }
 };
@@ -87,18 +86,18 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     func::FuncOp func = getOperation();
     SearchOptions options;
     if (!parseObjective(objective, options.objective)) {
-      func.emitError("ffm-fuse: unknown objective '")
+      emitError(func.getLoc(), "ffm-fuse: unknown objective '")
           << objective << "' (expected energy, latency or edp)";
       return signalPassFailure();
     }
     if (searchMode != "ffm" && searchMode != "exhaustive") {
-      func.emitError("ffm-fuse: unknown search '")
+      emitError(func.getLoc(), "ffm-fuse: unknown search '")
           << searchMode << "' (expected ffm or exhaustive)";
       return signalPassFailure();
     }
     if (maxPmappings == 0 || timeLimit < 0) {
-      func.emitError("ffm-fuse: max-pmappings must be positive and "
-                     "time-limit non-negative");
+      emitError(func.getLoc(), "ffm-fuse: max-pmappings must be positive and "
+                               "time-limit non-negative");
       return signalPassFailure();
     }
     options.exhaustive = searchMode == "exhaustive";
@@ -116,8 +115,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (failed(arch))
       return signalPassFailure();
     if (!*arch) {
-      func.emitRemark("ffm-fuse: no architecture (no #ffm.arch attribute and "
-                      "no arch-file); function left unchanged");
+      emitRemark(func.getLoc(),
+                 "ffm-fuse: no architecture (no #ffm.arch attribute and "
+                 "no arch-file); function left unchanged");
       return;
     }
     auto &graph = getAnalysis<EinsumGraphAnalysis>();
@@ -141,8 +141,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     for (auto &g : result.groups)
       numFusionGroups += g.size() > 1;
 
-    if (!report.empty() && failed(writeReport(func, w, **arch, options,
-                                              result)))
+    if (!report.empty() &&
+        failed(writeReport(func, w, **arch, options, result)))
       return signalPassFailure();
     if (!rewrite) {
       annotateWithMapping(graph, **arch, result);
@@ -176,14 +176,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           placement.push_back(llvm::json::Object{
               {"tensor", w.tensors[accesses[n.access]->tensor].name},
               {"level", arch.levels[n.level].name}});
-      einsums.push_back(llvm::json::Object{
-          {"name", e.name},
-          {"op", e.opName},
-          {"mapping", er.mapping.str(w, e, arch)},
-          {"placement", std::move(placement)},
-          {"energy_pj", er.eval.energy},
-          {"latency_cycles", er.eval.latency},
-          {"accesses", accessesJson(w, e, arch, er.eval)}});
+      einsums.push_back(
+          llvm::json::Object{{"name", e.name},
+                             {"op", e.opName},
+                             {"mapping", er.mapping.str(w, e, arch)},
+                             {"placement", std::move(placement)},
+                             {"energy_pj", er.eval.energy},
+                             {"latency_cycles", er.eval.latency},
+                             {"accesses", accessesJson(w, e, arch, er.eval)}});
     }
     const SearchStats &st = result.stats;
     llvm::json::Object entry{
@@ -204,11 +204,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"join_seconds", st.joinSeconds}}}};
     if (unfused.ok())
       entry["unfused"] = llvm::json::Object{
-          {"energy_pj", unfused.energy},
-          {"latency_cycles", unfused.latency}};
+          {"energy_pj", unfused.energy}, {"latency_cycles", unfused.latency}};
     std::string error;
     if (failed(reports().add(report, w.name, std::move(entry), error)))
-      return func.emitError("ffm-fuse: cannot write report '")
+      return emitError(func.getLoc(), "ffm-fuse: cannot write report '")
              << report << "': " << error;
     return success();
   }

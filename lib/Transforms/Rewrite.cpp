@@ -6,16 +6,16 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
 using namespace ffm;
 
 static constexpr llvm::StringLiteral kEinsumAttr = "ffm.einsum";
 
-static void annotate(Operation *op, const Workload &w, int i,
-                     const Arch &arch, const EinsumResult &er) {
+static void annotate(Operation *op, const Workload &w, int i, const Arch &arch,
+                     const EinsumResult &er) {
   Builder b(op->getContext());
   op->setAttr(kEinsumAttr, b.getStringAttr(w.einsums[i].name));
   op->setAttr("ffm.mapping", toAttr(op->getContext(), er.mapping, w, i, arch));
@@ -155,11 +155,9 @@ struct MappingRewriter {
       while (b < end) {
         size_t e = b + 1;
         while (e < end && nodes[e].kind == nodes[b].kind &&
-               llvm::none_of(llvm::make_range(nodes.begin() + b,
-                                              nodes.begin() + e),
-                             [&](const MapNode &n) {
-                               return n.rank == nodes[e].rank;
-                             }))
+               llvm::none_of(
+                   llvm::make_range(nodes.begin() + b, nodes.begin() + e),
+                   [&](const MapNode &n) { return n.rank == nodes[e].rank; }))
           ++e;
         FailureOr<linalg::LinalgOp> next = tileBlock(op, m, b, e);
         if (failed(next))
@@ -219,8 +217,8 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
       const MapNode &n = nodes[i];
       if (!n.isLoop())
         continue;
-      size[n.rank] = size[n.rank] ? size[n.rank] / n.factor
-                                  : bounds[n.rank] / n.factor;
+      size[n.rank] =
+          size[n.rank] ? size[n.rank] / n.factor : bounds[n.rank] / n.factor;
       if (!llvm::is_contained(order, n.rank))
         order.push_back(n.rank);
     }
@@ -262,12 +260,13 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
       auto linalgOp = dyn_cast<linalg::LinalgOp>(tiledOp);
       if (!name || !linalgOp)
         continue;
-      int i = llvm::find_if(w.einsums, [&](const Einsum &e) {
-                return e.name == name.getValue();
-              }) - w.einsums.begin();
+      int i = llvm::find_if(
+                  w.einsums,
+                  [&](const Einsum &e) { return e.name == name.getValue(); }) -
+              w.einsums.begin();
       const EinsumResult &er = result.einsums[i];
-      int start = fusedDepth(er, /*inputsOnly=*/false,
-                             w.einsums[i].inputs.size());
+      int start =
+          fusedDepth(er, /*inputsOnly=*/false, w.einsums[i].inputs.size());
       if (failed(mr.apply(linalgOp, i, er.mapping, std::max(start, 0))))
         return failure();
     }
@@ -275,6 +274,7 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
   // Tile-and-fuse leaves the untiled producers behind when slices of them
   // remain; once nothing reads them they go.
   if (failed(applyPatternsGreedily(func, FrozenRewritePatternSet())))
-    return func.emitError("ffm: cleaning up after the rewrite failed");
+    return emitError(func.getLoc(),
+                     "ffm: cleaning up after the rewrite failed");
   return success();
 }

@@ -13,7 +13,7 @@ FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,
     llvm::Expected<Arch> arch = loadArchYaml(archFile);
     if (!arch) {
       std::string msg = llvm::toString(arch.takeError());
-      return func.emitError("ffm: invalid arch-file: ") << msg;
+      return emitError(func.getLoc(), "ffm: invalid arch-file: ") << msg;
     }
     return std::optional<Arch>(std::move(*arch));
   }
@@ -98,4 +98,3 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
   }
   return mapping;
 }
-
