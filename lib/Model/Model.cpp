@@ -166,7 +166,8 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
 
   // Reservations first: most candidates of a search fail capacity, and
-  // this is cheap.
+  // this is cheap. The tile of each storage node is kept for the accesses.
+  std::vector<double> tileAt(nodes.size(), 0);
   for (auto [i, n] : llvm::enumerate(nodes)) {
     if (n.kind != MapNode::Keep)
       continue;
@@ -174,6 +175,7 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     double tile = product(i + 1, nodes.size(), [&](const MapNode &m) {
       return acc.indexedBy(m.rank);
     });
+    tileAt[i] = tile;
     ev.reservation[n.level] += tile * arch.datumBytes();
     if (n.level > 0 && loopsAbove(i) < fusedDepth)
       ev.persistent[n.level] += tile * arch.datumBytes();
@@ -204,7 +206,7 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     // Residencies of each keep, aggregated over instances.
     std::vector<double> residencies(keeps.size());
     for (auto [k, pos] : llvm::enumerate(keeps)) {
-      double tile = product(pos + 1, nodes.size(), indexes);
+      double tile = tileAt[pos];
       double fills = product(0, pos, temporal);
       for (size_t i = pos; i-- > 0;) {
         if (nodes[i].kind == MapNode::Keep || spatial(nodes[i]))
