@@ -19,6 +19,7 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/YAMLTraits.h"
 
 using namespace ffm;
@@ -70,6 +71,20 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
   llvm::SourceMgr sm;
   sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(text, bufferName),
                         llvm::SMLoc());
+  // YAML I/O reports trait validation errors at the current node; an empty
+  // or null document has none and it would crash, so those are rejected
+  // here.
+  {
+    llvm::yaml::Stream stream(text, sm);
+    llvm::yaml::document_iterator doc = stream.begin();
+    llvm::yaml::Node *root = doc != stream.end() ? doc->getRoot() : nullptr;
+    if (!root || llvm::isa<llvm::yaml::NullNode>(root))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "%s: empty architecture: expected a mapping with 'levels' and "
+          "'compute'",
+          bufferName.str().c_str());
+  }
   Arch arch;
   {
     llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(), nullptr,

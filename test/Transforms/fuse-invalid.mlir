@@ -5,6 +5,7 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/does-not-exist.yaml" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-syntax.yaml" %s 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-rule.yaml" %s 2>&1 | FileCheck %s --check-prefix=RULE
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/empty-arch.yaml" %s 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not ffm-opt --ffm-fuse="report=/nonexistent-dir/r.json arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=REPORT
 
 // OBJ: error: ffm-fuse: unknown objective 'speed' (expected energy, latency or edp)
@@ -14,6 +15,7 @@
 // MISSING: error: ffm: invalid arch-file: cannot read arch file '{{.*}}does-not-exist.yaml': No such file or directory
 // SYNTAX: error: ffm: invalid arch-file: {{.*}}bad-syntax.yaml:3:5: error: unknown key 'capacty'
 // RULE: error: ffm: invalid arch-file: {{.*}}bad-rule.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'GLB': capacity must be positive, got -4
+// EMPTY: error: ffm: invalid arch-file: {{.*}}empty-arch.yaml: empty architecture: expected a mapping with 'levels' and 'compute'
 // REPORT: error: ffm-fuse: cannot write report '/nonexistent-dir/r.json': No such file or directory
 func.func @chain(%x: tensor<8x4xf32>, %w0: tensor<4x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %0 = linalg.matmul ins(%x, %w0 : tensor<8x4xf32>, tensor<4x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
