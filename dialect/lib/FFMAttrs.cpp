@@ -89,7 +89,7 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
                      const llvm::APFloat &writeEnergy,
                      const std::optional<llvm::APFloat> &bandwidth,
                      ArrayRef<int64_t> fanout,
-                     ArrayRef<std::string> spatialRanks) {
+                     ArrayRef<StringAttr> spatialRanks) {
   Level level;
   level.name = name.str();
   level.capacity = capacity;
@@ -98,7 +98,8 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
   if (bandwidth)
     level.bandwidth = toDouble(*bandwidth);
   level.fanout.assign(fanout.begin(), fanout.end());
-  level.spatialRanks.assign(spatialRanks.begin(), spatialRanks.end());
+  for (StringAttr rank : spatialRanks)
+    level.spatialRanks.push_back(rank.str());
   return level;
 }
 
@@ -136,7 +137,7 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 llvm::APFloat writeEnergy,
                                 std::optional<llvm::APFloat> bandwidth,
                                 ArrayRef<int64_t> fanout,
-                                ArrayRef<std::string> spatialRanks) {
+                                ArrayRef<StringAttr> spatialRanks) {
   return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
                                     bandwidth, fanout, spatialRanks)
                               .validate());
@@ -167,8 +168,12 @@ LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // #ffm.mapping
 //===----------------------------------------------------------------------===//
 
-static ParseResult parseName(AsmParser &parser, std::string &out) {
-  return parser.parseKeywordOrString(&out);
+static ParseResult parseName(AsmParser &parser, StringAttr &out) {
+  std::string name;
+  if (parser.parseKeywordOrString(&name))
+    return failure();
+  out = StringAttr::get(parser.getContext(), name);
+  return success();
 }
 
 Attribute MappingAttr::parse(AsmParser &parser, Type) {
@@ -211,8 +216,8 @@ Attribute MappingAttr::parse(AsmParser &parser, Type) {
   return MappingAttr::get(parser.getContext(), nodes);
 }
 
-static void printName(AsmPrinter &printer, StringRef name) {
-  printer.printKeywordOrString(name);
+static void printName(AsmPrinter &printer, StringAttr name) {
+  printer.printKeywordOrString(name.getValue());
 }
 
 void MappingAttr::print(AsmPrinter &printer) const {

@@ -39,17 +39,17 @@ MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,
     switch (n.kind) {
     case MapNode::Keep:
       node.kind = MappingNode::Kind::Keep;
-      node.name = w.tensors[accesses[n.access]->tensor].name;
-      node.level = arch.levels[n.level].name;
+      node.name = StringAttr::get(ctx, w.tensors[accesses[n.access]->tensor].name);
+      node.level = StringAttr::get(ctx, arch.levels[n.level].name);
       break;
     case MapNode::Temporal:
     case MapNode::Spatial:
       node.kind = n.kind == MapNode::Temporal ? MappingNode::Kind::Temporal
                                               : MappingNode::Kind::Spatial;
-      node.name = e.ranks[n.rank].name;
+      node.name = StringAttr::get(ctx, e.ranks[n.rank].name);
       node.count = n.factor;
       if (n.kind == MapNode::Spatial)
-        node.level = arch.levels[n.level].name;
+        node.level = StringAttr::get(ctx, arch.levels[n.level].name);
       break;
     }
     nodes.push_back(std::move(node));
@@ -70,27 +70,27 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
     if (node.kind == MappingNode::Kind::Keep) {
       n.kind = MapNode::Keep;
       for (auto [a, acc] : llvm::enumerate(accesses))
-        if (w.tensors[acc->tensor].name == node.name)
+        if (w.tensors[acc->tensor].name == node.name.getValue())
           n.access = a;
       if (n.access < 0)
         return diagOp->emitError("ffm: mapping keeps '")
-               << node.name << "', which is not a tensor of this op";
+               << node.name.getValue() << "', which is not a tensor of this op";
     } else {
       n.kind = node.kind == MappingNode::Kind::Temporal ? MapNode::Temporal
                                                         : MapNode::Spatial;
       for (auto [r, rank] : llvm::enumerate(e.ranks))
-        if (rank.name == node.name)
+        if (rank.name == node.name.getValue())
           n.rank = r;
       if (n.rank < 0)
         return diagOp->emitError("ffm: mapping loops over '")
-               << node.name << "', which is not a rank of this op";
+               << node.name.getValue() << "', which is not a rank of this op";
       n.factor = node.count;
     }
     if (node.kind != MappingNode::Kind::Temporal) {
-      n.level = arch.levelIndex(node.level);
+      n.level = arch.levelIndex(node.level.getValue());
       if (n.level < 0)
         return diagOp->emitError("ffm: mapping names level '")
-               << node.level << "', which the architecture does not have";
+               << node.level.getValue() << "', which the architecture does not have";
       if (n.kind == MapNode::Spatial)
         n.dim = nextDim[n.level]++;
     }

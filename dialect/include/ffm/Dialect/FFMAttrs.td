@@ -63,7 +63,7 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     FFM_Double<"write energy, pJ per datum">:$write_energy,
     FFM_OptionalDouble<"data per cycle">:$bandwidth,
     FFM_List<"int64_t", "spatial fanout">:$fanout,
-    FFM_List<"std::string", "ranks allowed on the fanout">:$spatial_ranks
+    FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -14,13 +14,15 @@
 
 namespace ffm {
 
-/// One node of a LoopTree as stored in #ffm.mapping.
+/// One node of a LoopTree as stored in #ffm.mapping. Names are uniqued
+/// StringAttrs: attribute storage never runs destructors, so owning strings
+/// here would leak.
 struct MappingNode {
   enum class Kind { Keep, Temporal, Spatial };
   Kind kind = Kind::Temporal;
-  std::string name;  // tensor (Keep) or rank (loops)
-  std::string level; // Keep and Spatial: the memory level
-  int64_t count = 1; // loops: iterations
+  mlir::StringAttr name;  // tensor (Keep) or rank (loops)
+  mlir::StringAttr level; // Keep and Spatial: the memory level
+  int64_t count = 1;      // loops: iterations
 
   bool operator==(const MappingNode &o) const {
     return kind == o.kind && name == o.name && level == o.level &&
@@ -44,10 +46,19 @@ mlir::FailureOr<llvm::SmallVector<T>> parseList(mlir::AsmParser &parser) {
   llvm::SmallVector<T> elements;
   if (parser.parseCommaSeparatedList(
           mlir::AsmParser::Delimiter::Square, [&]() -> mlir::ParseResult {
-            auto element = mlir::FieldParser<T>::parse(parser);
-            if (mlir::failed(element))
-              return mlir::failure();
-            elements.push_back(std::move(*element));
+            // Strings are kept as uniqued StringAttrs: attribute storage
+            // never runs destructors, so std::string elements would leak.
+            if constexpr (std::is_same_v<T, mlir::StringAttr>) {
+              std::string text;
+              if (parser.parseString(&text))
+                return mlir::failure();
+              elements.push_back(mlir::StringAttr::get(parser.getContext(), text));
+            } else {
+              auto element = mlir::FieldParser<T>::parse(parser);
+              if (mlir::failed(element))
+                return mlir::failure();
+              elements.push_back(std::move(*element));
+            }
             return mlir::success();
           }))
     return mlir::failure();
@@ -58,8 +69,8 @@ template <typename T>
 void printList(mlir::AsmPrinter &printer, llvm::ArrayRef<T> elements) {
   printer << '[';
   llvm::interleaveComma(elements, printer, [&](const T &e) {
-    if constexpr (std::is_same_v<T, std::string>)
-      printer.printString(e);
+    if constexpr (std::is_same_v<T, mlir::StringAttr>)
+      printer.printString(e.getValue());
     else
       printer << e;
   });
