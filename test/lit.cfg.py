@@ -23,7 +23,15 @@ if os.path.isdir(shared_inputs):
     config.available_features.add("shared-inputs")
 config.substitutions.append(("%shared_inputs", shared_inputs))
 
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# A sanitizer build (scripts/sanitize.sh) instruments our code only: stock
+# mlir-opt cannot load an instrumented plugin, nor can an uninstrumented
+# consumer link our instrumented libraries.
+if "address" in getattr(config, "ffm_sanitizers", ""):
+    config.available_features.add("asan")
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
+                                     "ASAN_OPTIONS", "UBSAN_OPTIONS",
+                                     "LSAN_OPTIONS"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [os.path.join(config.ffm_obj_root, "bin"), config.llvm_tools_dir]

@@ -1,4 +1,5 @@
 // The documented pipeline string, in ffm-opt and in stock mlir-opt with the
+// UNSUPPORTED: asan
 // plugin, gives the same rewrite.
 // RUN: ffm-opt --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s | FileCheck %s
 // RUN: mlir-opt --load-dialect-plugin=%ffm_lib/FFMPlugin%shlibext --load-pass-plugin=%ffm_lib/FFMPlugin%shlibext --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s | FileCheck %s

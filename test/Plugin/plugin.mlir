@@ -1,4 +1,5 @@
 // Stock mlir-opt loads our dialect and passes from the plugin.
+// UNSUPPORTED: asan
 // RUN: mlir-opt --load-dialect-plugin=%ffm_lib/FFMPlugin%shlibext --load-pass-plugin=%ffm_lib/FFMPlugin%shlibext %s | FileCheck %s
 // RUN: mlir-opt --load-dialect-plugin=%ffm_lib/FFMPlugin%shlibext --load-pass-plugin=%ffm_lib/FFMPlugin%shlibext --pass-pipeline="builtin.module(func.func(ffm-einsum-graph))" %s | FileCheck %s --check-prefix=GRAPH
 
