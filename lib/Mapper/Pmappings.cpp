@@ -132,6 +132,9 @@ struct Generator {
   std::chrono::steady_clock::time_point start =
       std::chrono::steady_clock::now();
   bool stop = false;
+  /// Branch and bound: the (energy, latency) Pareto front of the group in
+  /// which every interface tensor is in DRAM (see lowerBound()).
+  std::vector<std::pair<double, double>> unfusedFront;
 
   Generator(const Workload &w, const Arch &arch, int einsum,
             const SearchOptions &options, bool prune, EinsumPmappings &out)
@@ -196,7 +199,8 @@ struct Generator {
       return;
     if (slot == fanoutSlots.size()) {
       temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
-      splitRank(0);
+      if (!boundedOut())
+        splitRank(0);
       return;
     }
     spatial[slot] = {-1, 1};
@@ -247,7 +251,8 @@ struct Generator {
         last = m;
     if (l == last) {
       temporal[l][r] = rest;
-      splitRank(r + 1);
+      if (rest == 1 || !boundedOut())
+        splitRank(r + 1);
       temporal[l][r] = 1;
       return;
     }
@@ -257,9 +262,128 @@ struct Generator {
     }
     for (int64_t f : divisors(rest)) {
       temporal[l][r] = f;
-      splitLevel(r, l + 1, rest / f);
+      if (f == 1 || !boundedOut())
+        splitLevel(r, l + 1, rest / f);
       temporal[l][r] = 1;
     }
+  }
+
+  /// Branch and bound, for the pmappings whose interface tensors are all in
+  /// DRAM: they form one compatibility group, pruned on energy and latency
+  /// only, so a subtree whose optimistic (energy, latency) is already
+  /// dominated by a generated pmapping of that group cannot contribute (a
+  /// dominated pmapping would be pruned anyway; ties go to the earlier one,
+  /// as in paretoPrune). The bound holds for any loop order and node
+  /// position below this point of the enumeration and for any split of the
+  /// ranks not yet tiled (their loops are left out, which only removes
+  /// refetches); docs/mapspace.md derives it.
+  bool boundedOut() const {
+    if (!prune || unfusedFront.empty() ||
+        llvm::any_of(onChip, [](bool b) { return b; }))
+      return false;
+    auto [energy, latency] = lowerBound();
+    // The bound and the model sum in different orders: a pmapping that ties
+    // the front up to rounding is pruned too (docs/mapspace.md), or the many
+    // exact ties of a roomy machine would all be enumerated.
+    energy *= 1 + 1e-12;
+    latency *= 1 + 1e-12;
+    return llvm::any_of(unfusedFront, [&](const std::pair<double, double> &p) {
+      return (options.objective == Objective::Latency || p.first <= energy) &&
+             (options.objective == Objective::Energy || p.second <= latency);
+    });
+  }
+
+  /// Spatial factor of the slots at levels [from, to) over ranks that do not
+  /// index access `a` (instances holding or sharing the same data).
+  double replication(size_t a, size_t from, size_t to) const {
+    double p = 1;
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && (size_t)fanoutSlots[slot].first >= from &&
+          (size_t)fanoutSlots[slot].first < to && !acc[a]->indexedBy(s.first))
+        p *= s.second;
+    return p;
+  }
+
+  /// Fewest refetches of access `a`'s tile at level l over all loop orders:
+  /// the non-indexing loops of the innermost block above l that has an
+  /// indexing loop (and of every block below it) can form the stationary
+  /// run; those of the blocks further up cannot.
+  double refetchBound(size_t a, size_t l) const {
+    double refetch = 1;
+    bool inRun = true;
+    for (size_t m = l; m-- > 0;) {
+      double nonIndexing = 1;
+      bool indexing = false;
+      for (size_t r = 0; r < e.ranks.size(); ++r) {
+        if (temporal[m][r] == 1)
+          continue;
+        if (acc[a]->indexedBy(r))
+          indexing = true;
+        else
+          nonIndexing *= temporal[m][r];
+      }
+      if (!inRun)
+        refetch *= nonIndexing;
+      else if (indexing)
+        inRun = false;
+    }
+    return refetch;
+  }
+
+  /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
+  /// tensor's size times its replication times its refetches, at least the
+  /// bound above.
+  std::pair<double, double> lowerBound() const {
+    double macs = 1;
+    for (const RankVar &r : e.ranks)
+      macs *= r.bound;
+    double energy = macs * arch.compute.macEnergy;
+    std::vector<double> traffic(numLevels, 0);
+    const size_t output = acc.size() - 1;
+    for (size_t a = 0; a < acc.size(); ++a) {
+      std::vector<size_t> levels;
+      for (size_t l = 0; l < numLevels; ++l)
+        if (keepSet[a] & (1u << l))
+          levels.push_back(l);
+      double size = 1;
+      for (size_t r = 0; r < e.ranks.size(); ++r)
+        if (acc[a]->indexedBy(r))
+          size *= e.ranks[r].bound;
+      size_t n = levels.size();
+      std::vector<double> low(n), shared(n);
+      for (size_t k = 0; k < n; ++k) {
+        size_t l = levels[k];
+        low[k] = l == 0 ? size
+                        : size * replication(a, 0, l) * refetchBound(a, l);
+        shared[k] = replication(a, l, k + 1 < n ? levels[k + 1] : numLevels);
+      }
+      for (size_t k = 0; k < n; ++k) {
+        const Level &lv = arch.levels[levels[k]];
+        double childLow = (k + 1 < n ? low[k + 1] : macs) / shared[k];
+        // An input level reads what its child demands and is written once
+        // per residency; an output level is written what its child demands
+        // and reads back partial sums, which the bound takes as none.
+        double reads = a == output ? 0 : childLow;
+        double writes = a == output ? childLow : k > 0 ? low[k] : 0;
+        energy += reads * lv.readEnergy + writes * lv.writeEnergy;
+        traffic[levels[k]] += reads + writes;
+      }
+    }
+    double units = 1;
+    for (auto [r, f] : spatial)
+      units *= f;
+    double latency = macs / units / arch.compute.throughput;
+    for (size_t l = 0; l < numLevels; ++l) {
+      if (!arch.levels[l].bandwidth)
+        continue;
+      double instances = 1;
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if ((size_t)fanoutSlots[slot].first < l)
+          instances *= s.second;
+      latency = std::max(latency,
+                         traffic[l] / instances / *arch.levels[l].bandwidth);
+    }
+    return {energy, latency};
   }
 
   // Smallest possible tiles (every node at the bottom of its block) must
@@ -418,6 +542,19 @@ struct Generator {
     return true;
   }
 
+  void addToUnfusedFront(double energy, double latency) {
+    auto dominates = [&](std::pair<double, double> a,
+                         std::pair<double, double> b) {
+      return (options.objective == Objective::Latency || a.first <= b.first) &&
+             (options.objective == Objective::Energy || a.second <= b.second);
+    };
+    std::pair<double, double> point{energy, latency};
+    if (llvm::any_of(unfusedFront, [&](auto q) { return dominates(q, point); }))
+      return;
+    llvm::erase_if(unfusedFront, [&](auto q) { return dominates(point, q); });
+    unfusedFront.push_back(point);
+  }
+
   void emit() {
     if (!isCanonicalPosition() || !isCanonicalOrder())
       return;
@@ -474,6 +611,8 @@ struct Generator {
     p.reservation = std::move(ev.reservation);
     p.persistent = std::move(ev.persistent);
     p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
+    if (!p.fused)
+      addToUnfusedFront(p.energy, p.latency);
     std::vector<Pmapping> &group = out.groups[keys];
     group.push_back(std::move(p));
     // Pruning is idempotent, so pruning a growing group now and then keeps
