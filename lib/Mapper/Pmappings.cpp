@@ -112,6 +112,12 @@ std::vector<int64_t> divisors(int64_t n) {
   return low;
 }
 
+/// Enumerates one Einsum's mapspace top-down, one level at a time: keep
+/// sets, spatial choice, then for each level its block's loop counts, their
+/// order and the positions of its storage nodes. Deciding the outer levels
+/// first fixes the loops above every fused intermediate (its compatibility
+/// key) early, so that with pruning on a subtree can be bounded against the
+/// pmappings already in its group.
 struct Generator {
   const Workload &w;
   const Arch &arch;
@@ -119,38 +125,74 @@ struct Generator {
   const SearchOptions &options;
   bool prune;
   EinsumPmappings &out;
+  /// Per level: false when no combination of reservations can exceed its
+  /// capacity, so reservations there need not be compared.
+  const std::vector<bool> &binding;
 
   std::vector<const TensorAccess *> acc;
   size_t numLevels;
+  double macs = 1;
   std::vector<bool> onChip;          // per access
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
+  std::vector<int> outerOnChip;      // per access: outermost level if on chip
   std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
   std::vector<std::pair<int, int64_t>> spatial; // per slot: (rank, factor)
   std::vector<std::vector<int64_t>> temporal;   // [level][rank] factor
+  std::vector<int64_t> remaining; // per rank: temporal count not yet placed
   std::vector<std::vector<int>> order;          // [level] ranks, in order
   std::vector<std::vector<int>> position;       // [level][access] or -1
+  std::vector<std::vector<double>> tileBytes;   // [level][access]
+  size_t lastLoopLevel = 0;  // innermost block that may hold loops
+  /// The level whose block fixes the last key (-1: every interface tensor
+  /// is in DRAM, all keys are known from the start), and the deepest level
+  /// holding a node of a fused intermediate.
+  int keysKnownAt = -1;
+  size_t fusedKnownAfter = 0;
+  /// The group every pmapping of the current subtree falls in, once known.
+  const std::vector<Pmapping> *group = nullptr;
+  bool groupFused = false;
   std::chrono::steady_clock::time_point start =
       std::chrono::steady_clock::now();
+  uint64_t steps = 0;
   bool stop = false;
-  /// Branch and bound: the (energy, latency) Pareto front of the group in
-  /// which every interface tensor is in DRAM (see lowerBound()).
-  std::vector<std::pair<double, double>> unfusedFront;
 
   Generator(const Workload &w, const Arch &arch, int einsum,
-            const SearchOptions &options, bool prune, EinsumPmappings &out)
+            const SearchOptions &options, bool prune, EinsumPmappings &out,
+            const std::vector<bool> &binding)
       : w(w), arch(arch), e(w.einsums[einsum]), options(options),
-        prune(prune), out(out), acc(e.accesses()),
+        prune(prune), out(out), binding(binding), acc(e.accesses()),
         numLevels(arch.levels.size()) {
     for (size_t l = 0; l < numLevels; ++l)
       for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
         if (f > 1)
           fanoutSlots.push_back({(int)l, (int)d});
+    for (const RankVar &r : e.ranks)
+      macs *= r.bound;
   }
 
   void fail(std::string why) {
     if (out.error.empty())
       out.error = std::move(why);
     stop = true;
+  }
+
+  /// The time limit is checked along the way, not only per pmapping: a
+  /// subtree may run long while pruning everything it meets.
+  bool tick() {
+    if (stop)
+      return false;
+    if (++steps % 4096 == 0 && options.timeLimitSeconds > 0) {
+      std::chrono::duration<double> elapsed =
+          std::chrono::steady_clock::now() - start;
+      if (elapsed.count() > options.timeLimitSeconds) {
+        fail(llvm::formatv("search time limit of {0} s exceeded while "
+                           "enumerating Einsum '{1}' (raise time-limit)",
+                           llvm::format("%g", options.timeLimitSeconds),
+                           e.name));
+        return false;
+      }
+    }
+    return true;
   }
 
   void run() {
@@ -166,9 +208,24 @@ struct Generator {
   }
 
   void chooseKeeps(size_t a) {
-    if (stop)
+    if (!tick())
       return;
     if (a == acc.size()) {
+      outerOnChip.assign(acc.size(), -1);
+      keysKnownAt = -1;
+      fusedKnownAfter = 0;
+      for (size_t b = 0; b < acc.size(); ++b) {
+        if (!onChip[b])
+          continue;
+        outerOnChip[b] = llvm::countr_zero(keepSet[b]);
+        keysKnownAt = std::max(keysKnownAt, outerOnChip[b]);
+        fusedKnownAfter = std::max<size_t>(
+            fusedKnownAfter, 31 - llvm::countl_zero(keepSet[b]));
+      }
+      lastLoopLevel = 0;
+      for (size_t m = 1; m < numLevels; ++m)
+        if (levelHasNodes(m))
+          lastLoopLevel = m;
       spatial.assign(fanoutSlots.size(), {-1, 1});
       chooseSpatial(0);
       return;
@@ -194,13 +251,32 @@ struct Generator {
     return p;
   }
 
+  /// A loop at level `l` (a block's loop, or a spatial loop of that level)
+  /// sits above the outermost node of every intermediate kept on chip below
+  /// level l, and must walk it (fusion validity; see fusionKey).
+  bool mayLoopAbove(size_t l, int rank) const {
+    for (size_t a = 0; a < acc.size(); ++a)
+      if (onChip[a] && (size_t)outerOnChip[a] > l && !acc[a]->indexedBy(rank))
+        return false;
+    return true;
+  }
+
   void chooseSpatial(size_t slot) {
-    if (stop)
+    if (!tick())
       return;
     if (slot == fanoutSlots.size()) {
       temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
+      remaining.resize(e.ranks.size());
+      for (size_t r = 0; r < e.ranks.size(); ++r)
+        remaining[r] = e.ranks[r].bound / spatialProduct(r);
+      order.assign(numLevels, {});
+      position.assign(numLevels, std::vector<int>(acc.size(), -1));
+      tileBytes.assign(numLevels, std::vector<double>(acc.size(), 0));
+      group = nullptr;
+      if (keysKnownAt < 0 && !lookUpGroup())
+        return;
       if (!boundedOut())
-        splitRank(0);
+        chooseBlock(0);
       return;
     }
     spatial[slot] = {-1, 1};
@@ -208,7 +284,7 @@ struct Generator {
     auto [level, dim] = fanoutSlots[slot];
     const Level &lv = arch.levels[level];
     for (auto [r, rank] : llvm::enumerate(e.ranks)) {
-      if (!lv.allowsSpatial(rank.name))
+      if (!lv.allowsSpatial(rank.name) || !mayLoopAbove(level, r))
         continue;
       // A fanout dimension spreads one rank as widely as it divides: the
       // mapspace does not leave instances idle on purpose (docs/mapspace.md).
@@ -224,73 +300,342 @@ struct Generator {
     }
   }
 
-  // Splits what the spatial loops left of each rank over the temporal
-  // blocks. A level without storage nodes gets no loops of its own: they
-  // would be indistinguishable from the same loops one level up.
-  void splitRank(size_t r) {
-    if (stop)
-      return;
-    if (r == e.ranks.size()) {
-      if (!fitsAtBest())
-        return;
-      order.assign(numLevels, {});
-      chooseOrder(0);
-      return;
-    }
-    int64_t rest = e.ranks[r].bound / spatialProduct(r);
-    splitLevel(r, 0, rest);
-  }
-
-  void splitLevel(size_t r, size_t l, int64_t rest) {
-    if (stop)
-      return;
-    // The innermost block that may hold loops takes the remainder.
-    size_t last = 0;
-    for (size_t m = 0; m < numLevels; ++m)
-      if (m == 0 || levelHasNodes(m))
-        last = m;
-    if (l == last) {
-      temporal[l][r] = rest;
-      if (rest == 1 || !boundedOut())
-        splitRank(r + 1);
-      temporal[l][r] = 1;
+  // Block l: a level without storage nodes gets no loops of its own (they
+  // would be indistinguishable from the same loops one level up); the
+  // innermost block that may hold loops takes every remaining count.
+  void chooseBlock(size_t l) {
+    if (l == numLevels) {
+      emit();
       return;
     }
     if (l != 0 && !levelHasNodes(l)) {
-      splitLevel(r, l + 1, rest);
+      chooseBlock(l + 1);
       return;
     }
-    for (int64_t f : divisors(rest)) {
-      temporal[l][r] = f;
-      if (f == 1 || !boundedOut())
-        splitLevel(r, l + 1, rest / f);
-      temporal[l][r] = 1;
-    }
+    splitBlock(l, 0);
   }
 
-  /// Branch and bound, for the pmappings whose interface tensors are all in
-  /// DRAM: they form one compatibility group, pruned on energy and latency
-  /// only, so a subtree whose optimistic (energy, latency) is already
-  /// dominated by a generated pmapping of that group cannot contribute (a
-  /// dominated pmapping would be pruned anyway; ties go to the earlier one,
-  /// as in paretoPrune). The bound holds for any loop order and node
-  /// position below this point of the enumeration and for any split of the
-  /// ranks not yet tiled (their loops are left out, which only removes
-  /// refetches); docs/mapspace.md derives it.
+  void splitBlock(size_t l, size_t r) {
+    if (!tick())
+      return;
+    if (r == e.ranks.size()) {
+      chooseOrder(l);
+      return;
+    }
+    int64_t rest = remaining[r];
+    auto place = [&](int64_t f) {
+      if (f > 1 && !mayLoopAbove(l, r))
+        return;
+      temporal[l][r] = f;
+      remaining[r] = rest / f;
+      if (f == 1 || !boundedOut())
+        splitBlock(l, r + 1);
+      temporal[l][r] = 1;
+      remaining[r] = rest;
+    };
+    if (l == lastLoopLevel)
+      return place(rest);
+    for (int64_t f : divisors(rest))
+      place(f);
+  }
+
+  void chooseOrder(size_t l) {
+    std::vector<int> ranks;
+    for (size_t r = 0; r < e.ranks.size(); ++r)
+      if (temporal[l][r] > 1)
+        ranks.push_back(r);
+    // When every node of this level heads the block, the order of its loops
+    // is observable only through the stationary run it leaves above each
+    // tensor stored deeper: one order per distinct set of runs.
+    // DRAM's nodes always head its block.
+    bool headed = l == 0 || llvm::none_of(out.interface, [&](int a) {
+                    return keepSet[a] & (1u << l);
+                  });
+    bool fusedBelow = llvm::any_of(llvm::seq<size_t>(0, acc.size()),
+                                   [&](size_t a) {
+                                     return onChip[a] && (keepSet[a] >> l);
+                                   });
+    std::vector<std::vector<uint64_t>> seen;
+    do {
+      if (headed && !fusedBelow) {
+        std::vector<uint64_t> runs;
+        for (size_t a = 0; a < acc.size(); ++a) {
+          if (!(keepSet[a] >> (l + 1)))
+            continue;
+          uint64_t run = 0;
+          for (size_t p = ranks.size(); p-- > 0;) {
+            if (acc[a]->indexedBy(ranks[p]))
+              break;
+            run |= uint64_t(1) << ranks[p];
+          }
+          runs.push_back(run);
+        }
+        if (llvm::is_contained(seen, runs))
+          continue;
+        seen.push_back(std::move(runs));
+      }
+      order[l] = ranks;
+      if (l == 0)
+        finishLevel(0);
+      else
+        choosePositions(l, 0);
+    } while (std::next_permutation(ranks.begin(), ranks.end()) && tick());
+    order[l].clear();
+  }
+
+  // Storage nodes of level l sit among the loops of block l; the first one
+  // at the top (loops above every node of a level belong one level up).
+  void choosePositions(size_t l, size_t a) {
+    if (!tick())
+      return;
+    if (a == acc.size()) {
+      bool any = false, atTop = false;
+      for (size_t b = 0; b < acc.size(); ++b)
+        if (position[l][b] >= 0)
+          any = true, atTop |= position[l][b] == 0;
+      if (any && !atTop)
+        return;
+      finishLevel(l);
+      return;
+    }
+    if (!(keepSet[a] & (1u << l))) {
+      choosePositions(l, a + 1);
+      return;
+    }
+    // Only tensors shared with a neighbour choose where in the block they
+    // sit (that is where fusion happens); the others head their level's
+    // block, as in a classic per-level loop nest (docs/mapspace.md). A fused
+    // intermediate's outermost node sits under loops over its own dims only.
+    bool shared = llvm::is_contained(out.interface, (int)a);
+    int last = shared ? (int)order[l].size() : 0;
+    if (outerOnChip[a] == (int)l)
+      for (int p = 0; p < last; ++p)
+        if (!acc[a]->indexedBy(order[l][p])) {
+          last = p;
+          break;
+        }
+    for (int p = 0; p <= last; ++p) {
+      position[l][a] = p;
+      choosePositions(l, a + 1);
+    }
+    position[l][a] = -1;
+  }
+
+  /// Block l is complete: checks what it alone decides, then goes deeper.
+  void finishLevel(size_t l) {
+    if (!isCanonicalPosition(l) || !isCanonicalOrder(l) || !fits(l))
+      return;
+    if ((int)l == keysKnownAt && !lookUpGroup())
+      return;
+    if (!boundedOut())
+      chooseBlock(l + 1);
+    if ((int)l == keysKnownAt)
+      group = nullptr;
+  }
+
+  /// A storage node directly below a loop that does not index its tensor
+  /// can move above that loop unobservably (the loop was in its stationary
+  /// run, and its tile does not grow): only the upper position is
+  /// generated. With a fused intermediate in play, the depth of storage
+  /// decides what outlives the fused loops, so all positions are kept.
+  bool isCanonicalPosition(size_t l) const {
+    if (l == 0 || llvm::any_of(onChip, [](bool b) { return b; }))
+      return true;
+    for (size_t a = 0; a < acc.size(); ++a) {
+      int p = position[l][a];
+      if (p > 0 && !acc[a]->indexedBy(order[l][p - 1]))
+        return false;
+    }
+    return true;
+  }
+
+  /// Adjacent loops of one block with no storage node between them can be
+  /// swapped unobservably when every tensor stored below them is indexed by
+  /// both or by neither (fills, stationarity and tiles stay the same). Of
+  /// such orders only the one with increasing ranks is generated. Loops
+  /// above a fused intermediate's storage are left alone: their order is
+  /// part of what producer and consumer must agree on.
+  bool isCanonicalOrder(size_t l) const {
+    const std::vector<int> &loops = order[l];
+    for (size_t p = 0; p + 1 < loops.size(); ++p) {
+      int x = loops[p], y = loops[p + 1];
+      if (x < y)
+        continue;
+      bool nodeBetween = false, equivalent = true;
+      for (size_t a = 0; a < acc.size() && equivalent; ++a) {
+        if (l > 0 && position[l][a] == (int)p + 1)
+          nodeBetween = true;
+        bool below = (l > 0 && position[l][a] > (int)p + 1) ||
+                     (keepSet[a] >> (l + 1)) != 0;
+        if (!below)
+          continue;
+        if (onChip[a] || acc[a]->indexedBy(x) != acc[a]->indexedBy(y))
+          equivalent = false;
+      }
+      if (!nodeBetween && equivalent)
+        return false;
+    }
+    return true;
+  }
+
+  /// The tiles of level l are fixed once its block is: the loops below a
+  /// node multiply to what the blocks above and its own prefix left.
+  bool fits(size_t l) {
+    if (l == 0)
+      return true;
+    double bytes = 0;
+    for (size_t a = 0; a < acc.size(); ++a) {
+      tileBytes[l][a] = 0;
+      int p = position[l][a];
+      if (p < 0)
+        continue;
+      double tile = 1;
+      for (size_t r = 0; r < e.ranks.size(); ++r) {
+        if (!acc[a]->indexedBy(r))
+          continue;
+        tile *= remaining[r];
+        for (size_t q = p; q < order[l].size(); ++q)
+          if (order[l][q] == (int)r)
+            tile *= temporal[l][r];
+        for (auto [slot, s] : llvm::enumerate(spatial))
+          if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
+            tile *= s.second;
+      }
+      tileBytes[l][a] = tile * arch.datumBytes();
+      bytes += tileBytes[l][a];
+    }
+    return bytes <= (double)*arch.levels[l].capacity;
+  }
+
+  /// The mapping's nodes down to block `upTo` (all of them for numLevels).
+  Mapping buildMapping(size_t upTo) const {
+    Mapping m;
+    for (size_t a = 0; a < acc.size(); ++a)
+      if (keepSet[a] & 1u)
+        m.nodes.push_back({MapNode::Keep, (int)a, 0});
+    for (size_t l = 0; l < upTo; ++l) {
+      const std::vector<int> &loops = order[l];
+      for (size_t p = 0; p <= loops.size(); ++p) {
+        if (l > 0)
+          for (size_t a = 0; a < acc.size(); ++a)
+            if (position[l][a] == (int)p)
+              m.nodes.push_back({MapNode::Keep, (int)a, (int)l});
+        if (p < loops.size())
+          m.nodes.push_back(
+              {MapNode::Temporal, -1, -1, loops[p], temporal[l][loops[p]]});
+      }
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (s.first >= 0 && fanoutSlots[slot].first == (int)l)
+          m.nodes.push_back({MapNode::Spatial, -1, (int)l, s.first, s.second,
+                             fanoutSlots[slot].second});
+    }
+    return m;
+  }
+
+  std::optional<std::vector<Key>> keysOf(const Mapping &m) const {
+    std::vector<Key> keys;
+    for (int a : out.interface) {
+      std::optional<Key> key = fusionKey(*acc[a], m, a);
+      if (!key)
+        return std::nullopt;
+      keys.push_back(std::move(*key));
+    }
+    return keys;
+  }
+
+  /// Once every key is fixed, the group the subtree falls in is what
+  /// bounds it (created empty if need be; generatePmappings drops empty
+  /// groups). False when no key is valid.
+  bool lookUpGroup() {
+    group = nullptr;
+    groupFused = llvm::any_of(onChip, [](bool b) { return b; });
+    if (!prune)
+      return true;
+    std::optional<std::vector<Key>> keys =
+        keysOf(buildMapping(keysKnownAt + 1));
+    if (!keys)
+      return false;
+    group = &out.groups[*keys];
+    return true;
+  }
+
+  /// Branch and bound: a subtree whose optimistic criteria (lowerBound()) a
+  /// generated pmapping of its group already dominates cannot contribute: a
+  /// dominated pmapping would be pruned anyway, and ties go to the earlier
+  /// one, as in paretoPrune. The bound holds for any choice still open
+  /// below this point (docs/mapspace.md derives it).
   bool boundedOut() const {
-    if (!prune || unfusedFront.empty() ||
-        llvm::any_of(onChip, [](bool b) { return b; }))
+    if (!prune || !group || group->empty())
       return false;
     auto [energy, latency] = lowerBound();
     // The bound and the model sum in different orders: a pmapping that ties
-    // the front up to rounding is pruned too (docs/mapspace.md), or the many
-    // exact ties of a roomy machine would all be enumerated.
+    // the front up to rounding is pruned too, or the many exact ties of a
+    // roomy machine would all be enumerated.
     energy *= 1 + 1e-12;
     latency *= 1 + 1e-12;
-    return llvm::any_of(unfusedFront, [&](const std::pair<double, double> &p) {
-      return (options.objective == Objective::Latency || p.first <= energy) &&
-             (options.objective == Objective::Energy || p.second <= latency);
+    std::vector<double> reservation, persistent;
+    if (groupFused)
+      reservationBounds(reservation, persistent);
+    return llvm::any_of(*group, [&](const Pmapping &p) {
+      if (options.objective != Objective::Latency && p.energy > energy)
+        return false;
+      if (options.objective != Objective::Energy && p.latency > latency)
+        return false;
+      if (groupFused)
+        for (size_t l = 0; l < numLevels; ++l)
+          if (p.reservation[l] > reservation[l] ||
+              p.persistent[l] > persistent[l])
+            return false;
+      return true;
     });
+  }
+
+  /// Levels whose block is done have exact reservations (fits()); deeper
+  /// ones hold at least one datum per kept tensor. Persistent bytes are
+  /// exact once every fused intermediate's nodes are placed (deeper nodes
+  /// sit under all of them), else taken as none.
+  void reservationBounds(std::vector<double> &reservation,
+                         std::vector<double> &persistent) const {
+    reservation.assign(numLevels, 0);
+    persistent.assign(numLevels, 0);
+    size_t done = 0; // levels [1, done) have their blocks decided
+    for (size_t l = 1; l < numLevels; ++l)
+      if (!order[l].empty() || llvm::any_of(position[l], [](int p) {
+            return p >= 0;
+          }))
+        done = l + 1;
+    long fusedDepth = -1;
+    if (done > fusedKnownAfter) {
+      fusedDepth = 0;
+      long above = 0;
+      for (size_t l = 0; l < done; ++l) {
+        for (size_t a = 0; a < acc.size(); ++a)
+          if (l > 0 && onChip[a] && position[l][a] >= 0)
+            fusedDepth = std::max(fusedDepth, above + position[l][a]);
+        above += order[l].size();
+        for (auto [slot, s] : llvm::enumerate(spatial))
+          if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
+            ++above;
+      }
+    }
+    long above = 0;
+    for (size_t l = 0; l < numLevels; ++l) {
+      for (size_t a = 0; l > 0 && binding[l] && a < acc.size(); ++a) {
+        if (!(keepSet[a] & (1u << l)))
+          continue;
+        if (l >= done) {
+          reservation[l] += arch.datumBytes();
+          continue;
+        }
+        reservation[l] += tileBytes[l][a];
+        if (fusedDepth >= 0 && above + position[l][a] < fusedDepth)
+          persistent[l] += tileBytes[l][a];
+      }
+      above += order[l].size();
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
+          ++above;
+    }
   }
 
   /// Spatial factor of the slots at levels [from, to) over ranks that do not
@@ -307,7 +652,8 @@ struct Generator {
   /// Fewest refetches of access `a`'s tile at level l over all loop orders:
   /// the non-indexing loops of the innermost block above l that has an
   /// indexing loop (and of every block below it) can form the stationary
-  /// run; those of the blocks further up cannot.
+  /// run; those of the blocks further up cannot. Loops not yet placed are
+  /// left out, which only removes refetches.
   double refetchBound(size_t a, size_t l) const {
     double refetch = 1;
     bool inRun = true;
@@ -334,9 +680,6 @@ struct Generator {
   /// tensor's size times its replication times its refetches, at least the
   /// bound above.
   std::pair<double, double> lowerBound() const {
-    double macs = 1;
-    for (const RankVar &r : e.ranks)
-      macs *= r.bound;
     double energy = macs * arch.compute.macEnergy;
     std::vector<double> traffic(numLevels, 0);
     const size_t output = acc.size() - 1;
@@ -386,216 +729,14 @@ struct Generator {
     return {energy, latency};
   }
 
-  // Smallest possible tiles (every node at the bottom of its block) must
-  // fit; no loop order or node position can make them smaller.
-  bool fitsAtBest() const {
-    for (size_t l = 1; l < numLevels; ++l) {
-      double bytes = 0;
-      for (size_t a = 0; a < acc.size(); ++a) {
-        if (!(keepSet[a] & (1u << l)))
-          continue;
-        double tile = 1;
-        for (size_t r = 0; r < e.ranks.size(); ++r) {
-          if (!acc[a]->indexedBy(r))
-            continue;
-          for (size_t m = l + 1; m < numLevels; ++m)
-            tile *= temporal[m][r];
-          for (auto [slot, s] : llvm::enumerate(spatial))
-            if (s.first == (int)r && fanoutSlots[slot].first >= (int)l)
-              tile *= s.second;
-        }
-        bytes += tile * arch.datumBytes();
-      }
-      if (bytes > (double)*arch.levels[l].capacity)
-        return false;
-    }
-    return true;
-  }
-
-  void chooseOrder(size_t l) {
-    if (stop)
-      return;
-    if (l == numLevels) {
-      position.assign(numLevels, std::vector<int>(acc.size(), -1));
-      choosePositions(1, 0);
-      return;
-    }
-    std::vector<int> ranks;
-    for (size_t r = 0; r < e.ranks.size(); ++r)
-      if (temporal[l][r] > 1)
-        ranks.push_back(r);
-    // When every node of this level heads the block, the order of its loops
-    // is observable only through the stationary run it leaves above each
-    // tensor stored deeper: one order per distinct set of runs.
-    // DRAM's nodes always head its block.
-    bool headed = l == 0 || llvm::none_of(out.interface, [&](int a) {
-                    return keepSet[a] & (1u << l);
-                  });
-    bool fusedBelow = llvm::any_of(llvm::seq<size_t>(0, acc.size()),
-                                   [&](size_t a) {
-                                     return onChip[a] && (keepSet[a] >> l);
-                                   });
-    std::vector<std::vector<uint64_t>> seen;
-    do {
-      if (headed && !fusedBelow) {
-        std::vector<uint64_t> runs;
-        for (size_t a = 0; a < acc.size(); ++a) {
-          if (!(keepSet[a] >> (l + 1)))
-            continue;
-          uint64_t run = 0;
-          for (size_t p = ranks.size(); p-- > 0;) {
-            if (acc[a]->indexedBy(ranks[p]))
-              break;
-            run |= uint64_t(1) << ranks[p];
-          }
-          runs.push_back(run);
-        }
-        if (llvm::is_contained(seen, runs))
-          continue;
-        seen.push_back(std::move(runs));
-      }
-      order[l] = ranks;
-      chooseOrder(l + 1);
-    } while (std::next_permutation(ranks.begin(), ranks.end()) && !stop);
-  }
-
-  // Storage nodes of level l sit among the loops of block l; the first one
-  // at the top (loops above every node of a level belong one level up).
-  void choosePositions(size_t l, size_t a) {
-    if (stop)
-      return;
-    if (l == numLevels) {
-      emit();
-      return;
-    }
-    if (a == acc.size()) {
-      bool any = false, atTop = false;
-      for (size_t b = 0; b < acc.size(); ++b)
-        if (position[l][b] >= 0)
-          any = true, atTop |= position[l][b] == 0;
-      if (any && !atTop)
-        return;
-      choosePositions(l + 1, 0);
-      return;
-    }
-    if (!(keepSet[a] & (1u << l))) {
-      choosePositions(l, a + 1);
-      return;
-    }
-    // Only tensors shared with a neighbour choose where in the block they
-    // sit (that is where fusion happens); the others head their level's
-    // block, as in a classic per-level loop nest (docs/mapspace.md).
-    bool shared = llvm::is_contained(out.interface, (int)a);
-    int last = shared ? (int)order[l].size() : 0;
-    for (int p = 0; p <= last; ++p) {
-      position[l][a] = p;
-      choosePositions(l, a + 1);
-    }
-    position[l][a] = -1;
-  }
-
-  /// Adjacent loops of one block with no storage node between them can be
-  /// swapped unobservably when every tensor stored below them is indexed by
-  /// both or by neither (fills, stationarity and tiles stay the same). Of
-  /// such orders only the one with increasing ranks is generated. Loops
-  /// above a fused intermediate's storage are left alone: their order is
-  /// part of what producer and consumer must agree on.
-  /// A storage node directly below a loop that does not index its tensor
-  /// can move above that loop unobservably (the loop was in its stationary
-  /// run, and its tile does not grow): only the upper position is
-  /// generated. With a fused intermediate in play, the depth of storage
-  /// decides what outlives the fused loops, so all positions are kept.
-  bool isCanonicalPosition() const {
-    if (llvm::any_of(onChip, [](bool b) { return b; }))
-      return true;
-    for (size_t l = 1; l < numLevels; ++l)
-      for (size_t a = 0; a < acc.size(); ++a) {
-        int p = position[l][a];
-        if (p > 0 && !acc[a]->indexedBy(order[l][p - 1]))
-          return false;
-      }
-    return true;
-  }
-
-  bool isCanonicalOrder() const {
-    for (size_t l = 0; l < numLevels; ++l) {
-      const std::vector<int> &loops = order[l];
-      for (size_t p = 0; p + 1 < loops.size(); ++p) {
-        int x = loops[p], y = loops[p + 1];
-        if (x < y)
-          continue;
-        bool nodeBetween = false, equivalent = true;
-        for (size_t a = 0; a < acc.size() && equivalent; ++a) {
-          if (l > 0 && position[l][a] == (int)p + 1)
-            nodeBetween = true;
-          bool below = (l > 0 && position[l][a] > (int)p + 1) ||
-                       (keepSet[a] >> (l + 1)) != 0;
-          if (!below)
-            continue;
-          if (onChip[a] || acc[a]->indexedBy(x) != acc[a]->indexedBy(y))
-            equivalent = false;
-        }
-        if (!nodeBetween && equivalent)
-          return false;
-      }
-    }
-    return true;
-  }
-
-  void addToUnfusedFront(double energy, double latency) {
-    auto dominates = [&](std::pair<double, double> a,
-                         std::pair<double, double> b) {
-      return (options.objective == Objective::Latency || a.first <= b.first) &&
-             (options.objective == Objective::Energy || a.second <= b.second);
-    };
-    std::pair<double, double> point{energy, latency};
-    if (llvm::any_of(unfusedFront, [&](auto q) { return dominates(q, point); }))
-      return;
-    llvm::erase_if(unfusedFront, [&](auto q) { return dominates(point, q); });
-    unfusedFront.push_back(point);
-  }
-
   void emit() {
-    if (!isCanonicalPosition() || !isCanonicalOrder())
+    if (!tick())
       return;
-    if (++out.candidates % 4096 == 0 && options.timeLimitSeconds > 0) {
-      std::chrono::duration<double> elapsed =
-          std::chrono::steady_clock::now() - start;
-      if (elapsed.count() > options.timeLimitSeconds)
-        return fail(llvm::formatv(
-            "search time limit of {0} s exceeded while enumerating Einsum "
-            "'{1}' (raise time-limit)",
-            llvm::format("%g", options.timeLimitSeconds), e.name));
-    }
-    Mapping m;
-    for (size_t a = 0; a < acc.size(); ++a)
-      if (keepSet[a] & 1u)
-        m.nodes.push_back({MapNode::Keep, (int)a, 0});
-    for (size_t l = 0; l < numLevels; ++l) {
-      const std::vector<int> &loops = order[l];
-      for (size_t p = 0; p <= loops.size(); ++p) {
-        if (l > 0)
-          for (size_t a = 0; a < acc.size(); ++a)
-            if (position[l][a] == (int)p)
-              m.nodes.push_back({MapNode::Keep, (int)a, (int)l});
-        if (p < loops.size())
-          m.nodes.push_back(
-              {MapNode::Temporal, -1, -1, loops[p], temporal[l][loops[p]]});
-      }
-      for (auto [slot, s] : llvm::enumerate(spatial))
-        if (s.first >= 0 && fanoutSlots[slot].first == (int)l)
-          m.nodes.push_back({MapNode::Spatial, -1, (int)l, s.first, s.second,
-                             fanoutSlots[slot].second});
-    }
-    // A fused intermediate's storage may only sit under loops over its own
-    // dims: those loops are what producer and consumer share.
-    std::vector<Key> keys;
-    for (int a : out.interface) {
-      std::optional<Key> key = fusionKey(*acc[a], m, a);
-      if (!key)
-        return;
-      keys.push_back(std::move(*key));
-    }
+    ++out.candidates;
+    Mapping m = buildMapping(numLevels);
+    std::optional<std::vector<Key>> keys = keysOf(m);
+    if (!keys)
+      return;
     Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
     if (!ev.ok())
       return;
@@ -610,17 +751,39 @@ struct Generator {
     p.latency = ev.latency;
     p.reservation = std::move(ev.reservation);
     p.persistent = std::move(ev.persistent);
+    // A level no combination can overflow never decides a join: its
+    // reservations are not criteria.
+    if (prune)
+      for (size_t l = 0; l < numLevels; ++l)
+        if (!binding[l])
+          p.reservation[l] = p.persistent[l] = 0;
     p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
-    if (!p.fused)
-      addToUnfusedFront(p.energy, p.latency);
-    std::vector<Pmapping> &group = out.groups[keys];
-    group.push_back(std::move(p));
+    std::vector<Pmapping> &members = out.groups[*keys];
+    members.push_back(std::move(p));
     // Pruning is idempotent, so pruning a growing group now and then keeps
     // memory bounded without changing the result.
-    if (prune && group.size() >= 2048 && llvm::isPowerOf2_64(group.size()))
-      paretoPrune(group, group.front().fused, options.objective);
+    if (prune && members.size() >= 2048 && llvm::isPowerOf2_64(members.size()))
+      paretoPrune(members, members.front().fused, options.objective);
   }
 };
+
+/// Per level: can the reservations of some fusion group exceed its
+/// capacity? At most every tensor of every Einsum is held whole.
+std::vector<bool> bindingLevels(const Workload &w, const Arch &arch) {
+  double everything = 0;
+  for (const Einsum &e : w.einsums)
+    for (const TensorAccess *a : e.accesses()) {
+      double size = 1;
+      for (size_t r = 0; r < e.ranks.size(); ++r)
+        if (a->indexedBy(r))
+          size *= e.ranks[r].bound;
+      everything += size * arch.datumBytes();
+    }
+  std::vector<bool> binding(arch.levels.size(), false);
+  for (size_t l = 1; l < arch.levels.size(); ++l)
+    binding[l] = everything > (double)*arch.levels[l].capacity;
+  return binding;
+}
 
 } // namespace
 
@@ -635,8 +798,11 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   for (auto [a, access] : llvm::enumerate(acc))
     if (fusable[access->tensor])
       out.interface.push_back(a);
-  Generator gen(w, arch, einsum, options, prune, out);
+  std::vector<bool> binding = bindingLevels(w, arch);
+  Generator gen(w, arch, einsum, options, prune, out, binding);
   gen.run();
+  for (auto it = out.groups.begin(); it != out.groups.end();)
+    it = it->second.empty() ? out.groups.erase(it) : std::next(it);
   if (prune)
     for (auto &[key, group] : out.groups)
       paretoPrune(group, group.front().fused, options.objective);

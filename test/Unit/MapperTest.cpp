@@ -67,6 +67,31 @@ TEST(Mapper, DramOnlyMappingAlwaysExists) {
   EXPECT_TRUE(search(w, arch).ok());
 }
 
+// On a roomy three-level machine nearly every pmapping is valid; the
+// branch and bound must cut most of them without changing any group's best.
+TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
+  Workload w = chain(8, 8, 4, 8);
+  Arch arch = chainArch(1 << 20);
+  arch.levels[1].fanout = {4};
+  arch.levels.push_back(level("RF", 1 << 12, 0.5, 0.5));
+  SearchOptions o;
+  auto all = detail::generateAll(w, arch, o, /*prune=*/false);
+  auto pruned = detail::generateAll(w, arch, o, /*prune=*/true);
+  for (size_t i = 0; i < w.einsums.size(); ++i) {
+    ASSERT_EQ(all[i].error, "");
+    EXPECT_LT(pruned[i].valid * 10, all[i].valid) << "Einsum " << i;
+    for (auto &[key, group] : all[i].groups) {
+      auto it = pruned[i].groups.find(key);
+      ASSERT_NE(it, pruned[i].groups.end());
+      auto energy = [](const detail::Pmapping &a, const detail::Pmapping &b) {
+        return a.energy < b.energy;
+      };
+      EXPECT_EQ(llvm::min_element(group, energy)->energy,
+                llvm::min_element(it->second, energy)->energy);
+    }
+  }
+}
+
 TEST(Mapper, BudgetExceededIsAnError) {
   Workload w = chain(8, 8, 4, 4);
   SearchOptions o;
