@@ -76,3 +76,139 @@ module attributes {ffm.arch = #arch} {
     return %1 : tensor<4x4xf32>
   }
 }
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @order(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: tensor kept at level 'DRAM' below a deeper or equal level}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in GLB, keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @no_fanout(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: level 'DRAM' has no fanout dimension 0}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, par m : 2 in DRAM, for m : 2, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @too_wide(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: spatial loop over 'm' (4) exceeds the fanout 2 of level 'GLB'}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, par m : 4 in GLB, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @rank(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: rank 'n' may not be spread over the fanout of level 'GLB'}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4, par n : 2 in GLB, for n : 2, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @above(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: spatial loop over the fanout of 'GLB' sits above storage in level 'GLB'}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, par m : 2 in GLB, keep arg0 in GLB, for m : 2, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @never_stored(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: tensor 1 of the Einsum is never stored: every tensor must reach compute}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @dram(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: tensor 0 of the Einsum must be kept in 'DRAM'}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in GLB, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], spatial_ranks = ["m"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @overflow(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: loops over 'm' overflow}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4611686018427387904, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2]>,
+    #ffm.level<name = "RF", capacity = 64, read_energy = 0.5, write_energy = 0.5>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @below(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: spatial loop over the fanout of 'GLB' sits below storage in deeper level 'RF'}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in RF, par m : 2 in GLB, for m : 2, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}

@@ -8,7 +8,7 @@ func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // -----
 
 func.func @conv(%i: tensor<1x8x8x1xf32>, %f: tensor<3x3x1x1xf32>, %o: tensor<1x6x6x1xf32>) -> tensor<1x6x6x1xf32> {
-  // expected-error @+1 {{is not a projection (sliding windows such as convolutions are not supported yet)}}
+  // expected-error @+1 {{ffm: indexing map affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, d6)> is not a projection (sliding windows such as convolutions are not supported yet)}}
   %0 = linalg.conv_2d_nhwc_hwcf ins(%i, %f : tensor<1x8x8x1xf32>, tensor<3x3x1x1xf32>) outs(%o : tensor<1x6x6x1xf32>) -> tensor<1x6x6x1xf32>
   return %0 : tensor<1x6x6x1xf32>
 }
@@ -25,7 +25,7 @@ func.func @unsupported(%a: tensor<8x4xf32>, %b: tensor<4x6xf32>, %c: tensor<8x6x
 // -----
 
 func.func @diagonal(%a: tensor<4x4xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{uses a rank twice; diagonal accesses are not supported}}
+  // expected-error @+1 {{ffm: indexing map affine_map<(d0) -> (d0, d0)> uses a rank twice; diagonal accesses are not supported}}
   %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0, d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
       ins(%a : tensor<4x4xf32>) outs(%o : tensor<4xf32>) {
   ^bb0(%x: f32, %y: f32):
@@ -93,4 +93,35 @@ func.func @zero(%a: tensor<0x4xf32>, %o: tensor<0x4xf32>) -> tensor<0x4xf32> {
     linalg.yield %x : f32
   } -> tensor<0x4xf32>
   return %0 : tensor<0x4xf32>
+}
+
+// -----
+
+func.func @dyn_result(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %c4 = arith.constant 4 : index
+// expected-error @+1 {{ffm: dynamic shapes are not supported (result of type 'tensor<?x4xf32>')}}
+  %e = tensor.empty(%c4) : tensor<?x4xf32>
+  return %a : tensor<4x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{ffm: functions with control flow (several blocks) are not supported}}
+func.func @blocks(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  cf.br ^bb1
+^bb1:
+  return %a : tensor<4x4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#diag = affine_map<(d0, d1) -> (d0, d0)>
+func.func @out_map(%a: tensor<4x4xf32>, %o: tensor<4x4xf32>) -> tensor<4x4xf32> {
+// expected-error @+1 {{ffm: output indexing map affine_map<(d0, d1) -> (d0, d0)> is not a projected permutation}}
+  %0 = linalg.generic {indexing_maps = [#id, #diag], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<4x4xf32>) outs(%o : tensor<4x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
 }

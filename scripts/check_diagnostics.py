@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Checks that every diagnostic the tool can print appears in a lit test.
+
+Diagnostics are the string literals of emitError/emitOpError/emitRemark/
+emitWarning calls, of parser errors, of `fail(...)`/createStringError, and of
+the `return llvm::formatv(...)` rule messages (model, architecture), whose
+text reaches users through `ffm: invalid mapping: ...` and the verifiers.
+For each, the longest literal fragment between format placeholders must
+occur in some lit test file (.mlir/.test under test/). Prints the missing
+ones and exits 1 if there are any.
+"""
+import pathlib
+import re
+import sys
+
+root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+calls = re.compile(
+    r"(emitError|emitOpError|emitRemark|emitWarning|createStringError|"
+    r"fail|return\s+llvm::formatv|return\s+\"|error\s*=\s*llvm::formatv|"
+    r"<<\s*\")\s*\(?")
+literal = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def statements(text):
+    """Yields each statement (up to ';') that starts a diagnostic."""
+    for m in calls.finditer(text):
+        end = text.find(";", m.end())
+        yield text[m.start():end]
+
+
+def fragments(stmt):
+    # Adjacent literals concatenate; a `<<` or `,` ends a message part.
+    parts, current = [], ""
+    pos = 0
+    for m in literal.finditer(stmt):
+        between = stmt[pos:m.start()]
+        if current and re.search(r"<<|,|\)", between):
+            parts.append(current)
+            current = ""
+        current += m.group(1)
+        pos = m.end()
+    if current:
+        parts.append(current)
+    out = []
+    for p in parts:
+        p = p.replace("\\'", "'").replace('\\"', '"').replace("\\n", " ")
+        pieces = re.split(r"\{[0-9]+\}|%[-0-9.]*[sdgfu]|%s", p)
+        best = max(pieces, key=len).strip()
+        if len(best) >= 12:
+            out.append(best)
+    return out
+
+
+# Defensive diagnostics no input can reach, and why. Keep this list short:
+# anything a user can trigger belongs in a test instead.
+UNREACHABLE = {
+    "arch needs a compute description":
+        "the #ffm.arch parser requires `compute`; only C++ builders can omit it",
+    "invalid arch YAML":
+        "fallback for a YAML I/O failure that printed no diagnostic",
+    "no valid fused mapping reaches Einsum '":
+        "the unfused (DRAM round trip) choice is always in the frontier",
+    "no valid mapping for Einsum '":
+        "a DRAM-only mapping always exists (test DramOnlyMappingAlwaysExists)",
+    "names no memory level": "#ffm.mapping names are resolved before the model",
+    "names no rank of the Einsum": "#ffm.mapping names are resolved before the model",
+    "names no tensor of the Einsum": "#ffm.mapping names are resolved before the model",
+    "of the Einsum must not be kept in '":
+        "from IR, on-chip-ness is derived from the mapping itself",
+    "ffm: dynamic shapes are not supported (operand of type":
+        "arguments and results of allowed producers are checked first",
+    "ffm: operand is produced by unsupported op '":
+        "unsupported producers are rejected when the walk reaches them",
+    "ffm: the Einsum graph is built per func.func":
+        "the analysis is only requested on func.func",
+    "ffm: the built-in lowering pipeline does not parse":
+        "guards the pipeline string compiled into the tool",
+    "ffm: cleaning up after the rewrite failed":
+        "guards upstream greedy rewriting of IR the rewrite just built",
+    "ffm: tiling and fusing the group failed":
+        "guards upstream SCF tile-and-fuse on ops the analysis accepted",
+    "ffm: tiling for the mapping failed":
+        "guards upstream SCF tiling on ops the analysis accepted",
+}
+
+tests = "\n".join(
+    " ".join(f.read_text(errors="replace").split())
+    for f in (root / "test").rglob("*")
+    if f.suffix in (".mlir", ".test") and f.is_file())
+missing, total, allowed = [], 0, 0
+for src in sorted(list((root / "lib").rglob("*.cpp")) +
+                  list((root / "dialect").rglob("*.cpp"))):
+    text = src.read_text()
+    for stmt in statements(text):
+        for frag in fragments(stmt):
+            total += 1
+            if " ".join(frag.split()) in tests:
+                continue
+            if frag in UNREACHABLE:
+                allowed += 1
+            else:
+                missing.append(f"{src.relative_to(root)}: {frag}")
+for m in sorted(set(missing)):
+    print("untested diagnostic:", m)
+print(f"{total - len(missing) - allowed} of {total} diagnostic strings appear "
+      f"in lit tests, {allowed} are unreachable by design, "
+      f"{len(missing)} untested")
+sys.exit(1 if missing else 0)
