@@ -148,6 +148,8 @@ struct Generator {
   /// holding a node of a fused intermediate.
   int keysKnownAt = -1;
   size_t fusedKnownAfter = 0;
+  /// Levels [0, decided) have their blocks (counts, order, positions) fixed.
+  size_t decided = 0;
   /// The group every pmapping of the current subtree falls in, once known.
   const std::vector<Pmapping> *group = nullptr;
   bool groupFused = false;
@@ -253,12 +255,29 @@ struct Generator {
 
   /// A loop at level `l` (a block's loop, or a spatial loop of that level)
   /// sits above the outermost node of every intermediate kept on chip below
-  /// level l, and must walk it (fusion validity; see fusionKey).
+  /// level l, and must walk it (fusion validity; see fusionKey). It is then
+  /// one more of that intermediate's fused loops, of which each rank has at
+  /// most options.maxFusedLoopsPerRank.
   bool mayLoopAbove(size_t l, int rank) const {
+    unsigned limit = options.maxFusedLoopsPerRank;
     for (size_t a = 0; a < acc.size(); ++a)
-      if (onChip[a] && (size_t)outerOnChip[a] > l && !acc[a]->indexedBy(rank))
-        return false;
+      if (onChip[a] && (size_t)outerOnChip[a] > l)
+        if (!acc[a]->indexedBy(rank) ||
+            (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit))
+          return false;
     return true;
+  }
+
+  /// Loops over `rank` placed so far above the nodes of level l: in the
+  /// blocks above it, and spatial ones of the levels above it.
+  unsigned fusedLoops(size_t l, int rank) const {
+    unsigned n = 0;
+    for (size_t m = 0; m < l && m < temporal.size(); ++m)
+      n += temporal[m][rank] > 1;
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first == rank && (size_t)fanoutSlots[slot].first < l)
+        ++n;
+    return n;
   }
 
   void chooseSpatial(size_t slot) {
@@ -408,12 +427,18 @@ struct Generator {
     // intermediate's outermost node sits under loops over its own dims only.
     bool shared = llvm::is_contained(out.interface, (int)a);
     int last = shared ? (int)order[l].size() : 0;
-    if (outerOnChip[a] == (int)l)
-      for (int p = 0; p < last; ++p)
-        if (!acc[a]->indexedBy(order[l][p])) {
+    if (outerOnChip[a] == (int)l) {
+      unsigned limit = options.maxFusedLoopsPerRank;
+      std::vector<unsigned> count(e.ranks.size(), 0);
+      for (int p = 0; p < last; ++p) {
+        int r = order[l][p];
+        if (!acc[a]->indexedBy(r) ||
+            (limit && fusedLoops(l, r) + ++count[r] > limit)) {
           last = p;
           break;
         }
+      }
+    }
     for (int p = 0; p <= last; ++p) {
       position[l][a] = p;
       choosePositions(l, a + 1);
@@ -427,8 +452,10 @@ struct Generator {
       return;
     if ((int)l == keysKnownAt && !lookUpGroup())
       return;
+    decided = l + 1;
     if (!boundedOut())
       chooseBlock(l + 1);
+    decided = l;
     if ((int)l == keysKnownAt)
       group = nullptr;
   }
@@ -598,12 +625,7 @@ struct Generator {
                          std::vector<double> &persistent) const {
     reservation.assign(numLevels, 0);
     persistent.assign(numLevels, 0);
-    size_t done = 0; // levels [1, done) have their blocks decided
-    for (size_t l = 1; l < numLevels; ++l)
-      if (!order[l].empty() || llvm::any_of(position[l], [](int p) {
-            return p >= 0;
-          }))
-        done = l + 1;
+    size_t done = decided;
     long fusedDepth = -1;
     if (done > fusedKnownAfter) {
       fusedDepth = 0;
@@ -649,15 +671,32 @@ struct Generator {
     return p;
   }
 
-  /// Fewest refetches of access `a`'s tile at level l over all loop orders:
-  /// the non-indexing loops of the innermost block above l that has an
-  /// indexing loop (and of every block below it) can form the stationary
-  /// run; those of the blocks further up cannot. Loops not yet placed are
-  /// left out, which only removes refetches.
+  /// Fewest refetches of access `a`'s tile at level l: evaluate()'s
+  /// stationary run (the innermost non-indexing loops above the node) walked
+  /// exactly through the decided blocks; in an undecided one the order is
+  /// open, so its non-indexing loops may all join the run. Loops not yet
+  /// placed are left out and an undecided node taken at the head of its
+  /// block, which only removes refetches.
   double refetchBound(size_t a, size_t l) const {
     double refetch = 1;
     bool inRun = true;
+    auto loop = [&](int r, int64_t f) {
+      if (f == 1)
+        return;
+      if (acc[a]->indexedBy(r))
+        inRun = false;
+      else if (!inRun)
+        refetch *= f;
+    };
+    if (l < decided)
+      for (int p = position[l][a]; p-- > 0;)
+        loop(order[l][p], temporal[l][order[l][p]]);
     for (size_t m = l; m-- > 0;) {
+      if (m < decided) {
+        for (size_t p = order[m].size(); p-- > 0;)
+          loop(order[m][p], temporal[m][order[m][p]]);
+        continue;
+      }
       double nonIndexing = 1;
       bool indexing = false;
       for (size_t r = 0; r < e.ranks.size(); ++r) {
@@ -705,8 +744,12 @@ struct Generator {
         double childLow = (k + 1 < n ? low[k + 1] : macs) / shared[k];
         // An input level reads what its child demands and is written once
         // per residency; an output level is written what its child demands
-        // and reads back partial sums, which the bound takes as none.
-        double reads = a == output ? 0 : childLow;
+        // and reads all but its first fill of partial sums back, known only
+        // once its own residency is (a decided level).
+        double reads = a != output                     ? childLow
+                       : levels[k] == 0 || levels[k] < decided
+                           ? std::max(0.0, childLow - low[k])
+                           : 0;
         double writes = a == output ? childLow : k > 0 ? low[k] : 0;
         energy += reads * lv.readEnergy + writes * lv.writeEnergy;
         traffic[levels[k]] += reads + writes;

@@ -103,6 +103,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     options.exhaustive = searchMode == "exhaustive";
     options.maxPmappings = maxPmappings;
     options.timeLimitSeconds = timeLimit;
+    options.maxFusedLoopsPerRank = maxFusedLoopsPerRank;
     MLIRContext *ctx = &getContext();
     options.parallelFor = [ctx](size_t n,
                                 const std::function<void(size_t)> &body) {

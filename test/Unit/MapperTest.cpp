@@ -241,6 +241,8 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     // depend on the objective).
     SearchOptions o;
     o.maxPmappings = 2'000'000;
+    // Half the cases allow any number of fused loops per rank.
+    o.maxFusedLoopsPerRank = tried % 2;
     auto all = detail::generateAll(w, arch, o, /*prune=*/false);
     bool tooLarge = false;
     for (Objective obj :

@@ -34,6 +34,11 @@ struct SearchOptions {
   uint64_t maxPmappings = 4'000'000;
   /// Stop with an error past this many seconds (0: no limit).
   double timeLimitSeconds = 0;
+  /// The mapspace holds fused loops (those above a fused intermediate) over
+  /// each rank at most this many times (0: any number), as in the FFM
+  /// authors' mapper: one fused tiling per rank keeps the number of
+  /// compatibility groups manageable on machines with large buffers.
+  unsigned maxFusedLoopsPerRank = 1;
   /// Runs body(i) for i in [0, n); the default runs them in order. Results
   /// do not depend on the order or the concurrency.
   std::function<void(size_t n, const std::function<void(size_t)> &body)>

@@ -56,6 +56,9 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "Stop with an error past this many pmappings of one Einsum">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"0",
            "Stop with an error past this many seconds (0: no limit)">,
+    Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "unsigned",
+           /*default=*/"1",
+           "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
            "Rewrite the IR (false: only annotate the ops with the mapping)">,
   ];
