@@ -132,6 +132,7 @@ struct Generator {
   std::vector<const TensorAccess *> acc;
   size_t numLevels;
   double macs = 1;
+  std::vector<double> tensorSize; // per access: product of its ranks' bounds
   std::vector<bool> onChip;          // per access
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
@@ -170,6 +171,13 @@ struct Generator {
           fanoutSlots.push_back({(int)l, (int)d});
     for (const RankVar &r : e.ranks)
       macs *= r.bound;
+    for (const TensorAccess *a : acc) {
+      double size = 1;
+      for (size_t r = 0; r < e.ranks.size(); ++r)
+        if (a->indexedBy(r))
+          size *= e.ranks[r].bound;
+      tensorSize.push_back(size);
+    }
   }
 
   void fail(std::string why) {
@@ -600,7 +608,7 @@ struct Generator {
     // roomy machine would all be enumerated.
     energy *= 1 + 1e-12;
     latency *= 1 + 1e-12;
-    std::vector<double> reservation, persistent;
+    llvm::SmallVector<double, 8> reservation, persistent;
     if (groupFused)
       reservationBounds(reservation, persistent);
     return llvm::any_of(*group, [&](const Pmapping &p) {
@@ -621,8 +629,8 @@ struct Generator {
   /// ones hold at least one datum per kept tensor. Persistent bytes are
   /// exact once every fused intermediate's nodes are placed (deeper nodes
   /// sit under all of them), else taken as none.
-  void reservationBounds(std::vector<double> &reservation,
-                         std::vector<double> &persistent) const {
+  void reservationBounds(llvm::SmallVectorImpl<double> &reservation,
+                         llvm::SmallVectorImpl<double> &persistent) const {
     reservation.assign(numLevels, 0);
     persistent.assign(numLevels, 0);
     size_t done = decided;
@@ -720,19 +728,17 @@ struct Generator {
   /// bound above.
   std::pair<double, double> lowerBound() const {
     double energy = macs * arch.compute.macEnergy;
-    std::vector<double> traffic(numLevels, 0);
+    // Small fixed buffers: this runs at every node of the enumeration.
+    llvm::SmallVector<double, 8> traffic(numLevels, 0);
     const size_t output = acc.size() - 1;
     for (size_t a = 0; a < acc.size(); ++a) {
-      std::vector<size_t> levels;
+      llvm::SmallVector<size_t, 8> levels;
       for (size_t l = 0; l < numLevels; ++l)
         if (keepSet[a] & (1u << l))
           levels.push_back(l);
-      double size = 1;
-      for (size_t r = 0; r < e.ranks.size(); ++r)
-        if (acc[a]->indexedBy(r))
-          size *= e.ranks[r].bound;
+      double size = tensorSize[a];
       size_t n = levels.size();
-      std::vector<double> low(n), shared(n);
+      llvm::SmallVector<double, 8> low(n), shared(n);
       for (size_t k = 0; k < n; ++k) {
         size_t l = levels[k];
         low[k] = l == 0 ? size
