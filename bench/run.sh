@@ -8,5 +8,7 @@ if ! /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-matplotlib >/dev/null
 fi
-mkdir -p "$root/bench/results"
-/usr/bin/python3 "$root/bench/run_bench.py" "$@" | tee "$root/bench/results/bench.txt"
+arch="${1:-small_2level.yaml}"
+out="$root/bench/results/${arch%.yaml}"
+mkdir -p "$out"
+/usr/bin/python3 "$root/bench/run_bench.py" "$@" | tee "$out/bench.txt"

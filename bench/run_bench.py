@@ -8,8 +8,8 @@ runs `ffm-opt --ffm-fuse` on one architecture and records the search
 runtime, mapspace figures (candidates built, valid pmappings, kept after
 pruning, largest join frontier) and peak RSS; on chains of matmuls it also
 runs the exhaustive reference and compares the optimum and the runtime, as
-ratios measured in the same run. Writes bench/results/scaling.csv,
-bench/results/exhaustive.csv, bench/results/scaling.png and prints tables.
+ratios measured in the same run. Writes bench/results/<arch>/scaling.csv,
+exhaustive.csv, scaling.png, machine.txt and prints tables.
 """
 import csv
 import json
@@ -46,8 +46,11 @@ def fuse(path, arch, extra=""):
 
 
 def main():
+    global OUT
     arch = os.path.join(ROOT, "examples", "arch", sys.argv[1] if len(sys.argv) > 1 else "small_2level.yaml")
     layers = int(sys.argv[2]) if len(sys.argv) > 2 else 6
+    # One directory per architecture, so that the runs of several coexist.
+    OUT = os.path.join(OUT, os.path.splitext(os.path.basename(arch))[0])
     os.makedirs(OUT, exist_ok=True)
     tmp = tempfile.mkdtemp()
     machine = f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, {platform.platform()}"
