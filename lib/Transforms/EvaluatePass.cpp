@@ -58,15 +58,12 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
+    FailureOr<std::optional<Arch>> arch = lookupArchOrRemark(
+        func, archFile, "ffm-evaluate", "nothing evaluated");
     if (failed(arch))
       return signalPassFailure();
-    if (!*arch) {
-      emitRemark(func.getLoc(),
-                 "ffm-evaluate: no architecture (no #ffm.arch attribute "
-                 "and no arch-file); nothing evaluated");
+    if (!*arch)
       return;
-    }
     auto &graph = getAnalysis<EinsumGraphAnalysis>();
     if (!graph.isValid())
       return signalPassFailure();

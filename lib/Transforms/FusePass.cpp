@@ -112,15 +112,12 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
     if (func.isExternal())
       return;
-    FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
+    FailureOr<std::optional<Arch>> arch = lookupArchOrRemark(
+        func, archFile, "ffm-fuse", "function left unchanged");
     if (failed(arch))
       return signalPassFailure();
-    if (!*arch) {
-      emitRemark(func.getLoc(),
-                 "ffm-fuse: no architecture (no #ffm.arch attribute and "
-                 "no arch-file); function left unchanged");
+    if (!*arch)
       return;
-    }
     auto &graph = getAnalysis<EinsumGraphAnalysis>();
     if (!graph.isValid())
       return signalPassFailure();

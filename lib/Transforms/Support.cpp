@@ -29,6 +29,18 @@ FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,
   return std::optional<Arch>();
 }
 
+FailureOr<std::optional<Arch>>
+ffm::lookupArchOrRemark(func::FuncOp func, StringRef archFile, StringRef pass,
+                        StringRef consequence) {
+  FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
+  if (succeeded(arch) && !*arch)
+    emitRemark(func.getLoc())
+        << pass
+        << ": no architecture (no #ffm.arch attribute and no arch-file); "
+        << consequence;
+  return arch;
+}
+
 MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,
                         const Workload &w, int einsum, const Arch &arch) {
   const Einsum &e = w.einsums[einsum];

@@ -14,6 +14,12 @@ namespace ffm {
 mlir::FailureOr<std::optional<Arch>> lookupArch(mlir::func::FuncOp func,
                                                 llvm::StringRef archFile);
 
+/// lookupArch() for a pass: when there is no architecture, remarks so at
+/// the function ("<pass>: no architecture (...); <consequence>").
+mlir::FailureOr<std::optional<Arch>>
+lookupArchOrRemark(mlir::func::FuncOp func, llvm::StringRef archFile,
+                   llvm::StringRef pass, llvm::StringRef consequence);
+
 /// Names in #ffm.mapping refer to the workload's tensors and ranks and the
 /// architecture's levels.
 MappingAttr toAttr(mlir::MLIRContext *ctx, const Mapping &mapping,
