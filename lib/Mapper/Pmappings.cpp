@@ -376,7 +376,7 @@ struct Generator {
     // tensor stored deeper: one order per distinct set of runs.
     // DRAM's nodes always head its block.
     bool headed = l == 0 || llvm::none_of(out.interface, [&](int a) {
-                    return keepSet[a] & (1u << l);
+                    return onChip[a] && (keepSet[a] & (1u << l));
                   });
     bool fusedBelow = llvm::any_of(llvm::seq<size_t>(0, acc.size()),
                                    [&](size_t a) {
@@ -429,11 +429,11 @@ struct Generator {
       choosePositions(l, a + 1);
       return;
     }
-    // Only tensors shared with a neighbour choose where in the block they
-    // sit (that is where fusion happens); the others head their level's
-    // block, as in a classic per-level loop nest (docs/mapspace.md). A fused
+    // Only intermediates kept on chip choose where in the block they sit
+    // (that is where fusion happens); the others head their level's block,
+    // as in a classic per-level loop nest (docs/mapspace.md). A fused
     // intermediate's outermost node sits under loops over its own dims only.
-    bool shared = llvm::is_contained(out.interface, (int)a);
+    bool shared = onChip[a];
     int last = shared ? (int)order[l].size() : 0;
     if (outerOnChip[a] == (int)l) {
       unsigned limit = options.maxFusedLoopsPerRank;
