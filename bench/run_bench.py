@@ -56,7 +56,7 @@ def main():
     machine = f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, {platform.platform()}"
     rows = []
     print(f"# ffm-opt --ffm-fuse scaling on {os.path.basename(arch)}; machine: {machine}")
-    print(f"{'layers':>6} {'einsums':>7} {'seconds':>8} {'candidates':>11} {'pmappings':>10} {'kept':>7} {'frontier':>8} {'groups':>6} {'rss_MB':>7}")
+    print(f"{'layers':>6} {'einsums':>7} {'seconds':>8} {'log10_space':>11} {'steps':>11} {'candidates':>11} {'pmappings':>10} {'kept':>7} {'frontier':>8} {'groups':>6} {'rss_MB':>7}")
     for n in range(1, layers + 1):
         path = os.path.join(tmp, f"stack{n}.mlir")
         gen(["transformer", "--layers", str(n), "--tokens", "8", "--model", "16", "--heads", "2",
@@ -66,12 +66,14 @@ def main():
             print(f"{n:>6} failed: {rss}")
             break
         s = r["stats"]
-        row = dict(layers=n, einsums=13 * n, seconds=round(wall, 3), candidates=s["candidates"],
+        row = dict(layers=n, einsums=13 * n, seconds=round(wall, 3),
+                   mapspace_log10=round(s["mapspace_log10"], 1), search_steps=s["search_steps"],
+                   candidates=s["candidates"],
                    pmappings=s["pmappings"], kept=s["kept"], max_frontier=s["max_frontier"],
                    fusion_groups=len(r["fusion_groups"]), peak_rss_mb=round(rss / 1024, 1),
                    energy_pj=r["energy_pj"], unfused_energy_pj=r["unfused"]["energy_pj"])
         rows.append(row)
-        print(f"{n:>6} {13 * n:>7} {wall:>8.2f} {s['candidates']:>11} {s['pmappings']:>10} {s['kept']:>7} "
+        print(f"{n:>6} {13 * n:>7} {wall:>8.2f} {s['mapspace_log10']:>11.1f} {s['search_steps']:>11} {s['candidates']:>11} {s['pmappings']:>10} {s['kept']:>7} "
               f"{s['max_frontier']:>8} {len(r['fusion_groups']):>6} {rss / 1024:>7.1f}")
     with open(os.path.join(OUT, "scaling.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
@@ -105,18 +107,23 @@ def main():
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        fig, ax = plt.subplots(1, 3, figsize=(15, 4))
         x = [r["einsums"] for r in rows]
         ax[0].plot(x, [r["seconds"] for r in rows], "o-")
         ax[0].set_xlabel("Einsums")
         ax[0].set_ylabel("ffm-fuse seconds (search)")
         ax[0].set_title("Runtime vs workload size")
+        ax[1].semilogy(x, [r["search_steps"] for r in rows], "d-", label="search steps")
         ax[1].semilogy(x, [r["candidates"] for r in rows], "o-", label="candidates")
         ax[1].semilogy(x, [r["kept"] for r in rows], "s-", label="kept after pruning")
         ax[1].semilogy(x, [r["max_frontier"] for r in rows], "^-", label="largest frontier")
         ax[1].set_xlabel("Einsums")
         ax[1].legend()
-        ax[1].set_title("Mapspace (log)")
+        ax[1].set_title("Search effort (log)")
+        ax[2].plot(x, [r["mapspace_log10"] for r in rows], "o-")
+        ax[2].set_xlabel("Einsums")
+        ax[2].set_ylabel("log10(raw fused mapspace)")
+        ax[2].set_title("Mapspace size (counted)")
         fig.tight_layout()
         fig.savefig(os.path.join(OUT, "scaling.png"), dpi=100)
     except ImportError:

@@ -8,6 +8,7 @@
 #include "llvm/Support/MathExtras.h"
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 using namespace ffm;
@@ -850,10 +851,49 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   std::vector<bool> binding = bindingLevels(w, arch);
   Generator gen(w, arch, einsum, options, prune, out, binding);
   gen.run();
+  out.steps = gen.steps;
   for (auto it = out.groups.begin(); it != out.groups.end();)
     it = it->second.empty() ? out.groups.erase(it) : std::next(it);
   if (prune)
     for (auto &[key, group] : out.groups)
       paretoPrune(group, group.front().fused, options.objective);
   return out;
+}
+
+double detail::rawMapspaceLog10(const Workload &w, int einsum,
+                                const Arch &arch,
+                                const std::vector<bool> &fusable) {
+  const Einsum &e = w.einsums[einsum];
+  std::vector<const TensorAccess *> acc = e.accesses();
+  double levels = arch.levels.size(), ranks = e.ranks.size();
+  double log = 0;
+  for (const TensorAccess *a : acc) {
+    if (fusable[a->tensor])
+      log += std::log10(2.0); // in DRAM or on chip
+    // keep sets: any subset of the on-chip levels; positions in each block
+    log += (levels - 1) * std::log10(2.0 * (ranks + 1));
+  }
+  for (const Level &l : arch.levels)
+    for (int64_t f : l.fanout)
+      if (f > 1)
+        log += std::log10(ranks + 1);
+  // Ordered factorizations of each bound into one factor per level: for
+  // each prime power p^k, C(k + levels - 1, levels - 1).
+  for (const RankVar &r : e.ranks) {
+    int64_t n = r.bound;
+    for (int64_t p = 2; p <= n / p; ++p) {
+      int k = 0;
+      while (n % p == 0)
+        n /= p, ++k;
+      for (int i = 1; i <= k; ++i)
+        log += std::log10((i + levels - 1) / i);
+    }
+    if (n > 1)
+      log += std::log10(levels);
+  }
+  // loop orders of every block
+  double orders = 0;
+  for (int i = 2; i <= ranks; ++i)
+    orders += std::log10((double)i);
+  return log + levels * orders;
 }

@@ -27,7 +27,7 @@ struct EinsumPmappings {
   /// intermediates it reads or writes), in access order.
   std::vector<int> interface;
   std::map<std::vector<Key>, std::vector<Pmapping>> groups;
-  uint64_t candidates = 0, valid = 0;
+  uint64_t candidates = 0, valid = 0, steps = 0;
   std::string error; // budget exceeded or similar
 };
 
@@ -40,6 +40,10 @@ EinsumPmappings generatePmappings(const Workload &w, int einsum,
                                   const Arch &arch,
                                   const std::vector<bool> &fusable,
                                   const SearchOptions &options, bool prune);
+
+/// log10 of the raw mapspace size of Einsum `einsum` (SearchStats).
+double rawMapspaceLog10(const Workload &w, int einsum, const Arch &arch,
+                        const std::vector<bool> &fusable);
 
 /// Generates every Einsum's pmappings (on options.parallelFor).
 std::vector<EinsumPmappings> generateAll(const Workload &w, const Arch &arch,

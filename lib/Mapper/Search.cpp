@@ -303,6 +303,11 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   double seconds = since(t0);
   SearchResult result = joinPmappings(w, arch, pm, options);
   result.stats.generateSeconds = seconds;
+  std::vector<bool> fusable = fusableTensors(w);
+  if (!options.allowFusion)
+    fusable.assign(fusable.size(), false);
+  for (size_t i = 0; i < w.einsums.size(); ++i)
+    result.stats.mapspaceLog10 += rawMapspaceLog10(w, i, arch, fusable);
   return result;
 }
 
@@ -316,6 +321,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
   for (size_t i = 0; i < n; ++i) {
     result.stats.candidates += pm[i].candidates;
     result.stats.pmappings += pm[i].valid;
+    result.stats.steps += pm[i].steps;
     result.stats.groups += pm[i].groups.size();
     for (auto &g : pm[i].groups)
       result.stats.kept += g.second.size();

@@ -198,6 +198,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"kept", (int64_t)st.kept},
                             {"compatibility_groups", (int64_t)st.groups},
                             {"max_frontier", (int64_t)st.maxFrontier},
+                            {"search_steps", (int64_t)st.steps},
+                            {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},
                             {"join_seconds", st.joinSeconds}}}};
     if (unfused.ok())

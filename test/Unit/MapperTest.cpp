@@ -4,6 +4,7 @@
 #include "../../lib/Mapper/Pmappings.h"
 
 #include <gtest/gtest.h>
+#include <cmath>
 #include <random>
 #include <thread>
 
@@ -90,6 +91,18 @@ TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
                 llvm::min_element(it->second, energy)->energy);
     }
   }
+}
+
+// The counted mapspace of a 4x4x4 matmul on DRAM + one buffer: per tensor
+// keep-or-bypass x 4 positions (8^3), factorizations of each 2^2 bound over
+// two blocks (3^3), two blocks of 3! orders (36).
+TEST(Mapper, RawMapspaceIsCounted) {
+  WorkloadBuilder b;
+  int e = b.matmul("mm", 4, 4, 4);
+  Workload w = b.finish({b.w.einsums[e].output.tensor});
+  std::vector<bool> fusable(w.tensors.size(), false);
+  double log = detail::rawMapspaceLog10(w, 0, chainArch(64), fusable);
+  EXPECT_NEAR(std::pow(10.0, log), 512.0 * 27 * 36, 1e-6);
 }
 
 TEST(Mapper, BudgetExceededIsAnError) {

@@ -52,6 +52,12 @@ struct SearchStats {
   uint64_t groups = 0;         // compatibility groups
   uint64_t maxFrontier = 0;    // largest join frontier
   uint64_t combinations = 0;   // exhaustive: full mappings evaluated
+  uint64_t steps = 0;          // nodes the generator's enumeration visited
+  /// log10 of the size of the raw fused mapspace, counted (not enumerated)
+  /// before canonical forms, validity and capacity: per Einsum, fusion
+  /// choices x keep sets x spatial choices x tilings x loop orders x node
+  /// positions, multiplied over Einsums.
+  double mapspaceLog10 = 0;
   double generateSeconds = 0, joinSeconds = 0;
 };
 
