@@ -38,6 +38,17 @@ ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
   return key;
 }
 
+detail::Deadline::Deadline(double seconds) {
+  if (seconds > 0)
+    at = std::chrono::steady_clock::now() +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+             std::chrono::duration<double>(seconds));
+}
+
+bool detail::Deadline::passed() const {
+  return at && std::chrono::steady_clock::now() > *at;
+}
+
 std::vector<bool> detail::fusableTensors(const Workload &w) {
   std::vector<bool> fusable(w.tensors.size(), false);
   for (auto [t, tensor] : llvm::enumerate(w.tensors)) {
@@ -155,16 +166,16 @@ struct Generator {
   /// The group every pmapping of the current subtree falls in, once known.
   const std::vector<Pmapping> *group = nullptr;
   bool groupFused = false;
-  std::chrono::steady_clock::time_point start =
-      std::chrono::steady_clock::now();
+  const Deadline &deadline;
   uint64_t steps = 0;
   bool stop = false;
 
   Generator(const Workload &w, const Arch &arch, int einsum,
             const SearchOptions &options, bool prune, EinsumPmappings &out,
-            const std::vector<bool> &binding)
+            const std::vector<bool> &binding, const Deadline &deadline)
       : w(w), arch(arch), e(w.einsums[einsum]), options(options),
-        prune(prune), out(out), binding(binding), acc(e.accesses()),
+        prune(prune), out(out), binding(binding), deadline(deadline),
+        acc(e.accesses()),
         numLevels(arch.levels.size()) {
     for (size_t l = 0; l < numLevels; ++l)
       for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
@@ -192,10 +203,8 @@ struct Generator {
   bool tick() {
     if (stop)
       return false;
-    if (++steps % 4096 == 0 && options.timeLimitSeconds > 0) {
-      std::chrono::duration<double> elapsed =
-          std::chrono::steady_clock::now() - start;
-      if (elapsed.count() > options.timeLimitSeconds) {
+    if (++steps % 4096 == 0 && deadline.passed()) {
+      {
         fail(llvm::formatv("search time limit of {0} s exceeded while "
                            "enumerating Einsum '{1}' (raise time-limit)",
                            llvm::format("%g", options.timeLimitSeconds),
@@ -841,7 +850,8 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                                           const Arch &arch,
                                           const std::vector<bool> &fusable,
                                           const SearchOptions &options,
-                                          bool prune) {
+                                          bool prune,
+                                          const Deadline &deadline) {
   EinsumPmappings out;
   const Einsum &e = w.einsums[einsum];
   std::vector<const TensorAccess *> acc = e.accesses();
@@ -849,7 +859,7 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     if (fusable[access->tensor])
       out.interface.push_back(a);
   std::vector<bool> binding = bindingLevels(w, arch);
-  Generator gen(w, arch, einsum, options, prune, out, binding);
+  Generator gen(w, arch, einsum, options, prune, out, binding, deadline);
   gen.run();
   out.steps = gen.steps;
   for (auto it = out.groups.begin(); it != out.groups.end();)

@@ -3,7 +3,9 @@
 #define FFM_LIB_MAPPER_PMAPPINGS_H
 
 #include "ffm/Mapper/Mapper.h"
+#include <chrono>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace ffm::detail {
@@ -31,6 +33,17 @@ struct EinsumPmappings {
   std::string error; // budget exceeded or similar
 };
 
+/// The end of one search's time budget (SearchOptions::timeLimitSeconds),
+/// shared by generation and the join; never passes for a limit of 0.
+class Deadline {
+public:
+  explicit Deadline(double seconds);
+  bool passed() const;
+
+private:
+  std::optional<std::chrono::steady_clock::time_point> at;
+};
+
 /// Tensors that may stay on chip between their producer and consumers.
 std::vector<bool> fusableTensors(const Workload &w);
 
@@ -39,23 +52,27 @@ std::vector<bool> fusableTensors(const Workload &w);
 EinsumPmappings generatePmappings(const Workload &w, int einsum,
                                   const Arch &arch,
                                   const std::vector<bool> &fusable,
-                                  const SearchOptions &options, bool prune);
+                                  const SearchOptions &options, bool prune,
+                                  const Deadline &deadline);
 
 /// log10 of the raw mapspace size of Einsum `einsum` (SearchStats).
 double rawMapspaceLog10(const Workload &w, int einsum, const Arch &arch,
                         const std::vector<bool> &fusable);
 
 /// Generates every Einsum's pmappings (on options.parallelFor).
+/// Without a deadline, options.timeLimitSeconds counts from this call.
 std::vector<EinsumPmappings> generateAll(const Workload &w, const Arch &arch,
                                          const SearchOptions &options,
-                                         bool prune);
+                                         bool prune,
+                                         const Deadline *deadline = nullptr);
 
 /// Joins generated pmappings and picks the best full mapping for
 /// options.objective: Pareto-pruned frontiers (FFM), or with
 /// options.exhaustive every combination (pmappings must be unpruned).
 SearchResult joinPmappings(const Workload &w, const Arch &arch,
                            const std::vector<EinsumPmappings> &pm,
-                           const SearchOptions &options);
+                           const SearchOptions &options,
+                           const Deadline *deadline = nullptr);
 
 /// Keeps the pmappings no other pmapping in the list dominates on the
 /// criteria that matter for `objective`; among equal ones, the first.

@@ -261,13 +261,17 @@ std::string fitError(const Workload &w, int i, const EinsumPmappings &p) {
 
 std::vector<EinsumPmappings>
 detail::generateAll(const Workload &w, const Arch &arch,
-                    const SearchOptions &options, bool prune) {
+                    const SearchOptions &options, bool prune,
+                    const Deadline *deadline) {
+  Deadline local(options.timeLimitSeconds);
+  if (!deadline)
+    deadline = &local;
   std::vector<bool> fusable = fusableTensors(w);
   if (!options.allowFusion)
     fusable.assign(fusable.size(), false);
   std::vector<EinsumPmappings> pm(w.einsums.size());
   auto generate = [&](size_t i) {
-    pm[i] = generatePmappings(w, i, arch, fusable, options, prune);
+    pm[i] = generatePmappings(w, i, arch, fusable, options, prune, *deadline);
   };
   if (options.parallelFor)
     options.parallelFor(pm.size(), generate);
@@ -298,10 +302,11 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
     return result;
   }
   auto t0 = Clock::now();
+  Deadline deadline(options.timeLimitSeconds);
   std::vector<EinsumPmappings> pm =
-      generateAll(w, arch, options, /*prune=*/!options.exhaustive);
+      generateAll(w, arch, options, /*prune=*/!options.exhaustive, &deadline);
   double seconds = since(t0);
-  SearchResult result = joinPmappings(w, arch, pm, options);
+  SearchResult result = joinPmappings(w, arch, pm, options, &deadline);
   result.stats.generateSeconds = seconds;
   std::vector<bool> fusable = fusableTensors(w);
   if (!options.allowFusion)
@@ -313,7 +318,18 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
 
 SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
                                    const std::vector<EinsumPmappings> &pm,
-                                   const SearchOptions &options) {
+                                   const SearchOptions &options,
+                                   const Deadline *deadline) {
+  Deadline local(options.timeLimitSeconds);
+  if (!deadline)
+    deadline = &local;
+  auto late = [&](size_t i) -> std::string {
+    return llvm::formatv("search time limit of {0} s exceeded while joining "
+                         "Einsum '{1}' (raise time-limit)",
+                         llvm::format("%g", options.timeLimitSeconds),
+                         w.einsums[i].name);
+  };
+  uint64_t extensions = 0;
   SearchResult result;
   size_t n = w.einsums.size();
   if (n == 0)
@@ -349,6 +365,10 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
           if (!Joiner::compatible(keys, *req))
             continue;
           for (const Pmapping &p : group) {
+            if (++extensions % 4096 == 0 && deadline->passed()) {
+              result.error = late(i);
+              return result;
+            }
             State ns;
             if (!joiner.extend(s, i, keys, p, ns))
               continue;
@@ -445,6 +465,10 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
       if (!req)
         return;
       for (auto [keys, p] : all[i]) {
+        if (result.stats.combinations % 4096 == 0 && deadline->passed()) {
+          budgetError = late(i);
+          return;
+        }
         if (++result.stats.combinations > options.maxPmappings) {
           budgetError = llvm::formatv(
               "search budget exceeded: exhaustive search visited {0} partial "

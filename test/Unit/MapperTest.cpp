@@ -150,7 +150,8 @@ TEST(Mapper, DramTrafficIsAtLeastCompulsory) {
     arch.compute = {1, arch.levels[1].fanout[0], 1};
     std::vector<bool> fusable(w.tensors.size(), false);
     detail::EinsumPmappings pm =
-        detail::generatePmappings(w, 0, arch, fusable, {}, /*prune=*/false);
+        detail::generatePmappings(w, 0, arch, fusable, {}, /*prune=*/false,
+                                  detail::Deadline(0));
     ASSERT_GT(pm.valid, 0u);
     for (auto &[key, group] : pm.groups)
       for (const detail::Pmapping &p : group) {
