@@ -24,3 +24,18 @@ module attributes {
 // EYERISS: capacity = 110592
 // EYERISS-SAME: name = "Scratchpad", capacity = 512
 // EYERISS-SAME: datum_bits = 16
+
+// Names longer than std::string's inline buffer: attribute storage never
+// runs destructors, so these must not be owned strings (LeakSanitizer in
+// scripts/sanitize.sh reports them otherwise; the fuzzer found it).
+// RUN: ffm-opt %s --split-input-file | FileCheck %s --check-prefix=LONG
+// LONG: spatial_ranks = ["a_rank_with_a_rather_long_name"]
+// LONG: #ffm.mapping<[keep a_tensor_with_a_rather_long_name in DRAM_with_a_long_name]>
+module attributes {
+  ffm.arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM_with_a_long_name", read_energy = 1.0, write_energy = 1.0>,
+    #ffm.level<name = "GLB", capacity = 64, read_energy = 1.0, write_energy = 1.0,
+               fanout = [2], spatial_ranks = ["a_rank_with_a_rather_long_name"]>],
+    compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>,
+  ffm.mapping = #ffm.mapping<[keep a_tensor_with_a_rather_long_name in DRAM_with_a_long_name]>
+} {}
