@@ -65,12 +65,41 @@ struct Joiner {
   const std::vector<EinsumPmappings> &pm;
   std::vector<int> lastConsumer; // per tensor
 
+  using Group = std::pair<const std::vector<Key>, std::vector<Pmapping>>;
+  /// Per Einsum: its groups by the keys of their interface inputs (what a
+  /// partial mapping fixes), in the groups' own order.
+  std::vector<std::map<std::vector<Key>, std::vector<const Group *>>> byInputs;
+
   Joiner(const Workload &w, const Arch &arch,
          const std::vector<EinsumPmappings> &pm)
-      : w(w), arch(arch), pm(pm), lastConsumer(w.tensors.size(), -1) {
+      : w(w), arch(arch), pm(pm), lastConsumer(w.tensors.size(), -1),
+        byInputs(pm.size()) {
     for (auto [t, tensor] : llvm::enumerate(w.tensors))
       for (int c : tensor.consumers)
         lastConsumer[t] = std::max(lastConsumer[t], c);
+    for (size_t i = 0; i < pm.size(); ++i) {
+      int output = w.einsums[i].inputs.size();
+      for (const Group &group : pm[i].groups) {
+        std::vector<Key> inputs;
+        for (auto [k, a] : llvm::enumerate(pm[i].interface))
+          if (a != output)
+            inputs.push_back(group.first[k]);
+        byInputs[i][inputs].push_back(&group);
+      }
+    }
+  }
+
+  /// The groups of Einsum i that `req` (from required()) admits.
+  llvm::ArrayRef<const Group *>
+  groupsFor(size_t i, const std::vector<std::optional<Key>> &req) const {
+    std::vector<Key> inputs;
+    for (const std::optional<Key> &k : req)
+      if (k)
+        inputs.push_back(*k);
+    auto it = byInputs[i].find(inputs);
+    if (it == byInputs[i].end())
+      return {};
+    return it->second;
   }
 
   /// The keys Einsum i's interface inputs must have after state `s`, or
@@ -361,9 +390,8 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
         auto req = joiner.required(s, i);
         if (!req)
           continue;
-        for (auto &[keys, group] : pm[i].groups) {
-          if (!Joiner::compatible(keys, *req))
-            continue;
+        for (const Joiner::Group *g : joiner.groupsFor(i, *req)) {
+          const auto &[keys, group] = *g;
           for (const Pmapping &p : group) {
             if (++extensions % 4096 == 0 && deadline->passed()) {
               result.error = late(i);
