@@ -37,12 +37,13 @@ run() { # name, corpus dir, extra flags
   mkdir -p "$corpus"
   echo "== fuzzing $name for ${seconds}s"
   # stdout (the Einsum graph printer) is closed; libFuzzer reports on stderr.
+  local status=0
   "$build/bin/ffm-${name}_fuzzer" "$corpus" "$seeds/$2" \
     -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
     -close_fd_mask=1 -print_final_stats=1 \
-    -artifact_prefix="$build/artifacts/$name-" "${@:3}" 2>&1 |
-    tee "$build/fuzz-$name.log" | grep -aE "^(#[0-9]+ *DONE|stat::|==[0-9]+==ERROR|SUMMARY)" || true
-  local status="${PIPESTATUS[0]}"
+    -artifact_prefix="$build/artifacts/$name-" "${@:3}" \
+    >"$build/fuzz-$name.log" 2>&1 || status=$?
+  grep -aE "^(#[0-9]+ *DONE|Done|stat::|==[0-9]+==ERROR|SUMMARY)" "$build/fuzz-$name.log" || true
   [ "$status" -eq 0 ] || { echo "ffm-${name}_fuzzer failed ($status): see $build/fuzz-$name.log" >&2; return 1; }
 }
 targets=("$@")

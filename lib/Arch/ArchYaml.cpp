@@ -71,17 +71,29 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
   llvm::SourceMgr sm;
   sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(text, bufferName),
                         llvm::SMLoc());
-  // YAML I/O reports trait validation errors at the current node; an empty
-  // or null document has none and it would crash, so those are rejected
-  // here.
+  // YAML I/O reports trait validation errors at the current node; a
+  // document whose root is not a mapping (empty, null, an alias, a scalar
+  // or a sequence) has none and it would crash, so those are rejected here.
+  // Syntax errors are left to YAML I/O, which reports them with positions.
   {
+    std::string ignored;
+    llvm::raw_string_ostream ignoredStream(ignored);
+    sm.setDiagHandler(handler, &ignoredStream);
     llvm::yaml::Stream stream(text, sm);
     llvm::yaml::document_iterator doc = stream.begin();
     llvm::yaml::Node *root = doc != stream.end() ? doc->getRoot() : nullptr;
-    if (!root || llvm::isa<llvm::yaml::NullNode>(root))
+    bool failed = stream.failed();
+    sm.setDiagHandler(nullptr, nullptr);
+    if (!failed && (!root || llvm::isa<llvm::yaml::NullNode>(root)))
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: empty architecture: expected a mapping with 'levels' and "
+          "'compute'",
+          bufferName.str().c_str());
+    if (!failed && !llvm::isa<llvm::yaml::MappingNode>(root))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "%s: the architecture must be a mapping with 'levels' and "
           "'compute'",
           bufferName.str().c_str());
   }
