@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ffm/Transforms/Passes.h"
+#include "ffm/Transforms/Support.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -39,6 +40,10 @@ extern "C" const char *__asan_default_options() {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // ffm-opt rejects these before parsing (MLIR's parser recurses per level).
+  if (ffm::findExcessiveNesting(text))
+    return 0;
   mlir::MLIRContext context(registry(),
                             mlir::MLIRContext::Threading::DISABLED);
   bool sawError = false;

@@ -2,11 +2,13 @@
 """Checks that every diagnostic the tool can print appears in a lit test.
 
 Diagnostics are the string literals of emitError/emitOpError/emitRemark/
+PrintMessage/
 emitWarning calls, of parser errors, of `fail(...)`/createStringError, and of
 the `return llvm::formatv(...)` rule messages (model, architecture), whose
 text reaches users through `ffm: invalid mapping: ...` and the verifiers.
 For each, the longest literal fragment between format placeholders must
-occur in some lit test file (.mlir/.test under test/). Prints the missing
+occur in some lit test file (.mlir/.test under test/). Sources: lib/,
+dialect/ and tools/. Prints the missing
 ones and exits 1 if there are any.
 """
 import pathlib
@@ -15,7 +17,7 @@ import sys
 
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 calls = re.compile(
-    r"(emitError|emitOpError|emitRemark|emitWarning|createStringError|"
+    r"(PrintMessage|emitError|emitOpError|emitRemark|emitWarning|createStringError|"
     r"fail|return\s+llvm::formatv|return\s+\"|error\s*=\s*llvm::formatv|"
     r"<<\s*\")\s*\(?")
 literal = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -89,6 +91,7 @@ tests = "\n".join(
     if f.suffix in (".mlir", ".test") and f.is_file())
 missing, total, allowed = [], 0, 0
 for src in sorted(list((root / "lib").rglob("*.cpp")) +
+                  list((root / "tools").rglob("*.cpp")) +
                   list((root / "dialect").rglob("*.cpp"))):
     text = src.read_text()
     for stmt in statements(text):

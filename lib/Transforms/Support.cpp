@@ -7,6 +7,32 @@
 using namespace mlir;
 using namespace ffm;
 
+std::optional<size_t> ffm::findExcessiveNesting(StringRef text,
+                                                unsigned maxDepth) {
+  unsigned depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    char next = i + 1 < text.size() ? text[i + 1] : 0;
+    if (c == '/' && next == '/') {
+      i = text.find('\n', i);
+      if (i == StringRef::npos)
+        break;
+    } else if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == '(' || c == '[' || c == '{' ||
+               (c == '<' && next != '=')) {
+      if (++depth > maxDepth)
+        return i;
+    } else if (c == ')' || c == ']' || c == '}' ||
+               (c == '>' && next != '=' && (i == 0 || text[i - 1] != '-'))) {
+      depth = depth ? depth - 1 : 0;
+    }
+  }
+  return std::nullopt;
+}
+
 FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,
                                                StringRef archFile) {
   if (!archFile.empty()) {

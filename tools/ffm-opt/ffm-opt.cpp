@@ -1,12 +1,33 @@
 //===- ffm-opt.cpp - mlir-opt with the ffm dialect and passes -------------===//
 #include "ffm/Dialect/FFMDialect.h"
 #include "ffm/Transforms/Passes.h"
+#include "ffm/Transforms/Support.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+/// Input nested too deeply for MLIR's recursive parser is rejected with a
+/// located error instead of overflowing the stack.
+static bool tooDeep(std::unique_ptr<llvm::MemoryBuffer> &buffer) {
+  std::optional<size_t> at = ffm::findExcessiveNesting(buffer->getBuffer());
+  if (!at)
+    return false;
+  llvm::SourceMgr sm;
+  llvm::SMLoc loc = llvm::SMLoc::getFromPointer(buffer->getBufferStart() + *at);
+  sm.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  sm.PrintMessage(loc, llvm::SourceMgr::DK_Error,
+                  "brackets nested deeper than " +
+                      std::to_string(ffm::kMaxNesting) +
+                      " levels are not supported");
+  return true;
+}
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -17,6 +38,30 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<ffm::FFMDialect>();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "ffm-mlir optimizer driver\n", registry));
+  auto [input, output] = mlir::registerAndParseCLIOptions(
+      argc, argv, "ffm-mlir optimizer driver\n", registry);
+  mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, input, output, registry));
+
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file = mlir::openInputFile(input, &error);
+  if (!file) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (tooDeep(file))
+    return 1;
+  std::unique_ptr<llvm::ToolOutputFile> out =
+      mlir::openOutputFile(output, &error);
+  if (!out) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (mlir::failed(
+          mlir::MlirOptMain(out->os(), std::move(file), registry, config)))
+    return 1;
+  out->keep();
+  return 0;
 }

@@ -8,6 +8,16 @@
 
 namespace ffm {
 
+/// Deepest bracket nesting ffm-opt accepts. MLIR's parser recurses once per
+/// level (an affine expression thousands of parentheses deep overflows the
+/// stack, in stock mlir-opt too); real IR stays far below this.
+constexpr unsigned kMaxNesting = 512;
+
+/// Offset of the first bracket ((, [, { or <) nested deeper than
+/// `maxDepth` in MLIR source `text`, outside comments and strings.
+std::optional<size_t> findExcessiveNesting(llvm::StringRef text,
+                                           unsigned maxDepth = kMaxNesting);
+
 /// The architecture of `func`: from `archFile` (YAML) when given, else the
 /// `ffm.arch` attribute of the function, else of an enclosing op. Returns
 /// nullopt, without diagnostics, when there is none; failure after an error.
