@@ -24,12 +24,12 @@ root, seeds = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 n = 0
 for f in sorted(list((root / "test").rglob("*.mlir")) + list((root / "examples").glob("*.mlir"))
                 + list((root / "examples/arch").glob("*.mlir"))):
-    for part in f.read_text().split("// -----"):
-        (seeds / "mlir" / f"seed{n}.mlir").write_text(part)
+    for part in f.read_bytes().split(b"// -----"):
+        (seeds / "mlir" / f"seed{n}.mlir").write_bytes(part)
         n += 1
 for i, f in enumerate(sorted(list((root / "examples/arch").glob("*.yaml"))
                              + list((root / "test").rglob("*.yaml")))):
-    (seeds / "arch" / f"seed{i}.yaml").write_text(f.read_text())
+    (seeds / "arch" / f"seed{i}.yaml").write_bytes(f.read_bytes())
 PY
 
 run() { # name, corpus dir, extra flags
