@@ -74,23 +74,27 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
   // YAML I/O reports trait validation errors at the current node; a
   // document whose root is not a mapping (empty, null, an alias, a scalar
   // or a sequence) has none and it would crash, so those are rejected here.
-  // Syntax errors are left to YAML I/O, which reports them with positions.
   {
-    std::string ignored;
-    llvm::raw_string_ostream ignoredStream(ignored);
-    sm.setDiagHandler(handler, &ignoredStream);
-    llvm::yaml::Stream stream(text, sm);
+    std::string syntax;
+    llvm::raw_string_ostream syntaxStream(syntax);
+    sm.setDiagHandler(handler, &syntaxStream);
+    llvm::yaml::Stream stream(sm.getMemoryBuffer(1)->getMemBufferRef(), sm);
     llvm::yaml::document_iterator doc = stream.begin();
     llvm::yaml::Node *root = doc != stream.end() ? doc->getRoot() : nullptr;
     bool failed = stream.failed();
     sm.setDiagHandler(nullptr, nullptr);
-    if (!failed && (!root || llvm::isa<llvm::yaml::NullNode>(root)))
+    // YAML I/O would go on to validate a root it could not read, and crash.
+    if (failed)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(), "%s",
+          syntax.empty() ? "invalid arch YAML" : syntax.c_str());
+    if (!root || llvm::isa<llvm::yaml::NullNode>(root))
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: empty architecture: expected a mapping with 'levels' and "
           "'compute'",
           bufferName.str().c_str());
-    if (!failed && !llvm::isa<llvm::yaml::MappingNode>(root))
+    if (!llvm::isa<llvm::yaml::MappingNode>(root))
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: the architecture must be a mapping with 'levels' and "
