@@ -110,6 +110,15 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
 
 namespace {
 
+/// Elements of the tensor `a` accesses: the product of its ranks' bounds.
+double accessSize(const Einsum &e, const TensorAccess &a) {
+  double size = 1;
+  for (size_t r = 0; r < e.ranks.size(); ++r)
+    if (a.indexedBy(r))
+      size *= e.ranks[r].bound;
+  return size;
+}
+
 /// Divisors in increasing order, by trial division up to the square root:
 /// bounds can be large (or prime) and a linear scan would hang.
 std::vector<int64_t> divisors(int64_t n) {
@@ -183,13 +192,8 @@ struct Generator {
           fanoutSlots.push_back({(int)l, (int)d});
     for (const RankVar &r : e.ranks)
       macs *= r.bound;
-    for (const TensorAccess *a : acc) {
-      double size = 1;
-      for (size_t r = 0; r < e.ranks.size(); ++r)
-        if (a->indexedBy(r))
-          size *= e.ranks[r].bound;
-      tensorSize.push_back(size);
-    }
+    for (const TensorAccess *a : acc)
+      tensorSize.push_back(accessSize(e, *a));
   }
 
   void fail(std::string why) {
@@ -204,13 +208,11 @@ struct Generator {
     if (stop)
       return false;
     if (++steps % 4096 == 0 && deadline.passed()) {
-      {
-        fail(llvm::formatv("search time limit of {0} s exceeded while "
-                           "enumerating Einsum '{1}' (raise time-limit)",
-                           llvm::format("%g", options.timeLimitSeconds),
-                           e.name));
-        return false;
-      }
+      fail(llvm::formatv("search time limit of {0} s exceeded while "
+                         "enumerating Einsum '{1}' (raise time-limit)",
+                         llvm::format("%g", options.timeLimitSeconds),
+                         e.name));
+      return false;
     }
     return true;
   }
@@ -618,20 +620,13 @@ struct Generator {
     // roomy machine would all be enumerated.
     energy *= 1 + 1e-12;
     latency *= 1 + 1e-12;
-    llvm::SmallVector<double, 8> reservation, persistent;
+    Pmapping bound;
+    bound.energy = energy;
+    bound.latency = latency;
     if (groupFused)
-      reservationBounds(reservation, persistent);
+      reservationBounds(bound.reservation, bound.persistent);
     return llvm::any_of(*group, [&](const Pmapping &p) {
-      if (options.objective != Objective::Latency && p.energy > energy)
-        return false;
-      if (options.objective != Objective::Energy && p.latency > latency)
-        return false;
-      if (groupFused)
-        for (size_t l = 0; l < numLevels; ++l)
-          if (p.reservation[l] > reservation[l] ||
-              p.persistent[l] > persistent[l])
-            return false;
-      return true;
+      return dominates(p, bound, groupFused, options.objective);
     });
   }
 
@@ -639,8 +634,8 @@ struct Generator {
   /// ones hold at least one datum per kept tensor. Persistent bytes are
   /// exact once every fused intermediate's nodes are placed (deeper nodes
   /// sit under all of them), else taken as none.
-  void reservationBounds(llvm::SmallVectorImpl<double> &reservation,
-                         llvm::SmallVectorImpl<double> &persistent) const {
+  void reservationBounds(std::vector<double> &reservation,
+                         std::vector<double> &persistent) const {
     reservation.assign(numLevels, 0);
     persistent.assign(numLevels, 0);
     size_t done = decided;
@@ -652,10 +647,7 @@ struct Generator {
         for (size_t a = 0; a < acc.size(); ++a)
           if (l > 0 && onChip[a] && position[l][a] >= 0)
             fusedDepth = std::max(fusedDepth, above + position[l][a]);
-        above += order[l].size();
-        for (auto [slot, s] : llvm::enumerate(spatial))
-          if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
-            ++above;
+        above += loopsAt(l);
       }
     }
     long above = 0;
@@ -671,11 +663,17 @@ struct Generator {
         if (fusedDepth >= 0 && above + position[l][a] < fusedDepth)
           persistent[l] += tileBytes[l][a];
       }
-      above += order[l].size();
-      for (auto [slot, s] : llvm::enumerate(spatial))
-        if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
-          ++above;
+      above += loopsAt(l);
     }
+  }
+
+  /// Loop nodes of level l: its block's and its spatial ones.
+  long loopsAt(size_t l) const {
+    long n = order[l].size();
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
+        ++n;
+    return n;
   }
 
   /// Spatial factor of the slots at levels [from, to) over ranks that do not
@@ -826,31 +824,25 @@ struct Generator {
   }
 };
 
-/// Per level: can the reservations of some fusion group exceed its
-/// capacity? At most every tensor of every Einsum is held whole.
-std::vector<bool> bindingLevels(const Workload &w, const Arch &arch) {
+} // namespace
+
+std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch) {
   double everything = 0;
   for (const Einsum &e : w.einsums)
-    for (const TensorAccess *a : e.accesses()) {
-      double size = 1;
-      for (size_t r = 0; r < e.ranks.size(); ++r)
-        if (a->indexedBy(r))
-          size *= e.ranks[r].bound;
-      everything += size * arch.datumBytes();
-    }
+    for (const TensorAccess *a : e.accesses())
+      everything += accessSize(e, *a) * arch.datumBytes();
   std::vector<bool> binding(arch.levels.size(), false);
   for (size_t l = 1; l < arch.levels.size(); ++l)
     binding[l] = everything > (double)*arch.levels[l].capacity;
   return binding;
 }
 
-} // namespace
-
 EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                                           const Arch &arch,
                                           const std::vector<bool> &fusable,
                                           const SearchOptions &options,
                                           bool prune,
+                                          const std::vector<bool> &binding,
                                           const Deadline &deadline) {
   EinsumPmappings out;
   const Einsum &e = w.einsums[einsum];
@@ -858,7 +850,6 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   for (auto [a, access] : llvm::enumerate(acc))
     if (fusable[access->tensor])
       out.interface.push_back(a);
-  std::vector<bool> binding = bindingLevels(w, arch);
   Generator gen(w, arch, einsum, options, prune, out, binding, deadline);
   gen.run();
   out.steps = gen.steps;

@@ -47,12 +47,18 @@ private:
 /// Tensors that may stay on chip between their producer and consumers.
 std::vector<bool> fusableTensors(const Workload &w);
 
+/// Per level: can the reservations of some fusion group exceed its
+/// capacity? (At most every tensor of every Einsum is held whole.) Where
+/// not, pruning drops the level's reservations from the criteria.
+std::vector<bool> bindingLevels(const Workload &w, const Arch &arch);
+
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With
 /// `prune`, keeps only the Pareto-optimal pmappings of each group.
 EinsumPmappings generatePmappings(const Workload &w, int einsum,
                                   const Arch &arch,
                                   const std::vector<bool> &fusable,
                                   const SearchOptions &options, bool prune,
+                                  const std::vector<bool> &binding,
                                   const Deadline &deadline);
 
 /// log10 of the raw mapspace size of Einsum `einsum` (SearchStats).

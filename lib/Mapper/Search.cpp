@@ -298,9 +298,11 @@ detail::generateAll(const Workload &w, const Arch &arch,
   std::vector<bool> fusable = fusableTensors(w);
   if (!options.allowFusion)
     fusable.assign(fusable.size(), false);
+  std::vector<bool> binding = bindingLevels(w, arch);
   std::vector<EinsumPmappings> pm(w.einsums.size());
   auto generate = [&](size_t i) {
-    pm[i] = generatePmappings(w, i, arch, fusable, options, prune, *deadline);
+    pm[i] =
+        generatePmappings(w, i, arch, fusable, options, prune, binding, *deadline);
   };
   if (options.parallelFor)
     options.parallelFor(pm.size(), generate);

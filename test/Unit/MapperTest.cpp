@@ -151,6 +151,7 @@ TEST(Mapper, DramTrafficIsAtLeastCompulsory) {
     std::vector<bool> fusable(w.tensors.size(), false);
     detail::EinsumPmappings pm =
         detail::generatePmappings(w, 0, arch, fusable, {}, /*prune=*/false,
+                                  detail::bindingLevels(w, arch),
                                   detail::Deadline(0));
     ASSERT_GT(pm.valid, 0u);
     for (auto &[key, group] : pm.groups)
