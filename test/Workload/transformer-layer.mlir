@@ -1,6 +1,6 @@
 // A full Transformer layer (examples/transformer_small.mlir), every edge checked.
 // RUN: ffm-opt --ffm-einsum-graph %ffm_src/examples/transformer_small.mlir -o /dev/null | FileCheck %s
-// RUN: ffm-opt --ffm-einsum-graph %ffm_src/examples/gpt3_layer.mlir -o /dev/null | FileCheck %s --check-prefix=GPT
+// RUN: ffm-opt --ffm-einsum-graph %ffm_src/bench/workloads/gpt3_layer.mlir -o /dev/null | FileCheck %s --check-prefix=GPT
 
 // CHECK-LABEL: workload @transformer_small: 13 einsums, 20 tensors, 14 edges
 // CHECK: edge generic_2 -> generic_3 via generic_2.out dims [d0, d2, d3]
