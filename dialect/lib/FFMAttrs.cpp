@@ -89,7 +89,9 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
                      const llvm::APFloat &writeEnergy,
                      const std::optional<llvm::APFloat> &bandwidth,
                      ArrayRef<int64_t> fanout,
-                     ArrayRef<StringAttr> spatialRanks) {
+                     ArrayRef<StringAttr> spatialRanks,
+                     ArrayRef<StringAttr> reuse, ArrayRef<StringAttr> keep,
+                     ArrayRef<StringAttr> bypass) {
   Level level;
   level.name = name.str();
   level.capacity = capacity;
@@ -98,15 +100,23 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
   if (bandwidth)
     level.bandwidth = toDouble(*bandwidth);
   level.fanout.assign(fanout.begin(), fanout.end());
-  for (StringAttr rank : spatialRanks)
-    level.spatialRanks.push_back(rank.str());
+  auto strings = [](ArrayRef<StringAttr> attrs) {
+    std::vector<std::string> out;
+    for (StringAttr a : attrs)
+      out.push_back(a.str());
+    return out;
+  };
+  level.spatialRanks = strings(spatialRanks);
+  level.reuse = strings(reuse);
+  level.keep = strings(keep);
+  level.bypass = strings(bypass);
   return level;
 }
 
 Level LevelAttr::toLevel() const {
   return ::toLevel(getName(), getCapacity(), getReadEnergy(),
                    getWriteEnergy(), getBandwidth(), getFanout(),
-                   getSpatialRanks());
+                   getSpatialRanks(), getReuse(), getKeep(), getBypass());
 }
 
 Compute ComputeAttr::toCompute() const {
@@ -137,9 +147,13 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 llvm::APFloat writeEnergy,
                                 std::optional<llvm::APFloat> bandwidth,
                                 ArrayRef<int64_t> fanout,
-                                ArrayRef<StringAttr> spatialRanks) {
+                                ArrayRef<StringAttr> spatialRanks,
+                                ArrayRef<StringAttr> reuse,
+                                ArrayRef<StringAttr> keep,
+                                ArrayRef<StringAttr> bypass) {
   return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
-                                    bandwidth, fanout, spatialRanks)
+                                    bandwidth, fanout, spatialRanks, reuse,
+                                    keep, bypass)
                               .validate());
 }
 

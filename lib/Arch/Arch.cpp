@@ -12,6 +12,25 @@ bool Level::allowsSpatial(llvm::StringRef rank) const {
   return spatialRanks.empty() || llvm::is_contained(spatialRanks, rank);
 }
 
+int Level::keepRule(bool isOutput) const {
+  llvm::StringRef role = roleName(isOutput);
+  if (llvm::is_contained(keep, role))
+    return 1;
+  if (llvm::is_contained(bypass, role))
+    return -1;
+  return 0;
+}
+
+Level::Reuse Level::reuseOf(size_t dim) const {
+  if (dim >= reuse.size())
+    return Reuse::Any;
+  llvm::StringRef r = reuse[dim];
+  return r == "none"      ? Reuse::None
+         : r == "inputs"  ? Reuse::Inputs
+         : r == "outputs" ? Reuse::Outputs
+                          : Reuse::Any;
+}
+
 std::string Level::validate() const {
   if (name.empty())
     return "memory level needs a non-empty name";
@@ -30,6 +49,25 @@ std::string Level::validate() const {
   if (!spatialRanks.empty() && fanout.empty())
     return llvm::formatv("level '{0}': spatial_ranks given without a fanout",
                          name);
+  if (!reuse.empty() && reuse.size() != fanout.size())
+    return llvm::formatv("level '{0}': reuse lists {1} entries for {2} "
+                         "fanout dimensions",
+                         name, reuse.size(), fanout.size());
+  for (const std::vector<std::string> *roles : {&keep, &bypass})
+    for (const std::string &role : *roles)
+      if (role != "inputs" && role != "outputs")
+        return llvm::formatv("level '{0}': keep/bypass role '{1}' is neither "
+                             "inputs nor outputs",
+                             name, role);
+  for (const std::string &role : keep)
+    if (llvm::is_contained(bypass, role))
+      return llvm::formatv("level '{0}': '{1}' both kept and bypassed", name,
+                           role);
+  for (const std::string &r : reuse)
+    if (r != "any" && r != "none" && r != "inputs" && r != "outputs")
+      return llvm::formatv("level '{0}': reuse '{1}' is none of any, none, "
+                           "inputs, outputs",
+                           name, r);
   return "";
 }
 
@@ -68,6 +106,10 @@ std::string Arch::validate() const {
   for (auto [i, level] : llvm::enumerate(levels)) {
     if (!names.insert(level.name).second)
       return llvm::formatv("duplicate level name '{0}'", level.name);
+    if (i == 0 && (!level.keep.empty() || !level.bypass.empty()))
+      return llvm::formatv("outermost level '{0}' takes no keep/bypass rules: "
+                           "what it holds follows from fusion",
+                           level.name);
     if (i > 0 && !level.capacity)
       return llvm::formatv(
           "level '{0}' is unbounded; only the outermost level may be",

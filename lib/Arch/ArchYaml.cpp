@@ -12,6 +12,8 @@
 //       ...
 //       fanout: [4]
 //       spatial_ranks: [m, n]
+//       reuse: [inputs, outputs]     # per fanout dimension
+//       keep: [inputs]               # roles it must hold; bypass: [...]
 //   compute: {mac_energy: 0.084, instances: 4, throughput: 1}
 //
 //===----------------------------------------------------------------------===//
@@ -34,6 +36,9 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("bandwidth", level.bandwidth);
     io.mapOptional("fanout", level.fanout);
     io.mapOptional("spatial_ranks", level.spatialRanks);
+    io.mapOptional("reuse", level.reuse);
+    io.mapOptional("keep", level.keep);
+    io.mapOptional("bypass", level.bypass);
   }
   static std::string validate(IO &, ffm::Level &level) {
     return level.validate();

@@ -89,13 +89,24 @@ static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes,
 
 void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
                          Objective objective) {
-  // Stable sort so that any dominator of an entry comes first (equal
+  // Stable lexicographic sort on every criterion, so that any dominator of
+  // an entry comes first, ties on the first criterion included (equal
   // entries keep generation order: the first one wins).
+  auto criteria = [&](const Pmapping &p) {
+    llvm::SmallVector<double, 16> c;
+    if (objective != Objective::Latency)
+      c.push_back(p.energy);
+    if (objective != Objective::Energy)
+      c.push_back(p.latency);
+    if (withRes) {
+      c.append(p.reservation.begin(), p.reservation.end());
+      c.append(p.persistent.begin(), p.persistent.end());
+    }
+    return c;
+  };
   std::stable_sort(list.begin(), list.end(),
                    [&](const Pmapping &a, const Pmapping &b) {
-                     if (objective == Objective::Latency)
-                       return a.latency < b.latency;
-                     return a.energy < b.energy;
+                     return criteria(a) < criteria(b);
                    });
   std::vector<Pmapping> kept;
   for (Pmapping &p : list) {
@@ -166,12 +177,12 @@ struct Generator {
   std::vector<std::vector<double>> tileBytes;   // [level][access]
   size_t lastLoopLevel = 0;  // innermost block that may hold loops
   /// The level whose block fixes the last key (-1: every interface tensor
-  /// is in DRAM, all keys are known from the start), and the deepest level
-  /// holding a node of a fused intermediate.
+  /// is in DRAM, all keys are known from the start).
   int keysKnownAt = -1;
-  size_t fusedKnownAfter = 0;
   /// Levels [0, decided) have their blocks (counts, order, positions) fixed.
   size_t decided = 0;
+  /// The block whose loop order is fixed while its counts are chosen.
+  int orderedBlock = -1;
   /// The group every pmapping of the current subtree falls in, once known.
   const std::vector<Pmapping> *group = nullptr;
   bool groupFused = false;
@@ -183,9 +194,8 @@ struct Generator {
             const SearchOptions &options, bool prune, EinsumPmappings &out,
             const std::vector<bool> &binding, const Deadline &deadline)
       : w(w), arch(arch), e(w.einsums[einsum]), options(options),
-        prune(prune), out(out), binding(binding), deadline(deadline),
-        acc(e.accesses()),
-        numLevels(arch.levels.size()) {
+        prune(prune), out(out), binding(binding), acc(e.accesses()),
+        numLevels(arch.levels.size()), deadline(deadline) {
     for (size_t l = 0; l < numLevels; ++l)
       for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
         if (f > 1)
@@ -235,14 +245,11 @@ struct Generator {
     if (a == acc.size()) {
       outerOnChip.assign(acc.size(), -1);
       keysKnownAt = -1;
-      fusedKnownAfter = 0;
       for (size_t b = 0; b < acc.size(); ++b) {
         if (!onChip[b])
           continue;
         outerOnChip[b] = llvm::countr_zero(keepSet[b]);
         keysKnownAt = std::max(keysKnownAt, outerOnChip[b]);
-        fusedKnownAfter = std::max<size_t>(
-            fusedKnownAfter, 31 - llvm::countl_zero(keepSet[b]));
       }
       lastLoopLevel = 0;
       for (size_t m = 1; m < numLevels; ++m)
@@ -252,13 +259,25 @@ struct Generator {
       chooseSpatial(0);
       return;
     }
+    bool isOutput = a + 1 == acc.size();
     for (uint32_t set = 1; set < (1u << numLevels); ++set) {
       bool dram = set & 1u;
       if (dram == (bool)onChip[a])
         continue;
+      if (llvm::any_of(llvm::seq<size_t>(1, numLevels), [&](size_t l) {
+            int rule = arch.levels[l].keepRule(isOutput);
+            return rule && (rule > 0) != (bool)(set & (1u << l));
+          }))
+        continue;
       keepSet[a] = set;
       chooseKeeps(a + 1);
     }
+  }
+
+  /// The outermost node of an on-chip intermediate may sit anywhere in its
+  /// block; every other node heads its block.
+  bool floats(size_t a, size_t l) const {
+    return onChip[a] && outerOnChip[a] == (int)l;
   }
 
   bool levelHasNodes(size_t l) const {
@@ -323,7 +342,8 @@ struct Generator {
     auto [level, dim] = fanoutSlots[slot];
     const Level &lv = arch.levels[level];
     for (auto [r, rank] : llvm::enumerate(e.ranks)) {
-      if (!lv.allowsSpatial(rank.name) || !mayLoopAbove(level, r))
+      if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r) ||
+          !mayLoopAbove(level, r))
         continue;
       // A fanout dimension spreads one rank as widely as it divides: the
       // mapspace does not leave instances idle on purpose (docs/mapspace.md).
@@ -339,9 +359,15 @@ struct Generator {
     }
   }
 
-  // Block l: a level without storage nodes gets no loops of its own (they
-  // would be indistinguishable from the same loops one level up); the
-  // innermost block that may hold loops takes every remaining count.
+  // Block l, key first. A level without storage nodes gets no loops of its
+  // own (they would be indistinguishable from the same loops one level up).
+  // The loops above the level's floating nodes (its prefix: ranks, counts,
+  // order, and where each floating node sits among them) fix their
+  // compatibility keys, so from there on the group bounds the rest: which
+  // other ranks loop in the block, their order below every floating node
+  // (one per set of stationary runs), and last their counts, each bounded
+  // with the order already known. The innermost block that may hold loops
+  // takes every remaining count.
   void chooseBlock(size_t l) {
     if (l == numLevels) {
       emit();
@@ -351,179 +377,267 @@ struct Generator {
       chooseBlock(l + 1);
       return;
     }
-    splitBlock(l, 0);
+    // The blocks above already fix the tiles of the nodes heading this one:
+    // a level they overflow is cut before its loops are enumerated.
+    if (l != 0) {
+      double least = 0;
+      for (size_t a = 0; a < acc.size(); ++a)
+        if (keepSet[a] & (1u << l))
+          least += leastTile(a, l) * arch.datumBytes();
+      if (least > (double)*arch.levels[l].capacity)
+        return;
+    }
+    uint32_t floating = 0;
+    bool headed = false;
+    for (size_t a = 0; a < acc.size(); ++a) {
+      bool kept = l != 0 && (keepSet[a] & (1u << l));
+      if (kept && floats(a, l))
+        floating |= 1u << a;
+      position[l][a] = kept && !floats(a, l) ? 0 : -1;
+      headed |= position[l][a] == 0;
+    }
+    if (floating)
+      placeFloating(l, floating, headed);
+    else
+      finishPrefix(l);
+    position[l].assign(acc.size(), -1);
   }
 
-  void splitBlock(size_t l, size_t r) {
+  /// Places a subset of the `unplaced` floating nodes of block l under the
+  /// prefix so far; the others go under more loops. The first node of a
+  /// level heads its block (loops above all of them belong one level up):
+  /// `mayWait` is false until one does.
+  void placeFloating(size_t l, uint32_t unplaced, bool mayWait) {
     if (!tick())
       return;
-    if (r == e.ranks.size()) {
-      chooseOrder(l);
-      return;
+    for (uint32_t now = unplaced;; now = (now - 1) & unplaced) {
+      if (now || mayWait) {
+        for (size_t a = 0; a < acc.size(); ++a)
+          if (now & (1u << a))
+            position[l][a] = order[l].size();
+        if (uint32_t later = unplaced & ~now)
+          extendPrefix(l, later);
+        else
+          finishPrefix(l);
+        for (size_t a = 0; a < acc.size(); ++a)
+          if (now & (1u << a))
+            position[l][a] = -1;
+      }
+      if (!now)
+        break;
     }
+  }
+
+  /// One more prefix loop: above the `unplaced` floating nodes, so over a
+  /// rank each of them is indexed by (fusion validity), within the fused
+  /// loop limit per rank.
+  void extendPrefix(size_t l, uint32_t unplaced) {
+    unsigned limit = options.maxFusedLoopsPerRank;
+    for (size_t r = 0; r < e.ranks.size(); ++r) {
+      if (temporal[l][r] > 1 || remaining[r] == 1 || !mayLoopAbove(l, r) ||
+          (limit && fusedLoops(l, r) + 1 > limit) ||
+          llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
+            return (unplaced & (1u << a)) && !acc[a]->indexedBy(r);
+          }))
+        continue;
+      int64_t rest = remaining[r];
+      auto extend = [&](int64_t count) {
+        temporal[l][r] = count;
+        remaining[r] = rest / count;
+        order[l].push_back(r);
+        placeFloating(l, unplaced, /*mayWait=*/true);
+        order[l].pop_back();
+        temporal[l][r] = 1;
+        remaining[r] = rest;
+      };
+      if (l == lastLoopLevel) {
+        extend(rest);
+        continue;
+      }
+      for (int64_t count : divisors(rest))
+        if (count > 1)
+          extend(count);
+    }
+  }
+
+  /// Every floating node is placed: the keys of this level are known.
+  void finishPrefix(size_t l) {
+    bool looked = (int)l == keysKnownAt;
+    if ((!looked || lookUpGroup()) && !boundedOut())
+      chooseSuffix(l);
+    if (looked)
+      group = nullptr;
+  }
+
+  /// Which of the other ranks loop in block l, below every floating node.
+  void chooseSuffix(size_t l) {
+    std::vector<int> free;
+    for (size_t r = 0; r < e.ranks.size(); ++r) {
+      if (temporal[l][r] > 1 || remaining[r] == 1)
+        continue;
+      if (mayLoopAbove(l, r))
+        free.push_back(r);
+      else if (l == lastLoopLevel)
+        return; // a forced count this block may not hold
+    }
+    if (l == lastLoopLevel)
+      return orderSuffix(l, free);
+    for (uint32_t mask = 0; mask < (1u << free.size()) && !stop; ++mask) {
+      std::vector<int> suffix;
+      for (size_t i = 0; i < free.size(); ++i)
+        if (mask & (1u << i))
+          suffix.push_back(free[i]);
+      orderSuffix(l, suffix);
+    }
+  }
+
+  /// Orders of the suffix (ascending first). Below every floating node
+  /// they are observable only through the stationary runs they leave above
+  /// the tensors stored deeper, unless a deeper fused intermediate's key
+  /// holds them.
+  void orderSuffix(size_t l, std::vector<int> suffix) {
+    size_t prefix = order[l].size();
+    bool keyed = llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
+      return onChip[a] && outerOnChip[a] > (int)l;
+    });
+    std::vector<std::vector<uint64_t>> seen;
+    do {
+      order[l].resize(prefix);
+      order[l].insert(order[l].end(), suffix.begin(), suffix.end());
+      if (!keyed && !firstOfRuns(l, order[l], seen))
+        continue;
+      int outer = orderedBlock;
+      orderedBlock = l;
+      countSuffix(l, prefix);
+      orderedBlock = outer;
+    } while (std::next_permutation(suffix.begin(), suffix.end()) && tick());
+    order[l].resize(prefix);
+  }
+
+  /// Whether the tiles the counts chosen so far in block l leave to the
+  /// next level with nodes already exceed its capacity.
+  bool overflowsBelow(size_t l) const {
+    size_t m = l + 1;
+    while (m < numLevels && !levelHasNodes(m))
+      ++m;
+    if (m == numLevels)
+      return false;
+    double least = 0;
+    for (size_t a = 0; a < acc.size(); ++a)
+      if (keepSet[a] & (1u << m))
+        least += leastTile(a, m) * arch.datumBytes();
+    return least > (double)*arch.levels[m].capacity;
+  }
+
+  /// Counts of the suffix loops in order, each bounded.
+  void countSuffix(size_t l, size_t p) {
+    if (!tick())
+      return;
+    if (p == order[l].size())
+      return finishLevel(l);
+    int r = order[l][p];
     int64_t rest = remaining[r];
-    auto place = [&](int64_t f) {
-      if (f > 1 && !mayLoopAbove(l, r))
-        return;
-      temporal[l][r] = f;
-      remaining[r] = rest / f;
-      if (f == 1 || !boundedOut())
-        splitBlock(l, r + 1);
+    auto place = [&](int64_t count) {
+      temporal[l][r] = count;
+      remaining[r] = rest / count;
+      // The innermost block's counts are forced: nothing to bound yet.
+      if (l == lastLoopLevel || (!overflowsBelow(l) && !boundedOut()))
+        countSuffix(l, p + 1);
       temporal[l][r] = 1;
       remaining[r] = rest;
     };
     if (l == lastLoopLevel)
       return place(rest);
-    for (int64_t f : divisors(rest))
-      place(f);
+    for (int64_t count : divisors(rest))
+      if (count > 1)
+        place(count);
   }
 
-  void chooseOrder(size_t l) {
-    std::vector<int> ranks;
-    for (size_t r = 0; r < e.ranks.size(); ++r)
-      if (temporal[l][r] > 1)
-        ranks.push_back(r);
-    // When every node of this level heads the block, the order of its loops
-    // is observable only through the stationary run it leaves above each
-    // tensor stored deeper: one order per distinct set of runs.
-    // DRAM's nodes always head its block.
-    bool headed = l == 0 || llvm::none_of(out.interface, [&](int a) {
-                    return onChip[a] && (keepSet[a] & (1u << l));
-                  });
-    bool fusedBelow = llvm::any_of(llvm::seq<size_t>(0, acc.size()),
-                                   [&](size_t a) {
-                                     return onChip[a] && (keepSet[a] >> l);
-                                   });
-    std::vector<std::vector<uint64_t>> seen;
-    do {
-      if (headed && !fusedBelow) {
-        std::vector<uint64_t> runs;
-        for (size_t a = 0; a < acc.size(); ++a) {
-          if (!(keepSet[a] >> (l + 1)))
-            continue;
-          uint64_t run = 0;
-          for (size_t p = ranks.size(); p-- > 0;) {
-            if (acc[a]->indexedBy(ranks[p]))
-              break;
-            run |= uint64_t(1) << ranks[p];
-          }
-          runs.push_back(run);
-        }
-        if (llvm::is_contained(seen, runs))
-          continue;
-        seen.push_back(std::move(runs));
-      }
-      order[l] = ranks;
-      if (l == 0)
-        finishLevel(0);
-      else
-        choosePositions(l, 0);
-    } while (std::next_permutation(ranks.begin(), ranks.end()) && tick());
-    order[l].clear();
+  /// Whether the node of access `a` at level l and the loops above it are
+  /// fixed: in a decided block; heading the first undecided one; or the
+  /// floating node of the first undecided block once placed (placeFloating).
+  bool placed(size_t a, size_t l) const {
+    return l < decided ||
+           (l == decided && (!floats(a, l) || position[l][a] >= 0));
   }
 
-  // Storage nodes of level l sit among the loops of block l; the first one
-  // at the top (loops above every node of a level belong one level up).
-  void choosePositions(size_t l, size_t a) {
-    if (!tick())
-      return;
-    if (a == acc.size()) {
-      bool any = false, atTop = false;
-      for (size_t b = 0; b < acc.size(); ++b)
-        if (position[l][b] >= 0)
-          any = true, atTop |= position[l][b] == 0;
-      if (any && !atTop)
-        return;
-      finishLevel(l);
-      return;
+  /// Loops of block l above the node of access `a` (its placed position).
+  llvm::ArrayRef<int> loopsAboveIn(size_t a, size_t l) const {
+    return llvm::ArrayRef<int>(order[l]).take_front(
+        std::max(position[l][a], 0));
+  }
+
+  /// The least tile access `a` can have at level l given what is decided: a
+  /// placed node in the first undecided block holds exactly what the loops
+  /// above it leave (the block's other loops, placed or not, sit below it).
+  /// A node heading the next block with nodes holds what the current one
+  /// leaves, of which the counts already chosen are known once that block's
+  /// loops are (orderedBlock). Otherwise a node holds at least its spatial
+  /// spread.
+  double leastTile(size_t a, size_t l) const {
+    bool exact = l == decided && placed(a, l);
+    bool next = l > decided && (int)decided == orderedBlock && !floats(a, l) &&
+                llvm::none_of(llvm::seq<size_t>(decided + 1, l),
+                              [&](size_t m) { return levelHasNodes(m); });
+    double tile = 1;
+    for (size_t r = 0; r < e.ranks.size(); ++r) {
+      if (!acc[a]->indexedBy(r))
+        continue;
+      if (exact)
+        tile *= remaining[r] * (llvm::is_contained(loopsAboveIn(a, l), (int)r)
+                                    ? 1
+                                    : temporal[l][r]);
+      // A loop of the ordered block whose count is still open (1 so far)
+      // may take all of what remains.
+      if (next && (temporal[decided][r] > 1 ||
+                   !llvm::is_contained(order[decided], (int)r)))
+        tile *= remaining[r];
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
+          tile *= s.second;
     }
-    if (!(keepSet[a] & (1u << l))) {
-      choosePositions(l, a + 1);
-      return;
-    }
-    // Only intermediates kept on chip choose where in the block they sit
-    // (that is where fusion happens); the others head their level's block,
-    // as in a classic per-level loop nest (docs/mapspace.md). A fused
-    // intermediate's outermost node sits under loops over its own dims only.
-    bool shared = onChip[a];
-    int last = shared ? (int)order[l].size() : 0;
-    if (outerOnChip[a] == (int)l) {
-      unsigned limit = options.maxFusedLoopsPerRank;
-      std::vector<unsigned> count(e.ranks.size(), 0);
-      for (int p = 0; p < last; ++p) {
-        int r = order[l][p];
-        if (!acc[a]->indexedBy(r) ||
-            (limit && fusedLoops(l, r) + ++count[r] > limit)) {
-          last = p;
+    return tile;
+  }
+
+  /// The stationary run (set of ranks) that block l's loops in `loops`
+  /// leave above each tensor stored below the block; false when an order
+  /// with the same runs was already `seen`.
+  bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
+                   std::vector<std::vector<uint64_t>> &seen) const {
+    std::vector<uint64_t> runs;
+    for (size_t a = 0; a < acc.size(); ++a) {
+      if (!(keepSet[a] >> (l + 1)))
+        continue;
+      uint64_t run = 0;
+      for (size_t p = loops.size(); p-- > 0;) {
+        if (acc[a]->indexedBy(loops[p]))
           break;
-        }
+        run |= uint64_t(1) << loops[p];
       }
+      runs.push_back(run);
     }
-    for (int p = 0; p <= last; ++p) {
-      position[l][a] = p;
-      choosePositions(l, a + 1);
-    }
-    position[l][a] = -1;
+    if (llvm::is_contained(seen, runs))
+      return false;
+    seen.push_back(std::move(runs));
+    return true;
   }
 
   /// Block l is complete: checks what it alone decides, then goes deeper.
   void finishLevel(size_t l) {
-    if (!isCanonicalPosition(l) || !isCanonicalOrder(l) || !fits(l))
+    if (!fits(l))
       return;
-    if ((int)l == keysKnownAt && !lookUpGroup())
+    // The group is known from finishPrefix, except without pruning.
+    bool ownLookup = (int)l == keysKnownAt && !group;
+    if (ownLookup && !lookUpGroup())
       return;
     decided = l + 1;
     if (!boundedOut())
       chooseBlock(l + 1);
     decided = l;
-    if ((int)l == keysKnownAt)
+    if (ownLookup)
       group = nullptr;
   }
 
-  /// A storage node directly below a loop that does not index its tensor
-  /// can move above that loop unobservably (the loop was in its stationary
-  /// run, and its tile does not grow): only the upper position is
-  /// generated. With a fused intermediate in play, the depth of storage
-  /// decides what outlives the fused loops, so all positions are kept.
-  bool isCanonicalPosition(size_t l) const {
-    if (l == 0 || llvm::any_of(onChip, [](bool b) { return b; }))
-      return true;
-    for (size_t a = 0; a < acc.size(); ++a) {
-      int p = position[l][a];
-      if (p > 0 && !acc[a]->indexedBy(order[l][p - 1]))
-        return false;
-    }
-    return true;
-  }
-
-  /// Adjacent loops of one block with no storage node between them can be
-  /// swapped unobservably when every tensor stored below them is indexed by
-  /// both or by neither (fills, stationarity and tiles stay the same). Of
-  /// such orders only the one with increasing ranks is generated. Loops
-  /// above a fused intermediate's storage are left alone: their order is
-  /// part of what producer and consumer must agree on.
-  bool isCanonicalOrder(size_t l) const {
-    const std::vector<int> &loops = order[l];
-    for (size_t p = 0; p + 1 < loops.size(); ++p) {
-      int x = loops[p], y = loops[p + 1];
-      if (x < y)
-        continue;
-      bool nodeBetween = false, equivalent = true;
-      for (size_t a = 0; a < acc.size() && equivalent; ++a) {
-        if (l > 0 && position[l][a] == (int)p + 1)
-          nodeBetween = true;
-        bool below = (l > 0 && position[l][a] > (int)p + 1) ||
-                     (keepSet[a] >> (l + 1)) != 0;
-        if (!below)
-          continue;
-        if (onChip[a] || acc[a]->indexedBy(x) != acc[a]->indexedBy(y))
-          equivalent = false;
-      }
-      if (!nodeBetween && equivalent)
-        return false;
-    }
-    return true;
-  }
 
   /// The tiles of level l are fixed once its block is: the loops below a
   /// node multiply to what the blocks above and its own prefix left.
@@ -611,6 +725,7 @@ struct Generator {
   /// dominated pmapping would be pruned anyway, and ties go to the earlier
   /// one, as in paretoPrune. The bound holds for any choice still open
   /// below this point (docs/mapspace.md derives it).
+  mutable size_t lastCut = 0;
   bool boundedOut() const {
     if (!prune || !group || group->empty())
       return false;
@@ -625,13 +740,20 @@ struct Generator {
     bound.latency = latency;
     if (groupFused)
       reservationBounds(bound.reservation, bound.persistent);
-    return llvm::any_of(*group, [&](const Pmapping &p) {
-      return dominates(p, bound, groupFused, options.objective);
-    });
+    // Neighbouring subtrees tend to be cut by the same member: try it first.
+    if (lastCut < group->size() &&
+        dominates((*group)[lastCut], bound, groupFused, options.objective))
+      return true;
+    for (auto [i, p] : llvm::enumerate(*group))
+      if (dominates(p, bound, groupFused, options.objective)) {
+        lastCut = i;
+        return true;
+      }
+    return false;
   }
 
   /// Levels whose block is done have exact reservations (fits()); deeper
-  /// ones hold at least one datum per kept tensor. Persistent bytes are
+  /// ones hold at least leastTile() per kept tensor. Persistent bytes are
   /// exact once every fused intermediate's nodes are placed (deeper nodes
   /// sit under all of them), else taken as none.
   void reservationBounds(std::vector<double> &reservation,
@@ -639,9 +761,11 @@ struct Generator {
     reservation.assign(numLevels, 0);
     persistent.assign(numLevels, 0);
     size_t done = decided;
+    // The depth of the deepest fused node, at least: placed ones are known,
+    // and one at an undecided level sits below every decided loop. Counting
+    // the nodes above this depth undercounts the persistent ones, if at all.
     long fusedDepth = -1;
-    if (done > fusedKnownAfter) {
-      fusedDepth = 0;
+    {
       long above = 0;
       for (size_t l = 0; l < done; ++l) {
         for (size_t a = 0; a < acc.size(); ++a)
@@ -649,6 +773,13 @@ struct Generator {
             fusedDepth = std::max(fusedDepth, above + position[l][a]);
         above += loopsAt(l);
       }
+      for (size_t a = 0; a < acc.size(); ++a)
+        if (onChip[a] && (keepSet[a] >> done))
+          fusedDepth = std::max(
+              fusedDepth,
+              above + (done < numLevels && placed(a, done)
+                           ? std::max(position[done][a], 0)
+                           : 0));
     }
     long above = 0;
     for (size_t l = 0; l < numLevels; ++l) {
@@ -656,7 +787,11 @@ struct Generator {
         if (!(keepSet[a] & (1u << l)))
           continue;
         if (l >= done) {
-          reservation[l] += arch.datumBytes();
+          double least = leastTile(a, l) * arch.datumBytes();
+          reservation[l] += least;
+          if (l == done && placed(a, l) &&
+              above + std::max(position[l][a], 0) < fusedDepth)
+            persistent[l] += least;
           continue;
         }
         reservation[l] += tileBytes[l][a];
@@ -677,13 +812,19 @@ struct Generator {
   }
 
   /// Spatial factor of the slots at levels [from, to) over ranks that do not
-  /// index access `a` (instances holding or sharing the same data).
-  double replication(size_t a, size_t from, size_t to) const {
+  /// index access `a`: instances holding the same data, or with
+  /// `sharedOnly`, those served by one access (the dimension's reuse rule).
+  double replication(size_t a, size_t from, size_t to,
+                     bool sharedOnly = false) const {
     double p = 1;
-    for (auto [slot, s] : llvm::enumerate(spatial))
-      if (s.first >= 0 && (size_t)fanoutSlots[slot].first >= from &&
-          (size_t)fanoutSlots[slot].first < to && !acc[a]->indexedBy(s.first))
+    for (auto [slot, s] : llvm::enumerate(spatial)) {
+      auto [level, dim] = fanoutSlots[slot];
+      if (s.first >= 0 && (size_t)level >= from && (size_t)level < to &&
+          !acc[a]->indexedBy(s.first) &&
+          (!sharedOnly ||
+           arch.levels[level].shares(dim, a == acc.size() - 1)))
         p *= s.second;
+    }
     return p;
   }
 
@@ -704,11 +845,11 @@ struct Generator {
       else if (!inRun)
         refetch *= f;
     };
-    if (l < decided)
+    if (placed(a, l))
       for (int p = position[l][a]; p-- > 0;)
         loop(order[l][p], temporal[l][order[l][p]]);
     for (size_t m = l; m-- > 0;) {
-      if (m < decided) {
+      if (m < decided || (int)m == orderedBlock) {
         for (size_t p = order[m].size(); p-- > 0;)
           loop(order[m][p], temporal[m][order[m][p]]);
         continue;
@@ -751,7 +892,8 @@ struct Generator {
         size_t l = levels[k];
         low[k] = l == 0 ? size
                         : size * replication(a, 0, l) * refetchBound(a, l);
-        shared[k] = replication(a, l, k + 1 < n ? levels[k + 1] : numLevels);
+        shared[k] = replication(a, l, k + 1 < n ? levels[k + 1] : numLevels,
+                                /*sharedOnly=*/true);
       }
       for (size_t k = 0; k < n; ++k) {
         const Level &lv = arch.levels[levels[k]];
@@ -759,11 +901,12 @@ struct Generator {
         // An input level reads what its child demands and is written once
         // per residency; an output level is written what its child demands
         // and reads all but its first fill of partial sums back, known only
-        // once its own residency is (a decided level).
-        double reads = a != output                     ? childLow
-                       : levels[k] == 0 || levels[k] < decided
-                           ? std::max(0.0, childLow - low[k])
-                           : 0;
+        // once its own residency is (a decided level, or a node heading the
+        // first undecided block: only loops above it count).
+        bool exactResidency = placed(a, levels[k]);
+        double reads = a != output       ? childLow
+                       : exactResidency ? std::max(0.0, childLow - low[k])
+                                        : 0;
         double writes = a == output ? childLow : k > 0 ? low[k] : 0;
         energy += reads * lv.readEnergy + writes * lv.writeEnergy;
         traffic[levels[k]] += reads + writes;
@@ -816,11 +959,15 @@ struct Generator {
           p.reservation[l] = p.persistent[l] = 0;
     p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
     std::vector<Pmapping> &members = out.groups[*keys];
+    // With pruning the group stays near its front, which keeps the bound's
+    // scans short: members the new one dominates go (an exact tie stays,
+    // the earlier one wins in paretoPrune), so the result is the same.
+    if (prune)
+      llvm::erase_if(members, [&](const Pmapping &q) {
+        return dominates(p, q, p.fused, options.objective) &&
+               !dominates(q, p, p.fused, options.objective);
+      });
     members.push_back(std::move(p));
-    // Pruning is idempotent, so pruning a growing group now and then keeps
-    // memory bounded without changing the result.
-    if (prune && members.size() >= 2048 && llvm::isPowerOf2_64(members.size()))
-      paretoPrune(members, members.front().fused, options.objective);
   }
 };
 

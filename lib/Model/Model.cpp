@@ -32,6 +32,20 @@ std::string Mapping::str(const Workload &w, const Einsum &e,
   return s;
 }
 
+bool ffm::reuseAllows(const Level &level, size_t dim, const Einsum &e,
+                      int rank) {
+  switch (level.reuseOf(dim)) {
+  case Level::Reuse::Inputs:
+    return llvm::any_of(e.inputs, [&](const TensorAccess &in) {
+      return !in.indexedBy(rank);
+    });
+  case Level::Reuse::Outputs:
+    return !e.output.indexedBy(rank);
+  default:
+    return true;
+  }
+}
+
 namespace {
 /// Structural checks shared by every evaluation; returns why not, or "".
 std::string checkStructure(const Einsum &e, const Arch &arch,
@@ -55,6 +69,11 @@ std::string checkStructure(const Einsum &e, const Arch &arch,
                              "equal level",
                              arch.levels[n.level].name);
       lastLevel[n.access] = n.level;
+      bool isOutput = n.access + 1 == (int)numAccesses;
+      if (arch.levels[n.level].keepRule(isOutput) < 0)
+        return llvm::formatv("level '{0}' bypasses {1} (bypass rule), yet "
+                             "storage node {2} keeps one there",
+                             arch.levels[n.level].name, roleName(isOutput), i);
       continue;
     }
     if (n.rank < 0 || n.rank >= (int)e.ranks.size())
@@ -81,6 +100,12 @@ std::string checkStructure(const Einsum &e, const Arch &arch,
       return llvm::formatv("rank '{0}' may not be spread over the fanout of "
                            "level '{1}'",
                            e.ranks[n.rank].name, level.name);
+    if (!reuseAllows(level, n.dim, e, n.rank))
+      return llvm::formatv("rank '{0}' on fanout dimension {1} of level "
+                           "'{2}' shares no tensor that dimension reuses "
+                           "('{3}')",
+                           e.ranks[n.rank].name, n.dim, level.name,
+                           level.reuse[n.dim]);
     if (dimUsed[n.level][n.dim])
       return llvm::formatv("fanout dimension {0} of level '{1}' is used twice",
                            n.dim, level.name);
@@ -120,6 +145,16 @@ std::string checkStructure(const Einsum &e, const Arch &arch,
       return llvm::formatv("fused intermediate {0} of the Einsum must not be "
                            "kept in '{1}'",
                            a, arch.levels[0].name);
+    for (size_t l = 1; l < arch.levels.size(); ++l)
+      if (arch.levels[l].keepRule(a + 1 == numAccesses) > 0 &&
+          !llvm::any_of(m.nodes, [&](const MapNode &n) {
+            return n.kind == MapNode::Keep && n.access == (int)a &&
+                   n.level == (int)l;
+          }))
+        return llvm::formatv("level '{0}' must keep {1} (keep rule); tensor "
+                             "{2} of the Einsum is not stored there",
+                             arch.levels[l].name, roleName(a + 1 == numAccesses),
+                             a);
   }
   return "";
 }
@@ -193,8 +228,10 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   for (size_t a = 0; a < accesses.size(); ++a) {
     const TensorAccess &acc = *accesses[a];
     auto indexes = [&](const MapNode &n) { return acc.indexedBy(n.rank); };
-    auto spatialNotIdx = [&](const MapNode &n) {
-      return n.kind == MapNode::Spatial && !acc.indexedBy(n.rank);
+    bool isOutput = (int)a == outputAccess;
+    auto sharedAcross = [&](const MapNode &n) {
+      return n.kind == MapNode::Spatial && !acc.indexedBy(n.rank) &&
+             arch.levels[n.level].shares(n.dim, isOutput);
     };
     auto temporal = [](const MapNode &n) { return n.kind == MapNode::Temporal; };
     auto spatial = [](const MapNode &n) { return n.kind == MapNode::Spatial; };
@@ -226,7 +263,7 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       // One read of this level serves every instance below it that needs
       // the same data (multicast); partial sums of such instances are
       // reduced on the way up.
-      double shared = product(pos, childPos, spatialNotIdx);
+      double shared = product(pos, childPos, sharedAcross);
       double childDemand =
           innermost ? ev.macs / shared : residencies[k + 1] / shared;
       if ((int)a == outputAccess) {

@@ -35,6 +35,31 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
+// expected-error @+1 {{level 'GLB': reuse lists 1 entries for 2 fanout dimensions}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4, 4], reuse = ["none"]>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': reuse 'weights' is none of any, none, inputs, outputs}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4], reuse = ["weights"]>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': keep/bypass role 'weights' is neither inputs nor outputs}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, keep = ["weights"]>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': 'outputs' both kept and bypassed}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, keep = ["outputs"], bypass = ["outputs"]>} {}
+
+// -----
+
+// expected-error @+1 {{outermost level 'DRAM' takes no keep/bypass rules: what it holds follows from fusion}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0, bypass = ["inputs"]>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
 // expected-error @+1 {{compute: mac_energy must be non-negative}}
 module attributes {a = #ffm.compute<mac_energy = -0.5, instances = 1, throughput = 1.0>} {}
 

@@ -18,8 +18,8 @@ module attributes {
 } {}
 
 // TPU: #ffm.level<name = "DRAM", read_energy = 56.24, write_energy = 56.24, bandwidth = 584.76>
-// TPU-SAME: #ffm.level<name = "GlobalBuffer", capacity = 134217728, read_energy = 15.04, write_energy = 18.88, bandwidth = 1950.48, fanout = [4]>
-// TPU-SAME: #ffm.level<name = "LocalBuffer", capacity = 4194304, read_energy = 1.992, write_energy = 2.344, fanout = [128, 128]>
+// TPU-SAME: #ffm.level<name = "GlobalBuffer", capacity = 134217728, read_energy = 15.04, write_energy = 18.88, bandwidth = 1950.48, fanout = [4], reuse = ["none"]>
+// TPU-SAME: #ffm.level<name = "LocalBuffer", capacity = 4194304, read_energy = 1.992, write_energy = 2.344, fanout = [128, 128], reuse = ["inputs", "outputs"], keep = ["inputs", "outputs"]>
 // TPU-SAME: compute = <mac_energy = 0.084, instances = 65536, throughput = 1.0>
 // EYERISS: capacity = 110592
 // EYERISS-SAME: name = "Scratchpad", capacity = 512
@@ -39,3 +39,13 @@ module attributes {
     compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>,
   ffm.mapping = #ffm.mapping<[keep a_tensor_with_a_rather_long_name in DRAM_with_a_long_name]>
 } {}
+
+// -----
+// Mapspace rules of a level: what each fanout dimension shares, and the
+// tensor roles the level must / must not hold.
+
+// RUN: ffm-opt %s --split-input-file | ffm-opt | FileCheck %s --check-prefix=RULES
+// RULES: #ffm.level<name = "PE", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [8, 8], reuse = ["inputs", "none"], keep = ["outputs"], bypass = ["inputs"]>
+module attributes {ffm.a = #ffm.level<name = "PE", capacity = 64, read_energy = 1.0, write_energy = 1.0,
+                                  fanout = [8, 8], reuse = ["inputs", "none"],
+                                  keep = ["outputs"], bypass = ["inputs"]>} {}

@@ -212,3 +212,49 @@ module attributes {ffm.arch = #arch} {
     return %0 : tensor<4x4xf32>
   }
 }
+
+// -----
+
+// A fanout dimension that reduces outputs only spreads reduction ranks.
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [2], reuse = ["outputs"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @reuse(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: rank 'm' on fanout dimension 0 of level 'GLB' shares no tensor that dimension reuses ('outputs')}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, par m : 2 in GLB, for m : 2, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, bypass = ["inputs"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @bypass(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' bypasses inputs (bypass rule), yet storage node 4 keeps one there}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, keep = ["outputs"]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @keep(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' must keep outputs (keep rule); tensor 3 of the Einsum is not stored there}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}

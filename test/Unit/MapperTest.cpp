@@ -236,6 +236,25 @@ Arch randomArch(std::mt19937 &rng, int numLevels) {
   int64_t fan = 1 + rng() % 2;
   if (fan > 1)
     arch.levels[numLevels - 1].fanout = {fan};
+  // Mapspace rules (their own stream, so the cases above stay as they
+  // were): what a fanout dimension shares, and roles a level must keep or
+  // bypass.
+  std::mt19937 rules(rng());
+  const char *reuse[] = {"any", "none", "inputs", "outputs"};
+  Level &inner = arch.levels[numLevels - 1];
+  if (fan > 1 && rules() % 2)
+    inner.reuse = {reuse[rules() % 4]};
+  for (int l = 1; l < numLevels; ++l) {
+    const char *role = rules() % 2 ? "inputs" : "outputs";
+    switch (rules() % 6) {
+    case 0:
+      arch.levels[l].keep = {role};
+      break;
+    case 1:
+      arch.levels[l].bypass = {role};
+      break;
+    }
+  }
   arch.compute = {0.5 + rng() % 3, fan, 1.0};
   return arch;
 }

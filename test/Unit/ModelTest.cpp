@@ -134,6 +134,34 @@ TEST_F(Small, SpatialFanoutMulticasts) {
   EXPECT_DOUBLE_EQ(ev.latency, 16);
 }
 
+// The same mapping on a fanout dimension that shares nothing (reuse
+// "none"): each MAC reads its own copy of A, 64 GLB reads instead of 16.
+// On one that shares outputs only, A is not multicast either; n indexes
+// the output, so such a dimension may not spread n at all (and k, which
+// the output does not index, is the rank it takes).
+TEST_F(Small, FanoutReuseRules) {
+  Arch arch = twoLevel(10, 1, 1, 1024, {4});
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), keep(0, 1), keep(1, 1),
+             keep(2, 1), par(1, 4, 1), loop(0, 4), loop(2, 4)}};
+  arch.levels[1].reuse = {"none"};
+  Evaluation none = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(none.ok()) << none.error;
+  EXPECT_DOUBLE_EQ(none.accesses[0][1].reads, 64);
+  arch.levels[1].reuse = {"outputs"};
+  EXPECT_NE(evaluate(w, 0, arch, m).error.find("shares no tensor"),
+            std::string::npos);
+  // k spread over 4 MACs: the 4 partial sums of each Z element are reduced
+  // on the way up, so GLB takes 64 / 4 = 16 updates, unless nothing is
+  // shared: then all 64.
+  Mapping k{{keep(0, 0), keep(1, 0), keep(2, 0), keep(0, 1), keep(1, 1),
+             keep(2, 1), par(2, 4, 1), loop(0, 4), loop(1, 4)}};
+  Evaluation reduced = evaluate(w, 0, arch, k);
+  ASSERT_TRUE(reduced.ok()) << reduced.error;
+  EXPECT_DOUBLE_EQ(reduced.accesses[2][1].writes, 16);
+  arch.levels[1].reuse = {"none"};
+  EXPECT_DOUBLE_EQ(evaluate(w, 0, arch, k).accesses[2][1].writes, 64);
+}
+
 // Z is kept in GLB under (k:2, m:4); k is a reduction loop that is not
 // innermost above Z, so each Z tile (a row of 4) is visited 8 times:
 // 32 residencies. GLB: 64 updates from the MACs, 64 - 32 reads. DRAM: 32

@@ -11,6 +11,11 @@
 
 namespace ffm {
 
+/// The role of a tensor access in keep/bypass rules.
+inline llvm::StringRef roleName(bool isOutput) {
+  return isOutput ? "outputs" : "inputs";
+}
+
 /// One memory level. Capacity in bytes per instance (nullopt: unbounded);
 /// energies in pJ per datum; bandwidth in data per cycle per instance.
 struct Level {
@@ -22,8 +27,31 @@ struct Level {
   std::vector<int64_t> fanout;
   /// Rank variables allowed on the fanout (empty: any).
   std::vector<std::string> spatialRanks;
+  /// Per fanout dimension, what its instances may share (empty: "any" for
+  /// every dimension). "any": one parent access serves every instance that
+  /// needs the same data (multicast, spatial reduction); "none": each
+  /// instance moves its own copy; "inputs" / "outputs": only inputs are
+  /// multicast / only the output is reduced, and the dimension spreads only
+  /// ranks along which such a tensor is shared (a systolic array's axes).
+  std::vector<std::string> reuse;
 
+  /// Tensor roles ("inputs", "outputs") this level must keep / must not
+  /// keep in every mapping (mapspace constraints, as in Timeloop-style
+  /// specs; on-chip levels only).
+  std::vector<std::string> keep, bypass;
+
+  enum class Reuse { Any, None, Inputs, Outputs };
+  /// +1: must keep a tensor of this role, -1: must bypass it, 0: free.
+  int keepRule(bool isOutput) const;
   bool allowsSpatial(llvm::StringRef rank) const;
+  Reuse reuseOf(size_t dim) const;
+  /// Whether instances along fanout dimension `dim` share one access of a
+  /// tensor that the spread rank does not index.
+  bool shares(size_t dim, bool isOutput) const {
+    Reuse r = reuseOf(dim);
+    return r == Reuse::Any || (r == Reuse::Inputs && !isOutput) ||
+           (r == Reuse::Outputs && isOutput);
+  }
   /// Empty when the level is sound, else why not.
   std::string validate() const;
 };

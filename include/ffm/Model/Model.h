@@ -47,6 +47,11 @@ Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
                     const Mapping &mapping,
                     const std::vector<bool> &onChipShared = {});
 
+/// Whether fanout dimension `dim` of `level` may spread `rank` of `e` under
+/// its reuse rule ("inputs": the rank leaves some input unindexed;
+/// "outputs": it does not index the output).
+bool reuseAllows(const Level &level, size_t dim, const Einsum &e, int rank);
+
 } // namespace ffm
 
 #endif // FFM_MODEL_MODEL_H

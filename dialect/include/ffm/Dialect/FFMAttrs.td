@@ -54,7 +54,12 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     (DRAM). Energies are pJ per datum moved; `bandwidth` is data per cycle per
     instance (absent: unlimited). `fanout` lists the spatial dimensions of the
     instances below this level; `spatial_ranks` restricts which rank
-    variables may be spread over them (empty: any).
+    variables may be spread over them (empty: any). `reuse` says per fanout
+    dimension what its instances share: "any" (default), "none", "inputs"
+    (inputs multicast; only ranks that leave an input unindexed) or
+    "outputs" (output reduced; only ranks that do not index the output).
+    `keep` / `bypass` name tensor roles ("inputs", "outputs") that every
+    mapping must / must not hold at this level.
   }];
   let parameters = (ins
     StringRefParameter<"level name">:$name,
@@ -63,7 +68,10 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     FFM_Double<"write energy, pJ per datum">:$write_energy,
     FFM_OptionalDouble<"data per cycle">:$bandwidth,
     FFM_List<"int64_t", "spatial fanout">:$fanout,
-    FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks
+    FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks,
+    FFM_List<"::mlir::StringAttr", "what each fanout dimension shares">:$reuse,
+    FFM_List<"::mlir::StringAttr", "roles always kept here">:$keep,
+    FFM_List<"::mlir::StringAttr", "roles never kept here">:$bypass
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
