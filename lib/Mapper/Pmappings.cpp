@@ -726,6 +726,7 @@ struct Generator {
   /// one, as in paretoPrune. The bound holds for any choice still open
   /// below this point (docs/mapspace.md derives it).
   mutable size_t lastCut = 0;
+  mutable Pmapping boundScratch;
   bool boundedOut() const {
     if (!prune || !group || group->empty())
       return false;
@@ -735,7 +736,8 @@ struct Generator {
     // roomy machine would all be enumerated.
     energy *= 1 + 1e-12;
     latency *= 1 + 1e-12;
-    Pmapping bound;
+    // Reused: this runs at nearly every node of the enumeration.
+    Pmapping &bound = boundScratch;
     bound.energy = energy;
     bound.latency = latency;
     if (groupFused)
