@@ -299,16 +299,50 @@ detail::generateAll(const Workload &w, const Arch &arch,
   if (!options.allowFusion)
     fusable.assign(fusable.size(), false);
   std::vector<bool> binding = bindingLevels(w, arch);
+  // Einsums that differ only in their tensors (the V, K and Q projections
+  // of a layer; every layer of a stack) have the same pmappings: mappings
+  // name ranks and accesses by index, and the model reads nothing else.
+  auto signature = [&](const Einsum &e) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    for (const RankVar &r : e.ranks)
+      os << r.name << ':' << r.bound << ',';
+    for (const TensorAccess *a : e.accesses()) {
+      os << '|' << fusable[a->tensor];
+      for (int r : a->dimRanks)
+        os << ',' << r;
+    }
+    return s;
+  };
+  std::vector<size_t> source(w.einsums.size()), unique;
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < w.einsums.size(); ++i) {
+    auto [it, fresh] = seen.try_emplace(signature(w.einsums[i]), i);
+    source[i] = it->second;
+    if (fresh)
+      unique.push_back(i);
+  }
   std::vector<EinsumPmappings> pm(w.einsums.size());
   auto generate = [&](size_t i) {
     pm[i] =
         generatePmappings(w, i, arch, fusable, options, prune, binding, *deadline);
   };
+  auto generateUnique = [&](size_t k) { generate(unique[k]); };
   if (options.parallelFor)
-    options.parallelFor(pm.size(), generate);
+    options.parallelFor(unique.size(), generateUnique);
   else
-    for (size_t i = 0; i < pm.size(); ++i)
-      generate(i);
+    for (size_t k = 0; k < unique.size(); ++k)
+      generateUnique(k);
+  for (size_t i = 0; i < pm.size(); ++i) {
+    if (source[i] == i)
+      continue;
+    if (!pm[source[i]].error.empty()) {
+      generate(i); // its own error message, naming it
+      continue;
+    }
+    pm[i] = pm[source[i]];
+    pm[i].steps = 0; // nothing enumerated for it
+  }
   return pm;
 }
 

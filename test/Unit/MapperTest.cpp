@@ -105,6 +105,30 @@ TEST(Mapper, RawMapspaceIsCounted) {
   EXPECT_NEAR(std::pow(10.0, log), 512.0 * 27 * 36, 1e-6);
 }
 
+// Einsums that differ only in their tensors are generated once: the copy
+// enumerates nothing and holds the same groups; a different bound or a
+// different fusion interface is generated on its own.
+TEST(Mapper, IdenticalEinsumsShareGeneration) {
+  WorkloadBuilder b;
+  int x = b.tensor("x", {8, 8});
+  int p = b.matmul("p", 8, 8, 8, x), q = b.matmul("q", 8, 8, 8, x);
+  int r = b.matmul("r", 8, 8, 4, x);
+  int s = b.matmul("s", 8, 8, 8, x);
+  int t = b.matmul("t", 8, 8, 8, b.w.einsums[s].output.tensor);
+  Workload w = b.finish(
+      {b.w.einsums[p].output.tensor, b.w.einsums[q].output.tensor,
+       b.w.einsums[r].output.tensor, b.w.einsums[t].output.tensor});
+  auto pm = detail::generateAll(w, chainArch(1 << 12), SearchOptions{},
+                                /*prune=*/true);
+  EXPECT_GT(pm[p].steps, 0u);
+  EXPECT_EQ(pm[q].steps, 0u); // a copy of p's
+  EXPECT_EQ(pm[q].groups.size(), pm[p].groups.size());
+  EXPECT_EQ(pm[q].valid, pm[p].valid);
+  EXPECT_GT(pm[r].steps, 0u); // another bound
+  EXPECT_GT(pm[s].steps, 0u); // writes a fusable intermediate
+  EXPECT_NE(pm[s].groups.size(), pm[p].groups.size());
+}
+
 TEST(Mapper, BudgetExceededIsAnError) {
   Workload w = chain(8, 8, 4, 4);
   SearchOptions o;
