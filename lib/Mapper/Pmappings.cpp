@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace ffm;
@@ -775,13 +776,17 @@ struct Generator {
             fusedDepth = std::max(fusedDepth, above + position[l][a]);
         above += loopsAt(l);
       }
-      for (size_t a = 0; a < acc.size(); ++a)
-        if (onChip[a] && (keepSet[a] >> done))
-          fusedDepth = std::max(
-              fusedDepth,
-              above + (done < numLevels && placed(a, done)
-                           ? std::max(position[done][a], 0)
-                           : 0));
+      for (size_t a = 0; a < acc.size(); ++a) {
+        if (!onChip[a] || !(keepSet[a] >> done))
+          continue;
+        long depth = above + (done < numLevels && placed(a, done)
+                                  ? std::max(position[done][a], 0)
+                                  : 0);
+        // A node deeper still sits below all of an ordered block's loops.
+        if ((int)done == orderedBlock && (keepSet[a] >> (done + 1)))
+          depth = std::max(depth, above + loopsAt(done));
+        fusedDepth = std::max(fusedDepth, depth);
+      }
     }
     long above = 0;
     for (size_t l = 0; l < numLevels; ++l) {
@@ -835,11 +840,15 @@ struct Generator {
   /// exactly through the decided blocks; in an undecided one the order is
   /// open, so its non-indexing loops may all join the run. Loops not yet
   /// placed are left out and an undecided node taken at the head of its
-  /// block, which only removes refetches.
-  double refetchBound(size_t a, size_t l) const {
+  /// block, which only removes refetches. In the block whose order is fixed
+  /// while its counts are chosen every loop is there (counts above 1): an
+  /// open count is at least 2, at most what remains of its rank.
+  /// With `upper`, the most refetches instead (open counts at their
+  /// largest), or infinity while a block above is undecided.
+  double refetchBound(size_t a, size_t l, bool upper = false) const {
     double refetch = 1;
     bool inRun = true;
-    auto loop = [&](int r, int64_t f) {
+    auto loop = [&](int r, double f) {
       if (f == 1)
         return;
       if (acc[a]->indexedBy(r))
@@ -850,10 +859,27 @@ struct Generator {
     if (placed(a, l))
       for (int p = position[l][a]; p-- > 0;)
         loop(order[l][p], temporal[l][order[l][p]]);
+    else if (upper && floats(a, l))
+      return std::numeric_limits<double>::infinity();
     for (size_t m = l; m-- > 0;) {
-      if (m < decided || (int)m == orderedBlock) {
+      if (m < decided) {
         for (size_t p = order[m].size(); p-- > 0;)
           loop(order[m][p], temporal[m][order[m][p]]);
+        continue;
+      }
+      if ((int)m == orderedBlock) {
+        for (size_t p = order[m].size(); p-- > 0;) {
+          int r = order[m][p];
+          double f = temporal[m][r];
+          if (f == 1)
+            f = upper || m == lastLoopLevel ? remaining[r] : 2;
+          loop(r, f);
+        }
+        continue;
+      }
+      if (upper) {
+        if (m == 0 || levelHasNodes(m))
+          return std::numeric_limits<double>::infinity();
         continue;
       }
       double nonIndexing = 1;
@@ -905,10 +931,14 @@ struct Generator {
         // and reads all but its first fill of partial sums back, known only
         // once its own residency is (a decided level, or a node heading the
         // first undecided block: only loops above it count).
-        bool exactResidency = placed(a, levels[k]);
-        double reads = a != output       ? childLow
-                       : exactResidency ? std::max(0.0, childLow - low[k])
-                                        : 0;
+        // Elsewhere the most the residency can be still bounds the
+        // read-back from below, once the blocks above are ordered.
+        double most = low[k];
+        if (a == output && levels[k] != 0 && !placed(a, levels[k]))
+          most = size * replication(a, 0, levels[k]) *
+                 refetchBound(a, levels[k], /*upper=*/true);
+        double reads =
+            a != output ? childLow : std::max(0.0, childLow - most);
         double writes = a == output ? childLow : k > 0 ? low[k] : 0;
         energy += reads * lv.readEnergy + writes * lv.writeEnergy;
         traffic[levels[k]] += reads + writes;
