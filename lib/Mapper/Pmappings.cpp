@@ -727,6 +727,7 @@ struct Generator {
   /// one, as in paretoPrune. The bound holds for any choice still open
   /// below this point (docs/mapspace.md derives it).
   mutable size_t lastCut = 0;
+  uint64_t held = 0; // pmappings in the groups (see maxPmappings)
   mutable Pmapping boundScratch;
   bool boundedOut() const {
     if (!prune || !group || group->empty())
@@ -972,9 +973,10 @@ struct Generator {
     Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
     if (!ev.ok())
       return;
-    if (++out.valid > options.maxPmappings)
+    ++out.valid;
+    if (++held > options.maxPmappings)
       return fail(llvm::formatv(
-          "search budget exceeded: Einsum '{0}' has more than {1} valid "
+          "search budget exceeded: Einsum '{0}' holds more than {1} "
           "pmappings (raise max-pmappings)",
           e.name, options.maxPmappings));
     Pmapping p;
@@ -994,11 +996,15 @@ struct Generator {
     // With pruning the group stays near its front, which keeps the bound's
     // scans short: members the new one dominates go (an exact tie stays,
     // the earlier one wins in paretoPrune), so the result is the same.
-    if (prune)
-      llvm::erase_if(members, [&](const Pmapping &q) {
-        return dominates(p, q, p.fused, options.objective) &&
-               !dominates(q, p, p.fused, options.objective);
-      });
+    if (prune) {
+      auto gone = std::remove_if(
+          members.begin(), members.end(), [&](const Pmapping &q) {
+            return dominates(p, q, p.fused, options.objective) &&
+                   !dominates(q, p, p.fused, options.objective);
+          });
+      held -= members.end() - gone;
+      members.erase(gone, members.end());
+    }
     members.push_back(std::move(p));
   }
 };

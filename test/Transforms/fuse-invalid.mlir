@@ -1,7 +1,7 @@
 // RUN: not ffm-opt --ffm-fuse="objective=speed arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=OBJ
 // RUN: not ffm-opt --ffm-fuse="search=random arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=SEARCH
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=0 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=LIMITS
-// RUN: not ffm-opt --ffm-fuse="max-pmappings=5 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not ffm-opt --ffm-fuse="max-pmappings=1 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/does-not-exist.yaml" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-syntax.yaml" %s 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-rule.yaml" %s 2>&1 | FileCheck %s --check-prefix=RULE
@@ -15,7 +15,7 @@
 // OBJ: error: ffm-fuse: unknown objective 'speed' (expected energy, latency or edp)
 // SEARCH: error: ffm-fuse: unknown search 'random' (expected ffm or exhaustive)
 // LIMITS: error: ffm-fuse: max-pmappings must be positive and time-limit non-negative
-// BUDGET: error: ffm-fuse: search budget exceeded: Einsum 'matmul_0' has more than 5 valid pmappings (raise max-pmappings)
+// BUDGET: error: ffm-fuse: search budget exceeded: Einsum 'matmul_0' holds more than 1 pmappings (raise max-pmappings)
 // MISSING: error: ffm: invalid arch-file: cannot read arch file '{{.*}}does-not-exist.yaml': No such file or directory
 // SYNTAX: error: ffm: invalid arch-file: {{.*}}bad-syntax.yaml:3:5: error: unknown key 'capacty'
 // RULE: error: ffm: invalid arch-file: {{.*}}bad-rule.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'GLB': capacity must be positive, got -4

@@ -29,8 +29,10 @@ struct SearchOptions {
   bool exhaustive = false;
   /// Keep every intermediate in DRAM (the unfused baseline).
   bool allowFusion = true;
-  /// Stop with an error past this many pmappings for one Einsum, or this
-  /// many partial mappings in a join frontier (exhaustive: combinations).
+  /// Stop with an error past this many pmappings held for one Einsum (with
+  /// pruning: on its groups' Pareto fronts, which is what stays in memory;
+  /// exhaustive: every valid one), or this many partial mappings in a join
+  /// frontier (exhaustive: combinations).
   uint64_t maxPmappings = 4'000'000;
   /// Stop with an error past this many seconds (0: no limit).
   double timeLimitSeconds = 0;

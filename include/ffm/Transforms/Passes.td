@@ -53,7 +53,9 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "Write the chosen mappings and their figures as JSON here">,
     Option<"maxPmappings", "max-pmappings", "uint64_t",
            /*default=*/"4000000",
-           "Stop with an error past this many pmappings of one Einsum">,
+           "Stop with an error past this many pmappings held for one Einsum "
+           "(search=ffm: on its Pareto fronts), or partial mappings in a "
+           "join frontier">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"0",
            "Stop with an error past this many seconds (0: no limit)">,
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "unsigned",
