@@ -54,6 +54,9 @@ struct State {
   std::vector<double> sumPersistent, maxExtra;
   /// On-chip intermediates a later Einsum still reads, with their keys.
   std::vector<std::pair<int, Key>> live;
+  /// `live` interned (Joiner::intern): frontiers compare and bucket states
+  /// by it, which is much cheaper than comparing the keys.
+  uint32_t liveId = 0;
   int parent = -1;                        // index in the previous frontier
   const Pmapping *choice = nullptr;       // the pmapping of Einsum i-1
   bool groupStart = true;                 // Einsum i-1 opened a new group
@@ -70,10 +73,16 @@ struct Joiner {
   /// partial mapping fixes), in the groups' own order.
   std::vector<std::map<std::vector<Key>, std::vector<const Group *>>> byInputs;
 
+  mutable std::map<std::vector<std::pair<int, Key>>, uint32_t> liveIds;
+  uint32_t intern(const std::vector<std::pair<int, Key>> &live) const {
+    return liveIds.try_emplace(live, liveIds.size()).first->second;
+  }
+
   Joiner(const Workload &w, const Arch &arch,
          const std::vector<EinsumPmappings> &pm)
       : w(w), arch(arch), pm(pm), lastConsumer(w.tensors.size(), -1),
         byInputs(pm.size()) {
+    intern({}); // State()'s liveId 0: nothing live
     for (auto [t, tensor] : llvm::enumerate(w.tensors))
       for (int c : tensor.consumers)
         lastConsumer[t] = std::max(lastConsumer[t], c);
@@ -168,6 +177,7 @@ struct Joiner {
       if (a == (int)accesses.size() - 1 && keys[k] != Key{0})
         next.live.push_back({accesses[a]->tensor, keys[k]});
     llvm::sort(next.live);
+    next.liveId = intern(next.live);
     if (next.live.empty()) {
       next.sumPersistent.clear();
       next.maxExtra.clear();
@@ -201,8 +211,8 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   // EDP, the energy/latency staircase) with one sort and one sweep.
   std::stable_sort(states.begin(), states.end(),
                    [&](const State &a, const State &b) {
-                     if (a.live != b.live)
-                       return a.live < b.live;
+                     if (a.liveId != b.liveId)
+                       return a.liveId < b.liveId;
                      if (a.sumPersistent != b.sumPersistent)
                        return a.sumPersistent < b.sumPersistent;
                      if (a.maxExtra != b.maxExtra)
@@ -215,7 +225,7 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   for (size_t i = 0; i < states.size();) {
     size_t j = i;
     double best = INFINITY;
-    for (; j < states.size() && states[j].live == states[i].live &&
+    for (; j < states.size() && states[j].liveId == states[i].liveId &&
            states[j].sumPersistent == states[i].sumPersistent &&
            states[j].maxExtra == states[i].maxExtra;
          ++j) {
@@ -230,14 +240,14 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   // Stage 2: dominance across different reservations, per live bucket.
   std::stable_sort(survivors.begin(), survivors.end(),
                    [&](const State &a, const State &b) {
-                     if (a.live != b.live)
-                       return a.live < b.live;
+                     if (a.liveId != b.liveId)
+                       return a.liveId < b.liveId;
                      return primary(a) < primary(b);
                    });
   std::vector<State> kept;
   size_t bucketStart = 0;
   for (State &s : survivors) {
-    if (bucketStart < kept.size() && kept[bucketStart].live != s.live)
+    if (bucketStart < kept.size() && kept[bucketStart].liveId != s.liveId)
       bucketStart = kept.size();
     bool dominated = false;
     for (size_t k = bucketStart; k < kept.size() && !dominated; ++k)
