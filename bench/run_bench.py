@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FFM = os.path.join(ROOT, "build", "bin", "ffm-opt")
 GEN = os.path.join(ROOT, "bench", "gen_workloads.py")
 OUT = os.path.join(ROOT, "bench", "results")
+REPORTS = tempfile.mkdtemp()  # the JSON reports, never next to the inputs
 
 
 def gen(args, path):
@@ -35,7 +36,7 @@ def gen(args, path):
 
 
 def fuse(path, arch, extra=""):
-    rep = path + ".json"
+    rep = os.path.join(REPORTS, os.path.basename(path) + ".json")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     p = subprocess.run([FFM, f"--ffm-fuse=arch-file={arch} report={rep} rewrite=false {extra}",
