@@ -146,11 +146,10 @@ std::vector<int64_t> divisors(int64_t n) {
 }
 
 /// Enumerates one Einsum's mapspace top-down, one level at a time: keep
-/// sets, spatial choice, then for each level its block's loop counts, their
-/// order and the positions of its storage nodes. Deciding the outer levels
-/// first fixes the loops above every fused intermediate (its compatibility
-/// key) early, so that with pruning on a subtree can be bounded against the
-/// pmappings already in its group.
+/// sets, spatial choice, then each level's block key first (chooseBlock).
+/// Deciding the loops above every fused intermediate (its compatibility
+/// key) early lets a subtree be bounded against the pmappings already in
+/// its group when pruning is on.
 struct Generator {
   const Workload &w;
   const Arch &arch;
