@@ -198,6 +198,56 @@ struct Joiner {
   }
 };
 
+/// Branch and bound over the join: every Einsum through DRAM (each one's
+/// best pmapping with all its interface tensors in DRAM) is a complete
+/// mapping, so the optimum scores no worse; a partial mapping whose score,
+/// completed by each remaining Einsum at its own minimum energy and
+/// latency, exceeds that cannot lead to the optimum. Sums in different
+/// orders round differently: only a clear excess cuts, never a tie.
+class JoinBound {
+public:
+  JoinBound(const std::vector<EinsumPmappings> &pm, Objective objective)
+      : objective(objective), restEnergy(pm.size() + 1, 0),
+        restLatency(pm.size() + 1, 0) {
+    double energy = 0, latency = 0;
+    for (size_t j = pm.size(); j-- > 0;) {
+      double minEnergy = INFINITY, minLatency = INFINITY;
+      double dramEnergy = INFINITY, dramLatency = INFINITY;
+      for (const auto &[keys, group] : pm[j].groups) {
+        bool dram = llvm::all_of(keys, [](const Key &k) { return k == Key{0}; });
+        for (const Pmapping &p : group) {
+          minEnergy = std::min(minEnergy, p.energy);
+          minLatency = std::min(minLatency, p.latency);
+          if (dram && (dramEnergy == INFINITY ||
+                       scoreOf(objective, p.energy, p.latency) <
+                           scoreOf(objective, dramEnergy, dramLatency))) {
+            dramEnergy = p.energy;
+            dramLatency = p.latency;
+          }
+        }
+      }
+      restEnergy[j] = restEnergy[j + 1] + minEnergy;
+      restLatency[j] = restLatency[j + 1] + minLatency;
+      energy += dramEnergy;
+      latency += dramLatency;
+    }
+    incumbent = scoreOf(objective, energy, latency);
+  }
+
+  /// Whether state `s` of Einsums [0, i) is cut.
+  bool cuts(const State &s, size_t i) const {
+    double least = scoreOf(objective, s.energy + restEnergy[i],
+                           s.latency + restLatency[i]);
+    return least > incumbent * (1 + 1e-9);
+  }
+
+private:
+  Objective objective;
+  /// Per i: the least energy / latency Einsums [i, n) can add.
+  std::vector<double> restEnergy, restLatency;
+  double incumbent; // infinite when some Einsum cannot go through DRAM
+};
+
 /// Pareto-prunes states that share the same live intermediates and keys.
 std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto primary = [&](const State &s) {
@@ -427,6 +477,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
   std::vector<const Pmapping *> chosen(n);
   std::vector<bool> starts(n);
   if (!options.exhaustive) {
+    JoinBound bound(pm, options.objective);
     std::vector<std::vector<State>> frontiers(n + 1);
     frontiers[0].push_back(State());
     for (size_t i = 0; i < n; ++i) {
@@ -444,7 +495,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
               return result;
             }
             State ns;
-            if (!joiner.extend(s, i, keys, p, ns))
+            if (!joiner.extend(s, i, keys, p, ns) || bound.cuts(ns, i + 1))
               continue;
             ns.parent = si;
             next.push_back(std::move(ns));
