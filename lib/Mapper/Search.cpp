@@ -295,13 +295,18 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
                      return primary(a) < primary(b);
                    });
   std::vector<State> kept;
-  size_t bucketStart = 0;
+  size_t bucketStart = 0, lastDominator = 0;
   for (State &s : survivors) {
     if (bucketStart < kept.size() && kept[bucketStart].liveId != s.liveId)
-      bucketStart = kept.size();
-    bool dominated = false;
+      bucketStart = lastDominator = kept.size();
+    // Neighbours in this order tend to fall to the same state: try it first.
+    bool dominated = lastDominator < kept.size() &&
+                     Joiner::dominates(kept[lastDominator], s, o);
     for (size_t k = bucketStart; k < kept.size() && !dominated; ++k)
-      dominated = Joiner::dominates(kept[k], s, o);
+      if (Joiner::dominates(kept[k], s, o)) {
+        dominated = true;
+        lastDominator = k;
+      }
     if (!dominated)
       kept.push_back(std::move(s));
   }
