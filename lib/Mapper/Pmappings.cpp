@@ -7,6 +7,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -169,6 +170,9 @@ struct Generator {
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
   std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
+  /// Per slot, Level::shares() for an input and for the output (the bound
+  /// asks at every node; the rule is a string).
+  std::vector<std::array<bool, 2>> slotShares;
   std::vector<std::pair<int, int64_t>> spatial; // per slot: (rank, factor)
   std::vector<std::vector<int64_t>> temporal;   // [level][rank] factor
   std::vector<int64_t> remaining; // per rank: temporal count not yet placed
@@ -198,8 +202,11 @@ struct Generator {
         numLevels(arch.levels.size()), deadline(deadline) {
     for (size_t l = 0; l < numLevels; ++l)
       for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
-        if (f > 1)
+        if (f > 1) {
           fanoutSlots.push_back({(int)l, (int)d});
+          slotShares.push_back({arch.levels[l].shares(d, /*isOutput=*/false),
+                                arch.levels[l].shares(d, /*isOutput=*/true)});
+        }
     for (const RankVar &r : e.ranks)
       macs *= r.bound;
     for (const TensorAccess *a : acc)
@@ -379,14 +386,8 @@ struct Generator {
     }
     // The blocks above already fix the tiles of the nodes heading this one:
     // a level they overflow is cut before its loops are enumerated.
-    if (l != 0) {
-      double least = 0;
-      for (size_t a = 0; a < acc.size(); ++a)
-        if (keepSet[a] & (1u << l))
-          least += leastTile(a, l) * arch.datumBytes();
-      if (least > (double)*arch.levels[l].capacity)
-        return;
-    }
+    if (l != 0 && overflows(l))
+      return;
     uint32_t floating = 0;
     bool headed = false;
     for (size_t a = 0; a < acc.size(); ++a) {
@@ -440,23 +441,10 @@ struct Generator {
             return (unplaced & (1u << a)) && !acc[a]->indexedBy(r);
           }))
         continue;
-      int64_t rest = remaining[r];
-      auto extend = [&](int64_t count) {
-        temporal[l][r] = count;
-        remaining[r] = rest / count;
-        order[l].push_back(r);
-        placeFloating(l, unplaced, /*mayWait=*/true);
-        order[l].pop_back();
-        temporal[l][r] = 1;
-        remaining[r] = rest;
-      };
-      if (l == lastLoopLevel) {
-        extend(rest);
-        continue;
-      }
-      for (int64_t count : divisors(rest))
-        if (count > 1)
-          extend(count);
+      order[l].push_back(r);
+      eachCount(l, r, /*largestFirst=*/false,
+                [&] { placeFloating(l, unplaced, /*mayWait=*/true); });
+      order[l].pop_back();
     }
   }
 
@@ -514,19 +502,46 @@ struct Generator {
     order[l].resize(prefix);
   }
 
+  /// Whether the least tiles (leastTile) of on-chip level m already exceed
+  /// its capacity.
+  bool overflows(size_t m) const {
+    double least = 0;
+    for (size_t a = 0; a < acc.size(); ++a)
+      if (keepSet[a] & (1u << m))
+        least += leastTile(a, m) * arch.datumBytes();
+    return least > (double)*arch.levels[m].capacity;
+  }
+
   /// Whether the tiles the counts chosen so far in block l leave to the
   /// next level with nodes already exceed its capacity.
   bool overflowsBelow(size_t l) const {
     size_t m = l + 1;
     while (m < numLevels && !levelHasNodes(m))
       ++m;
-    if (m == numLevels)
-      return false;
-    double least = 0;
-    for (size_t a = 0; a < acc.size(); ++a)
-      if (keepSet[a] & (1u << m))
-        least += leastTile(a, m) * arch.datumBytes();
-    return least > (double)*arch.levels[m].capacity;
+    return m < numLevels && overflows(m);
+  }
+
+  /// Gives rank r of block l each count it may take, with `temporal` and
+  /// `remaining` set around body(): what remains in the innermost block
+  /// that may hold loops, else every divisor above 1 of it.
+  template <typename Body>
+  void eachCount(size_t l, int r, bool largestFirst, Body body) {
+    int64_t rest = remaining[r];
+    auto place = [&](int64_t count) {
+      temporal[l][r] = count;
+      remaining[r] = rest / count;
+      body();
+      temporal[l][r] = 1;
+      remaining[r] = rest;
+    };
+    if (l == lastLoopLevel)
+      return place(rest);
+    std::vector<int64_t> counts = divisors(rest);
+    if (largestFirst)
+      std::reverse(counts.begin(), counts.end());
+    for (int64_t count : counts)
+      if (count > 1)
+        place(count);
   }
 
   /// Counts of the suffix loops in order, each bounded.
@@ -535,26 +550,14 @@ struct Generator {
       return;
     if (p == order[l].size())
       return finishLevel(l);
-    int r = order[l][p];
-    int64_t rest = remaining[r];
-    auto place = [&](int64_t count) {
-      temporal[l][r] = count;
-      remaining[r] = rest / count;
-      // The innermost block's counts are forced: nothing to bound yet.
-      if (l == lastLoopLevel || (!overflowsBelow(l) && !boundedOut()))
-        countSuffix(l, p + 1);
-      temporal[l][r] = 1;
-      remaining[r] = rest;
-    };
-    if (l == lastLoopLevel)
-      return place(rest);
     // Largest first: the deeper tiles start small enough to fit, and a
     // good pmapping found early bounds its siblings (half the steps on a
     // mid-size Transformer layer on the TPU-like preset).
-    std::vector<int64_t> counts = divisors(rest);
-    for (int64_t count : llvm::reverse(counts))
-      if (count > 1)
-        place(count);
+    eachCount(l, order[l][p], /*largestFirst=*/true, [&] {
+      // The innermost block's counts are forced: nothing to bound yet.
+      if (l == lastLoopLevel || (!overflowsBelow(l) && !boundedOut()))
+        countSuffix(l, p + 1);
+    });
   }
 
   /// Whether the node of access `a` at level l and the loops above it are
@@ -829,11 +832,10 @@ struct Generator {
                      bool sharedOnly = false) const {
     double p = 1;
     for (auto [slot, s] : llvm::enumerate(spatial)) {
-      auto [level, dim] = fanoutSlots[slot];
-      if (s.first >= 0 && (size_t)level >= from && (size_t)level < to &&
+      size_t level = fanoutSlots[slot].first;
+      if (s.first >= 0 && level >= from && level < to &&
           !acc[a]->indexedBy(s.first) &&
-          (!sharedOnly ||
-           arch.levels[level].shares(dim, a == acc.size() - 1)))
+          (!sharedOnly || slotShares[slot][a == acc.size() - 1]))
         p *= s.second;
     }
     return p;
