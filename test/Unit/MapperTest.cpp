@@ -97,7 +97,7 @@ TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
 // on the TPU-like preset: the enumeration steps of a chain of two matmuls
 // (8192x4096x4096, then x16384) are counted, not timed. Enumerating the
 // levels above a fused node before looking its group up took over 10^9
-// steps for the first matmul alone; key first takes about 3.7 x 10^6 for
+// steps for the first matmul alone; key first takes about 1.9 x 10^6 for
 // both (the bound leaves room for changes that do not lose the idea).
 TEST(Mapper, KeyFirstEnumerationScalesToLargeBounds) {
   Workload w = chain(8192, 4096, 4096, 16384);
