@@ -68,6 +68,13 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
       }
       ok &= reads == 1 && c > tensor.producer;
     }
+    // Fusion groups are contiguous and every Einsum of one reads each
+    // intermediate live across it (the join's rule): an Einsum between the
+    // producer and the last consumer that does not read the tensor would
+    // leave every on-chip pmapping of it unjoinable, so none is generated.
+    int last = *llvm::max_element(tensor.consumers);
+    for (int j = tensor.producer + 1; ok && j <= last; ++j)
+      ok = llvm::is_contained(tensor.consumers, j);
     fusable[t] = ok;
   }
   return fusable;
