@@ -173,6 +173,11 @@ struct Generator {
   size_t numLevels;
   double macs = 1;
   std::vector<double> tensorSize; // per access: product of its ranks' bounds
+  /// Per access: bit r set when rank r indexes it (the bound asks at
+  /// nearly every node of the enumeration).
+  std::vector<uint64_t> indexMask;
+  /// Bit l set when some tensor is kept at level l.
+  uint32_t nodeLevels = 0;
   std::vector<bool> onChip;          // per access
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
@@ -216,9 +221,16 @@ struct Generator {
         }
     for (const RankVar &r : e.ranks)
       macs *= r.bound;
-    for (const TensorAccess *a : acc)
+    for (const TensorAccess *a : acc) {
       tensorSize.push_back(accessSize(e, *a));
+      uint64_t mask = 0;
+      for (int r : a->dimRanks)
+        mask |= uint64_t(1) << r;
+      indexMask.push_back(mask);
+    }
   }
+
+  bool indexes(size_t a, int rank) const { return indexMask[a] >> rank & 1; }
 
   void fail(std::string why) {
     if (out.error.empty())
@@ -265,6 +277,9 @@ struct Generator {
         outerOnChip[b] = llvm::countr_zero(keepSet[b]);
         keysKnownAt = std::max(keysKnownAt, outerOnChip[b]);
       }
+      nodeLevels = 0;
+      for (uint32_t set : keepSet)
+        nodeLevels |= set;
       lastLoopLevel = 0;
       for (size_t m = 1; m < numLevels; ++m)
         if (levelHasNodes(m))
@@ -294,9 +309,7 @@ struct Generator {
     return onChip[a] && outerOnChip[a] == (int)l;
   }
 
-  bool levelHasNodes(size_t l) const {
-    return llvm::any_of(keepSet, [&](uint32_t s) { return s & (1u << l); });
-  }
+  bool levelHasNodes(size_t l) const { return nodeLevels >> l & 1; }
 
   int64_t spatialProduct(int rank) const {
     int64_t p = 1;
@@ -315,7 +328,7 @@ struct Generator {
     unsigned limit = options.maxFusedLoopsPerRank;
     for (size_t a = 0; a < acc.size(); ++a)
       if (onChip[a] && (size_t)outerOnChip[a] > l)
-        if (!acc[a]->indexedBy(rank) ||
+        if (!indexes(a, rank) ||
             (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit))
           return false;
     return true;
@@ -337,6 +350,7 @@ struct Generator {
     if (!tick())
       return;
     if (slot == fanoutSlots.size()) {
+      cacheSpread();
       temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
       remaining.resize(e.ranks.size());
       for (size_t r = 0; r < e.ranks.size(); ++r)
@@ -445,7 +459,7 @@ struct Generator {
       if (temporal[l][r] > 1 || remaining[r] == 1 || !mayLoopAbove(l, r) ||
           (limit && fusedLoops(l, r) + 1 > limit) ||
           llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
-            return (unplaced & (1u << a)) && !acc[a]->indexedBy(r);
+            return (unplaced & (1u << a)) && !indexes(a, r);
           }))
         continue;
       order[l].push_back(r);
@@ -528,6 +542,10 @@ struct Generator {
     return m < numLevels && overflows(m);
   }
 
+  /// Divisors of the counts that remain (a handful of values, asked at
+  /// every node of the count enumeration).
+  std::map<int64_t, std::vector<int64_t>> divisorsOf;
+
   /// Gives rank r of block l each count it may take, with `temporal` and
   /// `remaining` set around body(): what remains in the innermost block
   /// that may hold loops, else every divisor above 1 of it.
@@ -543,12 +561,16 @@ struct Generator {
     };
     if (l == lastLoopLevel)
       return place(rest);
-    std::vector<int64_t> counts = divisors(rest);
+    auto [it, fresh] = divisorsOf.try_emplace(rest);
+    if (fresh)
+      it->second = divisors(rest);
+    // A copy: the recursion below may grow the map.
+    llvm::SmallVector<int64_t, 32> counts(it->second.begin() + 1,
+                                          it->second.end());
     if (largestFirst)
       std::reverse(counts.begin(), counts.end());
     for (int64_t count : counts)
-      if (count > 1)
-        place(count);
+      place(count);
   }
 
   /// Counts of the suffix loops in order, each bounded.
@@ -593,23 +615,29 @@ struct Generator {
     bool next = l > decided && (int)decided == orderedBlock && !floats(a, l) &&
                 llvm::none_of(llvm::seq<size_t>(decided + 1, l),
                               [&](size_t m) { return levelHasNodes(m); });
+    uint64_t above = 0, open = 0;
+    if (exact)
+      for (int r : loopsAboveIn(a, l))
+        above |= uint64_t(1) << r;
+    // A loop of the ordered block whose count is still open (1 so far) may
+    // take all of what remains.
+    if (next)
+      for (int r : order[decided])
+        if (temporal[decided][r] == 1)
+          open |= uint64_t(1) << r;
     double tile = 1;
     for (size_t r = 0; r < e.ranks.size(); ++r) {
-      if (!acc[a]->indexedBy(r))
+      if (!indexes(a, r))
         continue;
       if (exact)
-        tile *= remaining[r] * (llvm::is_contained(loopsAboveIn(a, l), (int)r)
-                                    ? 1
-                                    : temporal[l][r]);
-      // A loop of the ordered block whose count is still open (1 so far)
-      // may take all of what remains.
-      if (next && (temporal[decided][r] > 1 ||
-                   !llvm::is_contained(order[decided], (int)r)))
+        tile *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
+      if (next && !(open >> r & 1))
         tile *= remaining[r];
-      for (auto [slot, s] : llvm::enumerate(spatial))
-        if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
-          tile *= s.second;
     }
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && indexes(a, s.first) &&
+          (size_t)fanoutSlots[slot].first >= l)
+        tile *= s.second;
     return tile;
   }
 
@@ -624,7 +652,7 @@ struct Generator {
         continue;
       uint64_t run = 0;
       for (size_t p = loops.size(); p-- > 0;) {
-        if (acc[a]->indexedBy(loops[p]))
+        if (indexes(a, loops[p]))
           break;
         run |= uint64_t(1) << loops[p];
       }
@@ -666,7 +694,7 @@ struct Generator {
         continue;
       double tile = 1;
       for (size_t r = 0; r < e.ranks.size(); ++r) {
-        if (!acc[a]->indexedBy(r))
+        if (!indexes(a, r))
           continue;
         tile *= remaining[r];
         for (size_t q = p; q < order[l].size(); ++q)
@@ -841,7 +869,7 @@ struct Generator {
     for (auto [slot, s] : llvm::enumerate(spatial)) {
       size_t level = fanoutSlots[slot].first;
       if (s.first >= 0 && level >= from && level < to &&
-          !acc[a]->indexedBy(s.first) &&
+          !indexes(a, s.first) &&
           (!sharedOnly || slotShares[slot][a == acc.size() - 1]))
         p *= s.second;
     }
@@ -864,7 +892,7 @@ struct Generator {
     auto loop = [&](int r, double f) {
       if (f == 1)
         return;
-      if (acc[a]->indexedBy(r))
+      if (indexes(a, r))
         inRun = false;
       else if (!inRun)
         refetch *= f;
@@ -900,7 +928,7 @@ struct Generator {
       for (size_t r = 0; r < e.ranks.size(); ++r) {
         if (temporal[m][r] == 1)
           continue;
-        if (acc[a]->indexedBy(r))
+        if (indexes(a, r))
           indexing = true;
         else
           nonIndexing *= temporal[m][r];
@@ -911,6 +939,33 @@ struct Generator {
         inRun = false;
     }
     return refetch;
+  }
+
+  /// What lowerBound() reads of the keep sets and spatial loops, which are
+  /// fixed across the subtree below chooseSpatial.
+  std::vector<std::vector<double>> replAbove;   // [a][l]: replication(a, 0, l)
+  std::vector<std::vector<double>> sharedBelow; // [a][l]: down to a's next level
+  std::vector<double> instancesAbove;           // [l]
+  double units = 1;
+  void cacheSpread() {
+    replAbove.assign(acc.size(), std::vector<double>(numLevels, 1));
+    sharedBelow.assign(acc.size(), std::vector<double>(numLevels, 1));
+    for (size_t a = 0; a < acc.size(); ++a)
+      for (size_t l = 0; l < numLevels; ++l) {
+        replAbove[a][l] = replication(a, 0, l);
+        size_t next = l + 1;
+        while (next < numLevels && !(keepSet[a] & (1u << next)))
+          ++next;
+        sharedBelow[a][l] = replication(a, l, next, /*sharedOnly=*/true);
+      }
+    units = 1;
+    for (auto [r, f] : spatial)
+      units *= f;
+    instancesAbove.assign(numLevels, 1);
+    for (size_t l = 0; l < numLevels; ++l)
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if ((size_t)fanoutSlots[slot].first < l)
+          instancesAbove[l] *= s.second;
   }
 
   /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
@@ -931,10 +986,8 @@ struct Generator {
       llvm::SmallVector<double, 8> low(n), shared(n);
       for (size_t k = 0; k < n; ++k) {
         size_t l = levels[k];
-        low[k] = l == 0 ? size
-                        : size * replication(a, 0, l) * refetchBound(a, l);
-        shared[k] = replication(a, l, k + 1 < n ? levels[k + 1] : numLevels,
-                                /*sharedOnly=*/true);
+        low[k] = l == 0 ? size : size * replAbove[a][l] * refetchBound(a, l);
+        shared[k] = sharedBelow[a][l];
       }
       for (size_t k = 0; k < n; ++k) {
         const Level &lv = arch.levels[levels[k]];
@@ -948,7 +1001,7 @@ struct Generator {
         // read-back from below, once the blocks above are ordered.
         double most = low[k];
         if (a == output && levels[k] != 0 && !placed(a, levels[k]))
-          most = size * replication(a, 0, levels[k]) *
+          most = size * replAbove[a][levels[k]] *
                  refetchBound(a, levels[k], /*upper=*/true);
         double reads =
             a != output ? childLow : std::max(0.0, childLow - most);
@@ -957,20 +1010,11 @@ struct Generator {
         traffic[levels[k]] += reads + writes;
       }
     }
-    double units = 1;
-    for (auto [r, f] : spatial)
-      units *= f;
     double latency = macs / units / arch.compute.throughput;
-    for (size_t l = 0; l < numLevels; ++l) {
-      if (!arch.levels[l].bandwidth)
-        continue;
-      double instances = 1;
-      for (auto [slot, s] : llvm::enumerate(spatial))
-        if ((size_t)fanoutSlots[slot].first < l)
-          instances *= s.second;
-      latency = std::max(latency,
-                         traffic[l] / instances / *arch.levels[l].bandwidth);
-    }
+    for (size_t l = 0; l < numLevels; ++l)
+      if (arch.levels[l].bandwidth)
+        latency = std::max(latency, traffic[l] / instancesAbove[l] /
+                                        *arch.levels[l].bandwidth);
     return {energy, latency};
   }
 
