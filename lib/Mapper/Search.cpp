@@ -234,6 +234,11 @@ public:
     incumbent = scoreOf(objective, energy, latency);
   }
 
+  /// Lowers the incumbent to a complete mapping's score.
+  void tighten(double energy, double latency) {
+    incumbent = std::min(incumbent, scoreOf(objective, energy, latency));
+  }
+
   /// Whether state `s` of Einsums [0, i) is cut.
   bool cuts(const State &s, size_t i) const {
     double least = scoreOf(objective, s.energy + restEnergy[i],
@@ -308,6 +313,27 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
         lastDominator = k;
       }
     if (!dominated)
+      kept.push_back(std::move(s));
+  }
+  return kept;
+}
+
+/// Keeps the `beam` best-scoring states of each live-key bucket of a
+/// pruned frontier (pruneFrontier leaves buckets contiguous).
+std::vector<State> bestPerBucket(std::vector<State> states, size_t beam,
+                                 Objective o) {
+  std::stable_sort(states.begin(), states.end(),
+                   [&](const State &a, const State &b) {
+                     if (a.liveId != b.liveId)
+                       return a.liveId < b.liveId;
+                     return scoreOf(o, a.energy, a.latency) <
+                            scoreOf(o, b.energy, b.latency);
+                   });
+  std::vector<State> kept;
+  size_t run = 0;
+  for (State &s : states) {
+    run = !kept.empty() && kept.back().liveId == s.liveId ? run + 1 : 0;
+    if (run < beam)
       kept.push_back(std::move(s));
   }
   return kept;
@@ -483,52 +509,78 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
   std::vector<bool> starts(n);
   if (!options.exhaustive) {
     JoinBound bound(pm, options.objective);
-    std::vector<std::vector<State>> frontiers(n + 1);
-    frontiers[0].push_back(State());
-    for (size_t i = 0; i < n; ++i) {
-      std::vector<State> next;
-      size_t pruneAt = 1 << 16;
-      for (auto [si, s] : llvm::enumerate(frontiers[i])) {
-        auto req = joiner.required(s, i);
-        if (!req)
-          continue;
-        for (const Joiner::Group *g : joiner.groupsFor(i, *req)) {
-          const auto &[keys, group] = *g;
-          for (const Pmapping &p : group) {
-            if (++extensions % 4096 == 0 && deadline->passed()) {
-              result.error = late(i);
-              return result;
+    // One join, Einsum by Einsum; with a beam, each live-key bucket keeps
+    // only its `beam` best states (a heuristic: it finds a complete mapping
+    // fast, not the optimum).
+    auto forward = [&](size_t beam,
+                       std::vector<std::vector<State>> &frontiers) -> bool {
+      auto prune = [&](std::vector<State> states) {
+        states = pruneFrontier(std::move(states), options.objective);
+        return beam ? bestPerBucket(std::move(states), beam, options.objective)
+                    : std::move(states);
+      };
+      frontiers.assign(n + 1, {});
+      frontiers[0].push_back(State());
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<State> next;
+        size_t pruneAt = 1 << 16;
+        for (auto [si, s] : llvm::enumerate(frontiers[i])) {
+          auto req = joiner.required(s, i);
+          if (!req)
+            continue;
+          for (const Joiner::Group *g : joiner.groupsFor(i, *req)) {
+            const auto &[keys, group] = *g;
+            for (const Pmapping &p : group) {
+              if (++extensions % 4096 == 0 && deadline->passed()) {
+                result.error = late(i);
+                return false;
+              }
+              State ns;
+              if (!joiner.extend(s, i, keys, p, ns) || bound.cuts(ns, i + 1))
+                continue;
+              ns.parent = si;
+              next.push_back(std::move(ns));
             }
-            State ns;
-            if (!joiner.extend(s, i, keys, p, ns) || bound.cuts(ns, i + 1))
-              continue;
-            ns.parent = si;
-            next.push_back(std::move(ns));
+          }
+          // Pruning is idempotent: pruning the growing list now and then
+          // bounds memory without changing the result.
+          if (next.size() > pruneAt) {
+            next = prune(std::move(next));
+            pruneAt = std::max<size_t>(pruneAt, 2 * next.size());
+          }
+          if (next.size() > options.maxPmappings) {
+            result.error = llvm::formatv(
+                "search budget exceeded: the join frontier at Einsum '{0}' "
+                "passed {1} partial mappings (raise max-pmappings)",
+                w.einsums[i].name, options.maxPmappings);
+            return false;
           }
         }
-        // Pruning is idempotent: pruning the growing list now and then
-        // bounds memory without changing the result.
-        if (next.size() > pruneAt) {
-          next = pruneFrontier(std::move(next), options.objective);
-          pruneAt = std::max<size_t>(pruneAt, 2 * next.size());
-        }
-        if (next.size() > options.maxPmappings) {
+        frontiers[i + 1] = prune(std::move(next));
+        if (!beam)
+          result.stats.maxFrontier = std::max<uint64_t>(
+              result.stats.maxFrontier, frontiers[i + 1].size());
+        if (frontiers[i + 1].empty()) {
           result.error = llvm::formatv(
-              "search budget exceeded: the join frontier at Einsum '{0}' "
-              "passed {1} partial mappings (raise max-pmappings)",
-              w.einsums[i].name, options.maxPmappings);
-          return result;
+              "no valid fused mapping reaches Einsum '{0}'", w.einsums[i].name);
+          return false;
         }
       }
-      frontiers[i + 1] = pruneFrontier(std::move(next), options.objective);
-      result.stats.maxFrontier =
-          std::max<uint64_t>(result.stats.maxFrontier, frontiers[i + 1].size());
-      if (frontiers[i + 1].empty()) {
-        result.error = llvm::formatv(
-            "no valid fused mapping reaches Einsum '{0}'", w.einsums[i].name);
-        return result;
-      }
+      return true;
+    };
+    std::vector<std::vector<State>> frontiers;
+    // A complete mapping found by a narrow join is an incumbent as good as
+    // any for the bound, and usually far better than all-DRAM: the exact
+    // join then drops the partial mappings that cannot beat it.
+    if (forward(/*beam=*/4, frontiers)) {
+      for (const State &s : frontiers[n])
+        bound.tighten(s.energy, s.latency);
+    } else if (result.error.rfind("search time limit", 0) == 0) {
+      return result;
     }
+    result.error.clear();
+    if (!forward(/*beam=*/0, frontiers))
+      return result;
     int best = -1;
     for (auto [k, s] : llvm::enumerate(frontiers[n]))
       if (best < 0 || better(options.objective, s.energy, s.latency,
