@@ -517,7 +517,10 @@ struct Generator {
         continue;
       int outer = orderedBlock;
       orderedBlock = l;
-      countSuffix(l, prefix);
+      // With the order known and every count open, the bound may already
+      // cut all of them.
+      if (l == lastLoopLevel || !boundedOut())
+        countSuffix(l, prefix);
       orderedBlock = outer;
     } while (std::next_permutation(suffix.begin(), suffix.end()) && tick());
     order[l].resize(prefix);
