@@ -240,7 +240,7 @@ struct Generator {
 
   /// The time limit is checked along the way, not only per pmapping: a
   /// subtree may run long while pruning everything it meets.
-  bool tick() {
+  bool tick(int phase = 7) {
     if (stop)
       return false;
     if (++steps % 4096 == 0 && deadline.passed()) {
@@ -365,8 +365,6 @@ struct Generator {
         chooseBlock(0);
       return;
     }
-    spatial[slot] = {-1, 1};
-    chooseSpatial(slot + 1);
     auto [level, dim] = fanoutSlots[slot];
     const Level &lv = arch.levels[level];
     for (auto [r, rank] : llvm::enumerate(e.ranks)) {
@@ -383,8 +381,11 @@ struct Generator {
         continue;
       spatial[slot] = {(int)r, f};
       chooseSpatial(slot + 1);
-      spatial[slot] = {-1, 1};
     }
+    // The idle dimension last: spread mappings tend to be the better ones,
+    // and found first they bound the rest of their groups.
+    spatial[slot] = {-1, 1};
+    chooseSpatial(slot + 1);
   }
 
   // Block l, key first. A level without storage nodes gets no loops of its
