@@ -60,6 +60,10 @@ UNREACHABLE = {
         "the #ffm.arch parser requires `compute`; only C++ builders can omit it",
     "invalid arch YAML":
         "fallback for a YAML I/O failure that printed no diagnostic",
+    "search budget exceeded: the join frontier at Einsum '":
+        "workloads small enough for lit are cut by the join's bound below any "
+        "budget their generation passes; MapperTest.JoinFrontierBudgetIsAnError "
+        "builds such a frontier by hand",
     "no valid fused mapping reaches Einsum '":
         "the unfused (DRAM round trip) choice is always in the frontier",
     "no valid mapping for Einsum '":

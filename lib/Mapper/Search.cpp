@@ -512,6 +512,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     // One join, Einsum by Einsum; with a beam, each live-key bucket keeps
     // only its `beam` best states (a heuristic: it finds a complete mapping
     // fast, not the optimum).
+    bool timedOut = false;
     auto forward = [&](size_t beam,
                        std::vector<std::vector<State>> &frontiers) -> bool {
       auto prune = [&](std::vector<State> states) {
@@ -533,6 +534,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
             for (const Pmapping &p : group) {
               if (++extensions % 4096 == 0 && deadline->passed()) {
                 result.error = late(i);
+                timedOut = true;
                 return false;
               }
               State ns;
@@ -572,10 +574,10 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     // A complete mapping found by a narrow join is an incumbent as good as
     // any for the bound, and usually far better than all-DRAM: the exact
     // join then drops the partial mappings that cannot beat it.
-    if (forward(/*beam=*/4, frontiers)) {
+    if (forward(/*beam=*/1, frontiers)) {
       for (const State &s : frontiers[n])
         bound.tighten(s.energy, s.latency);
-    } else if (result.error.rfind("search time limit", 0) == 0) {
+    } else if (timedOut) {
       return result;
     }
     result.error.clear();

@@ -160,6 +160,37 @@ TEST(Mapper, BudgetExceededIsAnError) {
   EXPECT_NE(r.error.find("raise max-pmappings"), std::string::npos);
 }
 
+// The join's own budget: pmappings that tie on energy and trade persistent
+// bytes against the rest of their reservation are all Pareto-optimal, so
+// no bound or pruning can shrink the frontier they make.
+TEST(Mapper, JoinFrontierBudgetIsAnError) {
+  Workload w = chain(8, 8, 4, 4);
+  std::vector<detail::EinsumPmappings> pm(2);
+  pm[0].interface = {2}; // mm0 writes the intermediate
+  pm[1].interface = {0}; // mm1 reads it
+  const int64_t options = 8;
+  for (int64_t i = 0; i < options; ++i) {
+    detail::Pmapping p;
+    p.energy = p.latency = 1;
+    p.persistent = {0, double(options - i)};
+    p.reservation = {0, double(options - i + 2 * i)};
+    p.fused = true;
+    pm[0].groups[{{1}}].push_back(p);
+  }
+  detail::Pmapping last;
+  last.energy = last.latency = 1;
+  last.persistent = last.reservation = {0, 0};
+  last.fused = true;
+  pm[1].groups[{{1}}].push_back(last);
+  SearchOptions o;
+  o.maxPmappings = options / 2;
+  SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
+  EXPECT_EQ(r.error, "search budget exceeded: the join frontier at Einsum "
+                     "'mm0' passed 4 partial mappings (raise max-pmappings)");
+  o.maxPmappings = options;
+  EXPECT_TRUE(detail::joinPmappings(w, chainArch(4096), pm, o).ok());
+}
+
 TEST(Mapper, DeterministicWithThreads) {
   Workload w = chain(8, 8, 4, 4);
   SearchResult serial = search(w, chainArch(256));
