@@ -92,6 +92,10 @@ int Arch::levelIndex(llvm::StringRef name) const {
 std::string Arch::validate() const {
   if (levels.empty())
     return "arch needs at least one memory level (DRAM)";
+  if (levels.size() > kMaxLevels)
+    return llvm::formatv("arch has {0} memory levels; at most {1} are "
+                         "supported",
+                         levels.size(), kMaxLevels);
   for (const Level &level : levels)
     if (std::string err = level.validate(); !err.empty())
       return err;

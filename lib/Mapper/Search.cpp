@@ -457,6 +457,17 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
     result.error = "invalid architecture: " + err;
     return result;
   }
+  for (const Einsum &e : w.einsums)
+    if (e.ranks.size() > Einsum::kMaxRanks ||
+        e.accesses().size() > Einsum::kMaxOperands) {
+      SearchResult result;
+      result.error = llvm::formatv(
+          "Einsum '{0}' has {1} ranks and {2} operands; the mapper handles "
+          "at most {3} and {4}",
+          e.name, e.ranks.size(), e.accesses().size(), Einsum::kMaxRanks,
+          Einsum::kMaxOperands);
+      return result;
+    }
   auto t0 = Clock::now();
   Deadline deadline(options.timeLimitSeconds);
   std::vector<EinsumPmappings> pm =

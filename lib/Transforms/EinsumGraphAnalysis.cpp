@@ -184,6 +184,12 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
                             "of type ")
                << t << ")";
     SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
+    if (bounds.size() > Einsum::kMaxRanks ||
+        op.getNumOperands() > Einsum::kMaxOperands)
+      return op.emitError("ffm: linalg ops with more than ")
+             << Einsum::kMaxRanks << " loops or " << Einsum::kMaxOperands
+             << " operands are not supported (this one has " << bounds.size()
+             << " and " << op.getNumOperands() << ")";
     for (int64_t b : bounds)
       if (b <= 0)
         return op.emitError("ffm: loop bound ")

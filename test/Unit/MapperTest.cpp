@@ -58,6 +58,32 @@ TEST(Mapper, CapacityForbidsFusion) {
   EXPECT_GT(r.einsums[0].eval.accesses[2][0].writes, 0);
 }
 
+// Sets of ranks, operands and levels are bit masks in the generator: past
+// its limits the search refuses, rather than overflow a shift.
+TEST(Mapper, OversizedEinsumsAndArchsAreErrors) {
+  WorkloadBuilder b;
+  std::vector<RankVar> ranks;
+  std::vector<int> dims;
+  for (size_t r = 0; r <= Einsum::kMaxRanks; ++r) {
+    ranks.push_back({"r" + std::to_string(r), 2});
+    dims.push_back(r);
+  }
+  int x = b.tensor("x", std::vector<int64_t>(ranks.size(), 2));
+  int y = b.tensor("y", std::vector<int64_t>(ranks.size(), 2));
+  b.einsum("wide", ranks, {{x, dims}}, {y, dims});
+  SearchResult r = search(b.finish({y}), chainArch(1 << 20));
+  EXPECT_EQ(r.error, "Einsum 'wide' has 17 ranks and 2 operands; the mapper "
+                     "handles at most 16 and 16");
+
+  Arch deep = chainArch(1 << 20);
+  while (deep.levels.size() <= Arch::kMaxLevels)
+    deep.levels.push_back(
+        level("L" + std::to_string(deep.levels.size()), 1 << 10, 1, 1));
+  r = search(chain(4, 4, 4, 4), deep);
+  EXPECT_EQ(r.error, "invalid architecture: arch has 17 memory levels; at "
+                     "most 16 are supported");
+}
+
 TEST(Mapper, DramOnlyMappingAlwaysExists) {
   WorkloadBuilder b;
   int e = b.matmul("mm", 4, 4, 4);

@@ -125,3 +125,16 @@ func.func @out_map(%a: tensor<4x4xf32>, %o: tensor<4x4xf32>) -> tensor<4x4xf32> 
   } -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// The mapper keeps sets of loops as bit masks; wider ops are refused.
+func.func @too_many_loops(%a: tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>, %o: tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>) -> tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32> {
+  // expected-error @+1 {{ffm: linalg ops with more than 16 loops or 16 operands are not supported (this one has 17 and 2)}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, d16) -> (d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, d16)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, d16) -> (d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, d16)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%a : tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>) outs(%o : tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>
+  return %0 : tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>
+}

@@ -64,6 +64,9 @@ struct Compute {
 };
 
 struct Arch {
+  /// The mapper keeps per-tensor sets of levels as bit masks.
+  static constexpr size_t kMaxLevels = 16;
+
   std::vector<Level> levels; // outermost (DRAM) first
   Compute compute;
   int64_t datumBits = 8;

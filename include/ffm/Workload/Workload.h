@@ -31,6 +31,10 @@ struct TensorAccess {
 };
 
 struct Einsum {
+  /// The mapper keeps sets of ranks and of operands as bit masks (and its
+  /// loop orders grow with the factorial of the ranks).
+  static constexpr size_t kMaxRanks = 16, kMaxOperands = 16;
+
   std::string name;   // unique, stable: "matmul_0", "generic_3"
   std::string opName; // "linalg.matmul"
   std::vector<RankVar> ranks;
