@@ -418,6 +418,12 @@ detail::generateAll(const Workload &w, const Arch &arch,
     pm[i] =
         generatePmappings(w, i, arch, fusable, options, prune, binding, *deadline);
   };
+  // Largest mapspaces first: the pool takes indices in order, so the long
+  // enumerations start together instead of one waiting for the other.
+  std::vector<double> size(w.einsums.size());
+  for (size_t i : unique)
+    size[i] = rawMapspaceLog10(w, i, arch, fusable);
+  llvm::stable_sort(unique, [&](size_t a, size_t b) { return size[a] > size[b]; });
   auto generateUnique = [&](size_t k) { generate(unique[k]); };
   if (options.parallelFor)
     options.parallelFor(unique.size(), generateUnique);
