@@ -58,15 +58,17 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    FailureOr<std::optional<Arch>> arch = lookupArchOrRemark(
-        func, archFile, "ffm-evaluate", "nothing evaluated");
-    if (failed(arch))
+    FailureOr<std::optional<PassInputs>> inputs =
+        preparePass(func, archFile, "ffm-evaluate", "nothing evaluated",
+                    [&]() -> EinsumGraphAnalysis & {
+                      return getAnalysis<EinsumGraphAnalysis>();
+                    });
+    if (failed(inputs))
       return signalPassFailure();
-    if (!*arch)
+    if (!*inputs)
       return;
-    auto &graph = getAnalysis<EinsumGraphAnalysis>();
-    if (!graph.isValid())
-      return signalPassFailure();
+    const Arch &arch = (*inputs)->arch;
+    EinsumGraphAnalysis &graph = *(*inputs)->graph;
     const Workload &w = graph.getWorkload();
     Builder b(&getContext());
     double energy = 0, latency = 0;
@@ -82,13 +84,13 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
         failedAny = true;
         continue;
       }
-      FailureOr<Mapping> mapping = fromAttr(mappingAttr, w, i, **arch, op);
+      FailureOr<Mapping> mapping = fromAttr(mappingAttr, w, i, arch, op);
       if (failed(mapping)) {
         failedAny = true;
         continue;
       }
       Evaluation ev =
-          evaluate(w, i, **arch, *mapping, onChipAccesses(w, i, *mapping));
+          evaluate(w, i, arch, *mapping, onChipAccesses(w, i, *mapping));
       if (!ev.ok()) {
         op->emitError("ffm: invalid mapping: ") << ev.error;
         failedAny = true;
@@ -105,19 +107,19 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
          << llvm::format("%.10g", ev.latency) << " cycles, macs "
          << llvm::format("%.10g", ev.macs) << "\n";
       auto accesses = e.accesses();
-      for (size_t l = 0; l < arch->value().levels.size(); ++l)
+      for (size_t l = 0; l < arch.levels.size(); ++l)
         for (size_t a = 0; a < accesses.size(); ++a) {
           const Accesses &acc = ev.accesses[a][l];
           if (acc.reads == 0 && acc.writes == 0)
             continue;
-          os << "  " << arch->value().levels[l].name << " "
+          os << "  " << arch.levels[l].name << " "
              << w.tensors[accesses[a]->tensor].name << ": reads "
              << llvm::format("%.10g", acc.reads) << " writes "
              << llvm::format("%.10g", acc.writes) << "\n";
         }
     }
     if (!failedAny)
-      failedAny = failed(checkFusedLoops(graph, **arch));
+      failedAny = failed(checkFusedLoops(graph, arch));
     if (failedAny)
       return signalPassFailure();
     if (any)

@@ -112,20 +112,22 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
     if (func.isExternal())
       return;
-    FailureOr<std::optional<Arch>> arch = lookupArchOrRemark(
-        func, archFile, "ffm-fuse", "function left unchanged");
-    if (failed(arch))
+    FailureOr<std::optional<PassInputs>> inputs =
+        preparePass(func, archFile, "ffm-fuse", "function left unchanged",
+                    [&]() -> EinsumGraphAnalysis & {
+                      return getAnalysis<EinsumGraphAnalysis>();
+                    });
+    if (failed(inputs))
       return signalPassFailure();
-    if (!*arch)
+    if (!*inputs)
       return;
-    auto &graph = getAnalysis<EinsumGraphAnalysis>();
-    if (!graph.isValid())
-      return signalPassFailure();
+    const Arch &arch = (*inputs)->arch;
+    EinsumGraphAnalysis &graph = *(*inputs)->graph;
     const Workload &w = graph.getWorkload();
     if (w.einsums.empty())
       return;
 
-    SearchResult result = search(w, **arch, options);
+    SearchResult result = search(w, arch, options);
     if (!result.ok()) {
       // At the function's location, without dumping the whole function.
       emitError(func.getLoc(), "ffm-fuse: ") << result.error;
@@ -139,17 +141,16 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     for (auto &g : result.groups)
       numFusionGroups += g.size() > 1;
 
-    if (!report.empty() &&
-        failed(writeReport(func, w, **arch, options, result)))
+    if (!report.empty() && failed(writeReport(func, w, arch, options, result)))
       return signalPassFailure();
     if (!rewrite) {
-      annotateWithMapping(graph, **arch, result);
+      annotateWithMapping(graph, arch, result);
       return;
     }
     Builder b(ctx);
     func->setAttr("ffm.energy_pj", b.getF64FloatAttr(result.energy));
     func->setAttr("ffm.latency_cycles", b.getF64FloatAttr(result.latency));
-    if (failed(rewriteToMapping(func, graph, **arch, result)))
+    if (failed(rewriteToMapping(func, graph, arch, result)))
       return signalPassFailure();
   }
 

@@ -1,5 +1,6 @@
 //===- Support.cpp - between IR attributes and the IR-free mapper ---------===//
 #include "ffm/Transforms/Support.h"
+#include "ffm/Transforms/EinsumGraphAnalysis.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -65,6 +66,22 @@ ffm::lookupArchOrRemark(func::FuncOp func, StringRef archFile, StringRef pass,
         << ": no architecture (no #ffm.arch attribute and no arch-file); "
         << consequence;
   return arch;
+}
+
+FailureOr<std::optional<PassInputs>>
+ffm::preparePass(func::FuncOp func, StringRef archFile, StringRef pass,
+                 StringRef consequence,
+                 llvm::function_ref<EinsumGraphAnalysis &()> getGraph) {
+  FailureOr<std::optional<Arch>> arch =
+      lookupArchOrRemark(func, archFile, pass, consequence);
+  if (failed(arch))
+    return failure();
+  if (!*arch)
+    return std::optional<PassInputs>();
+  EinsumGraphAnalysis &graph = getGraph();
+  if (!graph.isValid())
+    return failure();
+  return std::optional<PassInputs>(PassInputs{std::move(**arch), &graph});
 }
 
 MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,

@@ -30,6 +30,23 @@ mlir::FailureOr<std::optional<Arch>>
 lookupArchOrRemark(mlir::func::FuncOp func, llvm::StringRef archFile,
                    llvm::StringRef pass, llvm::StringRef consequence);
 
+class EinsumGraphAnalysis;
+
+/// What a pass over one function maps: its architecture and valid Einsum
+/// graph.
+struct PassInputs {
+  Arch arch;
+  EinsumGraphAnalysis *graph;
+};
+
+/// lookupArchOrRemark(), then the Einsum graph from `getGraph` (the pass's
+/// own getAnalysis, which only a pass may call). Nullopt when there is no
+/// architecture (remarked); failure after a diagnostic.
+mlir::FailureOr<std::optional<PassInputs>>
+preparePass(mlir::func::FuncOp func, llvm::StringRef archFile,
+            llvm::StringRef pass, llvm::StringRef consequence,
+            llvm::function_ref<EinsumGraphAnalysis &()> getGraph);
+
 /// Names in #ffm.mapping refer to the workload's tensors and ranks and the
 /// architecture's levels.
 MappingAttr toAttr(mlir::MLIRContext *ctx, const Mapping &mapping,
