@@ -239,11 +239,15 @@ public:
     incumbent = std::min(incumbent, scoreOf(objective, energy, latency));
   }
 
+  /// The least score state `s` of Einsums [0, i) can complete to.
+  double least(const State &s, size_t i) const {
+    return scoreOf(objective, s.energy + restEnergy[i],
+                   s.latency + restLatency[i]);
+  }
+
   /// Whether state `s` of Einsums [0, i) is cut.
   bool cuts(const State &s, size_t i) const {
-    double least = scoreOf(objective, s.energy + restEnergy[i],
-                           s.latency + restLatency[i]);
-    return least > incumbent * (1 + 1e-9);
+    return least(s, i) > incumbent * (1 + 1e-9);
   }
 
 private:
@@ -318,16 +322,17 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   return kept;
 }
 
-/// Keeps the `beam` best-scoring states of each live-key bucket of a
-/// pruned frontier (pruneFrontier leaves buckets contiguous).
+/// Keeps the `beam` states of each live-key bucket of a frontier of
+/// Einsums [0, i) whose least completed score is lowest (for EDP the
+/// partial product alone would favour states that save latency early at
+/// any energy).
 std::vector<State> bestPerBucket(std::vector<State> states, size_t beam,
-                                 Objective o) {
+                                 const JoinBound &bound, size_t i) {
   std::stable_sort(states.begin(), states.end(),
                    [&](const State &a, const State &b) {
                      if (a.liveId != b.liveId)
                        return a.liveId < b.liveId;
-                     return scoreOf(o, a.energy, a.latency) <
-                            scoreOf(o, b.energy, b.latency);
+                     return bound.least(a, i) < bound.least(b, i);
                    });
   std::vector<State> kept;
   size_t run = 0;
@@ -532,9 +537,10 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     bool timedOut = false;
     auto forward = [&](size_t beam,
                        std::vector<std::vector<State>> &frontiers) -> bool {
-      auto prune = [&](std::vector<State> states) {
+      // States of Einsums [0, i] are pruned.
+      auto prune = [&](std::vector<State> states, size_t i) {
         states = pruneFrontier(std::move(states), options.objective);
-        return beam ? bestPerBucket(std::move(states), beam, options.objective)
+        return beam ? bestPerBucket(std::move(states), beam, bound, i + 1)
                     : std::move(states);
       };
       frontiers.assign(n + 1, {});
@@ -564,7 +570,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
           // Pruning is idempotent: pruning the growing list now and then
           // bounds memory without changing the result.
           if (next.size() > pruneAt) {
-            next = prune(std::move(next));
+            next = prune(std::move(next), i);
             pruneAt = std::max<size_t>(pruneAt, 2 * next.size());
           }
           if (next.size() > options.maxPmappings) {
@@ -575,7 +581,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
             return false;
           }
         }
-        frontiers[i + 1] = prune(std::move(next));
+        frontiers[i + 1] = prune(std::move(next), i);
         if (!beam)
           result.stats.maxFrontier = std::max<uint64_t>(
               result.stats.maxFrontier, frontiers[i + 1].size());
