@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <numeric>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -52,10 +53,9 @@ struct State {
   /// While a fusion group is open: bytes per level held across the whole
   /// group, and the largest extra need of any one member.
   std::vector<double> sumPersistent, maxExtra;
-  /// On-chip intermediates a later Einsum still reads, with their keys.
-  std::vector<std::pair<int, Key>> live;
-  /// `live` interned (Joiner::intern): frontiers compare and bucket states
-  /// by it, which is much cheaper than comparing the keys.
+  /// The on-chip intermediates a later Einsum still reads, with their keys,
+  /// interned (Joiner::liveOf; 0: none): frontiers compare and bucket
+  /// states by it, and extending a state copies no keys.
   uint32_t liveId = 0;
   int parent = -1;                        // index in the previous frontier
   const Pmapping *choice = nullptr;       // the pmapping of Einsum i-1
@@ -73,10 +73,23 @@ struct Joiner {
   /// partial mapping fixes), in the groups' own order.
   std::vector<std::map<std::vector<Key>, std::vector<const Group *>>> byInputs;
 
-  mutable std::map<std::vector<std::pair<int, Key>>, uint32_t> liveIds;
-  uint32_t intern(const std::vector<std::pair<int, Key>> &live) const {
-    return liveIds.try_emplace(live, liveIds.size()).first->second;
+  using Live = std::vector<std::pair<int, Key>>;
+  mutable std::map<Live, uint32_t> liveIds;
+  mutable std::vector<const Live *> lives; // by id (map nodes are stable)
+  uint32_t intern(const Live &live) const {
+    auto [it, fresh] = liveIds.try_emplace(live, liveIds.size());
+    if (fresh)
+      lives.push_back(&it->first);
+    return it->second;
   }
+  const Live &liveOf(uint32_t id) const { return *lives[id]; }
+  /// Memo of extend()'s live set: (live id before, Einsum, the key it
+  /// leaves on chip or null) -> live id after.
+  mutable std::map<std::tuple<uint32_t, int, const Key *>, uint32_t>
+      transitions;
+  /// Per Einsum: the position of its output among its interface tensors
+  /// (-1 if not there), and the output tensor.
+  std::vector<int> outputSlot, outputTensor;
 
   Joiner(const Workload &w, const Arch &arch,
          const std::vector<EinsumPmappings> &pm)
@@ -88,6 +101,11 @@ struct Joiner {
         lastConsumer[t] = std::max(lastConsumer[t], c);
     for (size_t i = 0; i < pm.size(); ++i) {
       int output = w.einsums[i].inputs.size();
+      auto slot = llvm::find(pm[i].interface, output);
+      outputSlot.push_back(slot == pm[i].interface.end()
+                               ? -1
+                               : slot - pm[i].interface.begin());
+      outputTensor.push_back(w.einsums[i].output.tensor);
       for (const Group &group : pm[i].groups) {
         std::vector<Key> inputs;
         for (auto [k, a] : llvm::enumerate(pm[i].interface))
@@ -120,19 +138,20 @@ struct Joiner {
     auto accesses = w.einsums[i].accesses();
     std::vector<std::optional<Key>> req(p.interface.size());
     size_t matched = 0;
+    const Live &live = liveOf(s.liveId);
     for (auto [k, a] : llvm::enumerate(p.interface)) {
       if (a == (int)accesses.size() - 1)
         continue; // the output: free
       int t = accesses[a]->tensor;
-      auto it = llvm::find_if(s.live, [&](auto &l) { return l.first == t; });
-      if (it != s.live.end()) {
+      auto it = llvm::find_if(live, [&](auto &l) { return l.first == t; });
+      if (it != live.end()) {
         req[k] = it->second;
         ++matched;
       } else {
         req[k] = Key{0};
       }
     }
-    if (matched != s.live.size())
+    if (matched != live.size())
       return std::nullopt;
     return req;
   }
@@ -152,7 +171,7 @@ struct Joiner {
     next.energy = s.energy + p.energy;
     next.latency = s.latency + p.latency;
     next.choice = &p;
-    bool joinsGroup = !s.live.empty();
+    bool joinsGroup = s.liveId != 0;
     next.groupStart = !joinsGroup;
     if (p.fused) {
       next.sumPersistent = joinsGroup ? s.sumPersistent
@@ -168,17 +187,22 @@ struct Joiner {
           return false;
       }
     }
-    next.live.clear();
-    for (auto &l : s.live)
-      if (lastConsumer[l.first] > i)
-        next.live.push_back(l);
-    auto accesses = w.einsums[i].accesses();
-    for (auto [k, a] : llvm::enumerate(pm[i].interface))
-      if (a == (int)accesses.size() - 1 && keys[k] != Key{0})
-        next.live.push_back({accesses[a]->tensor, keys[k]});
-    llvm::sort(next.live);
-    next.liveId = intern(next.live);
-    if (next.live.empty()) {
+    int slot = outputSlot[i];
+    bool onChip = slot >= 0 && !(keys[slot].size() == 1 && keys[slot][0] == 0);
+    const Key *kept = onChip ? &keys[slot] : nullptr;
+    auto [memo, fresh] = transitions.try_emplace({s.liveId, i, kept}, 0);
+    if (fresh) {
+      Live live;
+      for (auto &l : liveOf(s.liveId))
+        if (lastConsumer[l.first] > i)
+          live.push_back(l);
+      if (kept)
+        live.push_back({outputTensor[i], *kept});
+      llvm::sort(live);
+      memo->second = intern(live);
+    }
+    next.liveId = memo->second;
+    if (next.liveId == 0) {
       next.sumPersistent.clear();
       next.maxExtra.clear();
     }
@@ -265,61 +289,74 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto secondary = [&](const State &s) {
     return o == Objective::Latency ? s.energy : s.latency;
   };
+  // States hold vectors: both stages sort indices, and only the states
+  // kept are moved, once.
+  std::vector<uint32_t> order(states.size());
+  std::iota(order.begin(), order.end(), 0);
   // Stage 1: among states with identical live intermediates and
   // reservations, only the objective's criteria differ: keep the best (for
   // EDP, the energy/latency staircase) with one sort and one sweep.
-  std::stable_sort(states.begin(), states.end(),
-                   [&](const State &a, const State &b) {
-                     if (a.liveId != b.liveId)
-                       return a.liveId < b.liveId;
-                     if (a.sumPersistent != b.sumPersistent)
-                       return a.sumPersistent < b.sumPersistent;
-                     if (a.maxExtra != b.maxExtra)
-                       return a.maxExtra < b.maxExtra;
-                     if (primary(a) != primary(b))
-                       return primary(a) < primary(b);
-                     return secondary(a) < secondary(b);
-                   });
-  std::vector<State> survivors;
-  for (size_t i = 0; i < states.size();) {
+  auto sameReservations = [&](const State &a, const State &b) {
+    return a.liveId == b.liveId && a.sumPersistent == b.sumPersistent &&
+           a.maxExtra == b.maxExtra;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const State &a = states[x], &b = states[y];
+    if (a.liveId != b.liveId)
+      return a.liveId < b.liveId;
+    if (a.sumPersistent != b.sumPersistent)
+      return a.sumPersistent < b.sumPersistent;
+    if (a.maxExtra != b.maxExtra)
+      return a.maxExtra < b.maxExtra;
+    if (primary(a) != primary(b))
+      return primary(a) < primary(b);
+    return secondary(a) < secondary(b);
+  });
+  std::vector<uint32_t> survivors;
+  for (size_t i = 0; i < order.size();) {
     size_t j = i;
     double best = INFINITY;
-    for (; j < states.size() && states[j].liveId == states[i].liveId &&
-           states[j].sumPersistent == states[i].sumPersistent &&
-           states[j].maxExtra == states[i].maxExtra;
+    for (; j < order.size() &&
+           sameReservations(states[order[j]], states[order[i]]);
          ++j) {
-      bool keep = o == Objective::EDP ? secondary(states[j]) < best : j == i;
-      if (keep) {
-        best = secondary(states[j]);
-        survivors.push_back(std::move(states[j]));
+      const State &s = states[order[j]];
+      if (o == Objective::EDP ? secondary(s) < best : j == i) {
+        best = secondary(s);
+        survivors.push_back(order[j]);
       }
     }
     i = j;
   }
   // Stage 2: dominance across different reservations, per live bucket.
   std::stable_sort(survivors.begin(), survivors.end(),
-                   [&](const State &a, const State &b) {
+                   [&](uint32_t x, uint32_t y) {
+                     const State &a = states[x], &b = states[y];
                      if (a.liveId != b.liveId)
                        return a.liveId < b.liveId;
                      return primary(a) < primary(b);
                    });
-  std::vector<State> kept;
+  std::vector<uint32_t> kept;
   size_t bucketStart = 0, lastDominator = 0;
-  for (State &s : survivors) {
-    if (bucketStart < kept.size() && kept[bucketStart].liveId != s.liveId)
+  for (uint32_t x : survivors) {
+    const State &s = states[x];
+    if (bucketStart < kept.size() && states[kept[bucketStart]].liveId != s.liveId)
       bucketStart = lastDominator = kept.size();
     // Neighbours in this order tend to fall to the same state: try it first.
     bool dominated = lastDominator < kept.size() &&
-                     Joiner::dominates(kept[lastDominator], s, o);
+                     Joiner::dominates(states[kept[lastDominator]], s, o);
     for (size_t k = bucketStart; k < kept.size() && !dominated; ++k)
-      if (Joiner::dominates(kept[k], s, o)) {
+      if (Joiner::dominates(states[kept[k]], s, o)) {
         dominated = true;
         lastDominator = k;
       }
     if (!dominated)
-      kept.push_back(std::move(s));
+      kept.push_back(x);
   }
-  return kept;
+  std::vector<State> result;
+  result.reserve(kept.size());
+  for (uint32_t x : kept)
+    result.push_back(std::move(states[x]));
+  return result;
 }
 
 /// Keeps the `beam` states of each live-key bucket of a frontier of
