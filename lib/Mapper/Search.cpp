@@ -282,6 +282,15 @@ private:
 };
 
 /// Pareto-prunes states that share the same live intermediates and keys.
+/// Whether `b` lies clearly above the segment from `a` to `c` in the
+/// (energy, latency) plane (a, b, c by increasing energy); a point on it,
+/// up to rounding, does not.
+bool aboveChord(const State &a, const State &b, const State &c) {
+  double lhs = (b.energy - a.energy) * (c.latency - a.latency);
+  double rhs = (b.latency - a.latency) * (c.energy - a.energy);
+  return rhs - lhs > 1e-9 * (std::abs(lhs) + std::abs(rhs));
+}
+
 std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto primary = [&](const State &s) {
     return o == Objective::Latency ? s.latency : s.energy;
@@ -314,7 +323,7 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   });
   std::vector<uint32_t> survivors;
   for (size_t i = 0; i < order.size();) {
-    size_t j = i;
+    size_t j = i, first = survivors.size();
     double best = INFINITY;
     for (; j < order.size() &&
            sameReservations(states[order[j]], states[order[i]]);
@@ -322,6 +331,15 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
       const State &s = states[order[j]];
       if (o == Objective::EDP ? secondary(s) < best : j == i) {
         best = secondary(s);
+        // For EDP, (E + x)(L + y) is concave in (E, L) for any completion
+        // (x, y) >= 0, so on a set of states with the same future its
+        // minimum is at a vertex of their lower convex envelope: a
+        // staircase point above the segment between its neighbours is
+        // never better than both.
+        while (o == Objective::EDP && survivors.size() >= first + 2 &&
+               aboveChord(states[survivors[survivors.size() - 2]],
+                          states[survivors.back()], s))
+          survivors.pop_back();
         survivors.push_back(order[j]);
       }
     }
