@@ -217,6 +217,31 @@ TEST(Mapper, JoinFrontierBudgetIsAnError) {
   EXPECT_TRUE(detail::joinPmappings(w, chainArch(4096), pm, o).ok());
 }
 
+// For EDP the join keeps the energy/latency staircase of each set of
+// states with the same future, but only its lower convex envelope can hold
+// the optimum: 20 staircase points above the chord of their ends shrink
+// to the ends, although none is dominated and no bound cuts them.
+TEST(Mapper, EdpJoinKeepsTheConvexEnvelope) {
+  Workload w = chain(8, 8, 4, 4);
+  std::vector<detail::EinsumPmappings> pm(2);
+  auto add = [&](int einsum, double energy, double latency) {
+    detail::Pmapping p;
+    p.energy = energy;
+    p.latency = latency;
+    p.reservation = p.persistent = {0, 0};
+    pm[einsum].groups[{}].push_back(p);
+  };
+  for (int e = 1; e <= 20; ++e)
+    add(0, e, e == 1 || e == 20 ? 21 - e : 21.5 - e);
+  add(1, 0, 100);
+  add(1, 100, 0);
+  SearchOptions o;
+  o.objective = Objective::EDP;
+  SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_LE(r.stats.maxFrontier, 4u);
+}
+
 TEST(Mapper, DeterministicWithThreads) {
   Workload w = chain(8, 8, 4, 4);
   SearchResult serial = search(w, chainArch(256));
