@@ -225,7 +225,8 @@ struct Generator {
       tensorSize.push_back(accessSize(e, *a));
       uint64_t mask = 0;
       for (int r : a->dimRanks)
-        mask |= uint64_t(1) << r;
+        if (r >= 0) // -1: a broadcast dimension, indexed by no rank
+          mask |= uint64_t(1) << r;
       indexMask.push_back(mask);
     }
   }
