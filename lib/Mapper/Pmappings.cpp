@@ -773,6 +773,10 @@ struct Generator {
   /// one, as in paretoPrune. The bound holds for any choice still open
   /// below this point (docs/mapspace.md derives it).
   mutable size_t lastCut = 0;
+  /// The criterion the objective ranks by first: the order of each group.
+  double primary(const Pmapping &p) const {
+    return options.objective == Objective::Latency ? p.latency : p.energy;
+  }
   uint64_t held = 0; // pmappings in the groups (see maxPmappings)
   mutable Pmapping boundScratch;
   bool boundedOut() const {
@@ -794,11 +798,14 @@ struct Generator {
     if (lastCut < group->size() &&
         dominates((*group)[lastCut], bound, groupFused, options.objective))
       return true;
-    for (auto [i, p] : llvm::enumerate(*group))
+    for (auto [i, p] : llvm::enumerate(*group)) {
+      if (primary(p) > primary(bound))
+        break; // so is every member after it
       if (dominates(p, bound, groupFused, options.objective)) {
         lastCut = i;
         return true;
       }
+    }
     return false;
   }
 
@@ -1065,6 +1072,15 @@ struct Generator {
           });
       held -= members.end() - gone;
       members.erase(gone, members.end());
+      // Kept in order of the objective's first criterion (equal ones in
+      // generation order), so that the bound's scan stops at the first
+      // member worse on it.
+      auto at = llvm::upper_bound(members, primary(p),
+                                  [&](double v, const Pmapping &q) {
+                                    return v < primary(q);
+                                  });
+      members.insert(at, std::move(p));
+      return;
     }
     members.push_back(std::move(p));
   }
