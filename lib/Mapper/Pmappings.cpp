@@ -241,7 +241,7 @@ struct Generator {
 
   /// The time limit is checked along the way, not only per pmapping: a
   /// subtree may run long while pruning everything it meets.
-  bool tick(int phase = 7) {
+  bool tick() {
     if (stop)
       return false;
     if (++steps % 4096 == 0 && deadline.passed()) {
@@ -569,13 +569,14 @@ struct Generator {
     auto [it, fresh] = divisorsOf.try_emplace(rest);
     if (fresh)
       it->second = divisors(rest);
-    // A copy: the recursion below may grow the map.
-    llvm::SmallVector<int64_t, 32> counts(it->second.begin() + 1,
-                                          it->second.end());
+    // std::map entries stay put while the recursion below adds others.
+    auto counts = llvm::ArrayRef(it->second).drop_front(); // all but 1
     if (largestFirst)
-      std::reverse(counts.begin(), counts.end());
-    for (int64_t count : counts)
-      place(count);
+      for (int64_t count : llvm::reverse(counts))
+        place(count);
+    else
+      for (int64_t count : counts)
+        place(count);
   }
 
   /// Counts of the suffix loops in order, each bounded.

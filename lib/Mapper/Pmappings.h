@@ -16,6 +16,9 @@ namespace ffm::detail {
 /// spatial level + 1 or 0, fanout dim) quadruples.
 using Key = std::vector<int64_t>;
 
+/// Whether `key` says "in DRAM".
+inline bool inDram(const Key &key) { return key.size() == 1 && key[0] == 0; }
+
 struct Pmapping {
   Mapping mapping;
   double energy = 0, latency = 0;
@@ -30,6 +33,7 @@ struct EinsumPmappings {
   std::vector<int> interface;
   std::map<std::vector<Key>, std::vector<Pmapping>> groups;
   uint64_t candidates = 0, valid = 0, steps = 0;
+  double mapspaceLog10 = 0; // rawMapspaceLog10 of the Einsum
   std::string error; // budget exceeded or similar
 };
 

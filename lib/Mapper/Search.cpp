@@ -188,8 +188,7 @@ struct Joiner {
       }
     }
     int slot = outputSlot[i];
-    bool onChip = slot >= 0 && !(keys[slot].size() == 1 && keys[slot][0] == 0);
-    const Key *kept = onChip ? &keys[slot] : nullptr;
+    const Key *kept = slot >= 0 && !inDram(keys[slot]) ? &keys[slot] : nullptr;
     auto [memo, fresh] = transitions.try_emplace({s.liveId, i, kept}, 0);
     if (fresh) {
       Live live;
@@ -238,7 +237,7 @@ public:
       double minEnergy = INFINITY, minLatency = INFINITY;
       double dramEnergy = INFINITY, dramLatency = INFINITY;
       for (const auto &[keys, group] : pm[j].groups) {
-        bool dram = llvm::all_of(keys, [](const Key &k) { return k == Key{0}; });
+        bool dram = llvm::all_of(keys, inDram);
         for (const Pmapping &p : group) {
           minEnergy = std::min(minEnergy, p.energy);
           minLatency = std::min(minLatency, p.latency);
@@ -281,7 +280,6 @@ private:
   double incumbent; // infinite when some Einsum cannot go through DRAM
 };
 
-/// Pareto-prunes states that share the same live intermediates and keys.
 /// Whether `b` lies clearly above the segment from `a` to `c` in the
 /// (energy, latency) plane (a, b, c by increasing energy); a point on it,
 /// up to rounding, does not.
@@ -291,6 +289,7 @@ bool aboveChord(const State &a, const State &b, const State &c) {
   return rhs - lhs > 1e-9 * (std::abs(lhs) + std::abs(rhs));
 }
 
+/// Pareto-prunes states that share the same live intermediates and keys.
 std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto primary = [&](const State &s) {
     return o == Objective::Latency ? s.latency : s.energy;
@@ -481,7 +480,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
   // Largest mapspaces first: the pool takes indices in order, so the long
   // enumerations start together instead of one waiting for the other.
   std::vector<double> size(w.einsums.size());
-  for (size_t i : unique)
+  for (size_t i = 0; i < w.einsums.size(); ++i)
     size[i] = rawMapspaceLog10(w, i, arch, fusable);
   llvm::stable_sort(unique, [&](size_t a, size_t b) { return size[a] > size[b]; });
   auto generateUnique = [&](size_t k) { generate(unique[k]); };
@@ -500,6 +499,8 @@ detail::generateAll(const Workload &w, const Arch &arch,
     pm[i] = pm[source[i]];
     pm[i].steps = 0; // nothing enumerated for it
   }
+  for (size_t i = 0; i < pm.size(); ++i)
+    pm[i].mapspaceLog10 = size[i];
   return pm;
 }
 
@@ -541,11 +542,8 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   double seconds = since(t0);
   SearchResult result = joinPmappings(w, arch, pm, options, &deadline);
   result.stats.generateSeconds = seconds;
-  std::vector<bool> fusable = fusableTensors(w);
-  if (!options.allowFusion)
-    fusable.assign(fusable.size(), false);
-  for (size_t i = 0; i < w.einsums.size(); ++i)
-    result.stats.mapspaceLog10 += rawMapspaceLog10(w, i, arch, fusable);
+  for (const EinsumPmappings &p : pm)
+    result.stats.mapspaceLog10 += p.mapspaceLog10;
   return result;
 }
 
