@@ -1,10 +1,12 @@
 //===- Search.cpp - joins (FFM) and the exhaustive reference --------------===//
 #include "Pmappings.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -187,12 +189,24 @@ struct Joiner {
           return false;
       }
     }
+    next.liveId = liveAfter(s.liveId, i, keys);
+    if (next.liveId == 0) {
+      next.sumPersistent.clear();
+      next.maxExtra.clear();
+    }
+    return true;
+  }
+
+  /// The live set after Einsum i takes a pmapping with `keys` from live
+  /// set `before`: intermediates still read later, and its output if kept
+  /// on chip.
+  uint32_t liveAfter(uint32_t before, int i, const std::vector<Key> &keys) const {
     int slot = outputSlot[i];
     const Key *kept = slot >= 0 && !inDram(keys[slot]) ? &keys[slot] : nullptr;
-    auto [memo, fresh] = transitions.try_emplace({s.liveId, i, kept}, 0);
+    auto [memo, fresh] = transitions.try_emplace({before, i, kept}, 0);
     if (fresh) {
       Live live;
-      for (auto &l : liveOf(s.liveId))
+      for (auto &l : liveOf(before))
         if (lastConsumer[l.first] > i)
           live.push_back(l);
       if (kept)
@@ -200,12 +214,19 @@ struct Joiner {
       llvm::sort(live);
       memo->second = intern(live);
     }
-    next.liveId = memo->second;
-    if (next.liveId == 0) {
-      next.sumPersistent.clear();
-      next.maxExtra.clear();
-    }
-    return true;
+    return memo->second;
+  }
+
+  /// The only live set a group of Einsum i can continue (required()): its
+  /// on-chip interface inputs, with their keys.
+  uint32_t liveBefore(int i, const std::vector<Key> &keys) const {
+    Live live;
+    auto accesses = w.einsums[i].accesses();
+    for (auto [k, a] : llvm::enumerate(pm[i].interface))
+      if (a != (int)accesses.size() - 1 && !inDram(keys[k]))
+        live.push_back({accesses[a]->tensor, keys[k]});
+    llvm::sort(live);
+    return intern(live);
   }
 
   static bool dominates(const State &a, const State &b, Objective o) {
@@ -221,51 +242,55 @@ struct Joiner {
   }
 };
 
-/// Branch and bound over the join: every Einsum through DRAM (each one's
-/// best pmapping with all its interface tensors in DRAM) is a complete
-/// mapping, so the optimum scores no worse; a partial mapping whose score,
-/// completed by each remaining Einsum at its own minimum energy and
-/// latency, exceeds that cannot lead to the optimum. Sums in different
-/// orders round differently: only a clear excess cuts, never a tie.
+/// Branch and bound over the join for one additive criterion (energy, or
+/// latency). Every Einsum through DRAM (each one's best pmapping with all
+/// its interface tensors in DRAM) is a complete mapping, so the optimum
+/// scores no worse. A partial mapping is completed at least by the best
+/// continuation of its live intermediates when capacity is ignored: a
+/// backward pass over the groups (the join without reservations keeps one
+/// number per live set), exact wherever capacity does not bind. A partial
+/// mapping whose least completion exceeds the incumbent cannot lead to the
+/// optimum. Sums in different orders round differently: only a clear excess
+/// cuts, never a tie.
 class JoinBound {
 public:
-  JoinBound(const std::vector<EinsumPmappings> &pm, Objective objective)
-      : objective(objective), restEnergy(pm.size() + 1, 0),
-        restLatency(pm.size() + 1, 0) {
-    double energy = 0, latency = 0;
-    for (size_t j = pm.size(); j-- > 0;) {
-      double minEnergy = INFINITY, minLatency = INFINITY;
-      double dramEnergy = INFINITY, dramLatency = INFINITY;
-      for (const auto &[keys, group] : pm[j].groups) {
-        bool dram = llvm::all_of(keys, inDram);
-        for (const Pmapping &p : group) {
-          minEnergy = std::min(minEnergy, p.energy);
-          minLatency = std::min(minLatency, p.latency);
-          if (dram && (dramEnergy == INFINITY ||
-                       scoreOf(objective, p.energy, p.latency) <
-                           scoreOf(objective, dramEnergy, dramLatency))) {
-            dramEnergy = p.energy;
-            dramLatency = p.latency;
-          }
-        }
+  JoinBound(const Joiner &joiner, const std::vector<EinsumPmappings> &pm,
+            Objective objective)
+      : objective(objective), rest(pm.size() + 1) {
+    assert(objective != Objective::EDP && "one additive criterion");
+    rest[pm.size()][0] = 0; // nothing live after the last Einsum
+    incumbent = 0;
+    for (size_t i = pm.size(); i-- > 0;) {
+      double dram = INFINITY;
+      for (const auto &group : pm[i].groups) {
+        double best = INFINITY;
+        for (const Pmapping &p : group.second)
+          best = std::min(best, criterion(p.energy, p.latency));
+        if (llvm::all_of(group.first, inDram))
+          dram = std::min(dram, best);
+        uint32_t before = joiner.liveBefore(i, group.first);
+        auto next = rest[i + 1].find(joiner.liveAfter(before, i, group.first));
+        if (next == rest[i + 1].end())
+          continue; // no later Einsum can continue it
+        auto [it, fresh] = rest[i].try_emplace(before, INFINITY);
+        it->second = std::min(it->second, best + next->second);
       }
-      restEnergy[j] = restEnergy[j + 1] + minEnergy;
-      restLatency[j] = restLatency[j + 1] + minLatency;
-      energy += dramEnergy;
-      latency += dramLatency;
+      incumbent += dram;
     }
-    incumbent = scoreOf(objective, energy, latency);
   }
 
   /// Lowers the incumbent to a complete mapping's score.
-  void tighten(double energy, double latency) {
-    incumbent = std::min(incumbent, scoreOf(objective, energy, latency));
+  void tighten(double score) { incumbent = std::min(incumbent, score); }
+
+  double criterion(double energy, double latency) const {
+    return objective == Objective::Latency ? latency : energy;
   }
 
   /// The least score state `s` of Einsums [0, i) can complete to.
   double least(const State &s, size_t i) const {
-    return scoreOf(objective, s.energy + restEnergy[i],
-                   s.latency + restLatency[i]);
+    auto it = rest[i].find(s.liveId);
+    return it == rest[i].end() ? INFINITY
+                               : criterion(s.energy, s.latency) + it->second;
   }
 
   /// Whether state `s` of Einsums [0, i) is cut.
@@ -275,21 +300,14 @@ public:
 
 private:
   Objective objective;
-  /// Per i: the least energy / latency Einsums [i, n) can add.
-  std::vector<double> restEnergy, restLatency;
+  /// Per i: the least score Einsums [i, n) can add after each live set
+  /// (absent: none can continue it).
+  std::vector<llvm::DenseMap<uint32_t, double>> rest;
   double incumbent; // infinite when some Einsum cannot go through DRAM
 };
 
-/// Whether `b` lies clearly above the segment from `a` to `c` in the
-/// (energy, latency) plane (a, b, c by increasing energy); a point on it,
-/// up to rounding, does not.
-bool aboveChord(const State &a, const State &b, const State &c) {
-  double lhs = (b.energy - a.energy) * (c.latency - a.latency);
-  double rhs = (b.latency - a.latency) * (c.energy - a.energy);
-  return rhs - lhs > 1e-9 * (std::abs(lhs) + std::abs(rhs));
-}
-
-/// Pareto-prunes states that share the same live intermediates and keys.
+/// Pareto-prunes states that share the same live intermediates and keys,
+/// on one additive criterion (energy or latency) and their reservations.
 std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto primary = [&](const State &s) {
     return o == Objective::Latency ? s.latency : s.energy;
@@ -302,8 +320,8 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   std::vector<uint32_t> order(states.size());
   std::iota(order.begin(), order.end(), 0);
   // Stage 1: among states with identical live intermediates and
-  // reservations, only the objective's criteria differ: keep the best (for
-  // EDP, the energy/latency staircase) with one sort and one sweep.
+  // reservations, only the criterion differs: keep the best with one sort
+  // and one sweep.
   auto sameReservations = [&](const State &a, const State &b) {
     return a.liveId == b.liveId && a.sumPersistent == b.sumPersistent &&
            a.maxExtra == b.maxExtra;
@@ -321,29 +339,9 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
     return secondary(a) < secondary(b);
   });
   std::vector<uint32_t> survivors;
-  for (size_t i = 0; i < order.size();) {
-    size_t j = i, first = survivors.size();
-    double best = INFINITY;
-    for (; j < order.size() &&
-           sameReservations(states[order[j]], states[order[i]]);
-         ++j) {
-      const State &s = states[order[j]];
-      if (o == Objective::EDP ? secondary(s) < best : j == i) {
-        best = secondary(s);
-        // For EDP, (E + x)(L + y) is concave in (E, L) for any completion
-        // (x, y) >= 0, so on a set of states with the same future its
-        // minimum is at a vertex of their lower convex envelope: a
-        // staircase point above the segment between its neighbours is
-        // never better than both.
-        while (o == Objective::EDP && survivors.size() >= first + 2 &&
-               aboveChord(states[survivors[survivors.size() - 2]],
-                          states[survivors.back()], s))
-          survivors.pop_back();
-        survivors.push_back(order[j]);
-      }
-    }
-    i = j;
-  }
+  for (size_t i = 0; i < order.size(); ++i)
+    if (i == 0 || !sameReservations(states[order[i]], states[order[i - 1]]))
+      survivors.push_back(order[i]);
   // Stage 2: dominance across different reservations, per live bucket.
   std::stable_sort(survivors.begin(), survivors.end(),
                    [&](uint32_t x, uint32_t y) {
@@ -377,9 +375,7 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
 }
 
 /// Keeps the `beam` states of each live-key bucket of a frontier of
-/// Einsums [0, i) whose least completed score is lowest (for EDP the
-/// partial product alone would favour states that save latency early at
-/// any energy).
+/// Einsums [0, i) whose least completed score is lowest.
 std::vector<State> bestPerBucket(std::vector<State> states, size_t beam,
                                  const JoinBound &bound, size_t i) {
   std::stable_sort(states.begin(), states.end(),
@@ -434,6 +430,269 @@ std::string fitError(const Workload &w, int i, const EinsumPmappings &p) {
   return llvm::formatv("no valid mapping for Einsum '{0}' ({1}) on this "
                        "architecture",
                        e.name, e.opName);
+}
+
+std::string lateError(const Workload &w, const SearchOptions &options,
+                      size_t i) {
+  return llvm::formatv("search time limit of {0} s exceeded while joining "
+                       "Einsum '{1}' (raise time-limit)",
+                       llvm::format("%g", options.timeLimitSeconds),
+                       w.einsums[i].name);
+}
+
+/// A complete mapping a join found: per Einsum, the pmapping chosen and
+/// whether it opens a fusion group, and the sums the join kept.
+struct JoinPath {
+  std::vector<const Pmapping *> chosen;
+  std::vector<bool> starts;
+  double energy = 0, latency = 0;
+};
+
+/// FFM's join for energy or latency, Einsum by Einsum: every compatible
+/// extension, Pareto-pruned within equal live keys and cut by JoinBound.
+/// With `incumbent` (the score of a known complete mapping), an empty
+/// `found` means that no mapping scores below it, up to the bound's slack.
+/// False on an error (result.error); frontier sizes go to result.stats.
+bool frontierJoin(const Workload &w, const Joiner &joiner,
+                  const std::vector<EinsumPmappings> &pm, Objective objective,
+                  const SearchOptions &options, const Deadline &deadline,
+                  std::optional<double> incumbent, SearchResult &result,
+                  std::optional<JoinPath> &found) {
+  size_t n = pm.size();
+  uint64_t extensions = 0;
+  JoinBound bound(joiner, pm, objective);
+  if (incumbent)
+    bound.tighten(*incumbent);
+  // One join, Einsum by Einsum; with a beam, each live-key bucket keeps
+  // only its `beam` best states (a heuristic: it finds a complete mapping
+  // fast, not the optimum).
+  bool timedOut = false, emptied = false;
+  auto forward = [&](size_t beam,
+                     std::vector<std::vector<State>> &frontiers) -> bool {
+    // States of Einsums [0, i] are pruned.
+    auto prune = [&](std::vector<State> states, size_t i) {
+      states = pruneFrontier(std::move(states), objective);
+      return beam ? bestPerBucket(std::move(states), beam, bound, i + 1)
+                  : std::move(states);
+    };
+    frontiers.assign(n + 1, {});
+    frontiers[0].push_back(State());
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<State> next;
+      size_t pruneAt = 1 << 16;
+      for (auto [si, s] : llvm::enumerate(frontiers[i])) {
+        auto req = joiner.required(s, i);
+        if (!req)
+          continue;
+        for (const Joiner::Group *g : joiner.groupsFor(i, *req)) {
+          const auto &[keys, group] = *g;
+          for (const Pmapping &p : group) {
+            if (++extensions % 4096 == 0 && deadline.passed()) {
+              result.error = lateError(w, options, i);
+              timedOut = true;
+              return false;
+            }
+            State ns;
+            if (!joiner.extend(s, i, keys, p, ns) || bound.cuts(ns, i + 1))
+              continue;
+            ns.parent = si;
+            next.push_back(std::move(ns));
+          }
+        }
+        // Pruning is idempotent: pruning the growing list now and then
+        // bounds memory without changing the result.
+        if (next.size() > pruneAt) {
+          next = prune(std::move(next), i);
+          pruneAt = std::max<size_t>(pruneAt, 2 * next.size());
+        }
+        if (next.size() > options.maxPmappings) {
+          result.error = llvm::formatv(
+              "search budget exceeded: the join frontier at Einsum '{0}' "
+              "passed {1} partial mappings (raise max-pmappings)",
+              w.einsums[i].name, options.maxPmappings);
+          return false;
+        }
+      }
+      frontiers[i + 1] = prune(std::move(next), i);
+      if (!beam)
+        result.stats.maxFrontier = std::max<uint64_t>(
+            result.stats.maxFrontier, frontiers[i + 1].size());
+      if (frontiers[i + 1].empty()) {
+        result.error = llvm::formatv(
+            "no valid fused mapping reaches Einsum '{0}'", w.einsums[i].name);
+        emptied = true;
+        return false;
+      }
+    }
+    return true;
+  };
+  std::vector<std::vector<State>> frontiers;
+  // A complete mapping found by a narrow join is an incumbent as good as
+  // any for the bound, and usually far better than all-DRAM: the exact
+  // join then drops the partial mappings that cannot beat it.
+  if (forward(/*beam=*/1, frontiers)) {
+    for (const State &s : frontiers[n])
+      bound.tighten(bound.criterion(s.energy, s.latency));
+  } else if (timedOut) {
+    return false;
+  }
+  result.error.clear();
+  found.reset();
+  emptied = false;
+  if (!forward(/*beam=*/0, frontiers)) {
+    // Below a given incumbent, an empty frontier is an answer: none.
+    if (!incumbent || !emptied)
+      return false;
+    result.error.clear();
+    return true;
+  }
+  int best = -1;
+  for (auto [k, s] : llvm::enumerate(frontiers[n]))
+    if (best < 0 || better(objective, s.energy, s.latency,
+                           frontiers[n][best].energy,
+                           frontiers[n][best].latency))
+      best = k;
+  JoinPath path;
+  path.chosen.resize(n);
+  path.starts.resize(n);
+  path.energy = frontiers[n][best].energy;
+  path.latency = frontiers[n][best].latency;
+  for (size_t i = n; i-- > 0;) {
+    const State &s = frontiers[i + 1][best];
+    path.chosen[i] = s.choice;
+    path.starts[i] = s.groupStart;
+    best = s.parent;
+  }
+  found = std::move(path);
+  return true;
+}
+
+/// The FFM join for energy or latency.
+bool singleJoin(const Workload &w, const Arch &arch,
+                const std::vector<EinsumPmappings> &pm,
+                const SearchOptions &options, const Deadline &deadline,
+                SearchResult &result, JoinPath &best) {
+  Joiner joiner(w, arch, pm);
+  std::optional<JoinPath> found;
+  if (!frontierJoin(w, joiner, pm, options.objective, options, deadline,
+                    std::nullopt, result, found))
+    return false;
+  best = std::move(*found);
+  return true;
+}
+
+/// The FFM join for EDP. E * L is concave along every segment of the
+/// (energy, latency) plane, so over the complete mappings it is least at a
+/// vertex of their lower convex hull, and each such vertex minimises
+/// E + lambda * L for some lambda > 0: one additive criterion, which the
+/// join prunes as tightly as energy alone (the two-criteria front it would
+/// otherwise keep grows with every staircase point of every partial
+/// mapping). The vertices come from joins at chord slopes (as in
+/// Eisner-Severance parametric search): between two known vertices, the
+/// join weighted by their chord's slope finds a mapping clearly below the
+/// chord, a new vertex between them, or proves that none exists.
+bool edpJoin(const Workload &w, const Arch &arch,
+             const std::vector<EinsumPmappings> &pm,
+             const SearchOptions &options, const Deadline &deadline,
+             SearchResult &result, JoinPath &best) {
+  // The same pmappings with the weighted sum in place of their energy; the
+  // groups keep their order, so the two walk in step.
+  std::vector<EinsumPmappings> weighted = pm;
+  llvm::DenseMap<const Pmapping *, const Pmapping *> original;
+  for (size_t i = 0; i < pm.size(); ++i)
+    for (auto [from, to] : llvm::zip(pm[i].groups, weighted[i].groups))
+      for (auto [p, q] : llvm::zip(from.second, to.second))
+        original[&q] = &p;
+  Joiner joiner(w, arch, weighted);
+  // Least energy + lambda * latency (lambda = infinity: least latency),
+  // below `incumbent` if given; the path then holds the original
+  // pmappings and their true sums.
+  auto joinAt = [&](double lambda, std::optional<double> incumbent,
+                    std::optional<JoinPath> &found) {
+    bool latencyOnly = std::isinf(lambda);
+    for (size_t i = 0; i < pm.size(); ++i)
+      for (auto &[keys, group] : weighted[i].groups)
+        for (Pmapping &q : group)
+          q.energy = latencyOnly ? q.latency
+                                 : original[&q]->energy + lambda * q.latency;
+    if (!frontierJoin(w, joiner, weighted, Objective::Energy, options,
+                      deadline, incumbent, result, found))
+      return false;
+    if (found) {
+      found->energy = 0;
+      for (const Pmapping *&q : found->chosen) {
+        q = original[q];
+        found->energy += q->energy;
+      }
+    }
+    return true;
+  };
+  // Each vertex with the weighting (a, b) that found it: every complete
+  // mapping has a * E + b * L >= c, its weighted score (that join is exact).
+  struct Vertex {
+    JoinPath path;
+    double a, b, c;
+  };
+  std::optional<JoinPath> least, fastest;
+  if (!joinAt(0, std::nullopt, least) ||
+      !joinAt(INFINITY, std::nullopt, fastest))
+    return false;
+  std::vector<Vertex> vertices{{std::move(*least), 1, 0, least->energy}};
+  double bestEdp = vertices[0].path.energy * vertices[0].path.latency;
+  std::vector<std::pair<size_t, size_t>> chords;
+  if (fastest->energy != vertices[0].path.energy ||
+      fastest->latency != vertices[0].path.latency) {
+    bestEdp = std::min(bestEdp, fastest->energy * fastest->latency);
+    vertices.push_back({std::move(*fastest), 0, 1, fastest->latency});
+    chords.push_back({0, 1});
+  }
+  while (!chords.empty()) {
+    auto [a, b] = chords.back();
+    chords.pop_back();
+    const Vertex &lo = vertices[a], &hi = vertices[b];
+    double e0 = lo.path.energy, l0 = lo.path.latency;
+    double e1 = hi.path.energy, l1 = hi.path.latency;
+    // An end with both the least energy and the least latency of the two
+    // beats every mapping on their chord: no vertex lies between them.
+    if (!(e0 < e1 && l0 > l1))
+      continue;
+    // A vertex between them lies below the chord and above both support
+    // lines: in the triangle of the two ends and the lines' crossing. E * L
+    // grows with each coordinate, so on the triangle it is least at a
+    // corner; if even the crossing's is clearly above the best so far,
+    // nothing there can improve it.
+    double det = lo.a * hi.b - hi.a * lo.b;
+    double crossE = e0, crossL = l1;
+    if (det != 0) {
+      crossE = std::max(e0, (lo.c * hi.b - hi.c * lo.b) / det);
+      crossL = std::max(l1, (lo.a * hi.c - hi.a * lo.c) / det);
+    }
+    if (crossE * crossL > bestEdp * (1 + 1e-9))
+      continue;
+    double lambda = (e1 - e0) / (l0 - l1);
+    double chord = e0 + lambda * l0;
+    std::optional<JoinPath> below;
+    if (!joinAt(lambda, chord, below))
+      return false;
+    // Sums taken in different orders round differently: a rounding-level
+    // dip below the chord is no new vertex.
+    double score = below ? below->energy + lambda * below->latency : INFINITY;
+    if (score >= chord * (1 - 1e-12))
+      continue;
+    bestEdp = std::min(bestEdp, below->energy * below->latency);
+    vertices.push_back({std::move(*below), 1, lambda, score});
+    size_t c = vertices.size() - 1;
+    chords.push_back({c, b});
+    chords.push_back({a, c});
+  }
+  size_t pick = 0;
+  for (size_t k = 1; k < vertices.size(); ++k)
+    if (better(Objective::EDP, vertices[k].path.energy,
+               vertices[k].path.latency, vertices[pick].path.energy,
+               vertices[pick].path.latency))
+      pick = k;
+  best = std::move(vertices[pick].path);
+  return true;
 }
 
 } // namespace
@@ -554,13 +813,6 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
   Deadline local(options.timeLimitSeconds);
   if (!deadline)
     deadline = &local;
-  auto late = [&](size_t i) -> std::string {
-    return llvm::formatv("search time limit of {0} s exceeded while joining "
-                         "Einsum '{1}' (raise time-limit)",
-                         llvm::format("%g", options.timeLimitSeconds),
-                         w.einsums[i].name);
-  };
-  uint64_t extensions = 0;
   SearchResult result;
   size_t n = w.einsums.size();
   if (n == 0)
@@ -579,98 +831,17 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
   }
 
   auto t1 = Clock::now();
-  Joiner joiner(w, arch, pm);
   std::vector<const Pmapping *> chosen(n);
   std::vector<bool> starts(n);
   if (!options.exhaustive) {
-    JoinBound bound(pm, options.objective);
-    // One join, Einsum by Einsum; with a beam, each live-key bucket keeps
-    // only its `beam` best states (a heuristic: it finds a complete mapping
-    // fast, not the optimum).
-    bool timedOut = false;
-    auto forward = [&](size_t beam,
-                       std::vector<std::vector<State>> &frontiers) -> bool {
-      // States of Einsums [0, i] are pruned.
-      auto prune = [&](std::vector<State> states, size_t i) {
-        states = pruneFrontier(std::move(states), options.objective);
-        return beam ? bestPerBucket(std::move(states), beam, bound, i + 1)
-                    : std::move(states);
-      };
-      frontiers.assign(n + 1, {});
-      frontiers[0].push_back(State());
-      for (size_t i = 0; i < n; ++i) {
-        std::vector<State> next;
-        size_t pruneAt = 1 << 16;
-        for (auto [si, s] : llvm::enumerate(frontiers[i])) {
-          auto req = joiner.required(s, i);
-          if (!req)
-            continue;
-          for (const Joiner::Group *g : joiner.groupsFor(i, *req)) {
-            const auto &[keys, group] = *g;
-            for (const Pmapping &p : group) {
-              if (++extensions % 4096 == 0 && deadline->passed()) {
-                result.error = late(i);
-                timedOut = true;
-                return false;
-              }
-              State ns;
-              if (!joiner.extend(s, i, keys, p, ns) || bound.cuts(ns, i + 1))
-                continue;
-              ns.parent = si;
-              next.push_back(std::move(ns));
-            }
-          }
-          // Pruning is idempotent: pruning the growing list now and then
-          // bounds memory without changing the result.
-          if (next.size() > pruneAt) {
-            next = prune(std::move(next), i);
-            pruneAt = std::max<size_t>(pruneAt, 2 * next.size());
-          }
-          if (next.size() > options.maxPmappings) {
-            result.error = llvm::formatv(
-                "search budget exceeded: the join frontier at Einsum '{0}' "
-                "passed {1} partial mappings (raise max-pmappings)",
-                w.einsums[i].name, options.maxPmappings);
-            return false;
-          }
-        }
-        frontiers[i + 1] = prune(std::move(next), i);
-        if (!beam)
-          result.stats.maxFrontier = std::max<uint64_t>(
-              result.stats.maxFrontier, frontiers[i + 1].size());
-        if (frontiers[i + 1].empty()) {
-          result.error = llvm::formatv(
-              "no valid fused mapping reaches Einsum '{0}'", w.einsums[i].name);
-          return false;
-        }
-      }
-      return true;
-    };
-    std::vector<std::vector<State>> frontiers;
-    // A complete mapping found by a narrow join is an incumbent as good as
-    // any for the bound, and usually far better than all-DRAM: the exact
-    // join then drops the partial mappings that cannot beat it.
-    if (forward(/*beam=*/1, frontiers)) {
-      for (const State &s : frontiers[n])
-        bound.tighten(s.energy, s.latency);
-    } else if (timedOut) {
+    JoinPath best;
+    bool ok = options.objective == Objective::EDP
+                  ? edpJoin(w, arch, pm, options, *deadline, result, best)
+                  : singleJoin(w, arch, pm, options, *deadline, result, best);
+    if (!ok)
       return result;
-    }
-    result.error.clear();
-    if (!forward(/*beam=*/0, frontiers))
-      return result;
-    int best = -1;
-    for (auto [k, s] : llvm::enumerate(frontiers[n]))
-      if (best < 0 || better(options.objective, s.energy, s.latency,
-                             frontiers[n][best].energy,
-                             frontiers[n][best].latency))
-        best = k;
-    for (size_t i = n; i-- > 0;) {
-      const State &s = frontiers[i + 1][best];
-      chosen[i] = s.choice;
-      starts[i] = s.groupStart;
-      best = s.parent;
-    }
+    chosen = std::move(best.chosen);
+    starts = std::move(best.starts);
   } else {
     // The reference: depth-first over every combination of pmappings,
     // sharing compatibility and capacity rules with the joins but with no
@@ -700,6 +871,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
       restE[i] = restE[i + 1] + minE;
       restL[i] = restL[i + 1] + minL;
     }
+    Joiner joiner(w, arch, pm);
     std::vector<State> stack(n + 1);
     std::vector<const Pmapping *> path(n);
     std::vector<bool> pathStarts(n);
@@ -726,7 +898,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
         return;
       for (auto [keys, p] : all[i]) {
         if (result.stats.combinations % 4096 == 0 && deadline->passed()) {
-          budgetError = late(i);
+          budgetError = lateError(w, options, i);
           return;
         }
         if (++result.stats.combinations > options.maxPmappings) {

@@ -217,29 +217,64 @@ TEST(Mapper, JoinFrontierBudgetIsAnError) {
   EXPECT_TRUE(detail::joinPmappings(w, chainArch(4096), pm, o).ok());
 }
 
-// For EDP the join keeps the energy/latency staircase of each set of
-// states with the same future, but only its lower convex envelope can hold
-// the optimum: 20 staircase points above the chord of their ends shrink
-// to the ends, although none is dominated and no bound cuts them.
-TEST(Mapper, EdpJoinKeepsTheConvexEnvelope) {
-  Workload w = chain(8, 8, 4, 4);
-  std::vector<detail::EinsumPmappings> pm(2);
-  auto add = [&](int einsum, double energy, double latency) {
+// Hand-built pmappings for the join, each tagged by a loop whose count
+// names it, so that a test can tell which one the join chose.
+struct TaggedPmappings {
+  std::vector<detail::EinsumPmappings> pm{2};
+  void add(int einsum, double energy, double latency, int64_t tag) {
     detail::Pmapping p;
     p.energy = energy;
     p.latency = latency;
     p.reservation = p.persistent = {0, 0};
+    p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, tag}};
     pm[einsum].groups[{}].push_back(p);
-  };
+  }
+  static int64_t tagOf(const SearchResult &r, int einsum) {
+    return r.einsums[einsum].mapping.nodes.at(0).factor;
+  }
+};
+
+// EDP is joined as energy + lambda * latency at the slopes of the lower
+// convex hull: the 20 staircase points of Einsum 0, none dominated, never
+// make a frontier of 20.
+TEST(Mapper, EdpJoinFrontiersStaySmall) {
+  Workload w = chain(8, 8, 4, 4);
+  TaggedPmappings t;
   for (int e = 1; e <= 20; ++e)
-    add(0, e, e == 1 || e == 20 ? 21 - e : 21.5 - e);
-  add(1, 0, 100);
-  add(1, 100, 0);
+    t.add(0, e, e == 1 || e == 20 ? 21 - e : 21.5 - e, e);
+  t.add(1, 0, 100, 1);
+  t.add(1, 100, 0, 2);
   SearchOptions o;
   o.objective = Objective::EDP;
-  SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
+  SearchResult r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_LE(r.stats.maxFrontier, 4u);
+  EXPECT_LE(r.stats.maxFrontier, 2u);
+}
+
+// The EDP optimum may be neither the least-energy nor the least-latency
+// mapping: (4, 4) beats (2, 11) and (11, 2), and only the join at their
+// chord's slope finds it.
+TEST(Mapper, EdpFindsTheHullVertexBetweenTheExtremes) {
+  Workload w = chain(8, 8, 4, 4);
+  TaggedPmappings t;
+  t.add(0, 1, 10, 1);
+  t.add(0, 3, 3, 2);
+  t.add(0, 10, 1, 3);
+  t.add(0, 6, 6, 4); // above the hull: never a candidate
+  t.add(1, 1, 1, 5);
+  SearchOptions o;
+  o.objective = Objective::EDP;
+  SearchResult r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 2);
+  o.objective = Objective::Energy;
+  r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 1);
+  o.objective = Objective::Latency;
+  r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 3);
 }
 
 TEST(Mapper, DeterministicWithThreads) {
