@@ -203,15 +203,18 @@ struct Generator {
   const std::vector<Pmapping> *group = nullptr;
   bool groupFused = false;
   const Deadline &deadline;
+  const Narrowing &narrowing;
   uint64_t steps = 0;
   bool stop = false;
 
   Generator(const Workload &w, const Arch &arch, int einsum,
             const SearchOptions &options, bool prune, EinsumPmappings &out,
-            const std::vector<bool> &binding, const Deadline &deadline)
+            const std::vector<bool> &binding, const Deadline &deadline,
+            const Narrowing &narrowing)
       : w(w), arch(arch), e(w.einsums[einsum]), options(options),
         prune(prune), out(out), binding(binding), acc(e.accesses()),
-        numLevels(arch.levels.size()), deadline(deadline) {
+        numLevels(arch.levels.size()), deadline(deadline),
+        narrowing(narrowing) {
     for (size_t l = 0; l < numLevels; ++l)
       for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
         if (f > 1) {
@@ -764,7 +767,8 @@ struct Generator {
         keysOf(buildMapping(keysKnownAt + 1));
     if (!keys)
       return false;
-    group = &out.groups[*keys];
+    group = &out.groups[narrowing.leastOnly ? std::vector<Key>{} : *keys];
+    groupFused &= !narrowing.leastOnly;
     return true;
   }
 
@@ -780,10 +784,23 @@ struct Generator {
   }
   uint64_t held = 0; // pmappings in the groups (see maxPmappings)
   mutable Pmapping boundScratch;
+  /// The objective's own criterion where it has one (not EDP).
+  double criterion(double energy, double latency) const {
+    return options.objective == Objective::Latency ? latency : energy;
+  }
+  bool capped() const { return narrowing.cap < INFINITY; }
+  bool overCap(double energy, double latency) const {
+    return criterion(energy, latency) > narrowing.cap * (1 + 1e-9);
+  }
   bool boundedOut() const {
-    if (!prune || !group || group->empty())
+    bool grouped = group && !group->empty();
+    if (!prune || (!grouped && !capped()))
       return false;
     auto [energy, latency] = lowerBound();
+    if (overCap(energy, latency))
+      return true;
+    if (!grouped)
+      return false;
     // The bound and the model sum in different orders: a pmapping that ties
     // the front up to rounding is pruned too, or the many exact ties of a
     // roomy machine would all be enumerated.
@@ -1043,6 +1060,8 @@ struct Generator {
     if (!ev.ok())
       return;
     ++out.valid;
+    if (prune && overCap(ev.energy, ev.latency))
+      return;
     if (++held > options.maxPmappings)
       return fail(llvm::formatv(
           "search budget exceeded: Einsum '{0}' holds more than {1} "
@@ -1060,8 +1079,10 @@ struct Generator {
       for (size_t l = 0; l < numLevels; ++l)
         if (!binding[l])
           p.reservation[l] = p.persistent[l] = 0;
-    p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
-    std::vector<Pmapping> &members = out.groups[*keys];
+    p.fused = !narrowing.leastOnly &&
+              llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
+    std::vector<Pmapping> &members =
+        out.groups[narrowing.leastOnly ? std::vector<Key>{} : *keys];
     // With pruning the group stays near its front, which keeps the bound's
     // scans short: members the new one dominates go (an exact tie stays,
     // the earlier one wins in paretoPrune), so the result is the same.
@@ -1106,14 +1127,16 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                                           const SearchOptions &options,
                                           bool prune,
                                           const std::vector<bool> &binding,
-                                          const Deadline &deadline) {
+                                          const Deadline &deadline,
+                                          const Narrowing &narrowing) {
   EinsumPmappings out;
   const Einsum &e = w.einsums[einsum];
   std::vector<const TensorAccess *> acc = e.accesses();
   for (auto [a, access] : llvm::enumerate(acc))
     if (fusable[access->tensor])
       out.interface.push_back(a);
-  Generator gen(w, arch, einsum, options, prune, out, binding, deadline);
+  Generator gen(w, arch, einsum, options, prune, out, binding, deadline,
+                narrowing);
   gen.run();
   out.steps = gen.steps;
   for (auto it = out.groups.begin(); it != out.groups.end();)

@@ -4,6 +4,7 @@
 
 #include "ffm/Mapper/Mapper.h"
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <vector>
@@ -56,25 +57,38 @@ std::vector<bool> fusableTensors(const Workload &w);
 /// not, pruning drops the level's reservations from the criteria.
 std::vector<bool> bindingLevels(const Workload &w, const Arch &arch);
 
+/// What a pruned enumeration keeps besides each group's Pareto front.
+struct Narrowing {
+  /// Only the best pmapping on the objective (energy or latency), in one
+  /// group: a lower bound on everything the Einsum can contribute.
+  bool leastOnly = false;
+  /// No pmapping scoring above this on the objective (energy or latency):
+  /// none could be part of a mapping better than the one the caps allow.
+  double cap = INFINITY;
+};
+
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With
-/// `prune`, keeps only the Pareto-optimal pmappings of each group.
+/// `prune`, keeps only the Pareto-optimal pmappings of each group, narrowed
+/// as `narrowing` says.
 EinsumPmappings generatePmappings(const Workload &w, int einsum,
                                   const Arch &arch,
                                   const std::vector<bool> &fusable,
                                   const SearchOptions &options, bool prune,
                                   const std::vector<bool> &binding,
-                                  const Deadline &deadline);
+                                  const Deadline &deadline,
+                                  const Narrowing &narrowing = {});
 
 /// log10 of the raw mapspace size of Einsum `einsum` (SearchStats).
 double rawMapspaceLog10(const Workload &w, int einsum, const Arch &arch,
                         const std::vector<bool> &fusable);
 
-/// Generates every Einsum's pmappings (on options.parallelFor).
+/// Generates every Einsum's pmappings (on options.parallelFor), each
+/// narrowed by `narrowing` (per Einsum; empty: not at all).
 /// Without a deadline, options.timeLimitSeconds counts from this call.
-std::vector<EinsumPmappings> generateAll(const Workload &w, const Arch &arch,
-                                         const SearchOptions &options,
-                                         bool prune,
-                                         const Deadline *deadline = nullptr);
+std::vector<EinsumPmappings>
+generateAll(const Workload &w, const Arch &arch, const SearchOptions &options,
+            bool prune, const Deadline *deadline = nullptr,
+            const std::vector<Narrowing> &narrowing = {});
 
 /// Joins generated pmappings and picks the best full mapping for
 /// options.objective: Pareto-pruned frontiers (FFM), or with

@@ -200,6 +200,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"compatibility_groups", (int64_t)st.groups},
                             {"max_frontier", (int64_t)st.maxFrontier},
                             {"search_steps", (int64_t)st.steps},
+                            {"generation_passes", (int64_t)st.generationPasses},
                             {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},
                             {"join_seconds", st.joinSeconds}}}};

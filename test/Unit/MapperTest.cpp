@@ -427,15 +427,16 @@ Arch randomArch(std::mt19937 &rng, int numLevels) {
 TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   std::mt19937 rng(2026);
   int cases = 0, tried = 0, fusedWins = 0;
+  int proved = 0, rerun = 0; // capped passes that proved their caps, or not
   while (cases < 200) {
     int numEinsums = 2 + rng() % 4;
     int numLevels = numEinsums <= 3 ? 2 + rng() % 2 : 2;
     Workload w =
         randomWorkload(rng, numEinsums, numLevels > 2 || numEinsums > 3);
     Arch arch = randomArch(rng, numLevels);
-    // The reference enumerates everything once; FFM generates per
-    // objective, as the pass does (its branch and bound and its pruning
-    // depend on the objective).
+    // The reference enumerates everything once; FFM runs per objective
+    // through search(), as the pass does (its branch and bound, its caps
+    // and its pruning depend on the objective).
     SearchOptions o;
     o.maxPmappings = 2'000'000;
     // Half the cases allow any number of fused loops per rank.
@@ -445,9 +446,8 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     for (Objective obj :
          {Objective::Energy, Objective::Latency, Objective::EDP}) {
       o.objective = obj;
-      auto pruned = detail::generateAll(w, arch, o, /*prune=*/true);
       o.exhaustive = false;
-      SearchResult ffm = detail::joinPmappings(w, arch, pruned, o);
+      SearchResult ffm = search(w, arch, o);
       o.exhaustive = true;
       SearchResult ex = detail::joinPmappings(w, arch, all, o);
       if (!ex.ok() && ex.error.find("budget") != std::string::npos) {
@@ -461,6 +461,8 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
           << "case " << cases << " objective " << (int)obj;
       if (obj == Objective::Energy && ffm.groups.size() < w.einsums.size())
         ++fusedWins;
+      if (obj != Objective::EDP)
+        ++(ffm.stats.generationPasses == 2 ? proved : rerun);
     }
     if (!tooLarge)
       ++cases;
@@ -471,6 +473,10 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   EXPECT_LT(tried, 260);
   // The random cases must exercise fusion, or the test proves little.
   EXPECT_GT(fusedWins, 20);
+  // And both ends of the capped search: caps the found mapping proves, and
+  // caps it does not (a rerun).
+  EXPECT_GT(proved, 20);
+  EXPECT_GT(rerun, 20);
 }
 
 } // namespace
