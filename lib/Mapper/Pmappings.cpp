@@ -788,9 +788,14 @@ struct Generator {
   double criterion(double energy, double latency) const {
     return options.objective == Objective::Latency ? latency : energy;
   }
-  bool capped() const { return narrowing.cap < INFINITY; }
+  /// The best criterion enumerated so far (Narrowing::slack).
+  double best = INFINITY;
+  double currentCap() const {
+    return std::min(narrowing.cap, best + narrowing.slack);
+  }
+  bool capped() const { return currentCap() < INFINITY; }
   bool overCap(double energy, double latency) const {
-    return criterion(energy, latency) > narrowing.cap * (1 + 1e-9);
+    return criterion(energy, latency) > currentCap() * (1 + 1e-9);
   }
   bool boundedOut() const {
     bool grouped = group && !group->empty();
@@ -1060,6 +1065,7 @@ struct Generator {
     if (!ev.ok())
       return;
     ++out.valid;
+    best = std::min(best, criterion(ev.energy, ev.latency));
     if (prune && overCap(ev.energy, ev.latency))
       return;
     if (++held > options.maxPmappings)
@@ -1139,12 +1145,27 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                 narrowing);
   gen.run();
   out.steps = gen.steps;
+  // Kept before the floor was known, some lie above the final cap.
+  if (prune && gen.capped())
+    for (auto &[key, group] : out.groups)
+      llvm::erase_if(group, [&](const Pmapping &p) {
+        return gen.overCap(p.energy, p.latency);
+      });
   for (auto it = out.groups.begin(); it != out.groups.end();)
     it = it->second.empty() ? out.groups.erase(it) : std::next(it);
   if (prune)
     for (auto &[key, group] : out.groups)
       paretoPrune(group, group.front().fused, options.objective);
   return out;
+}
+
+double detail::floorOf(const EinsumPmappings &pm, Objective objective) {
+  double least = INFINITY;
+  for (const auto &[keys, group] : pm.groups)
+    for (const Pmapping &p : group)
+      least = std::min(least, objective == Objective::Latency ? p.latency
+                                                              : p.energy);
+  return least;
 }
 
 double detail::rawMapspaceLog10(const Workload &w, int einsum,

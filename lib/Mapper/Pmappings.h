@@ -65,7 +65,15 @@ struct Narrowing {
   /// No pmapping scoring above this on the objective (energy or latency):
   /// none could be part of a mapping better than the one the caps allow.
   double cap = INFINITY;
+  /// No pmapping scoring more than this above the Einsum's best (its
+  /// floor): a cap that tightens as the enumeration finds better ones and
+  /// never cuts anything within `slack` of the floor.
+  double slack = INFINITY;
 };
+
+/// The least score on the objective (energy or latency) of any pmapping
+/// kept; with Narrowing::slack, exactly the Einsum's floor.
+double floorOf(const EinsumPmappings &pm, Objective objective);
 
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With
 /// `prune`, keeps only the Pareto-optimal pmappings of each group, narrowed

@@ -780,58 +780,62 @@ std::vector<bool> ffm::onChipAccesses(const Workload &w, int einsum,
 
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
 /// i can be part of a complete mapping scoring at most U only if it scores
-/// at most U minus the least every other Einsum can score (its floor, from
-/// an enumeration that keeps only the best pmapping). Generating with caps
-/// from a guessed U prunes nearly every group's far end (pmappings that
-/// save reservations at any cost). If the mapping found scores at most the
-/// guess, the optimum does too and the caps cut none of its pmappings;
-/// otherwise the search reruns with the caps the found score allows, which
-/// hold by the same argument (docs/mapspace.md).
+/// at most U minus the least every other Einsum can score (its floor).
+/// Every Einsum is enumerated with a cap of its own floor plus a slack (the
+/// best pmapping found so far plus the slack while the floor is not yet
+/// known), which cuts subtrees by the same lower bound as the group fronts
+/// and drops the far end of every front (pmappings that save reservations
+/// at any cost). If the mapping the join finds scores at most the sum of
+/// the floors plus the slack, the optimum does too, and the caps cut none
+/// of its pmappings; otherwise one rerun with caps from the found score
+/// (or the all-unfused mapping's), which hold by the same argument.
 template <typename Run>
 static SearchResult cappedSearch(const Workload &w, const Arch &arch,
-                          const SearchOptions &options,
-                          const Deadline &deadline, Run run,
-                          double &generateSeconds, uint64_t &earlierSteps,
-                          unsigned &passes) {
+                                 const SearchOptions &options,
+                                 const Deadline &deadline, Run run,
+                                 double &generateSeconds,
+                                 uint64_t &earlierSteps, unsigned &passes) {
   size_t n = w.einsums.size();
-  auto criterion = [&](double energy, double latency) {
-    return options.objective == Objective::Latency ? latency : energy;
-  };
+  // A complete mapping to scale the slack by: every Einsum unfused, at its
+  // best (one group each, so its branch and bound is quick).
+  SearchOptions unfusedOptions = options;
+  unfusedOptions.allowFusion = false;
   auto t0 = Clock::now();
   ++passes;
-  std::vector<EinsumPmappings> least =
-      generateAll(w, arch, options, /*prune=*/true, &deadline,
+  std::vector<EinsumPmappings> unfused =
+      generateAll(w, arch, unfusedOptions, /*prune=*/true, &deadline,
                   std::vector<Narrowing>(n, Narrowing{/*leastOnly=*/true}));
   generateSeconds += since(t0);
-  std::vector<double> floor(n);
-  double sum = 0;
-  for (size_t i = 0; i < n; ++i) {
+  double upper = 0;
+  for (const EinsumPmappings &p : unfused) {
     // Errors are the full enumeration's to report, naming what failed.
-    if (!least[i].error.empty() || least[i].groups.empty())
-      return run({});
-    const Pmapping &best = least[i].groups.begin()->second.front();
-    floor[i] = criterion(best.energy, best.latency);
-    sum += floor[i];
-    earlierSteps += least[i].steps;
+    if (!p.error.empty() || p.groups.empty())
+      return run({}, nullptr);
+    upper += floorOf(p, options.objective);
+    earlierSteps += p.steps;
   }
-  // The guess: 1% above the sum of the floors (the GPT-3 layer's optimum
-  // is 0.3% above, the unfused mapping 22%).
-  double slack = 0.01 * sum;
+  // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
+  // 0.26% of it above the sum of the floors (fusion saves 18%).
+  double slack = options.capSlack * upper;
   std::vector<Narrowing> caps(n);
-  for (size_t i = 0; i < n; ++i)
-    caps[i].cap = floor[i] + slack;
-  SearchResult result = run(caps);
-  double score = criterion(result.energy, result.latency);
-  if (result.ok() && score <= sum + slack)
-    return result;
-  if (deadline.passed())
+  for (Narrowing &c : caps)
+    c.slack = slack;
+  std::vector<double> floor;
+  SearchResult result = run(caps, &floor);
+  double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
+  double score = options.objective == Objective::Latency ? result.latency
+                                                         : result.energy;
+  if ((result.ok() && score - sum <= slack) || deadline.passed() ||
+      !std::isfinite(sum))
     return result;
   earlierSteps += result.stats.steps;
-  // Rounding-level slack on top: the caps must never cut a tie.
-  for (size_t i = 0; i < n; ++i)
-    caps[i].cap = result.ok() ? floor[i] + (score - sum) + 1e-9 * score
-                              : INFINITY;
-  return run(caps);
+  double bound = result.ok() ? std::min(score, upper) : upper;
+  for (size_t i = 0; i < n; ++i) {
+    // Rounding-level slack on top: the caps must never cut a tie.
+    caps[i] = Narrowing();
+    caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
+  }
+  return run(caps, nullptr);
 }
 
 SearchResult ffm::search(const Workload &w, const Arch &arch,
@@ -856,12 +860,17 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   double generateSeconds = 0;
   uint64_t earlierSteps = 0;
   unsigned passes = 0;
-  auto run = [&](const std::vector<Narrowing> &narrowing) {
+  // One enumeration and join; `floors` receives each Einsum's least score.
+  auto run = [&](const std::vector<Narrowing> &narrowing,
+                 std::vector<double> *floors) {
     ++passes;
     auto t0 = Clock::now();
     std::vector<EinsumPmappings> pm = generateAll(
         w, arch, options, /*prune=*/!options.exhaustive, &deadline, narrowing);
     generateSeconds += since(t0);
+    if (floors)
+      for (const EinsumPmappings &p : pm)
+        floors->push_back(floorOf(p, options.objective));
     SearchResult result = joinPmappings(w, arch, pm, options, &deadline);
     for (const EinsumPmappings &p : pm)
       result.stats.mapspaceLog10 += p.mapspaceLog10;
@@ -869,7 +878,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   };
   SearchResult result = options.exhaustive ||
                                 options.objective == Objective::EDP
-                            ? run({})
+                            ? run({}, nullptr)
                             : cappedSearch(w, arch, options, deadline, run,
                                            generateSeconds, earlierSteps,
                                            passes);

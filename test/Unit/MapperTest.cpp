@@ -446,23 +446,32 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     for (Objective obj :
          {Objective::Energy, Objective::Latency, Objective::EDP}) {
       o.objective = obj;
-      o.exhaustive = false;
-      SearchResult ffm = search(w, arch, o);
+      // The default slack, and one whose caps the mapping found often does
+      // not prove (3% of the unfused score): both must reach the optimum.
+      std::vector<SearchResult> ffms;
+      for (double slack : {0.005, 0.03}) {
+        o.exhaustive = false;
+        o.capSlack = slack;
+        ffms.push_back(search(w, arch, o));
+      }
       o.exhaustive = true;
       SearchResult ex = detail::joinPmappings(w, arch, all, o);
       if (!ex.ok() && ex.error.find("budget") != std::string::npos) {
         tooLarge = true; // too large for the reference: skip this workload
         break;
       }
-      ASSERT_EQ(ffm.ok(), ex.ok()) << ffm.error << " | " << ex.error;
-      if (!ffm.ok())
-        continue;
-      ASSERT_EQ(ffm.score(obj), ex.score(obj))
-          << "case " << cases << " objective " << (int)obj;
-      if (obj == Objective::Energy && ffm.groups.size() < w.einsums.size())
+      for (const SearchResult &ffm : ffms) {
+        ASSERT_EQ(ffm.ok(), ex.ok()) << ffm.error << " | " << ex.error;
+        if (!ffm.ok())
+          continue;
+        ASSERT_EQ(ffm.score(obj), ex.score(obj))
+            << "case " << cases << " objective " << (int)obj;
+        if (obj != Objective::EDP)
+          ++(ffm.stats.generationPasses == 2 ? proved : rerun);
+      }
+      if (obj == Objective::Energy && ffms[0].ok() &&
+          ffms[0].groups.size() < w.einsums.size())
         ++fusedWins;
-      if (obj != Objective::EDP)
-        ++(ffm.stats.generationPasses == 2 ? proved : rerun);
     }
     if (!tooLarge)
       ++cases;

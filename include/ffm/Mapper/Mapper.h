@@ -41,6 +41,10 @@ struct SearchOptions {
   /// authors' mapper: one fused tiling per rank keeps the number of
   /// compatibility groups manageable on machines with large buffers.
   unsigned maxFusedLoopsPerRank = 1;
+  /// Energy and latency: each Einsum's pmappings are capped at its floor
+  /// plus this fraction of the all-unfused mapping's score. Only speed
+  /// depends on it: a slack too small for the optimum costs one rerun.
+  double capSlack = 0.005;
   /// Runs body(i) for i in [0, n); the default runs them in order. Results
   /// do not depend on the order or the concurrency.
   std::function<void(size_t n, const std::function<void(size_t)> &body)>
