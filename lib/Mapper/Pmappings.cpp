@@ -802,8 +802,10 @@ struct Generator {
     if (!prune || (!grouped && !capped()))
       return false;
     auto [energy, latency] = lowerBound();
-    if (overCap(energy, latency))
+    if (overCap(energy, latency)) {
+      out.cutAt = std::min(out.cutAt, criterion(energy, latency));
       return true;
+    }
     if (!grouped)
       return false;
     // The bound and the model sum in different orders: a pmapping that ties
@@ -1066,8 +1068,10 @@ struct Generator {
       return;
     ++out.valid;
     best = std::min(best, criterion(ev.energy, ev.latency));
-    if (prune && overCap(ev.energy, ev.latency))
+    if (prune && overCap(ev.energy, ev.latency)) {
+      out.cutAt = std::min(out.cutAt, criterion(ev.energy, ev.latency));
       return;
+    }
     if (++held > options.maxPmappings)
       return fail(llvm::formatv(
           "search budget exceeded: Einsum '{0}' holds more than {1} "
@@ -1149,7 +1153,10 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   if (prune && gen.capped())
     for (auto &[key, group] : out.groups)
       llvm::erase_if(group, [&](const Pmapping &p) {
-        return gen.overCap(p.energy, p.latency);
+        if (!gen.overCap(p.energy, p.latency))
+          return false;
+        out.cutAt = std::min(out.cutAt, gen.criterion(p.energy, p.latency));
+        return true;
       });
   for (auto it = out.groups.begin(); it != out.groups.end();)
     it = it->second.empty() ? out.groups.erase(it) : std::next(it);

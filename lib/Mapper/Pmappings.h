@@ -34,6 +34,9 @@ struct EinsumPmappings {
   std::vector<int> interface;
   std::map<std::vector<Key>, std::vector<Pmapping>> groups;
   uint64_t candidates = 0, valid = 0, steps = 0;
+  /// The least score on the objective of anything a cap cut (a subtree by
+  /// its lower bound): caps below it would keep the same pmappings.
+  double cutAt = INFINITY;
   double mapspaceLog10 = 0; // rawMapspaceLog10 of the Einsum
   std::string error; // budget exceeded or similar
 };
@@ -69,6 +72,9 @@ struct Narrowing {
   /// floor): a cap that tightens as the enumeration finds better ones and
   /// never cuts anything within `slack` of the floor.
   double slack = INFINITY;
+  /// An enumeration under caps that cut nothing this one would keep: its
+  /// pmappings are taken as they are.
+  const EinsumPmappings *reuse = nullptr;
 };
 
 /// The least score on the objective (energy or latency) of any pmapping

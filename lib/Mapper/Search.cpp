@@ -734,9 +734,14 @@ detail::generateAll(const Workload &w, const Arch &arch,
   }
   std::vector<EinsumPmappings> pm(w.einsums.size());
   auto generate = [&](size_t i) {
+    Narrowing narrow = narrowing.empty() ? Narrowing() : narrowing[i];
+    if (narrow.reuse) {
+      pm[i] = *narrow.reuse;
+      pm[i].steps = 0; // nothing enumerated for it
+      return;
+    }
     pm[i] = generatePmappings(w, i, arch, fusable, options, prune, binding,
-                              *deadline,
-                              narrowing.empty() ? Narrowing() : narrowing[i]);
+                              *deadline, narrow);
   };
   // Largest mapspaces first: the pool takes indices in order, so the long
   // enumerations start together instead of one waiting for the other.
@@ -820,8 +825,11 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   std::vector<Narrowing> caps(n);
   for (Narrowing &c : caps)
     c.slack = slack;
+  std::vector<EinsumPmappings> pm;
+  SearchResult result = run(caps, &pm);
   std::vector<double> floor;
-  SearchResult result = run(caps, &floor);
+  for (const EinsumPmappings &p : pm)
+    floor.push_back(floorOf(p, options.objective));
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
   double score = options.objective == Objective::Latency ? result.latency
                                                          : result.energy;
@@ -834,6 +842,9 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
     // Rounding-level slack on top: the caps must never cut a tie.
     caps[i] = Narrowing();
     caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
+    // An Einsum whose caps cut nothing under the new one keeps its fronts.
+    if (pm[i].cutAt > caps[i].cap * (1 + 1e-9))
+      caps[i].reuse = &pm[i];
   }
   return run(caps, nullptr);
 }
@@ -860,20 +871,19 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   double generateSeconds = 0;
   uint64_t earlierSteps = 0;
   unsigned passes = 0;
-  // One enumeration and join; `floors` receives each Einsum's least score.
+  // One enumeration and join; `kept` receives the pmappings.
   auto run = [&](const std::vector<Narrowing> &narrowing,
-                 std::vector<double> *floors) {
+                 std::vector<EinsumPmappings> *kept) {
     ++passes;
     auto t0 = Clock::now();
     std::vector<EinsumPmappings> pm = generateAll(
         w, arch, options, /*prune=*/!options.exhaustive, &deadline, narrowing);
     generateSeconds += since(t0);
-    if (floors)
-      for (const EinsumPmappings &p : pm)
-        floors->push_back(floorOf(p, options.objective));
     SearchResult result = joinPmappings(w, arch, pm, options, &deadline);
     for (const EinsumPmappings &p : pm)
       result.stats.mapspaceLog10 += p.mapspaceLog10;
+    if (kept)
+      *kept = std::move(pm);
     return result;
   };
   SearchResult result = options.exhaustive ||
