@@ -822,9 +822,18 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
   // 0.26% of it above the sum of the floors (fusion saves 18%).
   double slack = options.capSlack * upper;
+  std::vector<bool> fusable = fusableTensors(w);
   std::vector<Narrowing> caps(n);
-  for (Narrowing &c : caps)
-    c.slack = slack;
+  for (size_t i = 0; i < n; ++i) {
+    caps[i].slack = slack;
+    // Without an interface tensor an Einsum has one group, judged on the
+    // objective alone: exactly what the unfused pass kept.
+    if (!options.allowFusion ||
+        llvm::none_of(w.einsums[i].accesses(), [&](const TensorAccess *a) {
+          return fusable[a->tensor];
+        }))
+      caps[i].reuse = &unfused[i];
+  }
   std::vector<EinsumPmappings> pm;
   SearchResult result = run(caps, &pm);
   std::vector<double> floor;
