@@ -17,7 +17,6 @@ import csv
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -36,16 +35,22 @@ def gen(args, path):
 
 
 def fuse(path, arch, extra=""):
+    """One ffm-opt run: (report, wall seconds, its own peak RSS in KB) or
+    (None, wall, first error line)."""
     rep = os.path.join(REPORTS, os.path.basename(path) + ".json")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    p = subprocess.run([FFM, f"--ffm-fuse=arch-file={arch} report={rep} rewrite=false {extra}",
-                        path, "-o", "/dev/null"], capture_output=True, text=True)
+    p = subprocess.Popen([FFM, f"--ffm-fuse=arch-file={arch} report={rep} rewrite=false {extra}",
+                          path, "-o", "/dev/null"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    stderr = p.stderr.read()
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the
+    # largest of every run so far, the exhaustive ones included).
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if p.returncode != 0:
-        return None, wall, p.stderr.strip().splitlines()[0]
-    return json.load(open(rep))["functions"][0], wall, max(rss, before)
+        return None, wall, stderr.strip().splitlines()[0]
+    return json.load(open(rep))["functions"][0], wall, usage.ru_maxrss
 
 
 def main():
