@@ -877,7 +877,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
       return result;
     }
   Deadline deadline(options.timeLimitSeconds);
-  double generateSeconds = 0;
+  double generateSeconds = 0, joinSeconds = 0;
   uint64_t earlierSteps = 0;
   unsigned passes = 0;
   // One enumeration and join; `kept` receives the pmappings.
@@ -889,6 +889,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
         w, arch, options, /*prune=*/!options.exhaustive, &deadline, narrowing);
     generateSeconds += since(t0);
     SearchResult result = joinPmappings(w, arch, pm, options, &deadline);
+    joinSeconds += result.stats.joinSeconds;
     for (const EinsumPmappings &p : pm)
       result.stats.mapspaceLog10 += p.mapspaceLog10;
     if (kept)
@@ -902,6 +903,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
                                            generateSeconds, earlierSteps,
                                            passes);
   result.stats.generateSeconds = generateSeconds;
+  result.stats.joinSeconds = joinSeconds;
   result.stats.generationPasses = passes;
   result.stats.steps += earlierSteps;
   return result;
