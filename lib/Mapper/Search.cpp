@@ -637,13 +637,14 @@ bool edpJoin(const Workload &w, const Arch &arch,
   if (!joinAt(0, std::nullopt, least) ||
       !joinAt(INFINITY, std::nullopt, fastest))
     return false;
-  std::vector<Vertex> vertices{{std::move(*least), 1, 0, least->energy}};
+  double leastEnergy = least->energy, leastLatency = fastest->latency;
+  std::vector<Vertex> vertices{{std::move(*least), 1, 0, leastEnergy}};
   double bestEdp = vertices[0].path.energy * vertices[0].path.latency;
   std::vector<std::pair<size_t, size_t>> chords;
   if (fastest->energy != vertices[0].path.energy ||
       fastest->latency != vertices[0].path.latency) {
     bestEdp = std::min(bestEdp, fastest->energy * fastest->latency);
-    vertices.push_back({std::move(*fastest), 0, 1, fastest->latency});
+    vertices.push_back({std::move(*fastest), 0, 1, leastLatency});
     chords.push_back({0, 1});
   }
   while (!chords.empty()) {
