@@ -822,7 +822,9 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   }
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
   // 0.26% of it above the sum of the floors (fusion saves 18%).
-  double slack = options.capSlack * upper;
+  // A negative slack would cut each Einsum's own floor, which the proof
+  // below takes as exact.
+  double slack = std::max(0.0, options.capSlack) * upper;
   std::vector<bool> fusable = fusableTensors(w);
   std::vector<Narrowing> caps(n);
   for (size_t i = 0; i < n; ++i) {

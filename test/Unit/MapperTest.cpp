@@ -277,6 +277,21 @@ TEST(Mapper, EdpFindsTheHullVertexBetweenTheExtremes) {
   EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 3);
 }
 
+// The cap slack only trades speed: a zero or a negative one (taken as
+// zero) reaches the same optimum as the default, through a rerun.
+TEST(Mapper, CapSlackOnlyTradesSpeed) {
+  Workload w = chain(8, 8, 4, 4);
+  SearchResult reference = search(w, chainArch(256));
+  ASSERT_TRUE(reference.ok()) << reference.error;
+  for (double slack : {0.0, -1.0}) {
+    SearchOptions o;
+    o.capSlack = slack;
+    SearchResult r = search(w, chainArch(256), o);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.energy, reference.energy);
+  }
+}
+
 TEST(Mapper, DeterministicWithThreads) {
   Workload w = chain(8, 8, 4, 4);
   SearchResult serial = search(w, chainArch(256));

@@ -42,8 +42,9 @@ struct SearchOptions {
   /// compatibility groups manageable on machines with large buffers.
   unsigned maxFusedLoopsPerRank = 1;
   /// Energy and latency: each Einsum's pmappings are capped at its floor
-  /// plus this fraction of the all-unfused mapping's score. Only speed
-  /// depends on it: a slack too small for the optimum costs one rerun.
+  /// plus this fraction (>= 0; less counts as 0) of the all-unfused
+  /// mapping's score. Only speed depends on it: a slack too small for the
+  /// optimum costs one rerun.
   double capSlack = 0.005;
   /// Runs body(i) for i in [0, n); the default runs them in order. Results
   /// do not depend on the order or the concurrency.
