@@ -767,8 +767,7 @@ struct Generator {
         keysOf(buildMapping(keysKnownAt + 1));
     if (!keys)
       return false;
-    group = &out.groups[narrowing.leastOnly ? std::vector<Key>{} : *keys];
-    groupFused &= !narrowing.leastOnly;
+    group = &out.groups[*keys];
     return true;
   }
 
@@ -778,34 +777,38 @@ struct Generator {
   /// one, as in paretoPrune. The bound holds for any choice still open
   /// below this point (docs/mapspace.md derives it).
   mutable size_t lastCut = 0;
-  /// The criterion the objective ranks by first: the order of each group.
+  /// The criterion the objective ranks by first: the order of each group,
+  /// and the one the caps bound (energy or latency).
+  double criterion(double energy, double latency) const {
+    return firstCriterion(options.objective, energy, latency);
+  }
   double primary(const Pmapping &p) const {
-    return options.objective == Objective::Latency ? p.latency : p.energy;
+    return criterion(p.energy, p.latency);
   }
   uint64_t held = 0; // pmappings in the groups (see maxPmappings)
   mutable Pmapping boundScratch;
-  /// The objective's own criterion where it has one (not EDP).
-  double criterion(double energy, double latency) const {
-    return options.objective == Objective::Latency ? latency : energy;
-  }
   /// The best criterion enumerated so far (Narrowing::slack).
   double best = INFINITY;
   double currentCap() const {
     return std::min(narrowing.cap, best + narrowing.slack);
   }
   bool capped() const { return currentCap() < INFINITY; }
-  bool overCap(double energy, double latency) const {
-    return criterion(energy, latency) > currentCap() * (1 + 1e-9);
+  /// Whether the cap cuts what scores (energy, latency), at least; the
+  /// least score it cuts is recorded (EinsumPmappings::cutAt).
+  bool cutByCap(double energy, double latency) const {
+    double score = criterion(energy, latency);
+    if (score <= currentCap() * (1 + 1e-9))
+      return false;
+    out.cutAt = std::min(out.cutAt, score);
+    return true;
   }
   bool boundedOut() const {
     bool grouped = group && !group->empty();
     if (!prune || (!grouped && !capped()))
       return false;
     auto [energy, latency] = lowerBound();
-    if (overCap(energy, latency)) {
-      out.cutAt = std::min(out.cutAt, criterion(energy, latency));
+    if (cutByCap(energy, latency))
       return true;
-    }
     if (!grouped)
       return false;
     // The bound and the model sum in different orders: a pmapping that ties
@@ -1068,10 +1071,8 @@ struct Generator {
       return;
     ++out.valid;
     best = std::min(best, criterion(ev.energy, ev.latency));
-    if (prune && overCap(ev.energy, ev.latency)) {
-      out.cutAt = std::min(out.cutAt, criterion(ev.energy, ev.latency));
+    if (prune && cutByCap(ev.energy, ev.latency))
       return;
-    }
     if (++held > options.maxPmappings)
       return fail(llvm::formatv(
           "search budget exceeded: Einsum '{0}' holds more than {1} "
@@ -1089,10 +1090,8 @@ struct Generator {
       for (size_t l = 0; l < numLevels; ++l)
         if (!binding[l])
           p.reservation[l] = p.persistent[l] = 0;
-    p.fused = !narrowing.leastOnly &&
-              llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
-    std::vector<Pmapping> &members =
-        out.groups[narrowing.leastOnly ? std::vector<Key>{} : *keys];
+    p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
+    std::vector<Pmapping> &members = out.groups[*keys];
     // With pruning the group stays near its front, which keeps the bound's
     // scans short: members the new one dominates go (an exact tie stays,
     // the earlier one wins in paretoPrune), so the result is the same.
@@ -1153,10 +1152,7 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   if (prune && gen.capped())
     for (auto &[key, group] : out.groups)
       llvm::erase_if(group, [&](const Pmapping &p) {
-        if (!gen.overCap(p.energy, p.latency))
-          return false;
-        out.cutAt = std::min(out.cutAt, gen.criterion(p.energy, p.latency));
-        return true;
+        return gen.cutByCap(p.energy, p.latency);
       });
   for (auto it = out.groups.begin(); it != out.groups.end();)
     it = it->second.empty() ? out.groups.erase(it) : std::next(it);
@@ -1170,8 +1166,7 @@ double detail::floorOf(const EinsumPmappings &pm, Objective objective) {
   double least = INFINITY;
   for (const auto &[keys, group] : pm.groups)
     for (const Pmapping &p : group)
-      least = std::min(least, objective == Objective::Latency ? p.latency
-                                                              : p.energy);
+      least = std::min(least, firstCriterion(objective, p.energy, p.latency));
   return least;
 }
 

@@ -20,6 +20,14 @@ using Key = std::vector<int64_t>;
 /// Whether `key` says "in DRAM".
 inline bool inDram(const Key &key) { return key.size() == 1 && key[0] == 0; }
 
+/// The criterion an objective ranks by first: latency for latency, else
+/// energy (EDP's fronts and groups are ordered by energy). For energy and
+/// latency it is the whole score, and adds over Einsums.
+inline double firstCriterion(Objective objective, double energy,
+                             double latency) {
+  return objective == Objective::Latency ? latency : energy;
+}
+
 struct Pmapping {
   Mapping mapping;
   double energy = 0, latency = 0;
@@ -62,9 +70,6 @@ std::vector<bool> bindingLevels(const Workload &w, const Arch &arch);
 
 /// What a pruned enumeration keeps besides each group's Pareto front.
 struct Narrowing {
-  /// Only the best pmapping on the objective (energy or latency), in one
-  /// group: a lower bound on everything the Einsum can contribute.
-  bool leastOnly = false;
   /// No pmapping scoring above this on the objective (energy or latency):
   /// none could be part of a mapping better than the one the caps allow.
   double cap = INFINITY;

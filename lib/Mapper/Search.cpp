@@ -283,7 +283,7 @@ public:
   void tighten(double score) { incumbent = std::min(incumbent, score); }
 
   double criterion(double energy, double latency) const {
-    return objective == Objective::Latency ? latency : energy;
+    return firstCriterion(objective, energy, latency);
   }
 
   /// The least score state `s` of Einsums [0, i) can complete to.
@@ -310,7 +310,7 @@ private:
 /// on one additive criterion (energy or latency) and their reservations.
 std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto primary = [&](const State &s) {
-    return o == Objective::Latency ? s.latency : s.energy;
+    return firstCriterion(o, s.energy, s.latency);
   };
   auto secondary = [&](const State &s) {
     return o == Objective::Latency ? s.energy : s.latency;
@@ -809,8 +809,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   auto t0 = Clock::now();
   ++passes;
   std::vector<EinsumPmappings> unfused =
-      generateAll(w, arch, unfusedOptions, /*prune=*/true, &deadline,
-                  std::vector<Narrowing>(n, Narrowing{/*leastOnly=*/true}));
+      generateAll(w, arch, unfusedOptions, /*prune=*/true, &deadline);
   generateSeconds += since(t0);
   double upper = 0;
   for (const EinsumPmappings &p : unfused) {
@@ -843,8 +842,8 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   for (const EinsumPmappings &p : pm)
     floor.push_back(floorOf(p, options.objective));
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
-  double score = options.objective == Objective::Latency ? result.latency
-                                                         : result.energy;
+  double score =
+      firstCriterion(options.objective, result.energy, result.latency);
   if ((result.ok() && score - sum <= slack) || deadline.passed() ||
       !std::isfinite(sum))
     return result;

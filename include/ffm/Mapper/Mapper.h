@@ -66,9 +66,9 @@ struct SearchStats {
   /// positions, multiplied over Einsums.
   double mapspaceLog10 = 0;
   double generateSeconds = 0, joinSeconds = 0;
-  /// Enumerations of the mapspace: 1 (exhaustive, EDP), else a pass for
-  /// each Einsum's floor, one capped pass, and one more when the mapping
-  /// it found does not prove its caps (docs/mapspace.md).
+  /// Enumerations of the mapspace: 1 (exhaustive, EDP), else the unfused
+  /// pass the caps' slack is scaled by, one capped pass, and one more when
+  /// the mapping it found does not prove its caps (docs/mapspace.md).
   unsigned generationPasses = 0;
 };
 
