@@ -9,9 +9,11 @@ runtime, mapspace figures (candidates built, valid pmappings, kept after
 pruning, largest join frontier) and peak RSS; on chains of matmuls it also
 runs the exhaustive reference and compares the optimum and the runtime, as
 ratios measured in the same run; last it maps the full-size GPT-3 layer
-(bench/workloads/gpt3_layer.mlir; FFM_BENCH_GPT3_LIMIT seconds, default
-3600). Writes bench/results/<arch>/scaling.csv, exhaustive.csv, gpt3.csv,
-scaling.png, machine.txt and prints tables.
+(bench/workloads/gpt3_layer.mlir) and, when ../shared/inputs is there, the
+DeepSeek-R1 decoder block for each objective (FFM_BENCH_GPT3_LIMIT seconds
+each, default 3600). Writes bench/results/<arch>/scaling.csv,
+exhaustive.csv, gpt3.csv, deepseek.csv, scaling.png, machine.txt and
+prints tables.
 """
 import csv
 import json
@@ -53,6 +55,39 @@ def fuse(path, arch, extra=""):
     return json.load(open(rep))["functions"][0], wall, usage.ru_maxrss
 
 
+def mapped(name, path, arch, extra, **fields):
+    """Maps one workload and prints a line; its CSV row."""
+    r, wall, rss = fuse(path, arch, extra)
+    if r is None:
+        print(f"{name}: not mapped: {rss}")
+        return dict(workload=name, **fields, seconds=round(wall, 2), mapped=False)
+    s = r["stats"]
+    print(f"{name}: {wall:.2f} s (generation {s['generate_seconds']:.2f} s, join {s['join_seconds']:.2f} s, "
+          f"{s['generation_passes']} passes), {s['search_steps']} steps, {s['kept']} pmappings kept, "
+          f"largest frontier {s['max_frontier']}, energy {r['energy_pj']:.4g} pJ vs unfused "
+          f"{r['unfused']['energy_pj']:.4g} pJ, latency {r['latency_cycles']:.4g} cycles, "
+          f"{len(r['fusion_groups'])} fusion groups, peak RSS {rss / 1024:.0f} MB")
+    return dict(workload=name, **fields, seconds=round(wall, 2), mapped=True,
+                generate_seconds=round(s["generate_seconds"], 2),
+                join_seconds=round(s["join_seconds"], 2), generation_passes=s["generation_passes"],
+                search_steps=s["search_steps"], pmappings=s["pmappings"], kept=s["kept"],
+                max_frontier=s["max_frontier"], mapspace_log10=round(s["mapspace_log10"], 1),
+                peak_rss_mb=round(rss / 1024, 1), energy_pj=r["energy_pj"],
+                latency_cycles=r["latency_cycles"], unfused_energy_pj=r["unfused"]["energy_pj"],
+                fusion_groups=len(r["fusion_groups"]))
+
+
+def write_csv(name, rows):
+    # Failed rows have fewer fields: the header is the union, in order.
+    fields = []
+    for row in rows:
+        fields += [k for k in row if k not in fields]
+    with open(os.path.join(OUT, name), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
 def main():
     global OUT
     arch = os.path.join(ROOT, "examples", "arch", sys.argv[1] if len(sys.argv) > 1 else "small_2level.yaml")
@@ -83,10 +118,7 @@ def main():
         rows.append(row)
         print(f"{n:>6} {13 * n:>7} {wall:>8.2f} {s['mapspace_log10']:>11.1f} {s['search_steps']:>11} {s['candidates']:>11} {s['pmappings']:>10} {s['kept']:>7} "
               f"{s['max_frontier']:>8} {len(r['fusion_groups']):>6} {rss / 1024:>7.1f}")
-    with open(os.path.join(OUT, "scaling.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-        w.writeheader()
-        w.writerows(rows)
+    write_csv("scaling.csv", rows)
 
     print("\n# FFM vs exhaustive on chains of 16x16 matmuls (same mapspace, same run)")
     print(f"{'matmuls':>7} {'ffm_s':>8} {'exh_s':>8} {'speedup':>8} {'same_optimum':>12}")
@@ -105,35 +137,21 @@ def main():
         print(f"{n:>7} {ta:>8.2f} {tb:>8.2f} {tb / ta:>8.1f} {str(same):>12}")
         ex_rows.append(dict(matmuls=n, ffm_seconds=round(ta, 3), exhaustive_seconds=round(tb, 3),
                             speedup=round(tb / ta, 2), same_optimum=same))
-    with open(os.path.join(OUT, "exhaustive.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(ex_rows[0].keys()))
-        w.writeheader()
-        w.writerows(ex_rows)
+    write_csv("exhaustive.csv", ex_rows)
     # The headline workload: the full-size GPT-3 6.7B layer of the FFM paper.
     limit = os.environ.get("FFM_BENCH_GPT3_LIMIT", "3600")
     gpt3 = os.path.join(ROOT, "bench", "workloads", "gpt3_layer.mlir")
     print(f"\n# GPT-3 6.7B layer (bench/workloads/gpt3_layer.mlir, 13 Einsums), time-limit {limit} s")
-    r, wall, rss = fuse(gpt3, arch, f"time-limit={limit}")
-    if r is None:
-        print(f"not mapped within the limit: {rss}")
-        head = dict(workload="gpt3_layer", seconds=round(wall, 2), mapped=False)
-    else:
-        s = r["stats"]
-        head = dict(workload="gpt3_layer", seconds=round(wall, 2), mapped=True,
-                    generate_seconds=round(s["generate_seconds"], 2),
-                    join_seconds=round(s["join_seconds"], 2), search_steps=s["search_steps"],
-                    pmappings=s["pmappings"], kept=s["kept"], max_frontier=s["max_frontier"],
-                    mapspace_log10=round(s["mapspace_log10"], 1), peak_rss_mb=round(rss / 1024, 1),
-                    energy_pj=r["energy_pj"], unfused_energy_pj=r["unfused"]["energy_pj"],
-                    fusion_groups=len(r["fusion_groups"]))
-        print(f"{wall:.2f} s (generation {s['generate_seconds']:.2f} s, join {s['join_seconds']:.2f} s), "
-              f"{s['search_steps']} steps, {s['kept']} pmappings kept, largest frontier {s['max_frontier']}, "
-              f"energy {r['energy_pj']:.4g} pJ vs unfused {r['unfused']['energy_pj']:.4g} pJ, "
-              f"{len(r['fusion_groups'])} fusion groups, peak RSS {rss / 1024:.0f} MB")
-    with open(os.path.join(OUT, "gpt3.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(head.keys()))
-        w.writeheader()
-        w.writerow(head)
+    head = mapped("gpt3_layer", gpt3, arch, f"time-limit={limit}")
+    write_csv("gpt3.csv", [head])
+    # A real third-party block, when ../shared/inputs is there (it is not
+    # part of this repository): every objective.
+    deepseek = os.path.join(ROOT, "..", "shared", "inputs", "deepseek_r1_1.5b_decoder_block.mlir")
+    if os.path.exists(deepseek):
+        print(f"\n# DeepSeek-R1 1.5B decoder block (../shared/inputs), time-limit {limit} s")
+        write_csv("deepseek.csv", [mapped(f"deepseek_block_{o}", deepseek, arch,
+                                          f"objective={o} time-limit={limit}", objective=o)
+                                   for o in ("energy", "latency", "edp")])
     with open(os.path.join(OUT, "machine.txt"), "w") as f:
         f.write(machine + "\n")
     try:
