@@ -200,7 +200,7 @@ struct Generator {
   /// The block whose loop order is fixed while its counts are chosen.
   int orderedBlock = -1;
   /// The group every pmapping of the current subtree falls in, once known.
-  const std::vector<Pmapping> *group = nullptr;
+  std::vector<Pmapping> *group = nullptr;
   bool groupFused = false;
   const Deadline &deadline;
   const Narrowing &narrowing;
@@ -485,7 +485,7 @@ struct Generator {
 
   /// Which of the other ranks loop in block l, below every floating node.
   void chooseSuffix(size_t l) {
-    std::vector<int> free;
+    llvm::SmallVector<int, 16> free;
     for (size_t r = 0; r < e.ranks.size(); ++r) {
       if (temporal[l][r] > 1 || remaining[r] == 1)
         continue;
@@ -497,7 +497,7 @@ struct Generator {
     if (l == lastLoopLevel)
       return orderSuffix(l, free);
     for (uint32_t mask = 0; mask < (1u << free.size()) && !stop; ++mask) {
-      std::vector<int> suffix;
+      llvm::SmallVector<int, 16> suffix;
       for (size_t i = 0; i < free.size(); ++i)
         if (mask & (1u << i))
           suffix.push_back(free[i]);
@@ -509,12 +509,13 @@ struct Generator {
   /// they are observable only through the stationary runs they leave above
   /// the tensors stored deeper, unless a deeper fused intermediate's key
   /// holds them.
-  void orderSuffix(size_t l, std::vector<int> suffix) {
+  void orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
+    llvm::SmallVector<int, 16> suffix(loops);
     size_t prefix = order[l].size();
     bool keyed = llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
       return onChip[a] && outerOnChip[a] > (int)l;
     });
-    std::vector<std::vector<uint64_t>> seen;
+    llvm::SmallVector<uint64_t, 64> seen;
     do {
       order[l].resize(prefix);
       order[l].insert(order[l].end(), suffix.begin(), suffix.end());
@@ -652,10 +653,11 @@ struct Generator {
 
   /// The stationary run (set of ranks) that block l's loops in `loops`
   /// leave above each tensor stored below the block; false when an order
-  /// with the same runs was already `seen`.
+  /// with the same runs was already `seen` (the runs of each one after the
+  /// other).
   bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
-                   std::vector<std::vector<uint64_t>> &seen) const {
-    std::vector<uint64_t> runs;
+                   llvm::SmallVectorImpl<uint64_t> &seen) const {
+    llvm::SmallVector<uint64_t, 16> runs;
     for (size_t a = 0; a < acc.size(); ++a) {
       if (!(keepSet[a] >> (l + 1)))
         continue;
@@ -667,9 +669,16 @@ struct Generator {
       }
       runs.push_back(run);
     }
-    if (llvm::is_contained(seen, runs))
+    llvm::ArrayRef<uint64_t> all(seen);
+    for (size_t at = 0; !runs.empty() && at < all.size(); at += runs.size())
+      if (all.slice(at, runs.size()) == llvm::ArrayRef<uint64_t>(runs))
+        return false;
+    // With no tensor below, every order leaves the same (empty) runs.
+    if (runs.empty() && !seen.empty())
       return false;
-    seen.push_back(std::move(runs));
+    seen.append(runs.begin(), runs.end());
+    if (runs.empty())
+      seen.push_back(0); // marks the empty runs as seen
     return true;
   }
 
@@ -1063,8 +1072,10 @@ struct Generator {
       return;
     ++out.candidates;
     Mapping m = buildMapping(numLevels);
-    std::optional<std::vector<Key>> keys = keysOf(m);
-    if (!keys)
+    // With pruning the subtree's group is known (lookUpGroup), keys and all.
+    std::vector<Pmapping> *members = group;
+    std::optional<std::vector<Key>> keys;
+    if (!members && !(keys = keysOf(m)))
       return;
     Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
     if (!ev.ok())
@@ -1091,29 +1102,30 @@ struct Generator {
         if (!binding[l])
           p.reservation[l] = p.persistent[l] = 0;
     p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
-    std::vector<Pmapping> &members = out.groups[*keys];
+    if (!members)
+      members = &out.groups[*keys];
     // With pruning the group stays near its front, which keeps the bound's
     // scans short: members the new one dominates go (an exact tie stays,
     // the earlier one wins in paretoPrune), so the result is the same.
     if (prune) {
       auto gone = std::remove_if(
-          members.begin(), members.end(), [&](const Pmapping &q) {
+          members->begin(), members->end(), [&](const Pmapping &q) {
             return dominates(p, q, p.fused, options.objective) &&
                    !dominates(q, p, p.fused, options.objective);
           });
-      held -= members.end() - gone;
-      members.erase(gone, members.end());
+      held -= members->end() - gone;
+      members->erase(gone, members->end());
       // Kept in order of the objective's first criterion (equal ones in
       // generation order), so that the bound's scan stops at the first
       // member worse on it.
-      auto at = llvm::upper_bound(members, primary(p),
+      auto at = llvm::upper_bound(*members, primary(p),
                                   [&](double v, const Pmapping &q) {
                                     return v < primary(q);
                                   });
-      members.insert(at, std::move(p));
+      members->insert(at, std::move(p));
       return;
     }
-    members.push_back(std::move(p));
+    members->push_back(std::move(p));
   }
 };
 

@@ -819,6 +819,15 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
     upper += floorOf(p, options.objective);
     earlierSteps += p.steps;
   }
+  // The unfused baseline reports ask for, at the cost of a trivial join
+  // (one group of one front per Einsum).
+  SearchResult baseline =
+      joinPmappings(w, arch, unfused, unfusedOptions, &deadline);
+  auto withBaseline = [&](SearchResult result) {
+    if (baseline.ok())
+      result.unfused = {baseline.energy, baseline.latency};
+    return result;
+  };
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
   // 0.26% of it above the sum of the floors (fusion saves 18%).
   // A negative slack would cut each Einsum's own floor, which the proof
@@ -846,7 +855,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
       firstCriterion(options.objective, result.energy, result.latency);
   if ((result.ok() && score - sum <= slack) || deadline.passed() ||
       !std::isfinite(sum))
-    return result;
+    return withBaseline(std::move(result));
   earlierSteps += result.stats.steps;
   double bound = result.ok() ? std::min(score, upper) : upper;
   for (size_t i = 0; i < n; ++i) {
@@ -857,7 +866,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
     if (pm[i].cutAt > caps[i].cap * (1 + 1e-9))
       caps[i].reuse = &pm[i];
   }
-  return run(caps, nullptr);
+  return withBaseline(run(caps, nullptr));
 }
 
 SearchResult ffm::search(const Workload &w, const Arch &arch,

@@ -157,8 +157,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
   LogicalResult writeReport(func::FuncOp func, const Workload &w,
                             const Arch &arch, SearchOptions options,
                             const SearchResult &result) {
-    options.allowFusion = false;
-    SearchResult unfused = search(w, arch, options);
+    std::optional<std::pair<double, double>> unfused = result.unfused;
+    if (!unfused) {
+      options.allowFusion = false;
+      SearchResult alone = search(w, arch, options);
+      if (alone.ok())
+        unfused = {alone.energy, alone.latency};
+    }
     llvm::json::Array groups, einsums;
     for (auto &g : result.groups) {
       llvm::json::Array names;
@@ -204,9 +209,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},
                             {"join_seconds", st.joinSeconds}}}};
-    if (unfused.ok())
-      entry["unfused"] = llvm::json::Object{
-          {"energy_pj", unfused.energy}, {"latency_cycles", unfused.latency}};
+    if (unfused)
+      entry["unfused"] = llvm::json::Object{{"energy_pj", unfused->first},
+                                            {"latency_cycles", unfused->second}};
     std::string error;
     if (failed(reports().add(report, w.name, std::move(entry), error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write report '")

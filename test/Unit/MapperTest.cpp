@@ -47,6 +47,24 @@ TEST(Mapper, FusionWinsWhenTheIntermediateFits) {
   EXPECT_EQ(fused.einsums[1].eval.accesses[0][0].reads, 0);
 }
 
+// The capped search's first pass is the unfused search: its result comes
+// along, the same figures as a search without fusion.
+TEST(Mapper, UnfusedBaselineComesWithTheSearch) {
+  Workload w = chain(8, 8, 4, 4);
+  SearchOptions unfusedOpts;
+  unfusedOpts.allowFusion = false;
+  for (Objective o : {Objective::Energy, Objective::Latency}) {
+    SearchOptions opts;
+    opts.objective = unfusedOpts.objective = o;
+    SearchResult fused = search(w, chainArch(4096), opts);
+    SearchResult unfused = search(w, chainArch(4096), unfusedOpts);
+    ASSERT_TRUE(fused.ok() && unfused.ok());
+    ASSERT_TRUE(fused.unfused.has_value());
+    EXPECT_EQ(fused.unfused->first, unfused.energy);
+    EXPECT_EQ(fused.unfused->second, unfused.latency);
+  }
+}
+
 TEST(Mapper, CapacityForbidsFusion) {
   // GLB holds 2 bytes: no tile of the intermediate fits beside the operand
   // tiles, so the only valid mappings go through DRAM.

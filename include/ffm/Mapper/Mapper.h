@@ -13,6 +13,7 @@
 #include "ffm/Model/Model.h"
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,10 @@ struct SearchResult {
   /// Einsums sharing fused loops, in program order; singletons included.
   std::vector<std::vector<int>> groups;
   SearchStats stats;
+  /// The best all-unfused mapping's figures (energy, latency), where the
+  /// search found them on its way (see SearchStats::generationPasses);
+  /// else search() with allowFusion = false gives them.
+  std::optional<std::pair<double, double>> unfused;
 
   bool ok() const { return error.empty(); }
   double score(Objective objective) const;
