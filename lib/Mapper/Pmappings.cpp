@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -772,12 +773,45 @@ struct Generator {
     groupFused = llvm::any_of(onChip, [](bool b) { return b; });
     if (!prune)
       return true;
-    std::optional<std::vector<Key>> keys =
-        keysOf(buildMapping(keysKnownAt + 1));
-    if (!keys)
-      return false;
-    group = &out.groups[*keys];
-    return true;
+    // The enumeration reaches each key many times: the mapping and its
+    // keys are built once per state that fixes them.
+    llvm::SmallVector<int64_t, 32> state;
+    keyState(state);
+    auto [it, fresh] = groupAt.try_emplace(
+        llvm::StringRef(reinterpret_cast<const char *>(state.data()),
+                        state.size() * sizeof(int64_t)),
+        nullptr);
+    if (fresh)
+      if (std::optional<std::vector<Key>> keys =
+              keysOf(buildMapping(keysKnownAt + 1)))
+        it->second = &out.groups[*keys];
+    group = it->second;
+    return group;
+  }
+
+  /// Groups by keyState(); null where no key is valid.
+  llvm::StringMap<std::vector<Pmapping> *> groupAt;
+
+  /// What fixes the keys: for each interface tensor its outermost level
+  /// and the loops above that node, (rank, count) for a block's loop and
+  /// (128 + slot, rank, factor) for a spatial one (a rank is below 128, so
+  /// the two read apart); -1 opens each tensor's part.
+  void keyState(llvm::SmallVectorImpl<int64_t> &state) const {
+    for (int a : out.interface) {
+      state.push_back(-1);
+      if (!onChip[a])
+        continue;
+      size_t outer = outerOnChip[a];
+      state.push_back(outer);
+      for (size_t m = 0; m <= outer; ++m) {
+        for (int r : m < outer ? llvm::ArrayRef<int>(order[m])
+                               : loopsAboveIn(a, m))
+          state.append({r, temporal[m][r]});
+        for (auto [slot, s] : llvm::enumerate(spatial))
+          if (m < outer && s.first >= 0 && fanoutSlots[slot].first == (int)m)
+            state.append({int64_t(128 + slot), s.first, s.second});
+      }
+    }
   }
 
   /// Branch and bound: a subtree whose optimistic criteria (lowerBound()) a
