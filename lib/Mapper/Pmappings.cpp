@@ -784,7 +784,7 @@ struct Generator {
     if (fresh)
       if (std::optional<std::vector<Key>> keys =
               keysOf(buildMapping(keysKnownAt + 1)))
-        it->second = &out.groups[*keys];
+        it->second = &(*out.groups)[*keys];
     group = it->second;
     return group;
   }
@@ -1137,7 +1137,7 @@ struct Generator {
           p.reservation[l] = p.persistent[l] = 0;
     p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
     if (!members)
-      members = &out.groups[*keys];
+      members = &(*out.groups)[*keys];
     // With pruning the group stays near its front, which keeps the bound's
     // scans short: members the new one dominates go (an exact tie stays,
     // the earlier one wins in paretoPrune), so the result is the same.
@@ -1196,21 +1196,21 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   out.steps = gen.steps;
   // Kept before the floor was known, some lie above the final cap.
   if (prune && gen.capped())
-    for (auto &[key, group] : out.groups)
+    for (auto &[key, group] : *out.groups)
       llvm::erase_if(group, [&](const Pmapping &p) {
         return gen.cutByCap(p.energy, p.latency);
       });
-  for (auto it = out.groups.begin(); it != out.groups.end();)
-    it = it->second.empty() ? out.groups.erase(it) : std::next(it);
+  for (auto it = out.groups->begin(); it != out.groups->end();)
+    it = it->second.empty() ? out.groups->erase(it) : std::next(it);
   if (prune)
-    for (auto &[key, group] : out.groups)
+    for (auto &[key, group] : *out.groups)
       paretoPrune(group, group.front().fused, options.objective);
   return out;
 }
 
 double detail::floorOf(const EinsumPmappings &pm, Objective objective) {
   double least = INFINITY;
-  for (const auto &[keys, group] : pm.groups)
+  for (const auto &[keys, group] : *pm.groups)
     for (const Pmapping &p : group)
       least = std::min(least, firstCriterion(objective, p.energy, p.latency));
   return least;

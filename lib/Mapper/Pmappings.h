@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -40,7 +41,10 @@ struct EinsumPmappings {
   /// Access indices of the Einsum's interface tensors (fusable
   /// intermediates it reads or writes), in access order.
   std::vector<int> interface;
-  std::map<std::vector<Key>, std::vector<Pmapping>> groups;
+  using Groups = std::map<std::vector<Key>, std::vector<Pmapping>>;
+  /// Shared by copies (Einsums with the same pmappings, reused passes),
+  /// which are many and large: copy the map before changing it.
+  std::shared_ptr<Groups> groups = std::make_shared<Groups>();
   uint64_t candidates = 0, valid = 0, steps = 0;
   /// The least score on the objective of anything a cap cut (a subtree by
   /// its lower bound): caps below it would keep the same pmappings.

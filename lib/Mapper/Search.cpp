@@ -108,7 +108,7 @@ struct Joiner {
                                ? -1
                                : slot - pm[i].interface.begin());
       outputTensor.push_back(w.einsums[i].output.tensor);
-      for (const Group &group : pm[i].groups) {
+      for (const Group &group : *pm[i].groups) {
         std::vector<Key> inputs;
         for (auto [k, a] : llvm::enumerate(pm[i].interface))
           if (a != output)
@@ -262,7 +262,7 @@ public:
     incumbent = 0;
     for (size_t i = pm.size(); i-- > 0;) {
       double dram = INFINITY;
-      for (const auto &group : pm[i].groups) {
+      for (const auto &group : *pm[i].groups) {
         double best = INFINITY;
         for (const Pmapping &p : group.second)
           best = std::min(best, criterion(p.energy, p.latency));
@@ -597,12 +597,21 @@ bool edpJoin(const Workload &w, const Arch &arch,
              SearchResult &result, JoinPath &best) {
   // The same pmappings with the weighted sum in place of their energy; the
   // groups keep their order, so the two walk in step.
+  // Einsums sharing their pmappings share the weighted ones too.
   std::vector<EinsumPmappings> weighted = pm;
+  std::map<const EinsumPmappings::Groups *,
+           std::shared_ptr<EinsumPmappings::Groups>>
+      copies;
   llvm::DenseMap<const Pmapping *, const Pmapping *> original;
-  for (size_t i = 0; i < pm.size(); ++i)
-    for (auto [from, to] : llvm::zip(pm[i].groups, weighted[i].groups))
+  for (size_t i = 0; i < pm.size(); ++i) {
+    auto [copy, fresh] = copies.try_emplace(pm[i].groups.get());
+    if (fresh)
+      copy->second = std::make_shared<EinsumPmappings::Groups>(*pm[i].groups);
+    weighted[i].groups = copy->second;
+    for (auto [from, to] : llvm::zip(*pm[i].groups, *weighted[i].groups))
       for (auto [p, q] : llvm::zip(from.second, to.second))
         original[&q] = &p;
+  }
   Joiner joiner(w, arch, weighted);
   // Least energy + lambda * latency (lambda = infinity: least latency),
   // below `incumbent` if given; the path then holds the original
@@ -611,7 +620,7 @@ bool edpJoin(const Workload &w, const Arch &arch,
                     std::optional<JoinPath> &found) {
     bool latencyOnly = std::isinf(lambda);
     for (size_t i = 0; i < pm.size(); ++i)
-      for (auto &[keys, group] : weighted[i].groups)
+      for (auto &[keys, group] : *weighted[i].groups)
         for (Pmapping &q : group)
           q.energy = latencyOnly ? q.latency
                                  : original[&q]->energy + lambda * q.latency;
@@ -814,7 +823,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   double upper = 0;
   for (const EinsumPmappings &p : unfused) {
     // Errors are the full enumeration's to report, naming what failed.
-    if (!p.error.empty() || p.groups.empty())
+    if (!p.error.empty() || p.groups->empty())
       return run({}, nullptr);
     upper += floorOf(p, options.objective);
     earlierSteps += p.steps;
@@ -935,10 +944,10 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     result.stats.candidates += pm[i].candidates;
     result.stats.pmappings += pm[i].valid;
     result.stats.steps += pm[i].steps;
-    result.stats.groups += pm[i].groups.size();
-    for (auto &g : pm[i].groups)
+    result.stats.groups += pm[i].groups->size();
+    for (auto &g : *pm[i].groups)
       result.stats.kept += g.second.size();
-    if (!pm[i].error.empty() || pm[i].groups.empty()) {
+    if (!pm[i].error.empty() || pm[i].groups->empty()) {
       result.error = fitError(w, i, pm[i]);
       return result;
     }
@@ -967,7 +976,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     std::vector<double> restE(n + 1, 0), restL(n + 1, 0);
     for (size_t i = n; i-- > 0;) {
       double minE = INFINITY, minL = INFINITY;
-      for (auto &[keys, group] : pm[i].groups)
+      for (auto &[keys, group] : *pm[i].groups)
         for (const Pmapping &p : group) {
           all[i].push_back({&keys, &p});
           minE = std::min(minE, p.energy);

@@ -125,9 +125,9 @@ TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
   for (size_t i = 0; i < w.einsums.size(); ++i) {
     ASSERT_EQ(all[i].error, "");
     EXPECT_LT(pruned[i].valid * 10, all[i].valid) << "Einsum " << i;
-    for (auto &[key, group] : all[i].groups) {
-      auto it = pruned[i].groups.find(key);
-      ASSERT_NE(it, pruned[i].groups.end());
+    for (auto &[key, group] : *all[i].groups) {
+      auto it = pruned[i].groups->find(key);
+      ASSERT_NE(it, pruned[i].groups->end());
       auto energy = [](const detail::Pmapping &a, const detail::Pmapping &b) {
         return a.energy < b.energy;
       };
@@ -188,11 +188,11 @@ TEST(Mapper, IdenticalEinsumsShareGeneration) {
                                 /*prune=*/true);
   EXPECT_GT(pm[p].steps, 0u);
   EXPECT_EQ(pm[q].steps, 0u); // a copy of p's
-  EXPECT_EQ(pm[q].groups.size(), pm[p].groups.size());
+  EXPECT_EQ(pm[q].groups->size(), pm[p].groups->size());
   EXPECT_EQ(pm[q].valid, pm[p].valid);
   EXPECT_GT(pm[r].steps, 0u); // another bound
   EXPECT_GT(pm[s].steps, 0u); // writes a fusable intermediate
-  EXPECT_NE(pm[s].groups.size(), pm[p].groups.size());
+  EXPECT_NE(pm[s].groups->size(), pm[p].groups->size());
 }
 
 TEST(Mapper, BudgetExceededIsAnError) {
@@ -219,13 +219,13 @@ TEST(Mapper, JoinFrontierBudgetIsAnError) {
     p.persistent = {0, double(options - i)};
     p.reservation = {0, double(options - i + 2 * i)};
     p.fused = true;
-    pm[0].groups[{{1}}].push_back(p);
+    (*pm[0].groups)[{{1}}].push_back(p);
   }
   detail::Pmapping last;
   last.energy = last.latency = 1;
   last.persistent = last.reservation = {0, 0};
   last.fused = true;
-  pm[1].groups[{{1}}].push_back(last);
+  (*pm[1].groups)[{{1}}].push_back(last);
   SearchOptions o;
   o.maxPmappings = options / 2;
   SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
@@ -245,7 +245,7 @@ struct TaggedPmappings {
     p.latency = latency;
     p.reservation = p.persistent = {0, 0};
     p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, tag}};
-    pm[einsum].groups[{}].push_back(p);
+    (*pm[einsum].groups)[{}].push_back(p);
   }
   static int64_t tagOf(const SearchResult &r, int einsum) {
     return r.einsums[einsum].mapping.nodes.at(0).factor;
@@ -350,7 +350,7 @@ TEST(Mapper, DramTrafficIsAtLeastCompulsory) {
                                   detail::bindingLevels(w, arch),
                                   detail::Deadline(0));
     ASSERT_GT(pm.valid, 0u);
-    for (auto &[key, group] : pm.groups)
+    for (auto &[key, group] : *pm.groups)
       for (const detail::Pmapping &p : group) {
         Evaluation ev = evaluate(w, 0, arch, p.mapping);
         ASSERT_TRUE(ev.ok());
