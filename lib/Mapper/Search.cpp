@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <unordered_map>
 #include <numeric>
 
 using namespace ffm;
@@ -54,7 +55,7 @@ struct State {
   double energy = 0, latency = 0;
   /// While a fusion group is open: bytes per level held across the whole
   /// group, and the largest extra need of any one member.
-  std::vector<double> sumPersistent, maxExtra;
+  llvm::SmallVector<double, 4> sumPersistent, maxExtra;
   /// The on-chip intermediates a later Einsum still reads, with their keys,
   /// interned (Joiner::liveOf; 0: none): frontiers compare and bucket
   /// states by it, and extending a state copies no keys.
@@ -73,9 +74,41 @@ struct Joiner {
   using Group = std::pair<const std::vector<Key>, std::vector<Pmapping>>;
   /// Per Einsum: its groups by the keys of their interface inputs (what a
   /// partial mapping fixes), in the groups' own order.
-  std::vector<std::map<std::vector<Key>, std::vector<const Group *>>> byInputs;
+  struct Bucket {
+    std::vector<const Group *> groups;
+    uint32_t before = 0; // the live set they continue
+  };
+  std::vector<std::map<std::vector<uint32_t>, Bucket>> byInputs;
+  /// Per Einsum, in its groups' order: the live sets before and after.
+  struct Links {
+    uint32_t before, after;
+  };
+  std::vector<std::vector<Links>> links;
 
-  using Live = std::vector<std::pair<int, Key>>;
+  /// Keys by id: live sets hold ids, so interning and comparing them
+  /// compares integers, not the keys' loops.
+  struct KeyHash {
+    size_t operator()(const Key &k) const {
+      // Short vectors of small integers: a multiplicative mix suffices.
+      uint64_t h = k.size();
+      for (int64_t v : k)
+        h = (h ^ uint64_t(v)) * 0x9E3779B97F4A7C15ull;
+      return h ^ (h >> 29);
+    }
+  };
+  mutable std::unordered_map<Key, uint32_t, KeyHash> keyIds;
+  mutable std::vector<const Key *> keyById; // map nodes are stable
+  uint32_t keyId(const Key &key) const {
+    auto [it, fresh] = keyIds.try_emplace(key, keyIds.size());
+    if (fresh)
+      keyById.push_back(&it->first);
+    return it->second;
+  }
+  /// The id of each group's output key kept on chip, or -1 (in DRAM or
+  /// not an interface tensor), by the group's keys.
+  llvm::DenseMap<const std::vector<Key> *, int64_t> outputKey;
+
+  using Live = std::vector<std::pair<int, uint32_t>>; // (tensor, key id)
   mutable std::map<Live, uint32_t> liveIds;
   mutable std::vector<const Live *> lives; // by id (map nodes are stable)
   uint32_t intern(const Live &live) const {
@@ -85,10 +118,9 @@ struct Joiner {
     return it->second;
   }
   const Live &liveOf(uint32_t id) const { return *lives[id]; }
-  /// Memo of extend()'s live set: (live id before, Einsum, the key it
-  /// leaves on chip or null) -> live id after.
-  mutable std::map<std::tuple<uint32_t, int, const Key *>, uint32_t>
-      transitions;
+  /// Memo of extend()'s live set: (live id before and Einsum, the id of
+  /// the key it leaves on chip or -1) -> live id after.
+  mutable llvm::DenseMap<std::pair<uint64_t, int64_t>, uint32_t> transitions;
   /// Per Einsum: the position of its output among its interface tensors
   /// (-1 if not there), and the output tensor.
   std::vector<int> outputSlot, outputTensor;
@@ -96,7 +128,7 @@ struct Joiner {
   Joiner(const Workload &w, const Arch &arch,
          const std::vector<EinsumPmappings> &pm)
       : w(w), arch(arch), pm(pm), lastConsumer(w.tensors.size(), -1),
-        byInputs(pm.size()) {
+        byInputs(pm.size()), links(pm.size()) {
     intern({}); // State()'s liveId 0: nothing live
     for (auto [t, tensor] : llvm::enumerate(w.tensors))
       for (int c : tensor.consumers)
@@ -108,12 +140,31 @@ struct Joiner {
                                ? -1
                                : slot - pm[i].interface.begin());
       outputTensor.push_back(w.einsums[i].output.tensor);
+      auto accesses = w.einsums[i].accesses();
       for (const Group &group : *pm[i].groups) {
-        std::vector<Key> inputs;
+        std::vector<uint32_t> inputs;
         for (auto [k, a] : llvm::enumerate(pm[i].interface))
           if (a != output)
-            inputs.push_back(group.first[k]);
-        byInputs[i][inputs].push_back(&group);
+            inputs.push_back(keyId(group.first[k]));
+        auto [bucket, fresh] = byInputs[i].try_emplace(inputs);
+        if (fresh) {
+          // The only live set the bucket's groups can continue
+          // (required()): their on-chip interface inputs, with their keys.
+          Live live;
+          size_t in = 0;
+          for (auto [k, a] : llvm::enumerate(pm[i].interface))
+            if (a != output) {
+              if (!inDram(group.first[k]))
+                live.push_back({accesses[a]->tensor, inputs[in]});
+              ++in;
+            }
+          llvm::sort(live);
+          bucket->second.before = intern(live);
+        }
+        bucket->second.groups.push_back(&group);
+        outputKey[&group.first] = outputKeyId(i, group.first);
+        uint32_t before = bucket->second.before;
+        links[i].push_back({before, liveAfter(before, i, group.first)});
       }
     }
   }
@@ -121,15 +172,36 @@ struct Joiner {
   /// The groups of Einsum i that `req` (from required()) admits.
   llvm::ArrayRef<const Group *>
   groupsFor(size_t i, const std::vector<std::optional<Key>> &req) const {
-    std::vector<Key> inputs;
-    for (const std::optional<Key> &k : req)
-      if (k)
-        inputs.push_back(*k);
+    std::vector<uint32_t> inputs;
+    for (const std::optional<Key> &k : req) {
+      if (!k)
+        continue;
+      auto id = keyIds.find(*k);
+      if (id == keyIds.end())
+        return {}; // no group has it
+      inputs.push_back(id->second);
+    }
     auto it = byInputs[i].find(inputs);
     if (it == byInputs[i].end())
       return {};
+    return it->second.groups;
+  }
+
+  /// The groups of Einsum i that can continue a state with live set
+  /// `liveId` (required() and groupsFor(), asked once per live set).
+  llvm::ArrayRef<const Group *> groupsAfter(uint32_t liveId, int i) const {
+    auto [it, fresh] = continuations.try_emplace({liveId, i});
+    if (fresh) {
+      State s;
+      s.liveId = liveId;
+      if (auto req = required(s, i))
+        it->second = groupsFor(i, *req);
+    }
     return it->second;
   }
+  mutable llvm::DenseMap<std::pair<uint32_t, int>,
+                         llvm::ArrayRef<const Group *>>
+      continuations;
 
   /// The keys Einsum i's interface inputs must have after state `s`, or
   /// nullopt when `s` cannot be continued by Einsum i (a live on-chip
@@ -147,7 +219,7 @@ struct Joiner {
       int t = accesses[a]->tensor;
       auto it = llvm::find_if(live, [&](auto &l) { return l.first == t; });
       if (it != live.end()) {
-        req[k] = it->second;
+        req[k] = *keyById[it->second];
         ++matched;
       } else {
         req[k] = Key{0};
@@ -169,27 +241,44 @@ struct Joiner {
   /// Extends `s` by pmapping `p` of Einsum i; false if capacity is exceeded.
   bool extend(const State &s, int i, const std::vector<Key> &keys,
               const Pmapping &p, State &next) const {
-    size_t numLevels = arch.levels.size();
+    advance(s, i, keys, p, next);
+    return reserve(s, p, next);
+  }
+
+  /// extend()'s scores and live set: all a bound needs.
+  void advance(const State &s, int i, const std::vector<Key> &keys,
+               const Pmapping &p, State &next) const {
     next.energy = s.energy + p.energy;
     next.latency = s.latency + p.latency;
     next.choice = &p;
-    bool joinsGroup = s.liveId != 0;
-    next.groupStart = !joinsGroup;
-    if (p.fused) {
-      next.sumPersistent = joinsGroup ? s.sumPersistent
-                                      : std::vector<double>(numLevels, 0);
-      next.maxExtra =
-          joinsGroup ? s.maxExtra : std::vector<double>(numLevels, 0);
-      for (size_t l = 1; l < numLevels; ++l) {
-        next.sumPersistent[l] += p.persistent[l];
-        next.maxExtra[l] =
-            std::max(next.maxExtra[l], p.reservation[l] - p.persistent[l]);
-        if (next.sumPersistent[l] + next.maxExtra[l] >
-            (double)*arch.levels[l].capacity)
-          return false;
-      }
-    }
+    next.groupStart = s.liveId == 0;
     next.liveId = liveAfter(s.liveId, i, keys);
+  }
+
+  /// extend()'s reservations, after advance(); false if capacity is
+  /// exceeded.
+  bool reserve(const State &s, const Pmapping &p, State &next) const {
+    size_t numLevels = arch.levels.size();
+    next.sumPersistent.clear();
+    next.maxExtra.clear();
+    if (!p.fused)
+      return true;
+    bool joinsGroup = s.liveId != 0;
+    if (joinsGroup) {
+      next.sumPersistent = s.sumPersistent;
+      next.maxExtra = s.maxExtra;
+    } else {
+      next.sumPersistent.assign(numLevels, 0);
+      next.maxExtra.assign(numLevels, 0);
+    }
+    for (size_t l = 1; l < numLevels; ++l) {
+      next.sumPersistent[l] += p.persistent[l];
+      next.maxExtra[l] =
+          std::max(next.maxExtra[l], p.reservation[l] - p.persistent[l]);
+      if (next.sumPersistent[l] + next.maxExtra[l] >
+          (double)*arch.levels[l].capacity)
+        return false;
+    }
     if (next.liveId == 0) {
       next.sumPersistent.clear();
       next.maxExtra.clear();
@@ -201,32 +290,27 @@ struct Joiner {
   /// set `before`: intermediates still read later, and its output if kept
   /// on chip.
   uint32_t liveAfter(uint32_t before, int i, const std::vector<Key> &keys) const {
-    int slot = outputSlot[i];
-    const Key *kept = slot >= 0 && !inDram(keys[slot]) ? &keys[slot] : nullptr;
-    auto [memo, fresh] = transitions.try_emplace({before, i, kept}, 0);
+    auto known = outputKey.find(&keys);
+    int64_t kept =
+        known != outputKey.end() ? known->second : outputKeyId(i, keys);
+    auto [memo, fresh] =
+        transitions.try_emplace({uint64_t(before) << 32 | uint32_t(i), kept}, 0);
     if (fresh) {
       Live live;
       for (auto &l : liveOf(before))
         if (lastConsumer[l.first] > i)
           live.push_back(l);
-      if (kept)
-        live.push_back({outputTensor[i], *kept});
+      if (kept >= 0)
+        live.push_back({outputTensor[i], (uint32_t)kept});
       llvm::sort(live);
       memo->second = intern(live);
     }
     return memo->second;
   }
 
-  /// The only live set a group of Einsum i can continue (required()): its
-  /// on-chip interface inputs, with their keys.
-  uint32_t liveBefore(int i, const std::vector<Key> &keys) const {
-    Live live;
-    auto accesses = w.einsums[i].accesses();
-    for (auto [k, a] : llvm::enumerate(pm[i].interface))
-      if (a != (int)accesses.size() - 1 && !inDram(keys[k]))
-        live.push_back({accesses[a]->tensor, keys[k]});
-    llvm::sort(live);
-    return intern(live);
+  int64_t outputKeyId(int i, const std::vector<Key> &keys) const {
+    int slot = outputSlot[i];
+    return slot >= 0 && !inDram(keys[slot]) ? int64_t(keyId(keys[slot])) : -1;
   }
 
   static bool dominates(const State &a, const State &b, Objective o) {
@@ -262,17 +346,16 @@ public:
     incumbent = 0;
     for (size_t i = pm.size(); i-- > 0;) {
       double dram = INFINITY;
-      for (const auto &group : *pm[i].groups) {
+      for (auto [group, link] : llvm::zip(*pm[i].groups, joiner.links[i])) {
         double best = INFINITY;
         for (const Pmapping &p : group.second)
           best = std::min(best, criterion(p.energy, p.latency));
         if (llvm::all_of(group.first, inDram))
           dram = std::min(dram, best);
-        uint32_t before = joiner.liveBefore(i, group.first);
-        auto next = rest[i + 1].find(joiner.liveAfter(before, i, group.first));
+        auto next = rest[i + 1].find(link.after);
         if (next == rest[i + 1].end())
           continue; // no later Einsum can continue it
-        auto [it, fresh] = rest[i].try_emplace(before, INFINITY);
+        auto [it, fresh] = rest[i].try_emplace(link.before, INFINITY);
         it->second = std::min(it->second, best + next->second);
       }
       incumbent += dram;
@@ -481,10 +564,7 @@ bool frontierJoin(const Workload &w, const Joiner &joiner,
       std::vector<State> next;
       size_t pruneAt = 1 << 16;
       for (auto [si, s] : llvm::enumerate(frontiers[i])) {
-        auto req = joiner.required(s, i);
-        if (!req)
-          continue;
-        for (const Joiner::Group *g : joiner.groupsFor(i, *req)) {
+        for (const Joiner::Group *g : joiner.groupsAfter(s.liveId, i)) {
           const auto &[keys, group] = *g;
           for (const Pmapping &p : group) {
             if (++extensions % 4096 == 0 && deadline.passed()) {
@@ -493,7 +573,10 @@ bool frontierJoin(const Workload &w, const Joiner &joiner,
               return false;
             }
             State ns;
-            if (!joiner.extend(s, i, keys, p, ns) || bound.cuts(ns, i + 1))
+            // The bound first: most extensions fall to it, and it needs
+            // no reservations.
+            joiner.advance(s, i, keys, p, ns);
+            if (bound.cuts(ns, i + 1) || !joiner.reserve(s, p, ns))
               continue;
             ns.parent = si;
             next.push_back(std::move(ns));
