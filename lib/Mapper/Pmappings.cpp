@@ -884,8 +884,8 @@ struct Generator {
   /// ones hold at least leastTile() per kept tensor. Persistent bytes are
   /// exact once every fused intermediate's nodes are placed (deeper nodes
   /// sit under all of them), else taken as none.
-  void reservationBounds(std::vector<double> &reservation,
-                         std::vector<double> &persistent) const {
+  void reservationBounds(llvm::SmallVectorImpl<double> &reservation,
+                         llvm::SmallVectorImpl<double> &persistent) const {
     reservation.assign(numLevels, 0);
     persistent.assign(numLevels, 0);
     size_t done = decided;
@@ -1127,8 +1127,8 @@ struct Generator {
     p.mapping = std::move(m);
     p.energy = ev.energy;
     p.latency = ev.latency;
-    p.reservation = std::move(ev.reservation);
-    p.persistent = std::move(ev.persistent);
+    p.reservation.assign(ev.reservation.begin(), ev.reservation.end());
+    p.persistent.assign(ev.persistent.begin(), ev.persistent.end());
     // A level no combination can overflow never decides a join: its
     // reservations are not criteria.
     if (prune)
@@ -1194,26 +1194,25 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                 narrowing);
   gen.run();
   out.steps = gen.steps;
-  // Kept before the floor was known, some lie above the final cap.
-  if (prune && gen.capped())
-    for (auto &[key, group] : *out.groups)
+  // One pass over the groups (they are many, and scattered in memory).
+  for (auto it = out.groups->begin(); it != out.groups->end();) {
+    std::vector<Pmapping> &group = it->second;
+    // Kept before the floor was known, some lie above the final cap.
+    if (prune && gen.capped())
       llvm::erase_if(group, [&](const Pmapping &p) {
         return gen.cutByCap(p.energy, p.latency);
       });
-  for (auto it = out.groups->begin(); it != out.groups->end();)
-    it = it->second.empty() ? out.groups->erase(it) : std::next(it);
-  if (prune)
-    for (auto &[key, group] : *out.groups)
+    if (group.empty()) {
+      it = out.groups->erase(it);
+      continue;
+    }
+    if (prune)
       paretoPrune(group, group.front().fused, options.objective);
-  return out;
-}
-
-double detail::floorOf(const EinsumPmappings &pm, Objective objective) {
-  double least = INFINITY;
-  for (const auto &[keys, group] : *pm.groups)
     for (const Pmapping &p : group)
-      least = std::min(least, firstCriterion(objective, p.energy, p.latency));
-  return least;
+      out.floor = std::min(out.floor, gen.primary(p));
+    ++it;
+  }
+  return out;
 }
 
 double detail::rawMapspaceLog10(const Workload &w, int einsum,

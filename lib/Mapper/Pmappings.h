@@ -3,6 +3,7 @@
 #define FFM_LIB_MAPPER_PMAPPINGS_H
 
 #include "ffm/Mapper/Mapper.h"
+#include "llvm/ADT/SmallVector.h"
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -32,7 +33,9 @@ inline double firstCriterion(Objective objective, double energy,
 struct Pmapping {
   Mapping mapping;
   double energy = 0, latency = 0;
-  std::vector<double> reservation, persistent; // per level, bytes
+  /// Per level, bytes (inline: pmappings are many, and each heap block
+  /// costs its allocation and its free).
+  llvm::SmallVector<double, 4> reservation, persistent;
   bool fused = false; // some interface tensor is on chip
 };
 
@@ -50,6 +53,9 @@ struct EinsumPmappings {
   /// its lower bound): caps below it would keep the same pmappings.
   double cutAt = INFINITY;
   double mapspaceLog10 = 0; // rawMapspaceLog10 of the Einsum
+  /// The least score on the objective's first criterion of any pmapping
+  /// kept; with Narrowing::slack, exactly the Einsum's floor.
+  double floor = INFINITY;
   std::string error; // budget exceeded or similar
 };
 
@@ -85,10 +91,6 @@ struct Narrowing {
   /// pmappings are taken as they are.
   const EinsumPmappings *reuse = nullptr;
 };
-
-/// The least score on the objective (energy or latency) of any pmapping
-/// kept; with Narrowing::slack, exactly the Einsum's floor.
-double floorOf(const EinsumPmappings &pm, Objective objective);
 
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With
 /// `prune`, keeps only the Pareto-optimal pmappings of each group, narrowed

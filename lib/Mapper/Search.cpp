@@ -908,7 +908,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
     // Errors are the full enumeration's to report, naming what failed.
     if (!p.error.empty() || p.groups->empty())
       return run({}, nullptr);
-    upper += floorOf(p, options.objective);
+    upper += p.floor;
     earlierSteps += p.steps;
   }
   // The unfused baseline reports ask for, at the cost of a trivial join
@@ -941,7 +941,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   SearchResult result = run(caps, &pm);
   std::vector<double> floor;
   for (const EinsumPmappings &p : pm)
-    floor.push_back(floorOf(p, options.objective));
+    floor.push_back(p.floor);
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
