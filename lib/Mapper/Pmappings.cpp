@@ -692,6 +692,7 @@ struct Generator {
     if (ownLookup && !lookUpGroup())
       return;
     decided = l + 1;
+    cacheRuns();
     if (!boundedOut())
       chooseBlock(l + 1);
     decided = l;
@@ -985,12 +986,7 @@ struct Generator {
         loop(order[l][p], temporal[l][order[l][p]]);
     else if (upper && floats(a, l))
       return std::numeric_limits<double>::infinity();
-    for (size_t m = l; m-- > 0;) {
-      if (m < decided) {
-        for (size_t p = order[m].size(); p-- > 0;)
-          loop(order[m][p], temporal[m][order[m][p]]);
-        continue;
-      }
+    for (size_t m = l; m-- > decided;) {
       if ((int)m == orderedBlock) {
         for (size_t p = order[m].size(); p-- > 0;) {
           int r = order[m][p];
@@ -1021,7 +1017,44 @@ struct Generator {
       else if (indexing)
         inRun = false;
     }
-    return refetch;
+    // The decided blocks above, as cacheRuns() walked them.
+    const Runs &runs = decidedRuns[std::min(l, decided)][a];
+    return refetch * (inRun ? runs.fromRun : runs.afterRun);
+  }
+
+  /// What the decided blocks [0, d) multiply refetchBound() by, walked
+  /// inside out: entered within the stationary run or past it.
+  struct Runs {
+    double fromRun = 1, afterRun = 1;
+  };
+  std::vector<std::vector<Runs>> decidedRuns; // [d][access]
+
+  /// decidedRuns up to `decided`: all of them, since a level without nodes
+  /// is decided without a finishLevel() of its own.
+  void cacheRuns() {
+    for (size_t l = 0; l < decided; ++l)
+      for (size_t a = 0; a < acc.size(); ++a) {
+        // Block l inside out, then the blocks above it.
+        double all = 1, afterEnd = 1;
+        bool ends = false;
+        for (size_t p = order[l].size(); p-- > 0;) {
+          int r = order[l][p];
+          double f = temporal[l][r];
+          if (f == 1)
+            continue;
+          if (indexes(a, r)) {
+            ends = true;
+            continue;
+          }
+          all *= f;
+          if (ends)
+            afterEnd *= f;
+        }
+        const Runs &outer = decidedRuns[l][a];
+        Runs &runs = decidedRuns[l + 1][a];
+        runs.afterRun = all * outer.afterRun;
+        runs.fromRun = ends ? afterEnd * outer.afterRun : outer.fromRun;
+      }
   }
 
   /// What lowerBound() reads of the keep sets and spatial loops, which are
@@ -1031,6 +1064,7 @@ struct Generator {
   std::vector<double> instancesAbove;           // [l]
   double units = 1;
   void cacheSpread() {
+    decidedRuns.assign(numLevels + 1, std::vector<Runs>(acc.size()));
     replAbove.assign(acc.size(), std::vector<double>(numLevels, 1));
     sharedBelow.assign(acc.size(), std::vector<double>(numLevels, 1));
     for (size_t a = 0; a < acc.size(); ++a)
