@@ -781,17 +781,39 @@ struct Generator {
     auto [it, fresh] = groupAt.try_emplace(
         llvm::StringRef(reinterpret_cast<const char *>(state.data()),
                         state.size() * sizeof(int64_t)),
-        nullptr);
+        GroupAt());
     if (fresh)
       if (std::optional<std::vector<Key>> keys =
-              keysOf(buildMapping(keysKnownAt + 1)))
-        it->second = &(*out.groups)[*keys];
-    group = it->second;
+              keysOf(buildMapping(keysKnownAt + 1))) {
+        it->second.unjoinable = !joinable(*keys);
+        if (!it->second.unjoinable)
+          it->second.group = &(*out.groups)[*keys];
+      }
+    if (it->second.unjoinable) {
+      // Left out, but the floors must still bound it: its bound does.
+      auto [energy, latency] = lowerBound();
+      double least = criterion(energy, latency);
+      out.unjoinableFloor = std::min(out.unjoinableFloor, least);
+      out.cutAt = std::min(out.cutAt, least);
+    }
+    group = it->second.group;
     return group;
   }
 
-  /// Groups by keyState(); null where no key is valid.
-  llvm::StringMap<std::vector<Pmapping> *> groupAt;
+  bool joinable(const std::vector<Key> &keys) const {
+    for (auto [k, allowed] : llvm::enumerate(narrowing.joinable))
+      if (allowed && !allowed->count(keys[k]))
+        return false;
+    return true;
+  }
+
+  /// Groups by keyState(); no group where no key is valid or the keys are
+  /// not joinable.
+  struct GroupAt {
+    std::vector<Pmapping> *group = nullptr;
+    bool unjoinable = false;
+  };
+  llvm::StringMap<GroupAt> groupAt;
 
   /// What fixes the keys: for each interface tensor its outermost level
   /// and the loops above that node, (rank, count) for a block's loop and

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace ffm::detail {
@@ -56,6 +57,10 @@ struct EinsumPmappings {
   /// The least score on the objective's first criterion of any pmapping
   /// kept; with Narrowing::slack, exactly the Einsum's floor.
   double floor = INFINITY;
+  /// At most the least score of any pmapping in the groups that
+  /// Narrowing::joinable left out (their bounds): with `floor`, a floor
+  /// of the whole mapspace.
+  double unjoinableFloor = INFINITY;
   std::string error; // budget exceeded or similar
 };
 
@@ -90,6 +95,9 @@ struct Narrowing {
   /// An enumeration under caps that cut nothing this one would keep: its
   /// pmappings are taken as they are.
   const EinsumPmappings *reuse = nullptr;
+  /// Per interface tensor (EinsumPmappings::interface), the keys it may
+  /// take, where restricted: those its neighbours kept (joinable).
+  std::vector<std::optional<std::set<Key>>> joinable;
 };
 
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With

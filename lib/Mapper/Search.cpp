@@ -9,7 +9,9 @@
 #include <cassert>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <unordered_map>
 #include <numeric>
 
@@ -790,6 +792,91 @@ bool edpJoin(const Workload &w, const Arch &arch,
 
 } // namespace
 
+/// The interface tensor of Einsum i at each of its interface slots.
+static std::vector<int> interfaceTensors(const Workload &w,
+                                         const std::vector<bool> &fusable,
+                                         size_t i) {
+  std::vector<int> tensors;
+  for (const TensorAccess *a : w.einsums[i].accesses())
+    if (fusable[a->tensor])
+      tensors.push_back(a->tensor);
+  return tensors;
+}
+
+/// The Einsums other than i that share fusable tensor t with it.
+static std::vector<int> neighbours(const Workload &w, int t, size_t i) {
+  std::vector<int> all = w.tensors[t].consumers;
+  all.push_back(w.tensors[t].producer);
+  llvm::erase(all, (int)i);
+  return all;
+}
+
+/// Which unique Einsums to enumerate after the others, restricted to the
+/// keys their neighbours kept (joinableKeys): the heads of fused chains,
+/// whose every interface tensor is their own output. A head's groups
+/// differ only in that output's key, which its consumers constrain by
+/// everything else they read; a projection feeding attention keeps a few
+/// percent of its groups. (No head reads another's output, so none waits
+/// for another.)
+static std::vector<bool> lateEinsums(const Workload &w,
+                                     const std::vector<bool> &fusable,
+                                     const std::vector<size_t> &source,
+                                     const std::vector<size_t> &unique) {
+  std::vector<bool> late(w.einsums.size(), false);
+  for (size_t u : unique) {
+    std::vector<int> tensors = interfaceTensors(w, fusable, u);
+    late[u] = !tensors.empty() && llvm::all_of(tensors, [&](int t) {
+      return w.tensors[t].producer == (int)u;
+    });
+  }
+  return late;
+}
+
+/// Per interface slot of unique Einsum u, the keys it may take: for each
+/// Einsum that shares u's pmappings, the keys that every neighbour of its
+/// tensor there enumerated before u kept for it (none: unrestricted).
+static std::vector<std::optional<std::set<Key>>>
+joinableKeys(const Workload &w, const std::vector<bool> &fusable,
+             const std::vector<size_t> &source, const std::vector<bool> &late,
+             const std::vector<EinsumPmappings> &pm, size_t u) {
+  size_t slots = interfaceTensors(w, fusable, u).size();
+  std::vector<std::optional<std::set<Key>>> joinable(slots);
+  for (size_t k = 0; k < slots; ++k) {
+    std::set<Key> any;
+    bool restricted = true;
+    for (size_t c = 0; c < w.einsums.size() && restricted; ++c) {
+      if (source[c] != u)
+        continue;
+      int t = interfaceTensors(w, fusable, c)[k];
+      std::optional<std::set<Key>> all;
+      for (int j : neighbours(w, t, c)) {
+        if (late[source[j]] || !pm[source[j]].error.empty())
+          continue; // not known
+        std::vector<int> theirs = interfaceTensors(w, fusable, j);
+        size_t slot = llvm::find(theirs, t) - theirs.begin();
+        std::set<Key> kept;
+        for (const auto &[keys, group] : *pm[source[j]].groups)
+          kept.insert(keys[slot]);
+        if (!all) {
+          all = std::move(kept);
+          continue;
+        }
+        std::set<Key> both;
+        std::set_intersection(all->begin(), all->end(), kept.begin(),
+                              kept.end(), std::inserter(both, both.end()));
+        all = std::move(both);
+      }
+      if (!all)
+        restricted = false; // some Einsum here takes any key
+      else
+        any.insert(all->begin(), all->end());
+    }
+    if (restricted)
+      joinable[k] = std::move(any);
+  }
+  return joinable;
+}
+
 std::vector<EinsumPmappings>
 detail::generateAll(const Workload &w, const Arch &arch,
                     const SearchOptions &options, bool prune,
@@ -826,8 +913,10 @@ detail::generateAll(const Workload &w, const Arch &arch,
       unique.push_back(i);
   }
   std::vector<EinsumPmappings> pm(w.einsums.size());
+  std::vector<Narrowing> joinable(w.einsums.size());
   auto generate = [&](size_t i) {
     Narrowing narrow = narrowing.empty() ? Narrowing() : narrowing[i];
+    narrow.joinable = std::move(joinable[i].joinable);
     if (narrow.reuse) {
       pm[i] = *narrow.reuse;
       pm[i].steps = 0; // nothing enumerated for it
@@ -842,12 +931,58 @@ detail::generateAll(const Workload &w, const Arch &arch,
   for (size_t i = 0; i < w.einsums.size(); ++i)
     size[i] = rawMapspaceLog10(w, i, arch, fusable);
   llvm::stable_sort(unique, [&](size_t a, size_t b) { return size[a] > size[b]; });
-  auto generateUnique = [&](size_t k) { generate(unique[k]); };
+  std::vector<bool> late = prune ? lateEinsums(w, fusable, source, unique)
+                                 : std::vector<bool>(w.einsums.size());
+  // A late Einsum waits for the neighbours whose keys restrict it; those
+  // go first. Each worker takes the first Einsum ready, so a wait happens
+  // only while another one runs (one worker alone never waits).
+  std::vector<std::vector<size_t>> waitsFor(w.einsums.size());
+  std::vector<bool> awaited(w.einsums.size());
+  for (size_t u : unique)
+    if (late[u])
+      for (size_t c = 0; c < w.einsums.size(); ++c)
+        if (source[c] == u)
+          for (int t : interfaceTensors(w, fusable, c))
+            for (int j : neighbours(w, t, c))
+              if (!late[source[j]] && !llvm::is_contained(waitsFor[u], source[j])) {
+                waitsFor[u].push_back(source[j]);
+                awaited[source[j]] = true;
+              }
+  llvm::stable_sort(unique, [&](size_t a, size_t b) {
+    return awaited[a] > awaited[b];
+  });
+  enum { Pending, Running, Done };
+  std::vector<int> state(w.einsums.size(), Pending);
+  std::mutex mutex;
+  std::condition_variable changed;
+  auto worker = [&](size_t) {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      auto ready = llvm::find_if(unique, [&](size_t u) {
+        return state[u] == Pending &&
+               llvm::all_of(waitsFor[u], [&](size_t j) { return state[j] == Done; });
+      });
+      if (ready == unique.end()) {
+        if (llvm::all_of(unique, [&](size_t u) { return state[u] == Done; }))
+          return;
+        changed.wait(lock);
+        continue;
+      }
+      size_t u = *ready;
+      state[u] = Running;
+      lock.unlock();
+      if (late[u])
+        joinable[u].joinable = joinableKeys(w, fusable, source, late, pm, u);
+      generate(u);
+      lock.lock();
+      state[u] = Done;
+      changed.notify_all();
+    }
+  };
   if (options.parallelFor)
-    options.parallelFor(unique.size(), generateUnique);
+    options.parallelFor(unique.size(), worker);
   else
-    for (size_t k = 0; k < unique.size(); ++k)
-      generateUnique(k);
+    worker(0);
   for (size_t i = 0; i < pm.size(); ++i) {
     if (source[i] == i)
       continue;
@@ -941,7 +1076,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   SearchResult result = run(caps, &pm);
   std::vector<double> floor;
   for (const EinsumPmappings &p : pm)
-    floor.push_back(p.floor);
+    floor.push_back(std::min(p.floor, p.unjoinableFloor));
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
   double score =
       firstCriterion(options.objective, result.energy, result.latency);

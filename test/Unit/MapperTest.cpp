@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <cmath>
 #include <random>
+#include <set>
 #include <thread>
 
 using namespace ffm;
@@ -193,6 +194,40 @@ TEST(Mapper, IdenticalEinsumsShareGeneration) {
   EXPECT_GT(pm[r].steps, 0u); // another bound
   EXPECT_GT(pm[s].steps, 0u); // writes a fusable intermediate
   EXPECT_NE(pm[s].groups->size(), pm[p].groups->size());
+}
+
+// An Einsum whose only interface tensor is its output (the head of a fused
+// chain) is enumerated after its consumer, in the groups whose key the
+// consumer kept: no other could join. What it leaves out still bounds its
+// floor (the differential test fails without that).
+TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
+  // Below the buffer, two instances spread rank "n": the intermediate's
+  // second dimension in mm0, but "k" (not spread) in mm1, so only mm0 has
+  // keys with a spatial loop over it.
+  Workload w = chain(16, 16, 8, 4);
+  Arch arch = chainArch(4096);
+  arch.levels[1].fanout = {2};
+  arch.levels[1].spatialRanks = {"n"};
+  arch.levels.push_back(level("RF", 256, 1, 1));
+  auto pm = detail::generateAll(w, arch, SearchOptions{}, /*prune=*/true);
+  ASSERT_TRUE(pm[0].error.empty() && pm[1].error.empty());
+  // mm0's interface: its output; mm1's: its first input.
+  std::set<detail::Key> consumed, produced, unrestricted;
+  for (const auto &[keys, group] : *pm[1].groups)
+    consumed.insert(keys[0]);
+  for (const auto &[keys, group] : *pm[0].groups)
+    produced.insert(keys[0]);
+  EXPECT_TRUE(std::includes(consumed.begin(), consumed.end(),
+                            produced.begin(), produced.end()));
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  detail::Deadline none(0);
+  detail::EinsumPmappings alone = detail::generatePmappings(
+      w, 0, arch, fusable, SearchOptions{}, /*prune=*/true,
+      detail::bindingLevels(w, arch), none);
+  for (const auto &[keys, group] : *alone.groups)
+    unrestricted.insert(keys[0]);
+  EXPECT_GT(unrestricted.size(), produced.size());
+  EXPECT_LT(pm[0].unjoinableFloor, INFINITY);
 }
 
 TEST(Mapper, BudgetExceededIsAnError) {
