@@ -925,12 +925,19 @@ detail::generateAll(const Workload &w, const Arch &arch,
     pm[i] = generatePmappings(w, i, arch, fusable, options, prune, binding,
                               *deadline, narrow);
   };
-  // Largest mapspaces first: the pool takes indices in order, so the long
-  // enumerations start together instead of one waiting for the other.
+  // The long enumerations first, so that they run together instead of one
+  // waiting for the other: those with more interface tensors (each one
+  // multiplies the groups), then larger mapspaces.
   std::vector<double> size(w.einsums.size());
-  for (size_t i = 0; i < w.einsums.size(); ++i)
+  std::vector<size_t> interfaces(w.einsums.size());
+  for (size_t i = 0; i < w.einsums.size(); ++i) {
     size[i] = rawMapspaceLog10(w, i, arch, fusable);
-  llvm::stable_sort(unique, [&](size_t a, size_t b) { return size[a] > size[b]; });
+    interfaces[i] = interfaceTensors(w, fusable, i).size();
+  }
+  llvm::stable_sort(unique, [&](size_t a, size_t b) {
+    return std::make_pair(interfaces[a], size[a]) >
+           std::make_pair(interfaces[b], size[b]);
+  });
   std::vector<bool> late = prune ? lateEinsums(w, fusable, source, unique)
                                  : std::vector<bool>(w.einsums.size());
   // A late Einsum waits for the neighbours whose keys restrict it; those
