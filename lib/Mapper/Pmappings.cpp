@@ -800,6 +800,7 @@ struct Generator {
     return group;
   }
 
+  /// Whether every key is one Narrowing::joinable allows.
   bool joinable(const std::vector<Key> &keys) const {
     for (auto [k, allowed] : llvm::enumerate(narrowing.joinable))
       if (allowed && !allowed->count(keys[k]))

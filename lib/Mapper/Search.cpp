@@ -820,7 +820,6 @@ static std::vector<int> neighbours(const Workload &w, int t, size_t i) {
 /// for another.)
 static std::vector<bool> lateEinsums(const Workload &w,
                                      const std::vector<bool> &fusable,
-                                     const std::vector<size_t> &source,
                                      const std::vector<size_t> &unique) {
   std::vector<bool> late(w.einsums.size(), false);
   for (size_t u : unique) {
@@ -938,7 +937,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
     return std::make_pair(interfaces[a], size[a]) >
            std::make_pair(interfaces[b], size[b]);
   });
-  std::vector<bool> late = prune ? lateEinsums(w, fusable, source, unique)
+  std::vector<bool> late = prune ? lateEinsums(w, fusable, unique)
                                  : std::vector<bool>(w.einsums.size());
   // A late Einsum waits for the neighbours whose keys restrict it; those
   // go first. Each worker takes the first Einsum ready, so a wait happens
