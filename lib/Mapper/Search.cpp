@@ -849,12 +849,14 @@ joinableKeys(const Workload &w, const std::vector<bool> &fusable,
       int t = interfaceTensors(w, fusable, c)[k];
       std::optional<std::set<Key>> all;
       for (int j : neighbours(w, t, c)) {
-        if (late[source[j]] || !pm[source[j]].error.empty())
-          continue; // not known
-        std::vector<int> theirs = interfaceTensors(w, fusable, j);
-        size_t slot = llvm::find(theirs, t) - theirs.begin();
+        const EinsumPmappings &theirs = pm[source[j]];
+        // Not known yet, or failed: the failure is its own to report.
+        if (late[source[j]] || !theirs.error.empty() || theirs.groups->empty())
+          continue;
+        std::vector<int> tensors = interfaceTensors(w, fusable, j);
+        size_t slot = llvm::find(tensors, t) - tensors.begin();
         std::set<Key> kept;
-        for (const auto &[keys, group] : *pm[source[j]].groups)
+        for (const auto &[keys, group] : *theirs.groups)
           kept.insert(keys[slot]);
         if (!all) {
           all = std::move(kept);
