@@ -2,6 +2,7 @@
 #include "Pmappings.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -81,11 +82,13 @@ struct Joiner {
     uint32_t before = 0; // the live set they continue
   };
   std::vector<std::map<std::vector<uint32_t>, Bucket>> byInputs;
-  /// Per Einsum, in its groups' order: the live sets before and after.
-  struct Links {
+  /// Per Einsum, in its groups' order, those that can be part of a
+  /// complete mapping (viable()), with the live sets before and after.
+  struct Joinable {
+    const Group *group;
     uint32_t before, after;
   };
-  std::vector<std::vector<Links>> links;
+  std::vector<std::vector<Joinable>> joinable;
 
   /// Keys by id: live sets hold ids, so interning and comparing them
   /// compares integers, not the keys' loops.
@@ -130,7 +133,7 @@ struct Joiner {
   Joiner(const Workload &w, const Arch &arch,
          const std::vector<EinsumPmappings> &pm)
       : w(w), arch(arch), pm(pm), lastConsumer(w.tensors.size(), -1),
-        byInputs(pm.size()), links(pm.size()) {
+        byInputs(pm.size()), joinable(pm.size()) {
     intern({}); // State()'s liveId 0: nothing live
     for (auto [t, tensor] : llvm::enumerate(w.tensors))
       for (int c : tensor.consumers)
@@ -142,8 +145,14 @@ struct Joiner {
                                ? -1
                                : slot - pm[i].interface.begin());
       outputTensor.push_back(w.einsums[i].output.tensor);
+    }
+    std::vector<std::vector<bool>> ok = viable();
+    for (size_t i = 0; i < pm.size(); ++i) {
+      int output = w.einsums[i].inputs.size();
       auto accesses = w.einsums[i].accesses();
-      for (const Group &group : *pm[i].groups) {
+      for (auto [g, group] : llvm::enumerate(*pm[i].groups)) {
+        if (!ok[i][g])
+          continue;
         std::vector<uint32_t> inputs;
         for (auto [k, a] : llvm::enumerate(pm[i].interface))
           if (a != output)
@@ -166,9 +175,72 @@ struct Joiner {
         bucket->second.groups.push_back(&group);
         outputKey[&group.first] = outputKeyId(i, group.first);
         uint32_t before = bucket->second.before;
-        links[i].push_back({before, liveAfter(before, i, group.first)});
+        joinable[i].push_back(
+            {&group, before, liveAfter(before, i, group.first)});
       }
     }
+  }
+
+  uint64_t joinableGroups() const {
+    uint64_t count = 0;
+    for (const std::vector<Joinable> &groups : joinable)
+      count += groups.size();
+    return count;
+  }
+
+  /// Per Einsum and group (in order): whether each of its interface
+  /// tensors' key is one that every other Einsum accessing the tensor has
+  /// in a group that is itself viable. All the Einsums of a complete
+  /// mapping agree on each tensor's key (required()), so the others can
+  /// never join: most of a softmax's groups.
+  std::vector<std::vector<bool>> viable() {
+    size_t n = pm.size();
+    // Per Einsum, group and interface slot: the key's id; per Einsum and
+    // slot: the tensor there.
+    std::vector<std::vector<std::vector<uint32_t>>> ids(n);
+    std::vector<std::vector<int>> tensorAt(n);
+    std::vector<std::vector<bool>> ok(n);
+    for (size_t i = 0; i < n; ++i) {
+      auto accesses = w.einsums[i].accesses();
+      for (int a : pm[i].interface)
+        tensorAt[i].push_back(accesses[a]->tensor);
+      for (const Group &group : *pm[i].groups) {
+        std::vector<uint32_t> keys;
+        for (const Key &key : group.first)
+          keys.push_back(keyId(key));
+        ids[i].push_back(std::move(keys));
+      }
+      ok[i].assign(ids[i].size(), true);
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      // Per tensor and Einsum accessing it: the keys its viable groups use.
+      std::map<std::pair<int, size_t>, llvm::DenseSet<uint32_t>> used;
+      for (size_t i = 0; i < n; ++i)
+        for (auto [g, keys] : llvm::enumerate(ids[i]))
+          if (ok[i][g])
+            for (auto [k, id] : llvm::enumerate(keys))
+              used[{tensorAt[i][k], i}].insert(id);
+      for (size_t i = 0; i < n; ++i)
+        for (auto [g, keys] : llvm::enumerate(ids[i])) {
+          if (!ok[i][g])
+            continue;
+          for (auto [k, id] : llvm::enumerate(keys)) {
+            int t = tensorAt[i][k];
+            std::vector<int> others = w.tensors[t].consumers;
+            others.push_back(w.tensors[t].producer);
+            for (int j : others)
+              if (j != (int)i && !used[{t, (size_t)j}].count(id)) {
+                ok[i][g] = false;
+                changed = true;
+                break;
+              }
+            if (!ok[i][g])
+              break;
+          }
+        }
+    }
+    return ok;
   }
 
   /// The groups of Einsum i that `req` (from required()) admits.
@@ -348,7 +420,8 @@ public:
     incumbent = 0;
     for (size_t i = pm.size(); i-- > 0;) {
       double dram = INFINITY;
-      for (auto [group, link] : llvm::zip(*pm[i].groups, joiner.links[i])) {
+      for (const Joiner::Joinable &link : joiner.joinable[i]) {
+        const Joiner::Group &group = *link.group;
         double best = INFINITY;
         for (const Pmapping &p : group.second)
           best = std::min(best, criterion(p.energy, p.latency));
@@ -658,6 +731,7 @@ bool singleJoin(const Workload &w, const Arch &arch,
                 const SearchOptions &options, const Deadline &deadline,
                 SearchResult &result, JoinPath &best) {
   Joiner joiner(w, arch, pm);
+  result.stats.joinableGroups = joiner.joinableGroups();
   std::optional<JoinPath> found;
   if (!frontierJoin(w, joiner, pm, options.objective, options, deadline,
                     std::nullopt, result, found))
@@ -698,6 +772,7 @@ bool edpJoin(const Workload &w, const Arch &arch,
         original[&q] = &p;
   }
   Joiner joiner(w, arch, weighted);
+  result.stats.joinableGroups = joiner.joinableGroups();
   // Least energy + lambda * latency (lambda = infinity: least latency),
   // below `incumbent` if given; the path then holds the original
   // pmappings and their true sums.

@@ -203,6 +203,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"pmappings", (int64_t)st.pmappings},
                             {"kept", (int64_t)st.kept},
                             {"compatibility_groups", (int64_t)st.groups},
+                            {"joinable_groups", (int64_t)st.joinableGroups},
                             {"max_frontier", (int64_t)st.maxFrontier},
                             {"search_steps", (int64_t)st.steps},
                             {"generation_passes", (int64_t)st.generationPasses},

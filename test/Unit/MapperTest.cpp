@@ -230,6 +230,26 @@ TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
   EXPECT_LT(pm[0].unjoinableFloor, INFINITY);
 }
 
+// The join indexes only groups whose keys the other Einsums sharing their
+// tensors have (in groups that can join in turn); the rest never join.
+TEST(Mapper, JoinSkipsGroupsNoNeighbourMatches) {
+  // As in ChainHeadKeepsOnlyJoinableKeys: only mm1 spreads its reduction
+  // rank, so some of its keys are ones mm0 never has.
+  Workload w = chain(8, 8, 4, 4);
+  Arch arch = chainArch(4096);
+  arch.levels[1].fanout = {2};
+  arch.levels[1].spatialRanks = {"k"};
+  arch.levels.push_back(level("RF", 256, 1, 1));
+  arch.compute.instances = 2;
+  SearchOptions exhaustive;
+  exhaustive.exhaustive = true;
+  SearchResult r = search(w, arch), reference = search(w, arch, exhaustive);
+  ASSERT_TRUE(r.ok() && reference.ok()) << r.error << reference.error;
+  EXPECT_GT(r.stats.joinableGroups, 0u);
+  EXPECT_LT(r.stats.joinableGroups, r.stats.groups);
+  EXPECT_EQ(r.energy, reference.energy);
+}
+
 TEST(Mapper, BudgetExceededIsAnError) {
   Workload w = chain(8, 8, 4, 4);
   SearchOptions o;

@@ -58,6 +58,9 @@ struct SearchStats {
   uint64_t pmappings = 0;      // valid ones
   uint64_t kept = 0;           // after per-group Pareto pruning
   uint64_t groups = 0;         // compatibility groups
+  /// Those whose keys every other Einsum sharing their tensors has in a
+  /// group of its own (of the last join): the others can never join.
+  uint64_t joinableGroups = 0;
   uint64_t maxFrontier = 0;    // largest join frontier
   uint64_t combinations = 0;   // exhaustive: full mappings evaluated
   uint64_t steps = 0;          // nodes the generator's enumeration visited
