@@ -367,8 +367,8 @@ struct Joiner {
     auto known = outputKey.find(&keys);
     int64_t kept =
         known != outputKey.end() ? known->second : outputKeyId(i, keys);
-    auto [memo, fresh] =
-        transitions.try_emplace({uint64_t(before) << 32 | uint32_t(i), kept}, 0);
+    uint64_t from = uint64_t(before) << 32 | uint32_t(i);
+    auto [memo, fresh] = transitions.try_emplace({from, kept}, 0);
     if (fresh) {
       Live live;
       for (auto &l : liveOf(before))
@@ -989,10 +989,12 @@ detail::generateAll(const Workload &w, const Arch &arch,
       unique.push_back(i);
   }
   std::vector<EinsumPmappings> pm(w.einsums.size());
-  std::vector<Narrowing> joinable(w.einsums.size());
+  // Per late Einsum: the keys each interface tensor may take.
+  std::vector<std::vector<std::optional<std::set<Key>>>> joinable(
+      w.einsums.size());
   auto generate = [&](size_t i) {
     Narrowing narrow = narrowing.empty() ? Narrowing() : narrowing[i];
-    narrow.joinable = std::move(joinable[i].joinable);
+    narrow.joinable = std::move(joinable[i]);
     if (narrow.reuse) {
       pm[i] = *narrow.reuse;
       pm[i].steps = 0; // nothing enumerated for it
@@ -1026,11 +1028,13 @@ detail::generateAll(const Workload &w, const Arch &arch,
       for (size_t c = 0; c < w.einsums.size(); ++c)
         if (source[c] == u)
           for (int t : interfaceTensors(w, fusable, c))
-            for (int j : neighbours(w, t, c))
-              if (!late[source[j]] && !llvm::is_contained(waitsFor[u], source[j])) {
-                waitsFor[u].push_back(source[j]);
-                awaited[source[j]] = true;
-              }
+            for (int j : neighbours(w, t, c)) {
+              size_t them = source[j];
+              if (late[them] || llvm::is_contained(waitsFor[u], them))
+                continue;
+              waitsFor[u].push_back(them);
+              awaited[them] = true;
+            }
   llvm::stable_sort(unique, [&](size_t a, size_t b) {
     return awaited[a] > awaited[b];
   });
@@ -1041,12 +1045,12 @@ detail::generateAll(const Workload &w, const Arch &arch,
   auto worker = [&](size_t) {
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
+      auto done = [&](size_t u) { return state[u] == Done; };
       auto ready = llvm::find_if(unique, [&](size_t u) {
-        return state[u] == Pending &&
-               llvm::all_of(waitsFor[u], [&](size_t j) { return state[j] == Done; });
+        return state[u] == Pending && llvm::all_of(waitsFor[u], done);
       });
       if (ready == unique.end()) {
-        if (llvm::all_of(unique, [&](size_t u) { return state[u] == Done; }))
+        if (llvm::all_of(unique, done))
           return;
         changed.wait(lock);
         continue;
@@ -1055,7 +1059,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
       state[u] = Running;
       lock.unlock();
       if (late[u])
-        joinable[u].joinable = joinableKeys(w, fusable, source, late, pm, u);
+        joinable[u] = joinableKeys(w, fusable, source, late, pm, u);
       generate(u);
       lock.lock();
       state[u] = Done;
