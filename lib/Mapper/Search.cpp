@@ -53,6 +53,24 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+/// The interface tensor of Einsum i at each of its interface slots.
+std::vector<int> interfaceTensors(const Workload &w,
+                                  const std::vector<bool> &fusable, size_t i) {
+  std::vector<int> tensors;
+  for (const TensorAccess *a : w.einsums[i].accesses())
+    if (fusable[a->tensor])
+      tensors.push_back(a->tensor);
+  return tensors;
+}
+
+/// The Einsums other than i that share fusable tensor t with it.
+std::vector<int> neighbours(const Workload &w, int t, size_t i) {
+  std::vector<int> all = w.tensors[t].consumers;
+  all.push_back(w.tensors[t].producer);
+  llvm::erase(all, (int)i);
+  return all;
+}
+
 /// A partial fused mapping of Einsums [0, i).
 struct State {
   double energy = 0, latency = 0;
@@ -146,7 +164,16 @@ struct Joiner {
                                : slot - pm[i].interface.begin());
       outputTensor.push_back(w.einsums[i].output.tensor);
     }
-    std::vector<std::vector<bool>> ok = viable();
+    // Per Einsum, group (in order) and interface slot: the key's id.
+    std::vector<std::vector<std::vector<uint32_t>>> ids(pm.size());
+    for (size_t i = 0; i < pm.size(); ++i)
+      for (const Group &group : *pm[i].groups) {
+        std::vector<uint32_t> keys;
+        for (const Key &key : group.first)
+          keys.push_back(keyId(key));
+        ids[i].push_back(std::move(keys));
+      }
+    std::vector<std::vector<bool>> ok = viable(ids);
     for (size_t i = 0; i < pm.size(); ++i) {
       int output = w.einsums[i].inputs.size();
       auto accesses = w.einsums[i].accesses();
@@ -156,7 +183,7 @@ struct Joiner {
         std::vector<uint32_t> inputs;
         for (auto [k, a] : llvm::enumerate(pm[i].interface))
           if (a != output)
-            inputs.push_back(keyId(group.first[k]));
+            inputs.push_back(ids[i][g][k]);
         auto [bucket, fresh] = byInputs[i].try_emplace(inputs);
         if (fresh) {
           // The only live set the bucket's groups can continue
@@ -173,7 +200,7 @@ struct Joiner {
           bucket->second.before = intern(live);
         }
         bucket->second.groups.push_back(&group);
-        outputKey[&group.first] = outputKeyId(i, group.first);
+        outputKey[&group.first] = outputKeyId(i, group.first, ids[i][g]);
         uint32_t before = bucket->second.before;
         joinable[i].push_back(
             {&group, before, liveAfter(before, i, group.first)});
@@ -193,23 +220,15 @@ struct Joiner {
   /// in a group that is itself viable. All the Einsums of a complete
   /// mapping agree on each tensor's key (required()), so the others can
   /// never join: most of a softmax's groups.
-  std::vector<std::vector<bool>> viable() {
+  std::vector<std::vector<bool>>
+  viable(const std::vector<std::vector<std::vector<uint32_t>>> &ids) const {
     size_t n = pm.size();
-    // Per Einsum, group and interface slot: the key's id; per Einsum and
-    // slot: the tensor there.
-    std::vector<std::vector<std::vector<uint32_t>>> ids(n);
-    std::vector<std::vector<int>> tensorAt(n);
+    std::vector<std::vector<int>> tensorAt(n); // per Einsum and slot
     std::vector<std::vector<bool>> ok(n);
     for (size_t i = 0; i < n; ++i) {
       auto accesses = w.einsums[i].accesses();
       for (int a : pm[i].interface)
         tensorAt[i].push_back(accesses[a]->tensor);
-      for (const Group &group : *pm[i].groups) {
-        std::vector<uint32_t> keys;
-        for (const Key &key : group.first)
-          keys.push_back(keyId(key));
-        ids[i].push_back(std::move(keys));
-      }
       ok[i].assign(ids[i].size(), true);
     }
     for (bool changed = true; changed;) {
@@ -227,10 +246,8 @@ struct Joiner {
             continue;
           for (auto [k, id] : llvm::enumerate(keys)) {
             int t = tensorAt[i][k];
-            std::vector<int> others = w.tensors[t].consumers;
-            others.push_back(w.tensors[t].producer);
-            for (int j : others)
-              if (j != (int)i && !used[{t, (size_t)j}].count(id)) {
+            for (int j : neighbours(w, t, i))
+              if (!used[{t, (size_t)j}].count(id)) {
                 ok[i][g] = false;
                 changed = true;
                 break;
@@ -382,9 +399,14 @@ struct Joiner {
     return memo->second;
   }
 
-  int64_t outputKeyId(int i, const std::vector<Key> &keys) const {
+  /// The id of the output key Einsum i leaves on chip with `keys` (their
+  /// `ids` if known), or -1.
+  int64_t outputKeyId(int i, const std::vector<Key> &keys,
+                      llvm::ArrayRef<uint32_t> ids = {}) const {
     int slot = outputSlot[i];
-    return slot >= 0 && !inDram(keys[slot]) ? int64_t(keyId(keys[slot])) : -1;
+    if (slot < 0 || inDram(keys[slot]))
+      return -1;
+    return ids.empty() ? keyId(keys[slot]) : ids[slot];
   }
 
   static bool dominates(const State &a, const State &b, Objective o) {
@@ -412,13 +434,13 @@ struct Joiner {
 /// cuts, never a tie.
 class JoinBound {
 public:
-  JoinBound(const Joiner &joiner, const std::vector<EinsumPmappings> &pm,
-            Objective objective)
-      : objective(objective), rest(pm.size() + 1) {
+  JoinBound(const Joiner &joiner, Objective objective)
+      : objective(objective), rest(joiner.pm.size() + 1) {
+    size_t n = joiner.pm.size();
     assert(objective != Objective::EDP && "one additive criterion");
-    rest[pm.size()][0] = 0; // nothing live after the last Einsum
+    rest[n][0] = 0; // nothing live after the last Einsum
     incumbent = 0;
-    for (size_t i = pm.size(); i-- > 0;) {
+    for (size_t i = n; i-- > 0;) {
       double dram = INFINITY;
       for (const Joiner::Joinable &link : joiner.joinable[i]) {
         const Joiner::Group &group = *link.group;
@@ -618,7 +640,7 @@ bool frontierJoin(const Workload &w, const Joiner &joiner,
                   std::optional<JoinPath> &found) {
   size_t n = pm.size();
   uint64_t extensions = 0;
-  JoinBound bound(joiner, pm, objective);
+  JoinBound bound(joiner, objective);
   if (incumbent)
     bound.tighten(*incumbent);
   // One join, Einsum by Einsum; with a beam, each live-key bucket keeps
@@ -866,25 +888,6 @@ bool edpJoin(const Workload &w, const Arch &arch,
 }
 
 } // namespace
-
-/// The interface tensor of Einsum i at each of its interface slots.
-static std::vector<int> interfaceTensors(const Workload &w,
-                                         const std::vector<bool> &fusable,
-                                         size_t i) {
-  std::vector<int> tensors;
-  for (const TensorAccess *a : w.einsums[i].accesses())
-    if (fusable[a->tensor])
-      tensors.push_back(a->tensor);
-  return tensors;
-}
-
-/// The Einsums other than i that share fusable tensor t with it.
-static std::vector<int> neighbours(const Workload &w, int t, size_t i) {
-  std::vector<int> all = w.tensors[t].consumers;
-  all.push_back(w.tensors[t].producer);
-  llvm::erase(all, (int)i);
-  return all;
-}
 
 /// Which unique Einsums to enumerate after the others, restricted to the
 /// keys their neighbours kept (joinableKeys): the heads of fused chains,
@@ -1153,10 +1156,7 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
     caps[i].slack = slack;
     // Without an interface tensor an Einsum has one group, judged on the
     // objective alone: exactly what the unfused pass kept.
-    if (!options.allowFusion ||
-        llvm::none_of(w.einsums[i].accesses(), [&](const TensorAccess *a) {
-          return fusable[a->tensor];
-        }))
+    if (!options.allowFusion || interfaceTensors(w, fusable, i).empty())
       caps[i].reuse = &unfused[i];
   }
   std::vector<EinsumPmappings> pm;

@@ -196,19 +196,28 @@ TEST(Mapper, IdenticalEinsumsShareGeneration) {
   EXPECT_NE(pm[s].groups->size(), pm[p].groups->size());
 }
 
+// chainArch with a register file below the buffer and two instances
+// between them that may spread only `rank`: in a chain, a rank that
+// indexes the intermediate on one side only gives keys the other side
+// never has.
+Arch spreadingArch(std::string rank) {
+  Arch arch = chainArch(4096);
+  arch.levels[1].fanout = {2};
+  arch.levels[1].spatialRanks = {std::move(rank)};
+  arch.levels.push_back(level("RF", 256, 1, 1));
+  arch.compute.instances = 2;
+  return arch;
+}
+
 // An Einsum whose only interface tensor is its output (the head of a fused
 // chain) is enumerated after its consumer, in the groups whose key the
 // consumer kept: no other could join. What it leaves out still bounds its
 // floor (the differential test fails without that).
 TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
-  // Below the buffer, two instances spread rank "n": the intermediate's
-  // second dimension in mm0, but "k" (not spread) in mm1, so only mm0 has
-  // keys with a spatial loop over it.
+  // Rank "n" is the intermediate's second dimension in mm0, but "k" (not
+  // spread) in mm1, so only mm0 has keys with a spatial loop over it.
   Workload w = chain(16, 16, 8, 4);
-  Arch arch = chainArch(4096);
-  arch.levels[1].fanout = {2};
-  arch.levels[1].spatialRanks = {"n"};
-  arch.levels.push_back(level("RF", 256, 1, 1));
+  Arch arch = spreadingArch("n");
   auto pm = detail::generateAll(w, arch, SearchOptions{}, /*prune=*/true);
   ASSERT_TRUE(pm[0].error.empty() && pm[1].error.empty());
   // mm0's interface: its output; mm1's: its first input.
@@ -233,14 +242,10 @@ TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
 // The join indexes only groups whose keys the other Einsums sharing their
 // tensors have (in groups that can join in turn); the rest never join.
 TEST(Mapper, JoinSkipsGroupsNoNeighbourMatches) {
-  // As in ChainHeadKeepsOnlyJoinableKeys: only mm1 spreads its reduction
-  // rank, so some of its keys are ones mm0 never has.
+  // Only mm1 spreads its reduction rank, over the intermediate's second
+  // dimension, so some of its keys are ones mm0 never has.
   Workload w = chain(8, 8, 4, 4);
-  Arch arch = chainArch(4096);
-  arch.levels[1].fanout = {2};
-  arch.levels[1].spatialRanks = {"k"};
-  arch.levels.push_back(level("RF", 256, 1, 1));
-  arch.compute.instances = 2;
+  Arch arch = spreadingArch("k");
   SearchOptions exhaustive;
   exhaustive.exhaustive = true;
   SearchResult r = search(w, arch), reference = search(w, arch, exhaustive);
