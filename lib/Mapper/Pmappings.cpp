@@ -226,6 +226,14 @@ struct Generator {
     for (const RankVar &r : e.ranks)
       macs *= r.bound;
     for (const TensorAccess *a : acc) {
+      bool shared = false;
+      if (a != acc.back())
+        for (int c : w.tensors[e.output.tensor].consumers)
+          shared |= llvm::any_of(w.einsums[c].inputs,
+                                 [&](const TensorAccess &in) {
+                                   return in.tensor == a->tensor;
+                                 });
+      readWithOutput.push_back(shared);
       tensorSize.push_back(accessSize(e, *a));
       uint64_t mask = 0;
       for (int r : a->dimRanks)
@@ -236,6 +244,13 @@ struct Generator {
   }
 
   bool indexes(size_t a, int rank) const { return indexMask[a] >> rank & 1; }
+
+  /// Per access: an input that some consumer of this Einsum's output reads
+  /// too. That consumer shares every loop above the input's on-chip node,
+  /// so each such loop must walk the output, or the consumer would read an
+  /// output tile still being reduced (a softmax's row sums, read by its
+  /// normalisation under the row sum's own reduction loop).
+  std::vector<bool> readWithOutput;
 
   void fail(std::string why) {
     if (out.error.empty())
@@ -334,6 +349,7 @@ struct Generator {
     for (size_t a = 0; a < acc.size(); ++a)
       if (onChip[a] && (size_t)outerOnChip[a] > l)
         if (!indexes(a, rank) ||
+            (readWithOutput[a] && !indexes(acc.size() - 1, rank)) ||
             (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit))
           return false;
     return true;

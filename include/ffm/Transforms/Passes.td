@@ -76,7 +76,7 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
     "ffm::FFMDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect", "mlir::bufferization::BufferizationDialect",
     "mlir::linalg::LinalgDialect", "mlir::affine::AffineDialect",
-    "mlir::arith::ArithDialect"
+    "mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"
   ];
 }
 

@@ -13,6 +13,14 @@ namespace ffm {
 /// stack, in stock mlir-opt too); real IR stays far below this.
 constexpr unsigned kMaxNesting = 512;
 
+/// Attributes the rewrite leaves on the IR: on each Einsum's op (and, after
+/// the rewrite, its tile at the bottom of the loop tree) its workload name
+/// and chosen mapping; on an scf.for that spreads a reduction over a fanout
+/// (host code runs it sequentially), that fanout.
+constexpr llvm::StringLiteral kEinsumAttr = "ffm.einsum";
+constexpr llvm::StringLiteral kMappingAttr = "ffm.mapping";
+constexpr llvm::StringLiteral kFanoutAttr = "ffm.fanout";
+
 /// Offset of the first bracket ((, [, { or <) nested deeper than
 /// `maxDepth` in MLIR source `text`, outside comments and strings.
 std::optional<size_t> findExcessiveNesting(llvm::StringRef text,

@@ -1,0 +1,700 @@
+//===- LoopTreeCodegen.cpp - emit each fusion group as its LoopTree -------===//
+//
+// Invariant: the emitted IR is the chosen mapping, node for node
+// (DESIGN.md section 7, docs/rewrite.md). Each fusion group becomes one loop
+// tree on buffers: the loops its members share (those above the outermost
+// on-chip node of each fused intermediate, as the compatibility keys say)
+// exist once; below them each member continues with the rest of its own
+// mapping. Every loop of a mapping is one scf.for or scf.forall with the
+// mapping's trip count; every on-chip keep node is one memref.alloc in its
+// level's memory space at the node's place, filled from its parent buffer;
+// every Einsum's tile is computed once per iteration of its own loops.
+// MappingFromIR reads all of this back.
+//
+//===----------------------------------------------------------------------===//
+#include "ffm/Transforms/Rewrite.h"
+#include "ffm/Transforms/Support.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace ffm;
+
+static void annotate(Operation *op, const Workload &w, int i, const Arch &arch,
+                     const EinsumResult &er) {
+  Builder b(op->getContext());
+  op->setAttr(kEinsumAttr, b.getStringAttr(w.einsums[i].name));
+  op->setAttr(kMappingAttr, toAttr(op->getContext(), er.mapping, w, i, arch));
+  op->setAttr("ffm.energy_pj", b.getF64FloatAttr(er.eval.energy));
+  op->setAttr("ffm.latency_cycles", b.getF64FloatAttr(er.eval.latency));
+}
+
+void ffm::annotateWithMapping(const EinsumGraphAnalysis &graph,
+                              const Arch &arch, const SearchResult &result) {
+  for (auto [i, op] : llvm::enumerate(graph.getOps()))
+    annotate(op, graph.getWorkload(), i, arch, result.einsums[i]);
+}
+
+namespace {
+
+/// A term of a rank's offset: a loop's induction variable times the extent
+/// that one of its iterations covers.
+struct Term {
+  Value iv;
+  int64_t step;
+};
+
+/// A buffer holding one tensor's tile for one member, and where its origin
+/// sits: per tensor dimension, how many offset terms of the dimension's rank
+/// were in scope when it was created.
+struct Buffer {
+  Value memref;
+  SmallVector<size_t> originTerms;
+  SmallVector<int64_t> shape;
+  bool isOutput = false;
+};
+
+/// What one member sees at a point of the tree.
+struct MemberState {
+  int einsum = -1;
+  /// Next node of its mapping to emit.
+  size_t cursor = 0;
+  /// Offset terms per rank, outermost first.
+  SmallVector<SmallVector<Term>> terms;
+  /// Buffers per access, outermost first.
+  SmallVector<SmallVector<Buffer>> buffers;
+};
+
+struct GroupEmitter {
+  GroupEmitter(IRRewriter &rewriter, const Workload &w, const Arch &arch,
+               const EinsumGraphAnalysis &graph, const SearchResult &result,
+               ArrayRef<int> members)
+      : rewriter(rewriter), w(w), arch(arch), graph(graph), result(result),
+        members(members), loc(graph.getOps()[members.back()]->getLoc()) {}
+
+  IRRewriter &rewriter;
+  const Workload &w;
+  const Arch &arch;
+  const EinsumGraphAnalysis &graph;
+  const SearchResult &result;
+  ArrayRef<int> members;
+  Location loc;
+
+  /// Loops of each member (node indices), and the class of each: members
+  /// share a loop when their loops at the same depth are in one class.
+  DenseMap<int, SmallVector<size_t>> loops;
+  llvm::EquivalenceClasses<std::pair<int, size_t>> classes;
+  /// Fused intermediates: tensor -> (depth of its outermost on-chip node).
+  DenseMap<int, size_t> fusedDepth;
+  /// Per member, the node index of each fused intermediate's outermost node.
+  DenseMap<std::pair<int, int>, size_t> sharedNode;
+  /// DRAM buffers of the group, per workload tensor.
+  DenseMap<int, Value> dram;
+  /// Outputs that leave the group through DRAM, in member order.
+  SmallVector<std::pair<int, Value>> results;
+
+  InFlightDiagnostic error(int einsum) {
+    return graph.getOps()[einsum]->emitError("ffm-fuse: ");
+  }
+
+  const Mapping &mappingOf(int i) const { return result.einsums[i].mapping; }
+  int outputAccess(int i) const { return w.einsums[i].inputs.size(); }
+
+  /// The access of Einsum `i` that reads or writes `tensor`, or -1.
+  int accessOf(int i, int tensor) const {
+    auto accesses = w.einsums[i].accesses();
+    for (auto [a, acc] : llvm::enumerate(accesses))
+      if (acc->tensor == tensor)
+        return a;
+    return -1;
+  }
+
+  size_t outerKeep(int i, int access) const {
+    const auto &nodes = mappingOf(i).nodes;
+    for (auto [n, node] : llvm::enumerate(nodes))
+      if (node.kind == MapNode::Keep && node.access == access)
+        return n;
+    return nodes.size();
+  }
+
+  size_t loopsAbove(int i, size_t node) const {
+    return llvm::count_if(
+        ArrayRef<MapNode>(mappingOf(i).nodes).take_front(node),
+        [](const MapNode &n) { return n.isLoop(); });
+  }
+
+  bool isMember(int i) const { return llvm::is_contained(members, i); }
+
+  /// Builds the loop classes from the fused intermediates' depths.
+  LogicalResult buildTree() {
+    for (int i : members) {
+      for (auto [n, node] : llvm::enumerate(mappingOf(i).nodes))
+        if (node.isLoop())
+          loops[i].push_back(n);
+      for (size_t d = 0; d < loops[i].size(); ++d)
+        classes.insert({i, d});
+    }
+    for (int p : members) {
+      int out = outputAccess(p);
+      if (!result.einsums[p].onChipShared[out])
+        continue;
+      int tensor = w.einsums[p].output.tensor;
+      size_t pNode = outerKeep(p, out);
+      size_t depth = loopsAbove(p, pNode);
+      fusedDepth[tensor] = depth;
+      sharedNode[{p, tensor}] = pNode;
+      for (int c : w.tensors[tensor].consumers) {
+        int a = accessOf(c, tensor);
+        if (!isMember(c) || a < 0 || !result.einsums[c].onChipShared[a])
+          return error(p) << "intermediate '" << w.tensors[tensor].name
+                          << "' is kept on chip, but its consumer '"
+                          << w.einsums[c].name
+                          << "' is not in its fusion group";
+        size_t cNode = outerKeep(c, a);
+        if (loopsAbove(c, cNode) != depth)
+          return error(c) << "intermediate '" << w.tensors[tensor].name
+                          << "' is fused under " << loopsAbove(c, cNode)
+                          << " loops here but under " << depth
+                          << " in its producer";
+        sharedNode[{c, tensor}] = cNode;
+        for (size_t d = 0; d < depth; ++d)
+          classes.unionSets({p, d}, {c, d});
+      }
+    }
+    return checkDependences();
+  }
+
+  /// Loops of `a` and `b` emitted as one.
+  size_t sharedLoops(int a, int b) const {
+    size_t d = 0;
+    while (d < loops.lookup(a).size() && d < loops.lookup(b).size() &&
+           classes.isEquivalent({a, d}, {b, d}))
+      ++d;
+    return d;
+  }
+
+  /// A member reads what an earlier member writes. Under the loops they
+  /// share, it must read only what the producer finished in the same
+  /// iteration: every shared loop walks the tensor, in both, along the
+  /// same dimension; and it may not copy the tensor in above them.
+  LogicalResult checkDependences() {
+    for (int c : members)
+      for (auto [a, acc] : llvm::enumerate(w.einsums[c].accesses())) {
+        if ((int)a == outputAccess(c))
+          continue;
+        int p = w.tensors[acc->tensor].producer;
+        if (p < 0 || !isMember(p))
+          continue;
+        size_t shared = sharedLoops(p, c);
+        const TensorAccess &out = w.einsums[p].output;
+        for (size_t d = 0; d < shared; ++d) {
+          const MapNode &pl = mappingOf(p).nodes[loops[p][d]];
+          const MapNode &cl = mappingOf(c).nodes[loops[c][d]];
+          auto pDim = llvm::find(out.dimRanks, pl.rank);
+          auto cDim = llvm::find(acc->dimRanks, cl.rank);
+          if (pDim == out.dimRanks.end() || cDim == acc->dimRanks.end() ||
+              pDim - out.dimRanks.begin() != cDim - acc->dimRanks.begin())
+            return error(c)
+                   << "cannot emit the fused mapping: loop " << d
+                   << " is shared with producer '" << w.einsums[p].name
+                   << "' but does not walk '" << w.tensors[acc->tensor].name
+                   << "' along one dimension in both, so a tile would be "
+                      "read before it is complete";
+        }
+        auto it = sharedNode.find({c, acc->tensor});
+        for (auto [n, node] : llvm::enumerate(mappingOf(c).nodes))
+          if (node.kind == MapNode::Keep && node.access == (int)a &&
+              (it == sharedNode.end() || it->second != n) &&
+              loopsAbove(c, n) < shared)
+            return error(c) << "cannot emit the fused mapping: '"
+                            << w.tensors[acc->tensor].name
+                            << "' is copied in above loops shared with its "
+                               "producer '"
+                            << w.einsums[p].name << "'";
+      }
+    return success();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // IR helpers
+  //===--------------------------------------------------------------------===//
+
+  Value index(int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  }
+
+  /// Sum of `terms` as one affine.apply (a constant 0 when empty).
+  OpFoldResult offset(ArrayRef<Term> terms) {
+    if (terms.empty())
+      return rewriter.getIndexAttr(0);
+    AffineExpr e = getAffineConstantExpr(0, rewriter.getContext());
+    SmallVector<Value> ivs;
+    for (auto [k, t] : llvm::enumerate(terms)) {
+      e = e + getAffineDimExpr(k, rewriter.getContext()) * t.step;
+      ivs.push_back(t.iv);
+    }
+    return affine::AffineApplyOp::create(
+               rewriter, loc, AffineMap::get(ivs.size(), 0, e), ivs)
+        .getResult();
+  }
+
+  /// The part of `buffer` that a tile created now (terms of `s`) covers.
+  Value subview(const MemberState &s, const TensorAccess &acc,
+                const Buffer &buffer, ArrayRef<int64_t> sizes) {
+    SmallVector<OpFoldResult> offsets, sizesOfr, strides;
+    for (auto [d, r] : llvm::enumerate(acc.dimRanks)) {
+      ArrayRef<Term> terms;
+      if (r >= 0)
+        terms = ArrayRef<Term>(s.terms[r]).drop_front(buffer.originTerms[d]);
+      offsets.push_back(offset(terms));
+      sizesOfr.push_back(rewriter.getIndexAttr(sizes[d]));
+      strides.push_back(rewriter.getIndexAttr(1));
+    }
+    return memref::SubViewOp::create(rewriter, loc, buffer.memref, offsets,
+                                     sizesOfr, strides);
+  }
+
+  /// Extent of each tensor dimension below node `n` of Einsum `i`.
+  SmallVector<int64_t> tileBelow(int i, const TensorAccess &acc, size_t n) {
+    const auto &nodes = mappingOf(i).nodes;
+    SmallVector<int64_t> shape;
+    for (int r : acc.dimRanks) {
+      int64_t extent = 1;
+      if (r >= 0)
+        for (size_t j = n + 1; j < nodes.size(); ++j)
+          if (nodes[j].isLoop() && nodes[j].rank == r)
+            extent *= nodes[j].factor;
+      shape.push_back(extent);
+    }
+    return shape;
+  }
+
+  Buffer makeBuffer(const MemberState &s, const TensorAccess &acc, Value v,
+                    ArrayRef<int64_t> shape, bool isOutput) {
+    Buffer b{v, {}, SmallVector<int64_t>(shape), isOutput};
+    for (int r : acc.dimRanks)
+      b.originTerms.push_back(r >= 0 ? s.terms[r].size() : 0);
+    return b;
+  }
+
+  Value alloc(ArrayRef<int64_t> shape, Type element, int level) {
+    auto type = MemRefType::get(
+        shape, element, MemRefLayoutAttrInterface{},
+        LevelSpaceAttr::get(rewriter.getContext(), arch.levels[level].name));
+    return memref::AllocOp::create(rewriter, loc, type);
+  }
+
+  Type elementOf(int i, int access) {
+    linalg::LinalgOp op = graph.getOps()[i];
+    Value v = op->getOperand(graph.getAccessOperands(i)[access]);
+    return cast<ShapedType>(v.getType()).getElementType();
+  }
+
+  /// The payload accumulates into its init: output tiles start from it.
+  bool readsInit(int i) {
+    linalg::LinalgOp op = graph.getOps()[i];
+    return op.payloadUsesValueFromOperand(op.getDpsInitOperand(0));
+  }
+
+  /// Starts an output tile whose parent holds no data yet (a fused
+  /// intermediate's outermost on-chip tile): from the op's init value.
+  void initOutputTile(int i, const MemberState &s, const Buffer &tile) {
+    if (!readsInit(i))
+      return;
+    linalg::LinalgOp op = graph.getOps()[i];
+    Value init = op.getDpsInitOperand(0)->get();
+    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], tile.memref);
+      return;
+    }
+    // Any other init is read from where it lies, as a tile of the same
+    // place in the iteration space.
+    Buffer whole{dramBuffer(init),
+                 SmallVector<size_t>(w.einsums[i].output.dimRanks.size(), 0),
+                 {}, false};
+    memref::CopyOp::create(
+        rewriter, loc, subview(s, w.einsums[i].output, whole, tile.shape),
+        tile.memref);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // DRAM
+  //===--------------------------------------------------------------------===//
+
+  /// The DRAM buffer behind a tensor value the group reads: a member's
+  /// output buffer (through reshapes), or the value itself.
+  Value dramBuffer(Value value) {
+    int tensor = graph.tensorOf(value);
+    if (tensor >= 0)
+      if (Value known = dram.lookup(tensor))
+        return known;
+    Value buffer;
+    Operation *def = value.getDefiningOp();
+    auto type = cast<RankedTensorType>(value.getType());
+    if (auto e = dyn_cast_or_null<tensor::ExpandShapeOp>(def);
+        e && producedInGroup(e.getSrc())) {
+      buffer = memref::ExpandShapeOp::create(
+          rewriter, loc, type.getShape(), dramBuffer(e.getSrc()),
+          e.getReassociationIndices());
+    } else if (auto c = dyn_cast_or_null<tensor::CollapseShapeOp>(def);
+               c && producedInGroup(c.getSrc())) {
+      buffer = memref::CollapseShapeOp::create(rewriter, loc,
+                                               dramBuffer(c.getSrc()),
+                                               c.getReassociationIndices());
+    } else {
+      buffer = bufferization::ToBufferOp::create(
+          rewriter, loc,
+          MemRefType::get(type.getShape(), type.getElementType()), value,
+          /*read_only=*/true);
+    }
+    if (tensor >= 0)
+      dram[tensor] = buffer;
+    return buffer;
+  }
+
+  bool producedInGroup(Value value) {
+    if (auto r = dyn_cast<OpResult>(value)) {
+      Operation *def = r.getOwner();
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
+        return producedInGroup(def->getOperand(0));
+      int t = graph.tensorOf(value);
+      return t >= 0 && w.tensors[t].producer >= 0 &&
+             isMember(w.tensors[t].producer);
+    }
+    return false;
+  }
+
+  /// Members' outputs kept in DRAM get a default-space buffer holding their
+  /// init, before the tree.
+  void createOutputBuffers() {
+    for (int i : members) {
+      int out = outputAccess(i);
+      if (result.einsums[i].onChipShared[out])
+        continue;
+      linalg::LinalgOp op = graph.getOps()[i];
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      Value buffer = memref::AllocOp::create(
+          rewriter, loc,
+          MemRefType::get(type.getShape(), type.getElementType()));
+      if (readsInit(i)) {
+        Value init = op.getDpsInitOperand(0)->get();
+        if (auto fill = init.getDefiningOp<linalg::FillOp>())
+          linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], buffer);
+        else
+          memref::CopyOp::create(rewriter, loc, dramBuffer(init), buffer);
+      }
+      dram[w.einsums[i].output.tensor] = buffer;
+      results.push_back({i, buffer});
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The tree
+  //===--------------------------------------------------------------------===//
+
+  /// Emits the keep nodes of `s` from its cursor up to its next loop.
+  /// Returns the output tiles to write back once what follows is done.
+  std::vector<std::pair<Buffer, Buffer>> emitKeeps(MemberState &s) {
+    std::vector<std::pair<Buffer, Buffer>> writeBack;
+    const auto &nodes = mappingOf(s.einsum).nodes;
+    auto accesses = w.einsums[s.einsum].accesses();
+    for (; s.cursor < nodes.size() && !nodes[s.cursor].isLoop(); ++s.cursor) {
+      const MapNode &n = nodes[s.cursor];
+      const TensorAccess &acc = *accesses[n.access];
+      bool isOutput = n.access == outputAccess(s.einsum);
+      if (sharedNode.lookup({s.einsum, acc.tensor}) == s.cursor &&
+          sharedNode.count({s.einsum, acc.tensor}))
+        continue; // bound by the group when the scope opened
+      SmallVector<int64_t> shape = tileBelow(s.einsum, acc, s.cursor);
+      if (n.level == 0) {
+        Value v = isOutput ? dram.lookup(acc.tensor)
+                           : dramBuffer(graph.getOps()[s.einsum]->getOperand(
+                                 graph.getAccessOperands(s.einsum)[n.access]));
+        auto shapeOf = cast<MemRefType>(v.getType()).getShape();
+        s.buffers[n.access].push_back(
+            Buffer{v, SmallVector<size_t>(acc.dimRanks.size(), 0),
+                   SmallVector<int64_t>(shapeOf), isOutput});
+        continue;
+      }
+      Buffer parent = s.buffers[n.access].back();
+      Buffer tile = makeBuffer(
+          s, acc, alloc(shape, elementOf(s.einsum, n.access), n.level), shape,
+          isOutput);
+      if (!isOutput || readsInit(s.einsum))
+        memref::CopyOp::create(rewriter, loc, subview(s, acc, parent, shape),
+                               tile.memref);
+      if (isOutput)
+        writeBack.push_back({tile, parent});
+      s.buffers[n.access].push_back(tile);
+    }
+    return writeBack;
+  }
+
+  void emitWriteBack(const MemberState &s,
+                     ArrayRef<std::pair<Buffer, Buffer>> writeBack) {
+    const TensorAccess &out = w.einsums[s.einsum].output;
+    for (auto &[tile, parent] : llvm::reverse(writeBack)) {
+      // The tile's own origin is where it was created: offsets relative to
+      // the parent are the terms between the two.
+      MemberState at = s;
+      for (auto [d, r] : llvm::enumerate(out.dimRanks))
+        if (r >= 0)
+          at.terms[r].truncate(tile.originTerms[d]);
+      memref::CopyOp::create(rewriter, loc, tile.memref,
+                             subview(at, out, parent, tile.shape));
+    }
+  }
+
+  /// The Einsum's tile at the bottom of its loops, on slices of the
+  /// innermost buffer of each operand.
+  void emitLeaf(const MemberState &s) {
+    int i = s.einsum;
+    linalg::LinalgOp op = graph.getOps()[i];
+    auto accesses = w.einsums[i].accesses();
+    SmallVector<Value> operands(op->getOperands());
+    // The output last: an init read as data shares its operand.
+    for (size_t a = 0; a < accesses.size(); ++a) {
+      const Buffer &inner = s.buffers[a].back();
+      SmallVector<int64_t> sizes =
+          tileBelow(i, *accesses[a], mappingOf(i).nodes.size());
+      if (a == (size_t)outputAccess(i) ||
+          graph.getAccessOperands(i)[a] !=
+              graph.getAccessOperands(i)[outputAccess(i)])
+        operands[graph.getAccessOperands(i)[a]] =
+            subview(s, *accesses[a], inner, sizes);
+    }
+    Operation *leaf = clone(rewriter, op, TypeRange{}, operands);
+    if (op.hasIndexSemantics()) {
+      SmallVector<OpFoldResult> offsets;
+      for (const auto &terms : s.terms)
+        offsets.push_back(offset(terms));
+      linalg::offsetIndices(rewriter, cast<linalg::LinalgOp>(leaf), offsets);
+    }
+  }
+
+  /// Extent one iteration of loop `node` of Einsum `i` covers.
+  int64_t stepOf(int i, size_t node) {
+    const auto &nodes = mappingOf(i).nodes;
+    int64_t step = 1;
+    for (size_t j = node + 1; j < nodes.size(); ++j)
+      if (nodes[j].isLoop() && nodes[j].rank == nodes[node].rank)
+        step *= nodes[j].factor;
+    return step;
+  }
+
+  /// Emits one loop node shared by `states` (all at their loop `depth`).
+  void emitLoop(std::vector<MemberState> states, size_t depth) {
+    int first = states.front().einsum;
+    const MapNode &n = mappingOf(first).nodes[loops[first][depth]];
+    bool spatialReduction = false;
+    for (const MemberState &s : states)
+      spatialReduction |=
+          n.kind == MapNode::Spatial &&
+          w.einsums[s.einsum].isReduction(
+              mappingOf(s.einsum).nodes[loops[s.einsum][depth]].rank);
+    auto body = [&](Value iv) {
+      for (MemberState &s : states) {
+        size_t node = loops[s.einsum][depth];
+        s.terms[mappingOf(s.einsum).nodes[node].rank].push_back(
+            {iv, stepOf(s.einsum, node)});
+        s.cursor = node + 1;
+      }
+      emitScope(states, depth + 1);
+    };
+    Attribute fanout;
+    if (n.kind == MapNode::Spatial)
+      fanout = FanoutAttr::get(rewriter.getContext(),
+                               arch.levels[n.level].name, n.dim);
+    if (n.kind == MapNode::Spatial && !spatialReduction) {
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(n.factor)},
+          ValueRange{}, rewriter.getArrayAttr({fanout}));
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(forall.getBody());
+      body(forall.getInductionVar(0));
+      return;
+    }
+    // A spatial reduction runs its instances one after another on the
+    // host; the loop still says which fanout it spreads over.
+    auto loop = scf::ForOp::create(rewriter, loc, index(0), index(n.factor),
+                                   index(1));
+    if (fanout)
+      loop->setAttr(kFanoutAttr, fanout);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  }
+
+  /// Siblings run one after another: a member may only read what members
+  /// of earlier siblings (or of its own, under shared loops) wrote.
+  void checkOrder(ArrayRef<std::vector<MemberState>> children) {
+    DenseMap<int, size_t> childOf;
+    for (auto [k, child] : llvm::enumerate(children))
+      for (const MemberState &s : child)
+        childOf[s.einsum] = k;
+    for (auto [k, child] : llvm::enumerate(children))
+      for (const MemberState &s : child)
+        for (const TensorAccess *acc : w.einsums[s.einsum].accesses()) {
+          auto p = childOf.find(w.tensors[acc->tensor].producer);
+          if (p != childOf.end() && p->second > k && !failedOrder) {
+            failedOrder = true;
+            error(s.einsum) << "cannot emit the fused mapping: it reads '"
+                            << w.tensors[acc->tensor].name
+                            << "', which its producer '"
+                            << w.einsums[p->first].name
+                            << "' writes in a later part of the loop tree";
+          }
+        }
+  }
+  bool failedOrder = false;
+
+  /// Emits the part of the tree below `depth` shared loops for `states`.
+  void emitScope(std::vector<MemberState> states, size_t depth) {
+    // Fused intermediates whose outermost node sits at this depth: one
+    // buffer for the producer and every consumer.
+    for (MemberState &p : states) {
+      int tensor = w.einsums[p.einsum].output.tensor;
+      auto it = fusedDepth.find(tensor);
+      if (it == fusedDepth.end() || it->second != depth)
+        continue;
+      size_t node = sharedNode.lookup({p.einsum, tensor});
+      const TensorAccess &out = w.einsums[p.einsum].output;
+      SmallVector<int64_t> shape = tileBelow(p.einsum, out, node);
+      int level = mappingOf(p.einsum).nodes[node].level;
+      Value root = alloc(shape, elementOf(p.einsum, outputAccess(p.einsum)),
+                         level);
+      for (MemberState &s : states) {
+        int a = accessOf(s.einsum, tensor);
+        if (a < 0)
+          continue;
+        s.buffers[a].push_back(makeBuffer(s, *w.einsums[s.einsum].accesses()[a],
+                                          root, shape, s.einsum == p.einsum));
+      }
+      initOutputTile(p.einsum, p, p.buffers[outputAccess(p.einsum)].back());
+    }
+    // Children: members sharing their next loop form one; in dependence
+    // (program) order.
+    std::vector<std::vector<MemberState>> children;
+    for (MemberState &s : states) {
+      auto joins = [&](const std::vector<MemberState> &child) {
+        int o = child.front().einsum;
+        return depth < loops[s.einsum].size() && depth < loops[o].size() &&
+               classes.isEquivalent({s.einsum, depth}, {o, depth});
+      };
+      auto it = llvm::find_if(children, joins);
+      if (it == children.end())
+        children.push_back({s});
+      else
+        it->push_back(s);
+    }
+    checkOrder(children);
+    for (std::vector<MemberState> &child : children) {
+      std::vector<std::vector<std::pair<Buffer, Buffer>>> writeBacks;
+      for (MemberState &s : child)
+        writeBacks.push_back(emitKeeps(s));
+      if (depth < loops[child.front().einsum].size())
+        emitLoop(child, depth);
+      else
+        emitLeaf(child.front());
+      for (auto [s, wb] : llvm::zip(child, writeBacks))
+        emitWriteBack(s, wb);
+    }
+  }
+
+  LogicalResult emit() {
+    if (failed(buildTree()))
+      return failure();
+    linalg::LinalgOp last = graph.getOps()[members.back()];
+    rewriter.setInsertionPoint(last);
+    createOutputBuffers();
+    std::vector<MemberState> states;
+    for (int i : members) {
+      MemberState s;
+      s.einsum = i;
+      s.terms.resize(w.einsums[i].ranks.size());
+      s.buffers.resize(w.einsums[i].accesses().size());
+      states.push_back(std::move(s));
+    }
+    emitScope(states, 0);
+    if (failedOrder)
+      return failure();
+    // Results leave the group as tensors again.
+    DenseSet<Operation *> dependent;
+    for (auto [i, buffer] : results) {
+      Value result = graph.getOps()[i]->getResult(0);
+      Value tensor = bufferization::ToTensorOp::create(
+          rewriter, loc, result.getType(), buffer, /*restrict=*/true,
+          /*writable=*/true);
+      rewriter.replaceAllUsesWith(result, tensor);
+      dependent.insert(tensor.getDefiningOp());
+    }
+    // Ops between the members that use their results now follow the tree.
+    Operation *first = graph.getOps()[members.front()];
+    Operation *after = rewriter.getInsertionPoint() ==
+                               rewriter.getInsertionBlock()->end()
+                           ? nullptr
+                           : &*std::prev(rewriter.getInsertionPoint());
+    SmallVector<Operation *> toMove;
+    for (int i : members)
+      dependent.insert(graph.getOps()[i]);
+    for (Operation *op = first; op != last.getOperation();
+         op = op->getNextNode()) {
+      if (dependent.contains(op))
+        continue;
+      bool uses = llvm::any_of(op->getOperands(), [&](Value v) {
+        Operation *def = v.getDefiningOp();
+        return def && dependent.contains(def);
+      });
+      if (uses) {
+        dependent.insert(op);
+        toMove.push_back(op);
+      }
+    }
+    for (Operation *op : toMove) {
+      op->moveAfter(after);
+      after = op;
+    }
+    return success();
+  }
+};
+
+} // namespace
+
+LogicalResult ffm::rewriteToMapping(func::FuncOp func,
+                                    const EinsumGraphAnalysis &graph,
+                                    const Arch &arch,
+                                    const SearchResult &result) {
+  const Workload &w = graph.getWorkload();
+  IRRewriter rewriter(func.getContext());
+  SmallVector<linalg::LinalgOp> ops(graph.getOps().begin(),
+                                    graph.getOps().end());
+  for (auto [i, op] : llvm::enumerate(ops))
+    annotate(op, w, i, arch, result.einsums[i]);
+  for (const std::vector<int> &group : result.groups) {
+    GroupEmitter emitter(rewriter, w, arch, graph, result, group);
+    if (failed(emitter.emit()))
+      return failure();
+  }
+  for (linalg::LinalgOp op : llvm::reverse(ops)) {
+    if (!op->use_empty())
+      return op->emitError("ffm-fuse: the rewritten op still has users");
+    rewriter.eraseOp(op);
+  }
+  // The inits and empties that fed only the rewritten ops go.
+  if (failed(applyPatternsGreedily(func, FrozenRewritePatternSet())))
+    return emitError(func.getLoc(),
+                     "ffm: cleaning up after the rewrite failed");
+  return success();
+}
