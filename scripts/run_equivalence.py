@@ -172,7 +172,7 @@ def main():
     worst = 0.0
     for u, v in zip(x, y):
         if math.isnan(u) or math.isnan(v):
-            sys.exit("FAIL: NaN in the output")
+            sys.exit("FAIL: NaN in the output (%s)" % ("original" if math.isnan(u) else "rewritten"))
         err = abs(u - v)
         if err > a.atol + a.rtol * abs(u):
             sys.exit(f"FAIL: {u} != {v}")

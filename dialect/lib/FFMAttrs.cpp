@@ -18,7 +18,7 @@ using namespace ffm;
 
 llvm::hash_code ffm::hash_value(const MappingNode &node) {
   return llvm::hash_combine(static_cast<int>(node.kind), node.name, node.level,
-                            node.count);
+                            node.count, node.dim);
 }
 
 FailureOr<llvm::APFloat> ffm::detail::parseDouble(AsmParser &parser) {
@@ -214,6 +214,14 @@ Attribute MappingAttr::parse(AsmParser &parser, Type) {
       if (node.kind == MappingNode::Kind::Spatial &&
           (parser.parseKeyword("in") || parseName(parser, node.level)))
         return failure();
+      if (node.kind == MappingNode::Kind::Spatial &&
+          succeeded(parser.parseOptionalLSquare())) {
+        if (parser.parseInteger(node.dim) || parser.parseRSquare())
+          return failure();
+        if (node.dim < 0)
+          return parser.emitError(parser.getCurrentLocation(),
+                                  "fanout dimension must be non-negative");
+      }
     } else {
       return parser.emitError(parser.getCurrentLocation(),
                               "expected 'keep', 'for' or 'par', got '")
@@ -252,6 +260,8 @@ void MappingAttr::print(AsmPrinter &printer) const {
       if (node.kind == MappingNode::Kind::Spatial) {
         printer << " in ";
         printName(printer, node.level);
+        if (node.dim >= 0)
+          printer << "[" << node.dim << "]";
       }
       break;
     }

@@ -252,6 +252,13 @@ struct Generator {
   /// normalisation under the row sum's own reduction loop).
   std::vector<bool> readWithOutput;
 
+  /// Whether a loop over `rank` may sit above the outermost node of on-chip
+  /// intermediate `a` (fusion validity; see fusionKey and readWithOutput).
+  bool mayFuseOver(size_t a, int rank) const {
+    return indexes(a, rank) &&
+           (!readWithOutput[a] || indexes(acc.size() - 1, rank));
+  }
+
   void fail(std::string why) {
     if (out.error.empty())
       out.error = std::move(why);
@@ -348,8 +355,7 @@ struct Generator {
     unsigned limit = options.maxFusedLoopsPerRank;
     for (size_t a = 0; a < acc.size(); ++a)
       if (onChip[a] && (size_t)outerOnChip[a] > l)
-        if (!indexes(a, rank) ||
-            (readWithOutput[a] && !indexes(acc.size() - 1, rank)) ||
+        if (!mayFuseOver(a, rank) ||
             (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit))
           return false;
     return true;
@@ -481,7 +487,7 @@ struct Generator {
       if (temporal[l][r] > 1 || remaining[r] == 1 || !mayLoopAbove(l, r) ||
           (limit && fusedLoops(l, r) + 1 > limit) ||
           llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
-            return (unplaced & (1u << a)) && !indexes(a, r);
+            return (unplaced & (1u << a)) && !mayFuseOver(a, r);
           }))
         continue;
       order[l].push_back(r);

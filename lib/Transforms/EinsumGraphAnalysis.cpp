@@ -75,7 +75,7 @@ FailureOr<int> EinsumGraphAnalysis::tensorFor(Value value, Operation *user) {
          << def->getName() << "'";
 }
 
-static std::vector<std::string> rankNames(linalg::LinalgOp op) {
+std::vector<std::string> ffm::rankNames(linalg::LinalgOp op) {
   unsigned n = op.getNumLoops();
   if (isa<linalg::MatmulOp>(op) && n == 3)
     return {"m", "n", "k"};

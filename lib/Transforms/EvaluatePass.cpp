@@ -2,6 +2,7 @@
 #include "ffm/Mapper/Mapper.h"
 #include "ffm/Model/Model.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "ffm/Transforms/MappingFromIR.h"
 #include "ffm/Transforms/Passes.h"
 #include "ffm/Transforms/Support.h"
 
@@ -56,8 +57,70 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
     return success(ok);
   }
 
+  /// Prints one Einsum's figures and per-level accesses.
+  static void print(llvm::raw_ostream &os, const Workload &w, int i,
+                    const Arch &arch, const Evaluation &ev) {
+    const Einsum &e = w.einsums[i];
+    os << "einsum " << e.name << ": energy "
+       << llvm::format("%.10g", ev.energy) << " pJ, latency "
+       << llvm::format("%.10g", ev.latency) << " cycles, macs "
+       << llvm::format("%.10g", ev.macs) << "\n";
+    auto accesses = e.accesses();
+    for (size_t l = 0; l < arch.levels.size(); ++l)
+      for (size_t a = 0; a < accesses.size(); ++a) {
+        const Accesses &acc = ev.accesses[a][l];
+        if (acc.reads == 0 && acc.writes == 0)
+          continue;
+        os << "  " << arch.levels[l].name << " "
+           << w.tensors[accesses[a]->tensor].name << ": reads "
+           << llvm::format("%.10g", acc.reads) << " writes "
+           << llvm::format("%.10g", acc.writes) << "\n";
+      }
+  }
+
+  static void printTotal(llvm::raw_ostream &os, const Workload &w,
+                         double energy, double latency) {
+    os << "total @" << w.name << ": energy " << llvm::format("%.10g", energy)
+       << " pJ, latency " << llvm::format("%.10g", latency) << " cycles\n";
+  }
+
+  /// --ffm-fuse output: the mapping is what the loop trees are.
+  void evaluateRewritten(func::FuncOp func) {
+    FailureOr<std::optional<Arch>> arch =
+        lookupArchOrRemark(func, archFile, "ffm-evaluate", "nothing evaluated");
+    if (failed(arch))
+      return signalPassFailure();
+    if (!*arch)
+      return;
+    MappingFromIR recovered(func, **arch);
+    if (!recovered.isValid())
+      return signalPassFailure();
+    const Workload &w = recovered.getWorkload();
+    Builder b(&getContext());
+    double energy = 0, latency = 0;
+    llvm::raw_ostream &os = llvm::outs();
+    for (auto [i, rec] : llvm::enumerate(recovered.getEinsums())) {
+      Evaluation ev = evaluate(w, i, **arch, rec.mapping,
+                               onChipAccesses(w, i, rec.mapping));
+      if (!ev.ok()) {
+        rec.tile->emitError("ffm: the loop tree around this tile is not a "
+                            "valid mapping: ")
+            << ev.error;
+        return signalPassFailure();
+      }
+      energy += ev.energy;
+      latency += ev.latency;
+      rec.tile->setAttr("ffm.energy_pj", b.getF64FloatAttr(ev.energy));
+      rec.tile->setAttr("ffm.latency_cycles", b.getF64FloatAttr(ev.latency));
+      print(os, w, i, **arch, ev);
+    }
+    printTotal(os, w, energy, latency);
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (MappingFromIR::isRewritten(func))
+      return evaluateRewritten(func);
     FailureOr<std::optional<PassInputs>> inputs =
         preparePass(func, archFile, "ffm-evaluate", "nothing evaluated",
                     [&]() -> EinsumGraphAnalysis & {
@@ -101,30 +164,14 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       latency += ev.latency;
       op->setAttr("ffm.energy_pj", b.getF64FloatAttr(ev.energy));
       op->setAttr("ffm.latency_cycles", b.getF64FloatAttr(ev.latency));
-      const Einsum &e = w.einsums[i];
-      os << "einsum " << e.name << ": energy "
-         << llvm::format("%.10g", ev.energy) << " pJ, latency "
-         << llvm::format("%.10g", ev.latency) << " cycles, macs "
-         << llvm::format("%.10g", ev.macs) << "\n";
-      auto accesses = e.accesses();
-      for (size_t l = 0; l < arch.levels.size(); ++l)
-        for (size_t a = 0; a < accesses.size(); ++a) {
-          const Accesses &acc = ev.accesses[a][l];
-          if (acc.reads == 0 && acc.writes == 0)
-            continue;
-          os << "  " << arch.levels[l].name << " "
-             << w.tensors[accesses[a]->tensor].name << ": reads "
-             << llvm::format("%.10g", acc.reads) << " writes "
-             << llvm::format("%.10g", acc.writes) << "\n";
-        }
+      print(os, w, i, arch, ev);
     }
     if (!failedAny)
       failedAny = failed(checkFusedLoops(graph, arch));
     if (failedAny)
       return signalPassFailure();
     if (any)
-      os << "total @" << w.name << ": energy " << llvm::format("%.10g", energy)
-         << " pJ, latency " << llvm::format("%.10g", latency) << " cycles\n";
+      printTotal(os, w, energy, latency);
     markAllAnalysesPreserved();
   }
 };

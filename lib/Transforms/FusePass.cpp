@@ -1,6 +1,7 @@
 //===- FusePass.cpp - --ffm-fuse: search + rewrite + report ---------------===//
 #include "ffm/Mapper/Mapper.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "ffm/Transforms/MappingFromIR.h"
 #include "ffm/Transforms/Passes.h"
 #include "ffm/Transforms/Rewrite.h"
 #include "ffm/Transforms/Support.h"
@@ -150,8 +151,162 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     Builder b(ctx);
     func->setAttr("ffm.energy_pj", b.getF64FloatAttr(result.energy));
     func->setAttr("ffm.latency_cycles", b.getF64FloatAttr(result.latency));
+    // The workload's names and accesses outlive the ops the rewrite erases.
+    Workload original = w;
     if (failed(rewriteToMapping(func, graph, arch, result)))
       return signalPassFailure();
+    if (!verify && looptree.empty())
+      return;
+    MappingFromIR recovered(func, arch);
+    if (!recovered.isValid())
+      return signalPassFailure();
+    if (verify && failed(verifyRewrite(original, arch, result, recovered)))
+      return signalPassFailure();
+    if (!looptree.empty() && failed(writeLoopTree(func, arch, recovered)))
+      return signalPassFailure();
+  }
+
+  /// The IR read back must be the chosen mapping: node for node, with the
+  /// same modelled figures, each tile run as often as its Einsum has
+  /// iterations, and the same fusion groups.
+  LogicalResult verifyRewrite(const Workload &w, const Arch &arch,
+                              const SearchResult &result,
+                              const MappingFromIR &recovered) {
+    const Workload &rw = recovered.getWorkload();
+    auto recoveredEinsums = recovered.getEinsums();
+    if (rw.einsums.size() != w.einsums.size())
+      return emitError(getOperation().getLoc(), "ffm-fuse: verify: the IR has ")
+             << rw.einsums.size() << " Einsum tiles, the workload "
+             << w.einsums.size();
+    auto close = [](double a, double b) {
+      return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
+    };
+    for (auto [i, rec] : llvm::enumerate(recoveredEinsums)) {
+      const Einsum &e = w.einsums[i];
+      Mapping want = canonicalKeeps(result.einsums[i].mapping);
+      const auto &got = rec.mapping.nodes;
+      std::string wantText = want.str(w, e, arch);
+      if (rw.einsums[i].name != e.name)
+        return rec.tile->emitError("ffm-fuse: verify: tile ")
+               << i << " is '" << rw.einsums[i].name << "', expected '"
+               << e.name << "'";
+      for (size_t n = 0; n < std::max(got.size(), want.nodes.size()); ++n) {
+        if (n < got.size() && n < want.nodes.size() && got[n] == want.nodes[n])
+          continue;
+        auto node = [&](const Workload &ww, const Einsum &ee,
+                        ArrayRef<MapNode> nodes) -> std::string {
+          if (n >= nodes.size())
+            return "nothing";
+          return Mapping{{nodes[n]}}.str(ww, ee, arch);
+        };
+        return rec.tile->emitError("ffm-fuse: verify: the IR of '")
+               << e.name << "' differs from its mapping at node " << n
+               << ": the IR has '" << node(rw, rw.einsums[i], got)
+               << "', the mapping '" << node(w, e, want.nodes) << "'";
+      }
+      Evaluation ev =
+          evaluate(rw, i, arch, rec.mapping, onChipAccesses(rw, i, rec.mapping));
+      const Evaluation &chosen = result.einsums[i].eval;
+      if (!ev.ok() || !close(ev.energy, chosen.energy) ||
+          !close(ev.latency, chosen.latency))
+        return rec.tile->emitError("ffm-fuse: verify: the IR of '")
+               << e.name << "' evaluates to "
+               << (ev.ok() ? llvm::formatv("{0} pJ, {1} cycles", ev.energy,
+                                           ev.latency)
+                                 .str()
+                           : ev.error)
+               << ", the chosen mapping to " << chosen.energy << " pJ, "
+               << chosen.latency << " cycles";
+      std::optional<int64_t> work = e.work();
+      if (!work || rec.executions != (double)*work)
+        return rec.tile->emitError("ffm-fuse: verify: the tile of '")
+               << e.name << "' runs " << rec.executions
+               << " times, its Einsum has " << (work ? *work : -1)
+               << " iterations";
+    }
+    std::vector<std::vector<int>> groups = result.groups;
+    llvm::sort(groups);
+    if (groups != recovered.getGroups())
+      return emitError(getOperation().getLoc(),
+                       "ffm-fuse: verify: the loop trees share loops or "
+                       "buffers in other groups than the chosen fusion");
+    return success();
+  }
+
+  /// Each group's LoopTree as read from the IR: loops, keep nodes per
+  /// level and the Einsums' tiles as leaves; loops over several tiles are
+  /// the fused ones.
+  LogicalResult writeLoopTree(func::FuncOp func, const Arch &arch,
+                              const MappingFromIR &recovered) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "digraph \"" << func.getSymName() << "\" {\n  node [fontname=mono];\n";
+    const Workload &rw = recovered.getWorkload();
+    for (auto [g, group] : llvm::enumerate(recovered.getGroups())) {
+      os << "  subgraph cluster_" << g << " {\n    label=\"group " << g
+         << "\";\n";
+      // One path per Einsum, merged where the IR shares the loop.
+      std::map<std::string, std::string> ids;
+      for (int i : group) {
+        const Einsum &e = rw.einsums[i];
+        auto accesses = e.accesses();
+        std::string parent = "g" + std::to_string(g);
+        if (!ids.count(parent)) {
+          ids[parent] = parent;
+          os << "    " << parent << " [label=\"root\", shape=point];\n";
+        }
+        Operation *tile = recovered.getEinsums()[i].tile;
+        SmallVector<Operation *> loops;
+        for (Operation *p = tile->getParentOp(); p != func; p = p->getParentOp())
+          loops.insert(loops.begin(), p);
+        size_t depth = 0;
+        for (const MapNode &n : recovered.getEinsums()[i].mapping.nodes) {
+          std::string id, label, attrs;
+          if (n.kind == MapNode::Keep) {
+            id = parent + "_k" + std::to_string(n.access) + "_" +
+                 std::to_string(i);
+            label = "keep " + w(rw, accesses[n.access]->tensor) + " in " +
+                    arch.levels[n.level].name;
+            attrs = ", shape=box";
+          } else {
+            Operation *loop = loops[depth++];
+            id = "l" + std::to_string(reinterpret_cast<uintptr_t>(loop));
+            bool fused = llvm::count_if(group, [&](int j) {
+                           return loop->isAncestor(recovered.getEinsums()[j].tile);
+                         }) > 1;
+            label = (n.kind == MapNode::Spatial ? "par " : "for ") +
+                    e.ranks[n.rank].name + " : " + std::to_string(n.factor);
+            if (n.kind == MapNode::Spatial)
+              label += " in " + arch.levels[n.level].name + "[" +
+                       std::to_string(n.dim) + "]";
+            if (fused)
+              attrs = ", style=bold, color=red";
+          }
+          if (!ids.count(id)) {
+            ids[id] = id;
+            os << "    " << id << " [label=\"" << label << "\"" << attrs
+               << "];\n    " << parent << " -> " << id << ";\n";
+          }
+          parent = id;
+        }
+        os << "    t" << i << " [label=\"" << e.name
+           << "\", shape=ellipse, style=filled];\n    " << parent << " -> t"
+           << i << ";\n";
+      }
+      os << "  }\n";
+    }
+    os << "}\n";
+    std::error_code ec;
+    llvm::raw_fd_ostream file(looptree, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
+             << looptree << "': " << ec.message();
+    file << text;
+    return success();
+  }
+
+  static std::string w(const Workload &wl, int tensor) {
+    return wl.tensors[tensor].name;
   }
 
   LogicalResult writeReport(func::FuncOp func, const Workload &w,

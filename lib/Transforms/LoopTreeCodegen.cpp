@@ -194,7 +194,8 @@ struct GroupEmitter {
       for (auto [a, acc] : llvm::enumerate(w.einsums[c].accesses())) {
         if ((int)a == outputAccess(c))
           continue;
-        int p = w.tensors[acc->tensor].producer;
+        int root = w.rootOf(acc->tensor);
+        int p = w.tensors[root].producer;
         if (p < 0 || !isMember(p))
           continue;
         size_t shared = sharedLoops(p, c);
@@ -204,8 +205,13 @@ struct GroupEmitter {
           const MapNode &cl = mappingOf(c).nodes[loops[c][d]];
           auto pDim = llvm::find(out.dimRanks, pl.rank);
           auto cDim = llvm::find(acc->dimRanks, cl.rank);
-          if (pDim == out.dimRanks.end() || cDim == acc->dimRanks.end() ||
-              pDim - out.dimRanks.begin() != cDim - acc->dimRanks.begin())
+          // Through a reshape the dimensions differ; the producer's tile
+          // must still be complete within the shared iteration.
+          bool sameDim = root != acc->tensor ||
+                         (cDim != acc->dimRanks.end() &&
+                          pDim - out.dimRanks.begin() ==
+                              cDim - acc->dimRanks.begin());
+          if (pDim == out.dimRanks.end() || !sameDim)
             return error(c)
                    << "cannot emit the fused mapping: loop " << d
                    << " is shared with producer '" << w.einsums[p].name
@@ -547,7 +553,7 @@ struct GroupEmitter {
     for (auto [k, child] : llvm::enumerate(children))
       for (const MemberState &s : child)
         for (const TensorAccess *acc : w.einsums[s.einsum].accesses()) {
-          auto p = childOf.find(w.tensors[acc->tensor].producer);
+          auto p = childOf.find(w.tensors[w.rootOf(acc->tensor)].producer);
           if (p != childOf.end() && p->second > k && !failedOrder) {
             failedOrder = true;
             error(s.einsum) << "cannot emit the fused mapping: it reads '"

@@ -103,8 +103,10 @@ MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,
                                               : MappingNode::Kind::Spatial;
       node.name = StringAttr::get(ctx, e.ranks[n.rank].name);
       node.count = n.factor;
-      if (n.kind == MapNode::Spatial)
+      if (n.kind == MapNode::Spatial) {
         node.level = StringAttr::get(ctx, arch.levels[n.level].name);
+        node.dim = n.dim;
+      }
       break;
     }
     nodes.push_back(std::move(node));
@@ -147,7 +149,7 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
         return diagOp->emitError("ffm: mapping names level '")
                << node.level.getValue() << "', which the architecture does not have";
       if (n.kind == MapNode::Spatial)
-        n.dim = nextDim[n.level]++;
+        n.dim = node.dim >= 0 ? node.dim : nextDim[n.level]++;
     }
     mapping.nodes.push_back(n);
   }

@@ -9,6 +9,10 @@
 
 namespace ffm {
 
+/// Names of the rank variables of a linalg op's loops ("m", "n", "k" for a
+/// matmul, else "d0", "d1", ...).
+std::vector<std::string> rankNames(mlir::linalg::LinalgOp op);
+
 /// Builds the Einsum graph of one function of linalg-on-tensors ops.
 /// Construction reports unsupported IR as errors at the offending op; query
 /// `isValid()` before using the workload.

@@ -63,6 +63,12 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
            "Rewrite the IR (false: only annotate the ops with the mapping)">,
+    Option<"verify", "verify", "bool", /*default=*/"false",
+           "Read the mapping back from the rewritten IR and fail where it "
+           "differs from the chosen one (nodes, figures, executions, groups)">,
+    Option<"looptree", "looptree", "std::string", /*default=*/"",
+           "Write each fusion group's LoopTree, read from the rewritten IR, "
+           "as Graphviz DOT here">,
   ];
   let statistics = [
     Statistic<"numCandidates", "candidates", "Mappings built and evaluated">,

@@ -23,10 +23,12 @@ struct MappingNode {
   mlir::StringAttr name;  // tensor (Keep) or rank (loops)
   mlir::StringAttr level; // Keep and Spatial: the memory level
   int64_t count = 1;      // loops: iterations
+  /// Spatial: the fanout dimension of `level` (-1: the next unused one).
+  int64_t dim = -1;
 
   bool operator==(const MappingNode &o) const {
     return kind == o.kind && name == o.name && level == o.level &&
-           count == o.count;
+           count == o.count && dim == o.dim;
   }
 };
 llvm::hash_code hash_value(const MappingNode &node);

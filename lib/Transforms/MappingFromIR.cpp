@@ -1,0 +1,356 @@
+//===- MappingFromIR.cpp - read the LoopTree back from rewritten IR -------===//
+//
+// Invariant: everything recovered here comes from the IR's structure. A
+// loop is a temporal node (scf.for), or a spatial one (scf.forall over an
+// #ffm.fanout, or an scf.for carrying one); its rank is the tensor dimension
+// its induction variable offsets in the subviews of the tile's operands; a
+// keep node is a buffer on an operand's chain of copies, at its level's
+// memory space, placed under the loops that enclose its allocation.
+//
+//===----------------------------------------------------------------------===//
+#include "ffm/Transforms/MappingFromIR.h"
+#include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "ffm/Transforms/Support.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+
+using namespace mlir;
+using namespace ffm;
+
+namespace {
+struct Loop {
+  Operation *op;
+  Value iv;
+  int64_t trips;
+  MapNode::Kind kind;
+  int level = -1, dim = 0;
+};
+
+/// One buffer of an operand's chain, outermost first.
+struct ChainBuffer {
+  Value buffer;
+  /// Offsets (per dim) at which the next inner buffer or the tile reads it.
+  SmallVector<OpFoldResult> offsets;
+};
+} // namespace
+
+Mapping ffm::canonicalKeeps(Mapping mapping) {
+  auto &nodes = mapping.nodes;
+  for (size_t i = 0; i < nodes.size();) {
+    size_t j = i;
+    while (j < nodes.size() && nodes[j].kind == MapNode::Keep)
+      ++j;
+    std::stable_sort(nodes.begin() + i, nodes.begin() + j,
+                     [](const MapNode &a, const MapNode &b) {
+                       return std::make_pair(a.level, a.access) <
+                              std::make_pair(b.level, b.access);
+                     });
+    i = j == i ? i + 1 : j;
+  }
+  return mapping;
+}
+
+bool MappingFromIR::isRewritten(func::FuncOp func) {
+  bool found = false;
+  func.walk([&](linalg::LinalgOp op) {
+    found |= op->hasAttr(kEinsumAttr) && op.hasPureBufferSemantics();
+  });
+  return found;
+}
+
+MappingFromIR::MappingFromIR(func::FuncOp func, const Arch &arch) {
+  valid = succeeded(build(func, arch));
+}
+
+static FailureOr<Loop> loopOf(Operation *op, const Arch &arch) {
+  Loop loop{op, Value(), 0, MapNode::Temporal};
+  Attribute fanout;
+  if (auto f = dyn_cast<scf::ForOp>(op)) {
+    auto lb = getConstantIntValue(f.getLowerBound());
+    auto ub = getConstantIntValue(f.getUpperBound());
+    auto step = getConstantIntValue(f.getStep());
+    if (!lb || !ub || !step || *step <= 0)
+      return op->emitError("ffm: loop bounds of a LoopTree are constants");
+    loop.iv = f.getInductionVar();
+    loop.trips = (*ub - *lb + *step - 1) / *step;
+    fanout = op->getAttr(kFanoutAttr);
+  } else if (auto f = dyn_cast<scf::ForallOp>(op)) {
+    if (f.getRank() != 1 || !f.getMapping() || f.getMapping()->size() != 1)
+      return op->emitError("ffm: a spatial loop is a one-dimensional "
+                           "scf.forall mapped to one #ffm.fanout");
+    auto ub = getConstantIntValue(f.getMixedUpperBound()[0]);
+    auto lb = getConstantIntValue(f.getMixedLowerBound()[0]);
+    auto step = getConstantIntValue(f.getMixedStep()[0]);
+    if (!lb || !ub || !step || *step <= 0)
+      return op->emitError("ffm: loop bounds of a LoopTree are constants");
+    loop.iv = f.getInductionVar(0);
+    loop.trips = (*ub - *lb + *step - 1) / *step;
+    fanout = (*f.getMapping())[0];
+  } else {
+    return op->emitError("ffm: '")
+           << op->getName() << "' is not a node of a LoopTree";
+  }
+  if (!fanout)
+    return loop;
+  auto f = dyn_cast<FanoutAttr>(fanout);
+  if (!f)
+    return op->emitError("ffm: a spatial loop names an #ffm.fanout");
+  loop.kind = MapNode::Spatial;
+  loop.level = arch.levelIndex(f.getLevel());
+  loop.dim = f.getDim();
+  if (loop.level < 0)
+    return op->emitError("ffm: fanout of level '")
+           << f.getLevel() << "', which the architecture does not have";
+  return loop;
+}
+
+/// The buffer `view` reads from, and at which offsets (a subview of it).
+static std::optional<ChainBuffer> viewed(Value view) {
+  auto sub = view.getDefiningOp<memref::SubViewOp>();
+  if (!sub)
+    return std::nullopt;
+  return ChainBuffer{sub.getSource(), sub.getMixedOffsets()};
+}
+
+/// The buffer a tile buffer is filled from or written back to.
+static std::optional<ChainBuffer> parentOf(Value buffer) {
+  for (Operation *user : buffer.getUsers()) {
+    auto copy = dyn_cast<memref::CopyOp>(user);
+    if (!copy)
+      continue;
+    Value other = copy.getTarget() == buffer ? copy.getSource()
+                                             : copy.getTarget();
+    if (other == buffer)
+      continue;
+    if (std::optional<ChainBuffer> p = viewed(other))
+      return p;
+  }
+  return std::nullopt;
+}
+
+/// Induction variables an offset is computed from.
+static void ivsOf(OpFoldResult ofr, SmallVectorImpl<Value> &out) {
+  auto v = dyn_cast<Value>(ofr);
+  if (!v)
+    return;
+  if (auto apply = v.getDefiningOp<affine::AffineApplyOp>()) {
+    for (Value operand : apply.getMapOperands())
+      ivsOf(operand, out);
+    return;
+  }
+  out.push_back(v);
+}
+
+LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
+  workload.name = func.getSymName().str();
+  SmallVector<linalg::LinalgOp> tiles;
+  func.walk<WalkOrder::PreOrder>([&](linalg::LinalgOp op) {
+    if (op->hasAttr(kEinsumAttr) && op.hasPureBufferSemantics())
+      tiles.push_back(op);
+  });
+  DenseMap<Value, int> tensorOfRoot;
+  DenseMap<Value, int> onChipProducer; // root buffer -> Einsum writing it
+  llvm::EquivalenceClasses<int> together;
+  DenseMap<Operation *, int> firstUnder;  // loop or root -> Einsum
+  unsigned inputs = 0;
+
+  auto rootTensor = [&](Value root, std::string name,
+                        ArrayRef<int64_t> shape) {
+    auto [it, fresh] = tensorOfRoot.try_emplace(root, workload.tensors.size());
+    if (fresh) {
+      Tensor t;
+      t.name = std::move(name);
+      t.shape.assign(shape.begin(), shape.end());
+      workload.tensors.push_back(std::move(t));
+    }
+    return it->second;
+  };
+
+  for (auto [i, tile] : llvm::enumerate(tiles)) {
+    together.insert(i);
+    auto name = tile->getAttrOfType<StringAttr>(kEinsumAttr);
+    // The loops above the tile, outermost first.
+    SmallVector<Loop> loops;
+    for (Operation *p = tile->getParentOp(); p != func; p = p->getParentOp()) {
+      FailureOr<Loop> loop = loopOf(p, arch);
+      if (failed(loop))
+        return failure();
+      loops.insert(loops.begin(), *loop);
+    }
+    for (const Loop &loop : loops) {
+      auto [it, fresh] = firstUnder.try_emplace(loop.op, i);
+      if (!fresh)
+        together.unionSets(it->second, i);
+    }
+
+    Einsum e;
+    e.name = name.getValue().str();
+    e.opName = tile->getName().getStringRef().str();
+    std::vector<std::string> names = rankNames(tile);
+    SmallVector<int64_t> extents = tile.getStaticLoopRanges();
+    for (auto [r, n] : llvm::enumerate(names))
+      e.ranks.push_back({n, extents[r]});
+
+    // Each operand's chain of buffers, and the ranks its offsets walk.
+    DenseMap<Value, int> rankOfIv;
+    SmallVector<SmallVector<ChainBuffer>> chains;
+    SmallVector<OpOperand *> operands;
+    for (OpOperand *in : tile.getDpsInputOperands())
+      if (isa<MemRefType>(in->get().getType()))
+        operands.push_back(in);
+    operands.push_back(tile.getDpsInitOperand(0));
+    for (OpOperand *operand : operands) {
+      AffineMap map = tile.getMatchingIndexingMap(operand);
+      TensorAccess access;
+      for (AffineExpr expr : map.getResults()) {
+        auto d = dyn_cast<AffineDimExpr>(expr);
+        access.dimRanks.push_back(d ? (int)d.getPosition() : -1);
+      }
+      SmallVector<ChainBuffer> chain;
+      std::optional<ChainBuffer> link = viewed(operand->get());
+      if (!link)
+        return tile->emitError("ffm: a tile's operand is a subview of the "
+                               "buffer that keeps it");
+      while (link) {
+        chain.insert(chain.begin(), *link);
+        link = link->buffer.getDefiningOp<memref::AllocOp>()
+                   ? parentOf(link->buffer)
+                   : std::nullopt;
+      }
+      for (const ChainBuffer &c : chain)
+        for (auto [d, offset] : llvm::enumerate(c.offsets)) {
+          SmallVector<Value> ivs;
+          ivsOf(offset, ivs);
+          for (Value iv : ivs) {
+            int r = access.dimRanks[d];
+            auto [it, fresh] = rankOfIv.try_emplace(iv, r);
+            if (!fresh && it->second != r)
+              return tile->emitError("ffm: a loop walks two ranks of '")
+                     << e.name << "'";
+          }
+        }
+      // The tensor: its outermost buffer (a result of an earlier group read
+      // back as a buffer is that group's buffer).
+      Value root = chain.front().buffer;
+      if (auto toBuffer = root.getDefiningOp<bufferization::ToBufferOp>())
+        if (auto toTensor =
+                toBuffer.getTensor().getDefiningOp<bufferization::ToTensorOp>())
+          root = toTensor.getBuffer();
+      auto type = cast<MemRefType>(root.getType());
+      bool isOutput = operand == tile.getDpsInitOperand(0);
+      std::string tensorName;
+      if (isOutput)
+        tensorName = e.name + ".out";
+      else if (auto toBuffer = root.getDefiningOp<bufferization::ToBufferOp>();
+               toBuffer && isa<BlockArgument>(toBuffer.getTensor()))
+        tensorName =
+            "arg" + std::to_string(
+                        cast<BlockArgument>(toBuffer.getTensor()).getArgNumber());
+      else
+        tensorName = "in" + std::to_string(inputs++);
+      access.tensor = rootTensor(root, tensorName, type.getShape());
+      if (isOutput) {
+        workload.tensors[access.tensor].name = tensorName;
+        workload.tensors[access.tensor].producer = i;
+        e.output = access;
+      } else {
+        e.inputs.push_back(access);
+      }
+      if (isa_and_nonnull<LevelSpaceAttr>(type.getMemorySpace())) {
+        auto [it, fresh] = firstUnder.try_emplace(root.getDefiningOp(), i);
+        if (!fresh)
+          together.unionSets(it->second, i);
+      }
+      chains.push_back(std::move(chain));
+    }
+
+    // Loops: their ranks and trip counts; rank bounds follow.
+    RecoveredEinsum rec;
+    rec.tile = tile;
+    rec.executions = 1;
+    for (int64_t x : extents)
+      rec.executions *= x;
+    SmallVector<MapNode> loopNodes;
+    for (const Loop &loop : loops) {
+      auto it = rankOfIv.find(loop.iv);
+      if (it == rankOfIv.end() || it->second < 0)
+        return loop.op->emitError("ffm: this loop offsets no operand of '")
+               << e.name << "'";
+      MapNode n;
+      n.kind = loop.kind;
+      n.rank = it->second;
+      n.factor = loop.trips;
+      n.level = loop.level;
+      n.dim = loop.dim;
+      loopNodes.push_back(n);
+      e.ranks[n.rank].bound *= loop.trips;
+      rec.executions *= loop.trips;
+    }
+    // Keep nodes: per chain buffer, under the loops enclosing it.
+    std::vector<std::vector<MapNode>> keepsAt(loops.size() + 1);
+    for (auto [a, chain] : llvm::enumerate(chains))
+      for (const ChainBuffer &c : chain) {
+        MapNode n;
+        n.kind = MapNode::Keep;
+        n.access = a;
+        auto space = cast<MemRefType>(c.buffer.getType()).getMemorySpace();
+        if (auto level = dyn_cast_or_null<LevelSpaceAttr>(space)) {
+          n.level = arch.levelIndex(level.getLevel());
+          if (n.level <= 0)
+            return tile->emitError("ffm: buffer in unknown level '")
+                   << level.getLevel() << "'";
+        } else {
+          n.level = 0;
+        }
+        size_t depth = 0;
+        if (Operation *def = c.buffer.getDefiningOp())
+          while (depth < loops.size() && loops[depth].op->isAncestor(def))
+            ++depth;
+        keepsAt[depth].push_back(n);
+      }
+    for (size_t d = 0; d <= loops.size(); ++d) {
+      for (const MapNode &n : keepsAt[d])
+        rec.mapping.nodes.push_back(n);
+      if (d < loops.size())
+        rec.mapping.nodes.push_back(loopNodes[d]);
+    }
+    rec.mapping = canonicalKeeps(std::move(rec.mapping));
+    workload.einsums.push_back(std::move(e));
+    einsums.push_back(std::move(rec));
+  }
+
+  // Fused intermediates' full shapes come from their producers' bounds;
+  // results returned by the function end in DRAM.
+  for (const Einsum &e : workload.einsums) {
+    Tensor &t = workload.tensors[e.output.tensor];
+    for (auto [d, r] : llvm::enumerate(e.output.dimRanks))
+      if (r >= 0 && d < t.shape.size())
+        t.shape[d] = e.ranks[r].bound;
+  }
+  func.walk([&](func::ReturnOp ret) {
+    for (Value v : ret.getOperands())
+      if (auto toTensor = v.getDefiningOp<bufferization::ToTensorOp>()) {
+        auto it = tensorOfRoot.find(toTensor.getBuffer());
+        if (it != tensorOfRoot.end())
+          workload.tensors[it->second].isOutput = true;
+      }
+  });
+  workload.buildEdges();
+
+  for (auto it = together.begin(); it != together.end(); ++it) {
+    if (!(*it)->isLeader())
+      continue;
+    std::vector<int> group;
+    for (auto m = together.member_begin(**it); m != together.member_end(); ++m)
+      group.push_back(*m);
+    llvm::sort(group);
+    groups.push_back(std::move(group));
+  }
+  llvm::sort(groups);
+  return success();
+}
