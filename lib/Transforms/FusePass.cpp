@@ -243,8 +243,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     os << "digraph \"" << func.getSymName() << "\" {\n  node [fontname=mono];\n";
     const Workload &rw = recovered.getWorkload();
     for (auto [g, group] : llvm::enumerate(recovered.getGroups())) {
-      os << "  subgraph cluster_" << g << " {\n    label=\"group " << g
-         << "\";\n";
+      os << "  subgraph cluster_" << g << " { label=\"group " << g << "\";\n";
       // One path per Einsum, merged where the IR shares the loop.
       std::map<std::string, std::string> ids;
       for (int i : group) {
@@ -265,7 +264,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           if (n.kind == MapNode::Keep) {
             id = parent + "_k" + std::to_string(n.access) + "_" +
                  std::to_string(i);
-            label = "keep " + w(rw, accesses[n.access]->tensor) + " in " +
+            label = "keep " + tensorName(rw, accesses[n.access]->tensor) + " in " +
                     arch.levels[n.level].name;
             attrs = ", shape=box";
           } else {
@@ -305,7 +304,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     return success();
   }
 
-  static std::string w(const Workload &wl, int tensor) {
+  static std::string tensorName(const Workload &wl, int tensor) {
     return wl.tensors[tensor].name;
   }
 

@@ -171,6 +171,13 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     return it->second;
   };
 
+  struct TileState {
+    SmallVector<Loop> loops;
+    DenseMap<Value, int> rankOfIv;
+    SmallVector<SmallVector<ChainBuffer>> chains;
+    SmallVector<int64_t> extents;
+  };
+  std::vector<TileState> states(tiles.size());
   for (auto [i, tile] : llvm::enumerate(tiles)) {
     together.insert(i);
     auto name = tile->getAttrOfType<StringAttr>(kEinsumAttr);
@@ -269,6 +276,52 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       chains.push_back(std::move(chain));
     }
 
+    states[i] = TileState{std::move(loops), std::move(rankOfIv),
+                          std::move(chains), std::move(extents)};
+    workload.einsums.push_back(std::move(e));
+  }
+
+  // A loop above a fused intermediate's on-chip buffer, and above nothing
+  // else of a tile, walks the same dimension of that buffer in every tile
+  // that shares it: known in one, it is known in all.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto [x, sx] : llvm::enumerate(states))
+      for (auto [y, sy] : llvm::enumerate(states))
+        for (auto [ax, cx] : llvm::enumerate(sx.chains))
+          for (auto [ay, cy] : llvm::enumerate(sy.chains)) {
+            Value root = cx.front().buffer;
+            if (x == y || root != cy.front().buffer ||
+                !isa_and_nonnull<LevelSpaceAttr>(
+                    cast<MemRefType>(root.getType()).getMemorySpace()))
+              continue;
+            const TensorAccess *acx = workload.einsums[x].accesses()[ax];
+            const TensorAccess *acy = workload.einsums[y].accesses()[ay];
+            for (const Loop &loop : sx.loops) {
+              if (sx.rankOfIv.count(loop.iv))
+                continue;
+              auto it = sy.rankOfIv.find(loop.iv);
+              if (it == sy.rankOfIv.end())
+                continue;
+              auto d = llvm::find(acy->dimRanks, it->second);
+              if (d == acy->dimRanks.end() || it->second < 0)
+                continue;
+              int r = acx->dimRanks[d - acy->dimRanks.begin()];
+              if (r < 0)
+                continue;
+              sx.rankOfIv[loop.iv] = r;
+              changed = true;
+            }
+          }
+  }
+
+  for (auto [i, tile] : llvm::enumerate(tiles)) {
+    TileState &st = states[i];
+    Einsum &e = workload.einsums[i];
+    auto &loops = st.loops;
+    auto &rankOfIv = st.rankOfIv;
+    auto &chains = st.chains;
+    auto &extents = st.extents;
     // Loops: their ranks and trip counts; rank bounds follow.
     RecoveredEinsum rec;
     rec.tile = tile;
@@ -319,8 +372,15 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       if (d < loops.size())
         rec.mapping.nodes.push_back(loopNodes[d]);
     }
+    // A tile wider than one point loops over the rest itself, innermost.
+    for (auto [r, extent] : llvm::enumerate(extents))
+      if (extent > 1) {
+        MapNode n;
+        n.rank = r;
+        n.factor = extent;
+        rec.mapping.nodes.push_back(n);
+      }
     rec.mapping = canonicalKeeps(std::move(rec.mapping));
-    workload.einsums.push_back(std::move(e));
     einsums.push_back(std::move(rec));
   }
 

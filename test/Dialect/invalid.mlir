@@ -122,3 +122,8 @@ module attributes {a = #ffm.mapping<[for m : 0]>} {}
 
 // expected-error @+1 {{expected 'keep', 'for' or 'par', got 'loop'}}
 module attributes {a = #ffm.mapping<[loop m : 4]>} {}
+
+// -----
+
+// expected-error @+1 {{fanout dimension must be non-negative}}
+module attributes {a = #ffm.mapping<[par m : 4 in GLB[-1]]>} {}

@@ -4,6 +4,7 @@
 
 // CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, fanout = [4, 2], spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0>, datum_bits = 16>
 // CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB, keep matmul_0.out in GLB, keep "odd name" in GLB]>
+// CHECK-SAME: ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>
 // CHECK-SAME: ffm.space = #ffm.level_space<"GLB">
 module attributes {
   ffm.arch = #ffm.arch<levels = [
@@ -14,6 +15,7 @@ module attributes {
     datum_bits = 16>,
   ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB,
                               keep matmul_0.out in GLB, keep "odd name" in GLB]>,
+  ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>,
   ffm.space = #ffm.level_space<"GLB">
 } {}
 

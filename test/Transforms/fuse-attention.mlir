@@ -1,7 +1,7 @@
 // An attention head (QK^T, softmax, AV) fuses into one group on a 2 KiB
 // global buffer; the report shows what fusion bought over the best unfused
 // mapping.
-// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.json" %ffm_src/examples/attention_head.mlir | FileCheck %s
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.json verify=true" %ffm_src/examples/attention_head.mlir | FileCheck %s
 // RUN: FileCheck %s --check-prefix=REPORT < %t.json
 // RUN: FileCheck %s --check-prefix=FRONTIER < %t.json
 
@@ -13,7 +13,7 @@
 // CHECK-DAG: ffm.einsum = "generic_4"
 // CHECK-DAG: ffm.einsum = "generic_5"
 // CHECK-DAG: scf.for
-// CHECK-DAG: memory_space = #ffm.level_space<"GlobalBuffer">
+// CHECK-DAG: memref.alloc() : memref<{{.*}}, #ffm.level_space<"GlobalBuffer">>
 // CHECK: return
 
 // REPORT: "functions": [

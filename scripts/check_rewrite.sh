@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# For each workload x preset x objective x fused-loop limit given, --ffm-fuse
+# with verify=true must pass, and --ffm-evaluate of its output must print
+# the report's total energy and latency (relative 1e-9).
+#   check_rewrite.sh FFM_OPT WORKLOAD... -- ARCH...
+set -euo pipefail
+opt=$1; shift
+workloads=(); while [ "$1" != "--" ]; do workloads+=("$1"); shift; done; shift
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+n=0
+for wl in "${workloads[@]}"; do for arch in "$@"; do
+  for objective in energy latency edp; do for fused in 1 0; do
+    "$opt" --ffm-fuse="arch-file=$arch objective=$objective max-fused-loops-per-rank=$fused verify=true report=$tmp/r.json" "$wl" -o "$tmp/out.mlir"
+    "$opt" --ffm-evaluate="arch-file=$arch" "$tmp/out.mlir" -o /dev/null > "$tmp/eval.txt"
+    python3 - "$tmp/r.json" "$tmp/eval.txt" "$wl $arch $objective $fused" <<'PY'
+import json, re, sys
+report = json.load(open(sys.argv[1]))["functions"]
+totals = dict((m.group(1), (float(m.group(2)), float(m.group(3)))) for m in
+              re.finditer(r"total @(\S+): energy (\S+) pJ, latency (\S+) cycles", open(sys.argv[2]).read()))
+for f in report:
+    e, l = totals[f["name"]]
+    for got, want in ((e, f["energy_pj"]), (l, f["latency_cycles"])):
+        if abs(got - want) > 1e-9 * max(abs(got), abs(want)):
+            sys.exit(f"FAIL {sys.argv[3]}: evaluated {got}, reported {want}")
+PY
+    n=$((n + 1))
+  done; done
+done; done
+echo "OK: $n rewrites verified and re-evaluated"

@@ -1,0 +1,26 @@
+// looptree= draws each fusion group's LoopTree as read back from the
+// rewritten IR: loops, keep nodes per level, Einsums as leaves; the loops
+// two Einsums share (fused) are bold and red.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.dot" %s -o /dev/null
+// RUN: FileCheck %s < %t.dot
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.missing/x.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+
+// CHECK: digraph "chain" {
+// CHECK: subgraph cluster_0 { label="group 0";
+// CHECK: [label="for m : 2", style=bold, color=red];
+// CHECK: [label="for n : 4", style=bold, color=red];
+// CHECK: [label="keep arg0 in GlobalBuffer", shape=box];
+// CHECK: t0 [label="matmul_0", shape=ellipse, style=filled];
+// CHECK: t1 [label="matmul_1", shape=ellipse, style=filled];
+
+// BAD: error: ffm-fuse: cannot write looptree '{{.*}}x.dot'
+func.func @chain(%x: tensor<64x32xf32>, %w0: tensor<32x64xf32>, %w1: tensor<64x16xf32>) -> tensor<64x16xf32> {
+  %z = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<64x64xf32>
+  %f0 = linalg.fill ins(%z : f32) outs(%e0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %0 = linalg.matmul ins(%x, %w0 : tensor<64x32xf32>, tensor<32x64xf32>) outs(%f0 : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %e1 = tensor.empty() : tensor<64x16xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<64x16xf32>) -> tensor<64x16xf32>
+  %1 = linalg.matmul ins(%0, %w1 : tensor<64x64xf32>, tensor<64x16xf32>) outs(%f1 : tensor<64x16xf32>) -> tensor<64x16xf32>
+  return %1 : tensor<64x16xf32>
+}
