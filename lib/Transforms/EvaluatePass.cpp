@@ -100,8 +100,7 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
     double energy = 0, latency = 0;
     llvm::raw_ostream &os = llvm::outs();
     for (auto [i, rec] : llvm::enumerate(recovered.getEinsums())) {
-      Evaluation ev = evaluate(w, i, **arch, rec.mapping,
-                               onChipAccesses(w, i, rec.mapping));
+      Evaluation ev = recovered.evaluate(i, **arch);
       if (!ev.ok()) {
         rec.tile->emitError("ffm: the loop tree around this tile is not a "
                             "valid mapping: ")

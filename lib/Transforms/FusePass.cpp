@@ -12,6 +12,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 #include <map>
+#include <set>
 #include <mutex>
 
 namespace ffm {
@@ -185,7 +186,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       const Einsum &e = w.einsums[i];
       Mapping want = canonicalKeeps(result.einsums[i].mapping);
       const auto &got = rec.mapping.nodes;
-      std::string wantText = want.str(w, e, arch);
       if (rw.einsums[i].name != e.name)
         return rec.tile->emitError("ffm-fuse: verify: tile ")
                << i << " is '" << rw.einsums[i].name << "', expected '"
@@ -204,8 +204,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                << ": the IR has '" << node(rw, rw.einsums[i], got)
                << "', the mapping '" << node(w, e, want.nodes) << "'";
       }
-      Evaluation ev =
-          evaluate(rw, i, arch, rec.mapping, onChipAccesses(rw, i, rec.mapping));
+      Evaluation ev = recovered.evaluate(i, arch);
       const Evaluation &chosen = result.einsums[i].eval;
       if (!ev.ok() || !close(ev.energy, chosen.energy) ||
           !close(ev.latency, chosen.latency))
@@ -245,13 +244,12 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     for (auto [g, group] : llvm::enumerate(recovered.getGroups())) {
       os << "  subgraph cluster_" << g << " { label=\"group " << g << "\";\n";
       // One path per Einsum, merged where the IR shares the loop.
-      std::map<std::string, std::string> ids;
+      std::set<std::string> ids;
       for (int i : group) {
         const Einsum &e = rw.einsums[i];
         auto accesses = e.accesses();
         std::string parent = "g" + std::to_string(g);
-        if (!ids.count(parent)) {
-          ids[parent] = parent;
+        if (ids.insert(parent).second) {
           os << "    " << parent << " [label=\"root\", shape=point];\n";
         }
         Operation *tile = recovered.getEinsums()[i].tile;
@@ -264,7 +262,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           if (n.kind == MapNode::Keep) {
             id = parent + "_k" + std::to_string(n.access) + "_" +
                  std::to_string(i);
-            label = "keep " + tensorName(rw, accesses[n.access]->tensor) + " in " +
+            label = "keep " + rw.tensors[accesses[n.access]->tensor].name + " in " +
                     arch.levels[n.level].name;
             attrs = ", shape=box";
           } else {
@@ -281,8 +279,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
             if (fused)
               attrs = ", style=bold, color=red";
           }
-          if (!ids.count(id)) {
-            ids[id] = id;
+          if (ids.insert(id).second) {
             os << "    " << id << " [label=\"" << label << "\"" << attrs
                << "];\n    " << parent << " -> " << id << ";\n";
           }
@@ -302,10 +299,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
              << looptree << "': " << ec.message();
     file << text;
     return success();
-  }
-
-  static std::string tensorName(const Workload &wl, int tensor) {
-    return wl.tensors[tensor].name;
   }
 
   LogicalResult writeReport(func::FuncOp func, const Workload &w,

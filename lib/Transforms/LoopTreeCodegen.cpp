@@ -273,17 +273,20 @@ struct GroupEmitter {
   }
 
   /// Extent of each tensor dimension below node `n` of Einsum `i`.
-  SmallVector<int64_t> tileBelow(int i, const TensorAccess &acc, size_t n) {
+  /// Extent of rank `r` that the loops below node `n` of Einsum `i` cover.
+  int64_t extentBelow(int i, int r, size_t n) {
     const auto &nodes = mappingOf(i).nodes;
+    int64_t extent = 1;
+    for (size_t j = n + 1; j < nodes.size(); ++j)
+      if (nodes[j].isLoop() && nodes[j].rank == r)
+        extent *= nodes[j].factor;
+    return extent;
+  }
+
+  SmallVector<int64_t> tileBelow(int i, const TensorAccess &acc, size_t n) {
     SmallVector<int64_t> shape;
-    for (int r : acc.dimRanks) {
-      int64_t extent = 1;
-      if (r >= 0)
-        for (size_t j = n + 1; j < nodes.size(); ++j)
-          if (nodes[j].isLoop() && nodes[j].rank == r)
-            extent *= nodes[j].factor;
-      shape.push_back(extent);
-    }
+    for (int r : acc.dimRanks)
+      shape.push_back(r >= 0 ? extentBelow(i, r, n) : 1);
     return shape;
   }
 
@@ -420,8 +423,8 @@ struct GroupEmitter {
       const MapNode &n = nodes[s.cursor];
       const TensorAccess &acc = *accesses[n.access];
       bool isOutput = n.access == outputAccess(s.einsum);
-      if (sharedNode.lookup({s.einsum, acc.tensor}) == s.cursor &&
-          sharedNode.count({s.einsum, acc.tensor}))
+      auto shared = sharedNode.find({s.einsum, acc.tensor});
+      if (shared != sharedNode.end() && shared->second == s.cursor)
         continue; // bound by the group when the scope opened
       SmallVector<int64_t> shape = tileBelow(s.einsum, acc, s.cursor);
       if (n.level == 0) {
@@ -490,16 +493,6 @@ struct GroupEmitter {
     }
   }
 
-  /// Extent one iteration of loop `node` of Einsum `i` covers.
-  int64_t stepOf(int i, size_t node) {
-    const auto &nodes = mappingOf(i).nodes;
-    int64_t step = 1;
-    for (size_t j = node + 1; j < nodes.size(); ++j)
-      if (nodes[j].isLoop() && nodes[j].rank == nodes[node].rank)
-        step *= nodes[j].factor;
-    return step;
-  }
-
   /// Emits one loop node shared by `states` (all at their loop `depth`).
   void emitLoop(std::vector<MemberState> states, size_t depth) {
     int first = states.front().einsum;
@@ -514,7 +507,8 @@ struct GroupEmitter {
       for (MemberState &s : states) {
         size_t node = loops[s.einsum][depth];
         s.terms[mappingOf(s.einsum).nodes[node].rank].push_back(
-            {iv, stepOf(s.einsum, node)});
+            {iv, extentBelow(s.einsum, mappingOf(s.einsum).nodes[node].rank,
+                             node)});
         s.cursor = node + 1;
       }
       emitScope(states, depth + 1);

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ffm/Transforms/MappingFromIR.h"
+#include "ffm/Mapper/Mapper.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
 #include "ffm/Transforms/Support.h"
 
@@ -61,6 +62,11 @@ bool MappingFromIR::isRewritten(func::FuncOp func) {
     found |= op->hasAttr(kEinsumAttr) && op.hasPureBufferSemantics();
   });
   return found;
+}
+
+Evaluation MappingFromIR::evaluate(int i, const Arch &arch) const {
+  const Mapping &m = einsums[i].mapping;
+  return ffm::evaluate(workload, i, arch, m, onChipAccesses(workload, i, m));
 }
 
 MappingFromIR::MappingFromIR(func::FuncOp func, const Arch &arch) {
@@ -154,7 +160,6 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       tiles.push_back(op);
   });
   DenseMap<Value, int> tensorOfRoot;
-  DenseMap<Value, int> onChipProducer; // root buffer -> Einsum writing it
   llvm::EquivalenceClasses<int> together;
   DenseMap<Operation *, int> firstUnder;  // loop or root -> Einsum
   unsigned inputs = 0;

@@ -10,7 +10,7 @@
 #ifndef FFM_TRANSFORMS_MAPPINGFROMIR_H
 #define FFM_TRANSFORMS_MAPPINGFROMIR_H
 
-#include "ffm/Model/Mapping.h"
+#include "ffm/Model/Model.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
@@ -34,6 +34,10 @@ public:
   llvm::ArrayRef<RecoveredEinsum> getEinsums() const { return einsums; }
   /// Einsums under one loop or sharing an on-chip buffer, in program order.
   const std::vector<std::vector<int>> &getGroups() const { return groups; }
+
+  /// The model's figures for recovered Einsum `i`; fused intermediates are
+  /// those the recovered mapping never keeps in DRAM.
+  Evaluation evaluate(int i, const Arch &arch) const;
 
   /// Whether `func` holds tiles of a rewritten LoopTree.
   static bool isRewritten(mlir::func::FuncOp func);
