@@ -3,13 +3,15 @@
 # with verify=true must pass, and --ffm-evaluate of its output must print
 # the report's total energy and latency (relative 1e-9).
 #   check_rewrite.sh FFM_OPT WORKLOAD... -- ARCH...
+# FFM_OBJECTIVES and FFM_FUSED_LIMITS narrow the objectives (default
+# "energy latency edp") and fused-loop limits (default "1 0").
 set -euo pipefail
 opt=$1; shift
 workloads=(); while [ "$1" != "--" ]; do workloads+=("$1"); shift; done; shift
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 n=0
 for wl in "${workloads[@]}"; do for arch in "$@"; do
-  for objective in energy latency edp; do for fused in 1 0; do
+  for objective in ${FFM_OBJECTIVES:-energy latency edp}; do for fused in ${FFM_FUSED_LIMITS:-1 0}; do
     "$opt" --ffm-fuse="arch-file=$arch objective=$objective max-fused-loops-per-rank=$fused verify=true report=$tmp/r.json" "$wl" -o "$tmp/out.mlir"
     "$opt" --ffm-evaluate="arch-file=$arch" "$tmp/out.mlir" -o /dev/null > "$tmp/eval.txt"
     python3 - "$tmp/r.json" "$tmp/eval.txt" "$wl $arch $objective $fused" <<'PY'
