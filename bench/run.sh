@@ -12,3 +12,6 @@ arch="${1:-small_2level.yaml}"
 out="$root/bench/results/${arch%.yaml}"
 mkdir -p "$out"
 /usr/bin/python3 "$root/bench/run_bench.py" "$@" | tee "$out/bench.txt"
+# Body executions of the rewritten IR against the original, every example,
+# preset and objective: results/iterations.txt (exits non-zero unless 1.000).
+/usr/bin/python3 "$root/bench/iterations.py" > /dev/null

@@ -185,10 +185,23 @@ struct GroupEmitter {
     return d;
   }
 
+  /// The edge through which `c` reads `tensor` from `p`.
+  const Edge *edgeOf(int p, int c, int tensor) const {
+    for (const Edge &e : w.edges)
+      if (e.producer == p && e.consumer == c && e.tensor == tensor)
+        return &e;
+    return nullptr;
+  }
+
   /// A member reads what an earlier member writes. Under the loops they
   /// share, it must read only what the producer finished in the same
-  /// iteration: every shared loop walks the tensor, in both, along the
-  /// same dimension; and it may not copy the tensor in above them.
+  /// iteration: every shared loop walks, in the consumer, the dimension of
+  /// the tensor that the producer's loop writes (through a reshape, the
+  /// dimension that rank lands in); the consumer may not copy the tensor on
+  /// chip above them; and where the tensor goes through DRAM, the producer
+  /// must write it back within the shared iteration (its outermost on-chip
+  /// node of it below them). The DRAM node itself is the backing store, not
+  /// a copy.
   LogicalResult checkDependences() {
     for (int c : members)
       for (auto [a, acc] : llvm::enumerate(w.einsums[c].accesses())) {
@@ -199,19 +212,13 @@ struct GroupEmitter {
         if (p < 0 || !isMember(p))
           continue;
         size_t shared = sharedLoops(p, c);
-        const TensorAccess &out = w.einsums[p].output;
+        const Edge *edge = edgeOf(p, c, acc->tensor);
         for (size_t d = 0; d < shared; ++d) {
           const MapNode &pl = mappingOf(p).nodes[loops[p][d]];
           const MapNode &cl = mappingOf(c).nodes[loops[c][d]];
-          auto pDim = llvm::find(out.dimRanks, pl.rank);
           auto cDim = llvm::find(acc->dimRanks, cl.rank);
-          // Through a reshape the dimensions differ; the producer's tile
-          // must still be complete within the shared iteration.
-          bool sameDim = root != acc->tensor ||
-                         (cDim != acc->dimRanks.end() &&
-                          pDim - out.dimRanks.begin() ==
-                              cDim - acc->dimRanks.begin());
-          if (pDim == out.dimRanks.end() || !sameDim)
+          if (!edge || cDim == acc->dimRanks.end() ||
+              edge->producerRanks[cDim - acc->dimRanks.begin()] != pl.rank)
             return error(c)
                    << "cannot emit the fused mapping: loop " << d
                    << " is shared with producer '" << w.einsums[p].name
@@ -222,6 +229,7 @@ struct GroupEmitter {
         auto it = sharedNode.find({c, acc->tensor});
         for (auto [n, node] : llvm::enumerate(mappingOf(c).nodes))
           if (node.kind == MapNode::Keep && node.access == (int)a &&
+              node.level > 0 &&
               (it == sharedNode.end() || it->second != n) &&
               loopsAbove(c, n) < shared)
             return error(c) << "cannot emit the fused mapping: '"
@@ -229,6 +237,16 @@ struct GroupEmitter {
                             << "' is copied in above loops shared with its "
                                "producer '"
                             << w.einsums[p].name << "'";
+        if (it != sharedNode.end())
+          continue;
+        for (auto [n, node] : llvm::enumerate(mappingOf(p).nodes))
+          if (node.kind == MapNode::Keep && node.access == outputAccess(p) &&
+              node.level > 0 && loopsAbove(p, n) < shared)
+            return error(p) << "cannot emit the fused mapping: '"
+                            << w.tensors[root].name
+                            << "' is written back to DRAM after the loops "
+                               "it shares with its consumer '"
+                            << w.einsums[c].name << "'";
       }
     return success();
   }

@@ -86,6 +86,22 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
   ];
 }
 
+def FFMCountIterations : Pass<"ffm-count-iterations", "mlir::func::FuncOp"> {
+  let summary = "Print how many times each linalg op's body runs, counted statically";
+  let description = [{
+    For every linalg op but `linalg.fill`, multiplies the op's own iteration
+    space by the trip counts of the scf.for and scf.forall loops around it,
+    and prints the count per op (named by its `ffm.einsum` attribute where
+    it has one) and the function's total. On the original IR this is each
+    Einsum's size; on `--ffm-fuse` output it is what the rewritten IR
+    executes, so the two totals agree exactly when nothing is recomputed or
+    skipped. It reads only loop bounds and op shapes, not the mapping. Ops
+    under other region ops, or under loops or ops with dynamic bounds, are
+    errors. The IR is not changed.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
 def FFMEraseMemorySpaces : Pass<"ffm-erase-memory-spaces", "mlir::ModuleOp"> {
   let summary = "Drop ffm memory spaces and annotations for host execution";
   let description = [{

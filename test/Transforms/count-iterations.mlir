@@ -1,0 +1,70 @@
+// --ffm-count-iterations counts body executions from loop bounds and op
+// shapes alone. The original and the --ffm-fuse output of a chain execute
+// the same 64*32*64 + 64*64*16 iterations, op by op, on every preset: the
+// rewrite neither recomputes nor skips a tile.
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml rewrite=false" %ffm_src/examples/matmul_chain.mlir | ffm-opt --ffm-count-iterations -o /dev/null | FileCheck %s
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml" %ffm_src/examples/matmul_chain.mlir | ffm-opt --ffm-count-iterations -o /dev/null | FileCheck %s
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/tpu_v4i_like.yaml" %ffm_src/examples/matmul_chain.mlir | ffm-opt --ffm-count-iterations -o /dev/null | FileCheck %s
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/eyeriss_like.yaml" %ffm_src/examples/matmul_chain.mlir | ffm-opt --ffm-count-iterations -o /dev/null | FileCheck %s
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" %ffm_src/examples/matmul_chain.mlir | ffm-opt --ffm-count-iterations -o /dev/null | FileCheck %s
+// CHECK:      iterations @matmul_chain: 196608
+// CHECK-NEXT:   matmul_0 131072
+// CHECK-NEXT:   matmul_1 65536
+
+// A producer recomputed per consumer tile would count more: here by hand,
+// the same op twice under a loop of 4 and an scf.forall of 2 x 3.
+// RUN: ffm-opt --split-input-file --verify-diagnostics --ffm-count-iterations %s -o /dev/null | FileCheck %s --check-prefix=HAND
+// HAND:      iterations @nested: 24
+// HAND-NEXT:   linalg.add 24
+// HAND:      iterations @unnamed_fill_only: 0
+
+func.func @nested(%a: memref<1xf32>, %b: memref<1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    scf.forall (%j, %k) in (2, 3) {
+      linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
+    }
+  }
+  return
+}
+
+// -----
+
+// Fills initialise; they are not iterations of an Einsum.
+func.func @unnamed_fill_only(%b: memref<4xf32>) {
+  %z = arith.constant 0.0 : f32
+  linalg.fill ins(%z : f32) outs(%b : memref<4xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_op(%a: memref<?xf32>, %b: memref<?xf32>) {
+  // expected-error @below {{ffm-count-iterations: the op has a dynamic loop range}}
+  linalg.add ins(%a, %a : memref<?xf32>, memref<?xf32>) outs(%b : memref<?xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_loop(%a: memref<1xf32>, %b: memref<1xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    // expected-error @below {{ffm-count-iterations: an enclosing loop has dynamic bounds}}
+    linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
+  }
+  return
+}
+
+// -----
+
+func.func @under_if(%a: memref<1xf32>, %b: memref<1xf32>, %p: i1) {
+  scf.if %p {
+    // expected-error @below {{ffm-count-iterations: cannot count under 'scf.if'}}
+    linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
+  }
+  return
+}
