@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One command: install the reference mapper, build ffm-opt if needed, run
+# every case through both, write bench/results/peer/{table.md,results.json,
+# machine.txt,reference_version.txt}.
+#
+#   bash bench/peer/run.sh [case,case,...]
+#   PEER_REF_TIMEOUT (s, default 1800) bounds each reference run.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+ROOT="${FFM_PEER_ROOT:-/opt/ffm-peer/trixie}"
+out="$root/bench/results/peer"
+
+bash "$here/install.sh"
+[ -x "$root/build/bin/ffm-opt" ] || bash "$root/scripts/build.sh"
+
+mkdir -p "$out"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
+  echo "memory: $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "os: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "reference python: $(chroot "$ROOT" /opt/afvenv/bin/python --version) (Debian trixie tree, chroot)"
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine.txt"
+
+cases=()
+[ $# -gt 0 ] && cases=(--cases "$1")
+python3 "$here/peer.py" --root "$ROOT" --ffm-opt "$root/build/bin/ffm-opt" --out "$out" \
+  --ref-timeout "${PEER_REF_TIMEOUT:-1800}" "${cases[@]}"
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
