@@ -1,0 +1,277 @@
+//===- BruteForceTest.cpp - FFM against an independent brute force --------===//
+#include "BruteForceReference.h"
+#include "TestUtil.h"
+#include "ffm/Mapper/Mapper.h"
+
+#include <gtest/gtest.h>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+using namespace ffm;
+using namespace ffm::test;
+
+namespace {
+
+Arch preset(const std::string &name) {
+  std::string file = __FILE__;
+  std::string dir = file.substr(0, file.rfind('/'));
+  auto arch = loadArchYaml(dir + "/../../examples/arch/" + name + ".yaml");
+  if (!arch) {
+    ADD_FAILURE() << llvm::toString(arch.takeError());
+    return Arch();
+  }
+  return *arch;
+}
+
+struct ArchCase {
+  std::string name;
+  Arch arch;
+};
+
+std::vector<ArchCase> archCases() {
+  std::vector<ArchCase> cases;
+  Arch small = preset("small_2level");
+  cases.push_back({"small_2level", small});
+  for (int64_t cap : {6, 12, 24}) {
+    Arch a = small;
+    a.levels[1].capacity = cap;
+    cases.push_back({"small_2level/glb" + std::to_string(cap), a});
+  }
+  Arch tpu = preset("tpu_v4i_like");
+  cases.push_back({"tpu_v4i_like", tpu});
+  {
+    Arch a = tpu;
+    a.levels[1].capacity = 24;
+    a.levels[1].fanout = {2};
+    a.levels[2].capacity = 6;
+    a.levels[2].fanout = {2, 2};
+    a.compute.instances = 8;
+    cases.push_back({"tpu_v4i_like/tight", a});
+  }
+  Arch eyeriss = preset("eyeriss_like");
+  {
+    Arch a = eyeriss;
+    a.levels[1].fanout = {2, 2};
+    a.compute.instances = 4;
+    cases.push_back({"eyeriss_like/fanout2x2", a});
+    a.levels[1].capacity = 40;
+    a.levels[2].capacity = 8;
+    cases.push_back({"eyeriss_like/tight", a});
+  }
+  cases.push_back({"eyeriss_like", eyeriss});
+  return cases;
+}
+
+struct WorkloadCase {
+  std::string name;
+  Workload w;
+};
+
+Workload chain2(int64_t m, int64_t n, int64_t k, int64_t o) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", m, n, k);
+  int e1 = b.matmul("mm1", m, o, n, b.w.einsums[e0].output.tensor);
+  return b.finish({b.w.einsums[e1].output.tensor});
+}
+
+// X = A B; Y = relu(X); Z = Y C.
+Workload mmReluMm(int64_t m, int64_t n, int64_t k, int64_t o) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", m, n, k);
+  int x = b.w.einsums[e0].output.tensor;
+  int y = b.tensor("relu.out", {m, n});
+  b.einsum("relu", {{"m", m}, {"n", n}}, {{x, {0, 1}}}, {y, {0, 1}});
+  int e2 = b.matmul("mm1", m, o, n, y);
+  return b.finish({b.w.einsums[e2].output.tensor});
+}
+
+// X = A B; Y = relu(X); Z = X + Y: X fans out to both.
+Workload fanOut(int64_t m, int64_t n, int64_t k) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", m, n, k);
+  int x = b.w.einsums[e0].output.tensor;
+  int y = b.tensor("relu.out", {m, n});
+  b.einsum("relu", {{"m", m}, {"n", n}}, {{x, {0, 1}}}, {y, {0, 1}});
+  int z = b.tensor("add.out", {m, n});
+  b.einsum("add", {{"m", m}, {"n", n}}, {{x, {0, 1}}, {y, {0, 1}}},
+           {z, {0, 1}});
+  return b.finish({z});
+}
+
+// X = A B; S[m] = sum_n X[m, n]; Z = X * S (a softmax's shape): rule 7's
+// second half (the row sum's consumer reads X too).
+Workload rowNormalise(int64_t m, int64_t n, int64_t k) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", m, n, k);
+  int x = b.w.einsums[e0].output.tensor;
+  int s = b.tensor("sum.out", {m, 1});
+  b.einsum("sum", {{"m", m}, {"n", n}}, {{x, {0, 1}}}, {s, {0, -1}});
+  int z = b.tensor("norm.out", {m, n});
+  b.einsum("norm", {{"m", m}, {"n", n}}, {{x, {0, 1}}, {s, {0, -1}}},
+           {z, {0, 1}});
+  return b.finish({z});
+}
+
+// A seeded chain of 2-3 Einsums: matmuls, elementwise ops, reductions.
+Workload randomChain(std::mt19937 &rng) {
+  WorkloadBuilder b;
+  const int64_t sizes[] = {2, 4};
+  auto pick = [&] { return sizes[rng() % 2]; };
+  int numEinsums = 2 + rng() % 2;
+  int64_t rows = pick(), cols = pick();
+  int cur = b.tensor("in", {rows, cols});
+  for (int i = 0; i < numEinsums; ++i) {
+    std::string name = "e" + std::to_string(i);
+    int kind = rng() % 3;
+    if (cols == 1)
+      kind = 0;
+    if (kind == 0) {
+      int64_t n = pick();
+      int wt = b.tensor(name + ".W", {cols, n});
+      int o = b.tensor(name + ".out", {rows, n});
+      b.einsum(name, {{"m", rows}, {"n", n}, {"k", cols}},
+               {{cur, {0, 2}}, {wt, {2, 1}}}, {o, {0, 1}});
+      cur = o;
+      cols = n;
+    } else if (kind == 1) {
+      int o = b.tensor(name + ".out", {rows, cols});
+      b.einsum(name, {{"m", rows}, {"n", cols}}, {{cur, {0, 1}}},
+               {o, {0, 1}});
+      cur = o;
+    } else {
+      int o = b.tensor(name + ".out", {rows, 1});
+      b.einsum(name, {{"m", rows}, {"k", cols}}, {{cur, {0, 1}}},
+               {o, {0, -1}});
+      cur = o;
+      cols = 1;
+    }
+  }
+  return b.finish({cur});
+}
+
+std::vector<WorkloadCase> workloadCases(bool threeLevel) {
+  std::vector<WorkloadCase> cases;
+  if (threeLevel) {
+    cases.push_back({"chain2(4,2,2,2)", chain2(4, 2, 2, 2)});
+    cases.push_back({"mmReluMm(2,4,2,2)", mmReluMm(2, 4, 2, 2)});
+    cases.push_back({"fanOut(4,2,2)", fanOut(4, 2, 2)});
+    cases.push_back({"rowNormalise(2,4,2)", rowNormalise(2, 4, 2)});
+  } else {
+    cases.push_back({"chain2(8,4,2,4)", chain2(8, 4, 2, 4)});
+    cases.push_back({"mmReluMm(4,4,2,2)", mmReluMm(4, 4, 2, 2)});
+    cases.push_back({"fanOut(4,8,2)", fanOut(4, 8, 2)});
+    cases.push_back({"rowNormalise(4,6,2)", rowNormalise(4, 6, 2)});
+  }
+  std::mt19937 rng(threeLevel ? 21 : 12);
+  for (int i = 0; i < 3; ++i)
+    cases.push_back({"random" + std::to_string(i), randomChain(rng)});
+  return cases;
+}
+
+const char *objectiveName(Objective o) {
+  return o == Objective::Energy ? "energy"
+         : o == Objective::Latency ? "latency"
+                                   : "edp";
+}
+
+std::string describe(const Workload &w, const Arch &arch,
+                     const std::vector<Mapping> &ms) {
+  std::string s;
+  for (size_t i = 0; i < ms.size(); ++i)
+    s += "\n    " + w.einsums[i].name + ": " +
+         ms[i].str(w, w.einsums[i], arch);
+  return s;
+}
+
+struct Totals {
+  uint64_t cases = 0, mappings = 0, combinations = 0, fused = 0;
+};
+
+/// FFM (search(), as the pass runs it) against the reference on every
+/// workload case, every objective, on the architectures named `family`.
+Totals compareOn(const std::string &family) {
+  Totals t;
+  auto &[cases, mappings, combinations, fused] = t;
+  auto start = std::chrono::steady_clock::now();
+  for (const ArchCase &ac : archCases()) {
+    if (ac.name.rfind(family, 0) != 0)
+      continue;
+    bool three = ac.arch.levels.size() > 2;
+    // Any number of fused loops per rank too, where it stays quick.
+    std::vector<unsigned> limits = {1};
+    if (family != "eyeriss_like")
+      limits.push_back(0);
+    for (const WorkloadCase &wc : workloadCases(three))
+    for (unsigned limit : limits) {
+      bruteforce::Options ro;
+      ro.maxFusedLoopsPerRank = limit;
+      bruteforce::Reference ref(wc.w, ac.arch, ro);
+      EXPECT_EQ(ref.error(), "") << ac.name << " " << wc.name;
+      if (!ref.error().empty())
+        continue;
+      mappings += ref.validMappings();
+      for (Objective obj :
+           {Objective::Energy, Objective::Latency, Objective::EDP}) {
+        SCOPED_TRACE(ac.name + " " + wc.name + " " + objectiveName(obj) +
+                     " max-fused-loops-per-rank=" + std::to_string(limit));
+        bruteforce::Result r = ref.best(obj);
+        EXPECT_EQ(r.error, "");
+        combinations += r.combinations;
+        SearchOptions so;
+        so.objective = obj;
+        so.maxFusedLoopsPerRank = ro.maxFusedLoopsPerRank;
+        SearchResult ffm = search(wc.w, ac.arch, so);
+        EXPECT_TRUE(ffm.ok()) << ffm.error;
+        if (!ffm.ok() || !r.error.empty())
+          continue;
+        std::vector<Mapping> chosen;
+        for (const EinsumResult &er : ffm.einsums)
+          chosen.push_back(er.mapping);
+        double e = 0, l = 0;
+        std::string why = ref.check(chosen, e, l);
+        EXPECT_EQ(why, "") << describe(wc.w, ac.arch, chosen);
+        EXPECT_NEAR(e, ffm.energy, 1e-9 * ffm.energy);
+        EXPECT_NEAR(l, ffm.latency, 1e-9 * ffm.latency);
+        double want = r.score(obj), got = ffm.score(obj);
+        EXPECT_NEAR(got, want, 1e-9 * want)
+            << "reference: E " << r.energy << " L " << r.latency
+            << describe(wc.w, ac.arch, r.mappings) << "\n  FFM: E "
+            << ffm.energy << " L " << ffm.latency
+            << describe(wc.w, ac.arch, chosen);
+        if (obj == Objective::Energy && ffm.groups.size() < wc.w.einsums.size())
+          ++fused;
+        ++cases;
+      }
+    }
+  }
+  double secs = std::chrono::duration<double>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  printf("%s: %llu cases, %llu valid mappings, %llu complete mappings "
+         "scored, %llu fused optima, %.1fs\n",
+         family.c_str(), (unsigned long long)cases,
+         (unsigned long long)mappings, (unsigned long long)combinations,
+         (unsigned long long)fused, secs);
+  return t;
+}
+
+TEST(BruteForce, Small2Level) {
+  Totals t = compareOn("small_2level");
+  EXPECT_EQ(t.cases, 4u * 7 * 2 * 3); // archs x workloads x limits x objectives
+  EXPECT_GT(t.fused, 20u);            // fusion must win often
+}
+
+TEST(BruteForce, TpuV4iLike) {
+  Totals t = compareOn("tpu_v4i_like");
+  EXPECT_EQ(t.cases, 2u * 7 * 2 * 3);
+  EXPECT_GT(t.fused, 5u);
+}
+
+TEST(BruteForce, EyerissLike) {
+  Totals t = compareOn("eyeriss_like");
+  EXPECT_EQ(t.cases, 3u * 7 * 1 * 3);
+  EXPECT_GT(t.fused, 5u);
+}
+
+} // namespace
