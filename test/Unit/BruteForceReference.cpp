@@ -316,21 +316,6 @@ void Reference::enumerate(int ei) {
   };
 
   // Item 6: positions of the outermost nodes of on-chip intermediates.
-  std::function<void(int)> choosePositions = [&](int a) {
-    if (a == nA)
-      return emit();
-    int l = -1;
-    if (onChip[a])
-      l = __builtin_ctz(keepSet[a]); // its outermost level
-    if (l < 0) {
-      return choosePositions(a + 1);
-    }
-    for (size_t p = 0; p <= order[l].size(); ++p) {
-      position[a * nL + l] = p;
-      choosePositions(a + 1);
-    }
-    position[a * nL + l] = 0;
-  };
   auto positionsThenEmit = [&] {
     // Every node heads its block, then the floating ones move.
     position.assign(nA * nL, 0);
@@ -361,7 +346,6 @@ void Reference::enumerate(int ei) {
     };
     go(0);
   };
-  (void)choosePositions;
 
   // Item 5: every order of every block.
   std::function<void(size_t)> chooseOrders = [&](size_t b) {

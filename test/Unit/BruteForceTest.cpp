@@ -1,4 +1,40 @@
 //===- BruteForceTest.cpp - FFM against an independent brute force --------===//
+//
+// search() (FFM, as the pass runs it) against BruteForceReference, which
+// enumerates complete fused mappings straight from docs/mapspace.md and
+// docs/model.md with code of its own: per Einsum every fusion choice, keep
+// set, spatial choice, perfect factorization over the blocks, every loop
+// order of every block (no dedup) and every position of each on-chip
+// intermediate's outermost node; then every combination over the Einsums
+// with its own fusion-validity (rules 7, 8, equal fused loops and level on
+// both sides) and fusion-group capacity check (sum of persistent + largest
+// other bytes, reservations computed from the LoopTree). Only the model
+// (evaluate) is shared. Workloads: chains of 2-3 matmuls, elementwise ops
+// and row reductions, a fan-out, a softmax-shaped row normalisation, and
+// seeded random chains, with bounds 2..8; architectures: every preset
+// (fanouts of eyeriss_like also shrunk to 2x2) and tight-capacity variants;
+// objectives energy, latency and EDP; max-fused-loops-per-rank 1 and (but
+// on eyeriss_like) 0. FFM's optimum must equal the reference's (relative
+// 1e-9), and its mapping must be one the reference enumerates and accepts.
+// 315 cases, about 1.65 M valid mappings, ~14 s (Release, 2 cores).
+//
+// Mutations of code that search=exhaustive shares with FFM, each run in a
+// scratch copy of the tree (every other unit test still passing):
+// - Search.cpp, the join's group capacity test compared against
+//   `2 * capacity`: the 32 other tests pass; all three tests here fail
+//   (143 failures), e.g. small_2level/glb6 mmReluMm(4,4,2,2) energy: FFM
+//   8340 pJ, reference 8436 pJ, and FFM's mapping is rejected: "Einsum relu
+//   (for m : 4, keep relu.out in GlobalBuffer, for n : 4, keep mm0.out in
+//   GlobalBuffer): cannot follow the Einsums before it (fusion choice,
+//   fused loops or fusion-group capacity)".
+// - Pmappings.cpp, paretoPrune dropping the middle kept pmapping: all three
+//   fail (and Mapper.DifferentialOptimalityAgainstExhaustive), e.g.
+//   small_2level rowNormalise(4,6,2) edp: FFM 137760, reference 120576.
+// - Pmappings.cpp, mayFuseOver without rule 7's second half: the 32 other
+//   tests pass; all three here fail (103 failures): "Einsum sum (for m : 4,
+//   keep sum.out in GlobalBuffer, for n : 6, keep mm0.out in GlobalBuffer):
+//   rule 7: a loop above an on-chip input read by a consumer of the output
+//   does not index the output".
 #include "BruteForceReference.h"
 #include "TestUtil.h"
 #include "ffm/Mapper/Mapper.h"
@@ -275,3 +311,37 @@ TEST(BruteForce, EyerissLike) {
 }
 
 } // namespace
+
+// Known disagreement, disabled until lib/Model is mended (reported, not
+// fixed here). docs/model.md: persistent bytes are the tiles of nodes with
+// fewer loops above them than the deepest fused intermediate, "they outlive
+// one iteration of the fused loops" (Model.h: "tiles that stay live across
+// the fused loops this Einsum shares"). evaluate() takes that depth from
+// every node of an on-chip intermediate, its deeper copies included, so a
+// shared tile above a deeper copy counts as persistent in every member of
+// the group: here X (8 bytes, whole, no fused loops at all) is counted in
+// mm0, sum and norm, and with S the group's GlobalBuffer peak comes to 28
+// bytes > 24 where X and S take 10. The reference reading the depth from
+// the outermost (shared) node finds E = 2085.952 pJ; FFM, whose join only
+// sees the model's figures, 2222.208 pJ (EDP: 16687.6 vs 17944.6).
+TEST(BruteForce, DISABLED_PersistentBytesCountOnlyTheSharedNodesDepth) {
+  Arch arch;
+  for (const ArchCase &ac : archCases())
+    if (ac.name == "tpu_v4i_like/tight")
+      arch = ac.arch;
+  Workload w = rowNormalise(2, 4, 2);
+  bruteforce::Options ro;
+  ro.persistentFromOutermost = true;
+  bruteforce::Reference ref(w, arch, ro);
+  ASSERT_EQ(ref.error(), "");
+  for (Objective obj : {Objective::Energy, Objective::EDP}) {
+    bruteforce::Result r = ref.best(obj);
+    ASSERT_EQ(r.error, "");
+    SearchOptions so;
+    so.objective = obj;
+    SearchResult ffm = search(w, arch, so);
+    ASSERT_TRUE(ffm.ok()) << ffm.error;
+    EXPECT_NEAR(ffm.score(obj), r.score(obj), 1e-9 * r.score(obj))
+        << describe(w, arch, r.mappings);
+  }
+}
