@@ -136,6 +136,31 @@ def numbers(out):
     return vals
 
 
+def check_rewritten(fused):
+    """Fails unless the output is the rewrite: every Einsum is an op on
+    buffers, there are loops where a mapping has loops, and every level a
+    mapping keeps tiles in but the backing store (one level, in the default
+    space) has buffers in its memory space."""
+    lines = re.findall(r".*ffm\.einsum = .*", fused)
+    if not lines:
+        sys.exit("FAIL: the output has no ffm.einsum ops: nothing was mapped")
+    levels = set()
+    for line in lines:
+        name = re.search(r'ffm\.einsum = "([^"]+)"', line).group(1)
+        if "memref<" not in line:
+            sys.exit(f"FAIL: '{name}' is not rewritten (no op on buffers)")
+        m = re.search(r"ffm\.mapping = #ffm\.mapping<\[(.*?)\]>", line)
+        if not m:
+            sys.exit(f"FAIL: '{name}' carries no #ffm.mapping")
+        nodes = [n.strip() for n in m.group(1).split(",")]
+        if any(n.startswith(("for ", "par ")) for n in nodes) and not re.search(r"scf\.for(all)? ", fused):
+            sys.exit(f"FAIL: the mapping of '{name}' has loops, the output none")
+        levels |= {k.group(1) for n in nodes for k in [re.match(r"keep .* in (\S+)$", n)] if k}
+    missing = sorted(l for l in levels if f'#ffm.level_space<"{l}">' not in fused)
+    if len(missing) > 1:
+        sys.exit(f"FAIL: the mappings keep tiles in {', '.join(missing)}, the output has no buffers there")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -159,8 +184,7 @@ def main():
                      f"--load-pass-plugin={a.plugin}", f"--pass-pipeline={pipeline}", a.file])
     else:
         fused = run([a.ffm_opt, fuse, a.file])
-    if "scf.for" not in fused and "scf.forall" not in fused and "alloc_tensor" not in fused:
-        print("note: the chosen mapping needs no loops or buffers")
+    check_rewritten(fused)
     libs = ",".join(f"{a.lib_dir}/lib{n}.so" for n in ["mlir_runner_utils", "mlir_c_runner_utils"])
     outs = []
     for text in (original, fused):

@@ -102,6 +102,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                "time-limit non-negative");
       return signalPassFailure();
     }
+    // Signed, so that a negative value reaches this check and gets a
+    // located diagnostic rather than the option parser's bare message.
+    if (maxFusedLoopsPerRank < 0) {
+      emitError(func.getLoc(), "ffm-fuse: max-fused-loops-per-rank must be "
+                               "non-negative (0: any number), got ")
+          << static_cast<int>(maxFusedLoopsPerRank);
+      return signalPassFailure();
+    }
     options.exhaustive = searchMode == "exhaustive";
     options.maxPmappings = maxPmappings;
     options.timeLimitSeconds = timeLimit;

@@ -1,8 +1,10 @@
 // The documented pipeline string, in ffm-opt and in stock mlir-opt with the
+// plugin, gives the same rewrite, byte for byte.
 // UNSUPPORTED: asan
-// plugin, gives the same rewrite.
-// RUN: ffm-opt --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s | FileCheck %s
-// RUN: mlir-opt --load-dialect-plugin=%ffm_lib/FFMPlugin%shlibext --load-pass-plugin=%ffm_lib/FFMPlugin%shlibext --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s | FileCheck %s
+// RUN: ffm-opt --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s -o %t.ffm.mlir
+// RUN: mlir-opt --load-dialect-plugin=%ffm_lib/FFMPlugin%shlibext --load-pass-plugin=%ffm_lib/FFMPlugin%shlibext --pass-pipeline="builtin.module(func.func(ffm-fuse{arch-file=%ffm_src/examples/arch/small_2level.yaml objective=edp}))" %s -o %t.mlir-opt.mlir
+// RUN: FileCheck %s < %t.ffm.mlir
+// RUN: diff %t.ffm.mlir %t.mlir-opt.mlir
 
 // CHECK-LABEL: func.func @mm
 // CHECK-SAME: ffm.energy_pj

@@ -6,13 +6,13 @@
 // RUN: FileCheck %s --check-prefix=ONE < %t.one.json
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false max-fused-loops-per-rank=0 report=%t.any.json" %s -o /dev/null
 // RUN: FileCheck %s --check-prefix=ANY < %t.any.json
-// RUN: not ffm-opt --ffm-fuse="max-fused-loops-per-rank=-1" %s 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-fused-loops-per-rank=-1" %s 2>&1 | FileCheck %s --check-prefix=BAD
 
 // ONE: "energy_pj": 2136064
 // ONE: "compatibility_groups": 75
 // ANY: "energy_pj": 2136064
 // ANY: "compatibility_groups": 491
-// BAD: max-fused-loops-per-rank
+// BAD: fuse-fused-loops.mlir:[[@LINE+1]]:1: error: ffm-fuse: max-fused-loops-per-rank must be non-negative (0: any number), got -1
 func.func @matmul_chain(%x: tensor<64x32xf32>, %w0: tensor<32x64xf32>, %w1: tensor<64x16xf32>) -> tensor<64x16xf32> {
   %e1 = tensor.empty() : tensor<64x64xf32>
   %z2 = arith.constant 0.0 : f32

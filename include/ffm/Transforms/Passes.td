@@ -58,7 +58,7 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "join frontier">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"0",
            "Stop with an error past this many seconds (0: no limit)">,
-    Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "unsigned",
+    Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
