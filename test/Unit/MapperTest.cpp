@@ -142,8 +142,8 @@ TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
 // on the TPU-like preset: the enumeration steps of a chain of two matmuls
 // (8192x4096x4096, then x16384) are counted, not timed. Enumerating the
 // levels above a fused node before looking its group up took over 10^9
-// steps for the first matmul alone; key first takes about 1.9 x 10^6 for
-// both (the bound leaves room for changes that do not lose the idea).
+// steps for the first matmul alone; key first takes 193,215 for both (the
+// bound, 30% above, leaves room for changes that do not lose the idea).
 TEST(Mapper, KeyFirstEnumerationScalesToLargeBounds) {
   Workload w = chain(8192, 4096, 4096, 16384);
   Arch arch;
@@ -157,7 +157,7 @@ TEST(Mapper, KeyFirstEnumerationScalesToLargeBounds) {
   arch.compute = {0.084, 65536, 1};
   SearchResult r = search(w, arch);
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_LT(r.stats.steps, 20'000'000u);
+  EXPECT_LT(r.stats.steps, 250'000u);
 }
 
 // The counted mapspace of a 4x4x4 matmul on DRAM + one buffer: per tensor
@@ -521,7 +521,9 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   std::mt19937 rng(2026);
   int cases = 0, tried = 0, fusedWins = 0;
   int proved = 0, rerun = 0; // capped passes that proved their caps, or not
-  while (cases < 200) {
+  // Bounded, so that a reference that skips too many workloads fails the
+  // counts below instead of looping.
+  while (cases < 200 && tried < 400) {
     int numEinsums = 2 + rng() % 4;
     int numLevels = numEinsums <= 3 ? 2 + rng() % 2 : 2;
     Workload w =
