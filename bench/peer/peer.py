@@ -34,6 +34,8 @@ ARCHES = {
     "simple": (os.path.join(HERE, "arch", "simple.yaml"), 1.0, 1.0),
     "tpu_v4i": (os.path.join(REPO, "examples", "arch", "tpu_v4i_like.yaml"), 1e12, 1.05e9),
 }
+# Our arch for cases named "...+reg": the preset plus the reference's per-MAC weight register.
+OUR_ARCH_REG = os.path.join(HERE, "arch", "tpu_v4i_register.yaml")
 
 # name -> (ref arch, ref workload, jinja, objective, how our IR is made, run the reference unfused)
 CASES = {
@@ -45,7 +47,12 @@ CASES = {
                              ("chain", "2", "64,64,64,64"), True),
     "tpu_v4i-three_matmuls-edp": ("tpu_v4i", "three_matmuls_annotated", {}, "edp",
                                   ("chain", "3", "128,128,128,128,128"), True),
+    "tpu_v4i+reg-matmuls2-edp": ("tpu_v4i", "matmuls", {"N_EINSUMS": 2, "M": 64, "KN": 64}, "edp",
+                                 ("chain", "2", "64,64,64,64"), True),
+    "tpu_v4i+reg-three_matmuls-edp": ("tpu_v4i", "three_matmuls_annotated", {}, "edp",
+                                      ("chain", "3", "128,128,128,128,128"), True),
     "tpu_v4i-gpt3_6.7B-energy": ("tpu_v4i", "gpt3_6.7B", {}, "energy", ("einsum_ir",), False),
+    "tpu_v4i+reg-gpt3_6.7B-energy": ("tpu_v4i", "gpt3_6.7B", {}, "energy", ("einsum_ir",), False),
     "tpu_v4i-gpt3_6.7B-edp": ("tpu_v4i", "gpt3_6.7B", {}, "edp", ("einsum_ir",), False),
 }
 
@@ -160,7 +167,24 @@ def run_ours(args, arch_file, ir, objective, report):
     return res
 
 
+REF_CACHE = {}
+
+
+def ref_key(case, fused):
+    return json.dumps([case[0], case[1], case[2], case[3], bool(fused)], sort_keys=True)
+
+
 def run_ref(args, case, fused):
+    """The reference once per (arch, workload, objective, fused) in a run:
+    cases that differ only in our arch share its result."""
+    key = ref_key(case, fused)
+    if key not in REF_CACHE:
+        REF_CACHE[key] = dict(_run_ref(args, case, fused))
+        return REF_CACHE[key]
+    return dict(REF_CACHE[key], shared=True)
+
+
+def _run_ref(args, case, fused):
     arch, wl, jinja, objective, _, _ = case
     _, escale, clock = ARCHES[arch]
     cmd = chroot_cmd(args, ["--arch", arch, "--workload", wl, "--jinja", json.dumps(jinja),
@@ -198,15 +222,25 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--ref-timeout", type=float, default=1800)
     ap.add_argument("--our-timeout", type=float, default=1800)
+    ap.add_argument("--merge", action="store_true",
+                    help="add to the results.json in --out; its reference runs are reused for equal configurations")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     os.makedirs(os.path.join(a.root, "opt", "peer"), exist_ok=True)
     shutil.copy(os.path.join(HERE, "ref_runner.py"), os.path.join(a.root, "opt", "peer", "ref_runner.py"))
     work = tempfile.mkdtemp(prefix="ffm-peer-")
     results = {}
+    if a.merge and os.path.exists(os.path.join(a.out, "results.json")):
+        with open(os.path.join(a.out, "results.json")) as f:
+            results = json.load(f)
+        for name, r in results.items():
+            if name in CASES:
+                REF_CACHE.setdefault(ref_key(CASES[name], True), r["reference"])
+                if r.get("reference_unfused"):
+                    REF_CACHE.setdefault(ref_key(CASES[name], False), r["reference_unfused"])
     for name in a.cases.split(","):
         case = CASES[name]
-        arch_file = ARCHES[case[0]][0]
+        arch_file = OUR_ARCH_REG if "+reg" in name else ARCHES[case[0]][0]
         print(f"== {name}", flush=True)
         ir = make_ir(a, name, case, work)
         ours = run_ours(a, arch_file, ir, case[3], os.path.join(work, name + ".report.json"))
@@ -236,7 +270,10 @@ def write_table(a, results):
         f" {a.ref_timeout:g} s. Energy in pJ, latency in cycles (the reference's J and s converted by"
         " the arch's scale and clock). `time` is the wall time of the whole process (the reference's"
         " includes ~1-4 s of Python imports, `import s`), `RSS` the larger of wait4's peak RSS and the peak Pss summed over its process tree (the reference forks workers), in MB.",
-        "Ratios are ours / the reference's; an objective ratio of 1.000 is the same optimum.",
+        "Ratios are ours / the reference's; an objective ratio of 1.000 is the same optimum."
+        " `=`: the reference figures of another row with the same reference configuration (the reference runs once per configuration)."
+        " `+reg` rows use `bench/peer/arch/tpu_v4i_register.yaml` (our preset plus the reference's"
+        " zero-energy per-MAC weight register) instead of `examples/arch/tpu_v4i_like.yaml`.",
         "",
         "| case | objective | ours time s | ref time s (import s) | time ratio | ours RSS MB | ref RSS MB |"
         " ours energy | ref energy | ours latency | ref latency | objective ratio | ours unfused E / L | ref unfused E / L |",
@@ -249,7 +286,7 @@ def write_table(a, results):
         tr = fmt(o["seconds"] / f["seconds"], ".3g") if ok_o and ok_f else "—"
         orat = (fmt(obj(o["energy_pJ"], o["latency_cycles"], objective)
                     / obj(f["energy_pJ"], f["latency_cycles"], objective), ".4f") if ok_o and ok_f else "—")
-        ref_time = (f"{f['seconds']:.2f} ({f['seconds_import']:.1f})" if ok_f else
+        ref_time = (f"{f['seconds']:.2f} ({f['seconds_import']:.1f})" + (" =" if f.get("shared") else "") if ok_f else
                     "; ".join(f.get("error", ["failed"]))[:80])
         our_time = f"{o['seconds']:.2f}" if ok_o else "; ".join(o.get("error", ["failed"]))[:80]
         uf = (f"{fmt(u['energy_pJ'])} / {fmt(u['latency_cycles'])}" if u and u.get("rc") == 0 else "not run")
