@@ -928,36 +928,41 @@ struct Generator {
 
   /// Levels whose block is done have exact reservations (fits()); deeper
   /// ones hold at least leastTile() per kept tensor. Persistent bytes are
-  /// exact once every fused intermediate's nodes are placed (deeper nodes
-  /// sit under all of them), else taken as none.
+  /// exact once every fused intermediate's outermost node is placed, else
+  /// a lower bound.
   void reservationBounds(llvm::SmallVectorImpl<double> &reservation,
                          llvm::SmallVectorImpl<double> &persistent) const {
     reservation.assign(numLevels, 0);
     persistent.assign(numLevels, 0);
     size_t done = decided;
-    // The depth of the deepest fused node, at least: placed ones are known,
-    // and one at an undecided level sits below every decided loop. Counting
-    // the nodes above this depth undercounts the persistent ones, if at all.
+    // The fused depth, at least: the deepest of the fused intermediates'
+    // outermost nodes. Placed ones are known; one whose outermost node is
+    // at an undecided level sits below every decided loop (and below all
+    // of an ordered block's loops if deeper still). Counting the nodes
+    // above this depth undercounts the persistent ones, if at all.
     long fusedDepth = -1;
-    {
+    for (size_t a = 0; a < acc.size(); ++a) {
+      if (!onChip[a] || !(keepSet[a] >> 1))
+        continue;
+      size_t l = 1; // the outermost on-chip level, or `done` if not decided
+      while (l < done && !(keepSet[a] & (1u << l)))
+        ++l;
+      l = std::min(l, done);
       long above = 0;
-      for (size_t l = 0; l < done; ++l) {
-        for (size_t a = 0; a < acc.size(); ++a)
-          if (l > 0 && onChip[a] && position[l][a] >= 0)
-            fusedDepth = std::max(fusedDepth, above + position[l][a]);
-        above += loopsAt(l);
-      }
-      for (size_t a = 0; a < acc.size(); ++a) {
-        if (!onChip[a] || !(keepSet[a] >> done))
-          continue;
-        long depth = above + (done < numLevels && placed(a, done)
-                                  ? std::max(position[done][a], 0)
-                                  : 0);
-        // A node deeper still sits below all of an ordered block's loops.
-        if ((int)done == orderedBlock && (keepSet[a] >> (done + 1)))
+      for (size_t k = 0; k < l; ++k)
+        above += loopsAt(k);
+      long depth;
+      if (l < done) {
+        depth = above + position[l][a];
+      } else {
+        depth = above + (done < numLevels && placed(a, done)
+                             ? std::max(position[done][a], 0)
+                             : 0);
+        if ((int)done == orderedBlock && !(keepSet[a] & (1u << done)) &&
+            (keepSet[a] >> (done + 1)))
           depth = std::max(depth, above + loopsAt(done));
-        fusedDepth = std::max(fusedDepth, depth);
       }
+      fusedDepth = std::max(fusedDepth, depth);
     }
     long above = 0;
     for (size_t l = 0; l < numLevels; ++l) {

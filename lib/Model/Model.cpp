@@ -188,17 +188,21 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     return p;
   };
 
-  // Depth (loops above) of the deepest fused intermediate: tiles above it
-  // outlive one iteration of the fused loops.
+  // The fused loops are those above each fused intermediate's outermost
+  // node (deeper copies of it are this Einsum's own): tiles above the
+  // deepest of these outlive one iteration of the fused loops.
   auto loopsAbove = [&](size_t pos) {
     return llvm::count_if(llvm::make_range(nodes.begin(), nodes.begin() + pos),
                           [](const MapNode &n) { return n.isLoop(); });
   };
   long fusedDepth = 0;
+  std::vector<bool> seen(accesses.size(), false);
   for (auto [i, n] : llvm::enumerate(nodes))
     if (n.kind == MapNode::Keep && n.access < (int)onChipShared.size() &&
-        onChipShared[n.access])
+        onChipShared[n.access] && !seen[n.access]) {
+      seen[n.access] = true;
       fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
+    }
 
   // Reservations first: most candidates of a search fail capacity, and
   // this is cheap. The tile of each storage node is kept for the accesses.

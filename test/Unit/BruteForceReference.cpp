@@ -188,11 +188,9 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
       an.key[a].push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
       an.key[a].push_back(n.kind == MapNode::Spatial ? n.dim : 0);
     }
+    // docs/model.md: the fused loops are those above each intermediate's
+    // outermost (shared) node; its deeper copies do not deepen them.
     fusedDepth = std::max(fusedDepth, loopsAbove(outermost[a]));
-    if (!opts.persistentFromOutermost)
-      for (size_t i = outermost[a]; i < nodes.size(); ++i)
-        if (nodes[i].kind == MapNode::Keep && nodes[i].access == (int)a)
-          fusedDepth = std::max(fusedDepth, loopsAbove(i));
   }
   // docs/model.md: a node's tile is the product of the loops below it over
   // ranks that index the tensor; a level reserves the sum of its tiles.

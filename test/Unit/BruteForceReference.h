@@ -31,11 +31,6 @@ struct Options {
   /// of that level heads the block. The generator puts such loops one
   /// level up instead (the first node of a level heads its block).
   bool floatingMayLeadBlock = false;
-  /// docs/model.md: persistent bytes are the tiles of nodes with fewer
-  /// loops above them than "the deepest fused intermediate". True: that
-  /// depth is the intermediate's outermost (on-chip, shared) node; false:
-  /// any node of it, deeper copies included (what lib/Model computes).
-  bool persistentFromOutermost = false;
   /// Give up (error) past this many enumerated mappings of one Einsum.
   uint64_t maxMappingsPerEinsum = 20'000'000;
 };

@@ -312,27 +312,22 @@ TEST(BruteForce, EyerissLike) {
 
 } // namespace
 
-// Known disagreement, disabled until lib/Model is mended (reported, not
-// fixed here). docs/model.md: persistent bytes are the tiles of nodes with
-// fewer loops above them than the deepest fused intermediate, "they outlive
-// one iteration of the fused loops" (Model.h: "tiles that stay live across
-// the fused loops this Einsum shares"). evaluate() takes that depth from
-// every node of an on-chip intermediate, its deeper copies included, so a
-// shared tile above a deeper copy counts as persistent in every member of
-// the group: here X (8 bytes, whole, no fused loops at all) is counted in
-// mm0, sum and norm, and with S the group's GlobalBuffer peak comes to 28
-// bytes > 24 where X and S take 10. The reference reading the depth from
-// the outermost (shared) node finds E = 2085.952 pJ; FFM, whose join only
-// sees the model's figures, 2222.208 pJ (EDP: 16687.6 vs 17944.6).
-TEST(BruteForce, DISABLED_PersistentBytesCountOnlyTheSharedNodesDepth) {
+// Found by this reference: evaluate() took the fused depth from every node
+// of an on-chip intermediate, its deeper copies included, so a shared tile
+// above a deeper copy counted as persistent in every member of the group:
+// here X (8 bytes, whole, no fused loops at all) was counted in mm0, sum and
+// norm, and with S the group's GlobalBuffer peak came to 28 bytes > 24
+// where X and S take 10. docs/model.md takes the depth from each
+// intermediate's outermost (shared) node; with the model and the
+// generator's bound mended, FFM finds the reference's E = 2085.952 pJ
+// (before: 2222.208 pJ; EDP 16687.6, before 17944.6).
+TEST(BruteForce, PersistentBytesCountOnlyTheSharedNodesDepth) {
   Arch arch;
   for (const ArchCase &ac : archCases())
     if (ac.name == "tpu_v4i_like/tight")
       arch = ac.arch;
   Workload w = rowNormalise(2, 4, 2);
-  bruteforce::Options ro;
-  ro.persistentFromOutermost = true;
-  bruteforce::Reference ref(w, arch, ro);
+  bruteforce::Reference ref(w, arch, bruteforce::Options());
   ASSERT_EQ(ref.error(), "");
   for (Objective obj : {Objective::Energy, Objective::EDP}) {
     bruteforce::Result r = ref.best(obj);
