@@ -9,7 +9,8 @@
 
 A random workload is a seeded DAG of small Einsums over odd and prime
 sizes: contractions with new weights or with earlier results (fan-in),
-residual adds, transposed elementwise ops, reductions and broadcasts, with
+contractions accumulating into an earlier tensor or an argument, residual
+adds, transposed elementwise ops, reductions and broadcasts, with
 tensors read by several consumers (fan-out) and every unread result
 returned. The same seed always gives the same IR.
 
@@ -202,7 +203,7 @@ def random_dag(args):
     def fresh_dims(n, avoid=()):
         return rng.sample([r for r in ranks if r not in avoid], n)
 
-    def emit(ins, out_dims, body):
+    def emit(ins, out_dims, body, init=None):
         dims = []
         for _, ds in ins:
             dims += [d for d in ds if d not in dims]
@@ -210,8 +211,12 @@ def random_dag(args):
         iters = ["parallel" if d in out_dims else "reduction" for d in dims]
         for v, _ in ins:
             used.add(v)
+        if init is not None:
+            used.add(init)
+        elif any("%acc" in l for l in body(["%a0", "%a1", "%acc"])):
+            init = em.init([size[d] for d in out_dims])  # read: zero it
         res = em.generic([(v, [size[d] for d in ds]) for v, ds in ins], [size[d] for d in out_dims],
-                         dims, [ds for _, ds in ins] + [out_dims], iters, body)
+                         dims, [ds for _, ds in ins] + [out_dims], iters, body, init=init)
         pool.append((res, out_dims))
 
     arg(fresh_dims(rng.choice([2, 2, 3])))
@@ -222,7 +227,8 @@ def random_dag(args):
     for _ in range(args.ops or rng.randint(3, 8)):
         # Prefer recent results so the DAG stays connected and deep.
         x, xd = rng.choice(pool[-3:])
-        kind = rng.choice(["contract", "contract", "residual", "transpose", "reduce", "broadcast"])
+        kind = rng.choice(["contract", "contract", "accumulate", "residual", "transpose", "reduce",
+                           "broadcast"])
         if kind == "contract":
             k = rng.choice(xd)
             partners = [(v, ds) for v, ds in pool if v != x and k in ds and len(set(xd) | set(ds)) <= 4]
@@ -235,6 +241,21 @@ def random_dag(args):
                 out = [d for d in xd if d != k] or [yd[-1]]
             rng.shuffle(out)
             emit([(x, xd), (y, yd)], out, mac)
+        elif kind == "accumulate":
+            # y += x * w, into an earlier result (or a new argument) y: the
+            # init is data, read by the op; w spans x's dims that y lacks
+            # (contracted) and y's that x lacks.
+            computed = [(v, ds) for v, ds in pool if v != x and not v.startswith("%in")]
+            if computed and rng.random() < 0.6:
+                y, yd = rng.choice(computed)
+            else:
+                y, yd = arg([d for d in xd if rng.random() < 0.5] + fresh_dims(1, avoid=xd))
+            wdims = [d for d in xd if d not in yd] + [d for d in yd if d not in xd]
+            w, wd = arg(wdims or list(yd))
+            if len(set(xd) | set(yd)) > 4:
+                w, wd = arg(list(yd))
+                x, xd = y, yd  # keep the iteration space small: y += y * w
+            emit([(x, xd), (w, wd)], yd, mac, init=y)
         elif kind == "residual":
             same = [(v, ds) for v, ds in pool if v != x and sorted(ds) == sorted(xd)]
             y, yd = rng.choice(same) if same else arg(rng.sample(xd, len(xd)))

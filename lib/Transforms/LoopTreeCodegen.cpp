@@ -335,10 +335,21 @@ struct GroupEmitter {
     return op.payloadUsesValueFromOperand(op.getDpsInitOperand(0));
   }
 
+  /// The input access of an init that the workload reads as data (not a
+  /// fill: a function argument, an earlier result), or -1. Its tile is read
+  /// by the leaf, with its own keep nodes, like any input.
+  int initAccess(int i) const {
+    ArrayRef<unsigned> operands = graph.getAccessOperands(i);
+    for (int a = 0; a < outputAccess(i); ++a)
+      if (operands[a] == operands[outputAccess(i)])
+        return a;
+    return -1;
+  }
+
   /// Starts an output tile whose parent holds no data yet (a fused
   /// intermediate's outermost on-chip tile): from the op's init value.
   void initOutputTile(int i, const MemberState &s, const Buffer &tile) {
-    if (!readsInit(i))
+    if (!readsInit(i) || initAccess(i) >= 0)
       return;
     linalg::LinalgOp op = graph.getOps()[i];
     Value init = op.getDpsInitOperand(0)->get();
@@ -346,6 +357,9 @@ struct GroupEmitter {
       linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], tile.memref);
       return;
     }
+    // An empty tensor's contents are undefined: there is nothing to copy.
+    if (init.getDefiningOp<tensor::EmptyOp>())
+      return;
     // Any other init is read from where it lies, as a tile of the same
     // place in the iteration space.
     Buffer whole{dramBuffer(init),
@@ -415,11 +429,13 @@ struct GroupEmitter {
       Value buffer = memref::AllocOp::create(
           rewriter, loc,
           MemRefType::get(type.getShape(), type.getElementType()));
-      if (readsInit(i)) {
+      // An init read as data reaches the leaf through its own tiles, which
+      // take the place of the output's value at the first reduction step.
+      if (readsInit(i) && initAccess(i) < 0) {
         Value init = op.getDpsInitOperand(0)->get();
         if (auto fill = init.getDefiningOp<linalg::FillOp>())
           linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], buffer);
-        else
+        else if (!init.getDefiningOp<tensor::EmptyOp>())
           memref::CopyOp::create(rewriter, loc, dramBuffer(init), buffer);
       }
       dram[w.einsums[i].output.tensor] = buffer;
@@ -502,13 +518,69 @@ struct GroupEmitter {
         operands[graph.getAccessOperands(i)[a]] =
             subview(s, *accesses[a], inner, sizes);
     }
-    Operation *leaf = clone(rewriter, op, TypeRange{}, operands);
-    if (op.hasIndexSemantics()) {
+    Operation *leaf;
+    if (int initA = initAccess(i); initA >= 0)
+      leaf = emitLeafReadingInit(
+          op, operands,
+          subview(s, *accesses[initA], s.buffers[initA].back(),
+                  tileBelow(i, *accesses[initA], mappingOf(i).nodes.size())));
+    else
+      leaf = clone(rewriter, op, TypeRange{}, operands);
+    if (cast<linalg::LinalgOp>(leaf).hasIndexSemantics()) {
       SmallVector<OpFoldResult> offsets;
       for (const auto &terms : s.terms)
         offsets.push_back(offset(terms));
       linalg::offsetIndices(rewriter, cast<linalg::LinalgOp>(leaf), offsets);
     }
+  }
+
+  /// The leaf of an op whose init is data: a linalg.generic that also
+  /// reads the init's tile and, at the first step of every reduction rank
+  /// (global indices, once offset), accumulates onto it instead of onto the
+  /// output. So the init is read where its keep nodes put it and the output
+  /// buffers need no copy of it.
+  Operation *emitLeafReadingInit(linalg::LinalgOp op, ArrayRef<Value> operands,
+                                 Value initTile) {
+    SmallVector<Value> ins;
+    SmallVector<AffineMap> maps;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      ins.push_back(operands[in->getOperandNumber()]);
+      maps.push_back(op.getMatchingIndexingMap(in));
+    }
+    OpOperand *init = op.getDpsInitOperand(0);
+    ins.push_back(initTile);
+    maps.push_back(op.getMatchingIndexingMap(init));
+    maps.push_back(op.getMatchingIndexingMap(init));
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    Block &payload = op->getRegion(0).front();
+    auto leaf = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{}, ins, operands[init->getOperandNumber()],
+        maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value first = arith::ConstantIntOp::create(b, l, 1, 1);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          for (auto [d, it] : llvm::enumerate(iterators))
+            if (it == utils::IteratorType::reduction)
+              first = arith::AndIOp::create(
+                  b, l, first,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                        linalg::IndexOp::create(b, l, d),
+                                        zero));
+          Value acc = arith::SelectOp::create(b, l, first, args[ins.size() - 1],
+                                              args[ins.size()]);
+          IRMapping map;
+          for (auto [j, arg] : llvm::enumerate(payload.getArguments()))
+            map.map(arg, j + 1 < payload.getNumArguments() ? args[j] : acc);
+          for (Operation &inner : payload.without_terminator())
+            b.clone(inner, map);
+          SmallVector<Value> yields;
+          for (Value v : payload.getTerminator()->getOperands())
+            yields.push_back(map.lookupOrDefault(v));
+          linalg::YieldOp::create(b, l, yields);
+        });
+    for (NamedAttribute attr : op->getDiscardableAttrs())
+      leaf->setAttr(attr.getName(), attr.getValue());
+    return leaf;
   }
 
   /// Emits one loop node shared by `states` (all at their loop `depth`).
