@@ -104,13 +104,6 @@ struct WorkloadCase {
   Workload w;
 };
 
-Workload chain2(int64_t m, int64_t n, int64_t k, int64_t o) {
-  WorkloadBuilder b;
-  int e0 = b.matmul("mm0", m, n, k);
-  int e1 = b.matmul("mm1", m, o, n, b.w.einsums[e0].output.tensor);
-  return b.finish({b.w.einsums[e1].output.tensor});
-}
-
 // X = A B; Y = relu(X); Z = Y C.
 Workload mmReluMm(int64_t m, int64_t n, int64_t k, int64_t o) {
   WorkloadBuilder b;
@@ -189,12 +182,12 @@ Workload randomChain(std::mt19937 &rng) {
 std::vector<WorkloadCase> workloadCases(bool threeLevel) {
   std::vector<WorkloadCase> cases;
   if (threeLevel) {
-    cases.push_back({"chain2(4,2,2,2)", chain2(4, 2, 2, 2)});
+    cases.push_back({"matmulChain(4,2,2,2)", matmulChain(4, 2, 2, 2)});
     cases.push_back({"mmReluMm(2,4,2,2)", mmReluMm(2, 4, 2, 2)});
     cases.push_back({"fanOut(4,2,2)", fanOut(4, 2, 2)});
     cases.push_back({"rowNormalise(2,4,2)", rowNormalise(2, 4, 2)});
   } else {
-    cases.push_back({"chain2(8,4,2,4)", chain2(8, 4, 2, 4)});
+    cases.push_back({"matmulChain(8,4,2,4)", matmulChain(8, 4, 2, 4)});
     cases.push_back({"mmReluMm(4,4,2,2)", mmReluMm(4, 4, 2, 2)});
     cases.push_back({"fanOut(4,8,2)", fanOut(4, 8, 2)});
     cases.push_back({"rowNormalise(4,6,2)", rowNormalise(4, 6, 2)});

@@ -22,15 +22,8 @@ Arch chainArch(int64_t glbCapacity) {
   return arch;
 }
 
-Workload chain(int64_t m, int64_t n, int64_t k, int64_t o) {
-  WorkloadBuilder b;
-  int e0 = b.matmul("mm0", m, n, k);
-  int e1 = b.matmul("mm1", m, o, n, b.w.einsums[e0].output.tensor);
-  return b.finish({b.w.einsums[e1].output.tensor});
-}
-
 TEST(Mapper, FusionWinsWhenTheIntermediateFits) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   SearchResult fused = search(w, chainArch(4096));
   ASSERT_TRUE(fused.ok()) << fused.error;
   SearchOptions unfusedOpts;
@@ -51,7 +44,7 @@ TEST(Mapper, FusionWinsWhenTheIntermediateFits) {
 // The capped search's first pass is the unfused search: its result comes
 // along, the same figures as a search without fusion.
 TEST(Mapper, UnfusedBaselineComesWithTheSearch) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   SearchOptions unfusedOpts;
   unfusedOpts.allowFusion = false;
   for (Objective o : {Objective::Energy, Objective::Latency}) {
@@ -69,7 +62,7 @@ TEST(Mapper, UnfusedBaselineComesWithTheSearch) {
 TEST(Mapper, CapacityForbidsFusion) {
   // GLB holds 2 bytes: no tile of the intermediate fits beside the operand
   // tiles, so the only valid mappings go through DRAM.
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   SearchResult r = search(w, chainArch(2));
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.groups.size(), 2u);
@@ -98,7 +91,7 @@ TEST(Mapper, OversizedEinsumsAndArchsAreErrors) {
   while (deep.levels.size() <= Arch::kMaxLevels)
     deep.levels.push_back(
         level("L" + std::to_string(deep.levels.size()), 1 << 10, 1, 1));
-  r = search(chain(4, 4, 4, 4), deep);
+  r = search(matmulChain(4, 4, 4, 4), deep);
   EXPECT_EQ(r.error, "invalid architecture: arch has 17 memory levels; at "
                      "most 16 are supported");
 }
@@ -116,7 +109,7 @@ TEST(Mapper, DramOnlyMappingAlwaysExists) {
 // On a roomy three-level machine nearly every pmapping is valid; the
 // branch and bound must cut most of them without changing any group's best.
 TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
-  Workload w = chain(8, 8, 4, 8);
+  Workload w = matmulChain(8, 8, 4, 8);
   Arch arch = chainArch(1 << 20);
   arch.levels[1].fanout = {4};
   arch.levels.push_back(level("RF", 1 << 12, 0.5, 0.5));
@@ -145,7 +138,7 @@ TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
 // steps for the first matmul alone; key first takes 193,215 for both (the
 // bound, 30% above, leaves room for changes that do not lose the idea).
 TEST(Mapper, KeyFirstEnumerationScalesToLargeBounds) {
-  Workload w = chain(8192, 4096, 4096, 16384);
+  Workload w = matmulChain(8192, 4096, 4096, 16384);
   Arch arch;
   arch.levels = {level("DRAM", std::nullopt, 56.24, 56.24, 584.76),
                  level("GlobalBuffer", 134217728, 15.04, 18.88, 1950.48, {4}),
@@ -216,7 +209,7 @@ Arch spreadingArch(std::string rank) {
 TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
   // Rank "n" is the intermediate's second dimension in mm0, but "k" (not
   // spread) in mm1, so only mm0 has keys with a spatial loop over it.
-  Workload w = chain(16, 16, 8, 4);
+  Workload w = matmulChain(16, 16, 8, 4);
   Arch arch = spreadingArch("n");
   auto pm = detail::generateAll(w, arch, SearchOptions{}, /*prune=*/true);
   ASSERT_TRUE(pm[0].error.empty() && pm[1].error.empty());
@@ -244,7 +237,7 @@ TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
 TEST(Mapper, JoinSkipsGroupsNoNeighbourMatches) {
   // Only mm1 spreads its reduction rank, over the intermediate's second
   // dimension, so some of its keys are ones mm0 never has.
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   Arch arch = spreadingArch("k");
   SearchOptions exhaustive;
   exhaustive.exhaustive = true;
@@ -256,7 +249,7 @@ TEST(Mapper, JoinSkipsGroupsNoNeighbourMatches) {
 }
 
 TEST(Mapper, BudgetExceededIsAnError) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   SearchOptions o;
   o.maxPmappings = 10;
   SearchResult r = search(w, chainArch(4096), o);
@@ -268,7 +261,7 @@ TEST(Mapper, BudgetExceededIsAnError) {
 // bytes against the rest of their reservation are all Pareto-optimal, so
 // no bound or pruning can shrink the frontier they make.
 TEST(Mapper, JoinFrontierBudgetIsAnError) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   std::vector<detail::EinsumPmappings> pm(2);
   pm[0].interface = {2}; // mm0 writes the intermediate
   pm[1].interface = {0}; // mm1 reads it
@@ -316,7 +309,7 @@ struct TaggedPmappings {
 // convex hull: the 20 staircase points of Einsum 0, none dominated, never
 // make a frontier of 20.
 TEST(Mapper, EdpJoinFrontiersStaySmall) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   TaggedPmappings t;
   for (int e = 1; e <= 20; ++e)
     t.add(0, e, e == 1 || e == 20 ? 21 - e : 21.5 - e, e);
@@ -333,7 +326,7 @@ TEST(Mapper, EdpJoinFrontiersStaySmall) {
 // mapping: (4, 4) beats (2, 11) and (11, 2), and only the join at their
 // chord's slope finds it.
 TEST(Mapper, EdpFindsTheHullVertexBetweenTheExtremes) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   TaggedPmappings t;
   t.add(0, 1, 10, 1);
   t.add(0, 3, 3, 2);
@@ -358,7 +351,7 @@ TEST(Mapper, EdpFindsTheHullVertexBetweenTheExtremes) {
 // The cap slack only trades speed: a zero or a negative one (taken as
 // zero) reaches the same optimum as the default, through a rerun.
 TEST(Mapper, CapSlackOnlyTradesSpeed) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   SearchResult reference = search(w, chainArch(256));
   ASSERT_TRUE(reference.ok()) << reference.error;
   for (double slack : {0.0, -1.0}) {
@@ -371,7 +364,7 @@ TEST(Mapper, CapSlackOnlyTradesSpeed) {
 }
 
 TEST(Mapper, DeterministicWithThreads) {
-  Workload w = chain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 4, 4);
   SearchResult serial = search(w, chainArch(256));
   SearchOptions o;
   o.parallelFor = [](size_t n, const std::function<void(size_t)> &body) {

@@ -44,6 +44,14 @@ struct WorkloadBuilder {
   }
 };
 
+/// X = A B (m x n over k), then Y = X C (m x o over n).
+inline Workload matmulChain(int64_t m, int64_t n, int64_t k, int64_t o) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", m, n, k);
+  int e1 = b.matmul("mm1", m, o, n, b.w.einsums[e0].output.tensor);
+  return b.finish({b.w.einsums[e1].output.tensor});
+}
+
 inline Level level(std::string name, std::optional<int64_t> capacity,
                    double read, double write,
                    std::optional<double> bandwidth = std::nullopt,
