@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Mutation check: each mutant must be caught by at least one test.
+
+  scripts/mutate.py [--keep]      (CI runs it after the test suite)
+
+Copies the committed tree (git archive HEAD) to a scratch directory, builds
+it once, then for each mutant below rewrites one spot (which must occur
+exactly once, so a stale mutant fails loudly), rebuilds, runs the unit
+tests and a quick subset of the lit suite, prints which tests caught it,
+and restores the file. Exits non-zero if any mutant survives.
+"""
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# (name, file, original text, mutated text)
+MUTANTS = [
+    ("model energy term: writes charged at the read energy",
+     "lib/Model/Model.cpp",
+     "perLevel[l].writes * arch.levels[l].writeEnergy;",
+     "perLevel[l].writes * arch.levels[l].readEnergy;"),
+    ("Pareto pruning drops the middle kept pmapping",
+     "lib/Mapper/Pmappings.cpp",
+     "  list = std::move(kept);\n}",
+     "  if (kept.size() > 2)\n    kept.erase(kept.begin() + kept.size() / 2);\n  list = std::move(kept);\n}"),
+    ("join capacity check against twice the capacity",
+     "lib/Mapper/Search.cpp",
+     "(double)*arch.levels[l].capacity)\n        return false;",
+     "2 * (double)*arch.levels[l].capacity)\n        return false;"),
+    ("placement: on-chip buffers allocated one level up",
+     "lib/Transforms/LoopTreeCodegen.cpp",
+     "LevelSpaceAttr::get(rewriter.getContext(), arch.levels[level].name));",
+     "LevelSpaceAttr::get(rewriter.getContext(),\n                             arch.levels[level > 1 ? level - 1 : level].name));"),
+    ("loop trip count: scf.for one iteration short",
+     "lib/Transforms/LoopTreeCodegen.cpp",
+     "scf::ForOp::create(rewriter, loc, index(0), index(n.factor),",
+     "scf::ForOp::create(rewriter, loc, index(0),\n                                   index(n.factor > 2 ? n.factor - 1 : n.factor),"),
+]
+
+# Quick lit tests (relative to test/): the structure, verify and model checks.
+LIT = ["Transforms/fuse-chain.mlir", "Transforms/fuse-capacity.mlir",
+       "Transforms/fuse-fused-loops.mlir", "Transforms/looptree-fan-out.mlir",
+       "Transforms/looptree-chain-depths.mlir", "Transforms/looptree-output-levels.mlir",
+       "Transforms/looptree-spatial-reduction.mlir", "Transforms/count-iterations.mlir",
+       "Transforms/rewrite-verify.test", "Model/evaluate.mlir"]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def main():
+    root = pathlib.Path(__file__).resolve().parent.parent
+    work = pathlib.Path(tempfile.mkdtemp(prefix="ffm-mutate-"))
+    src, build = work / "src", work / "build"
+    src.mkdir()
+    archive = subprocess.run(["git", "-C", str(root), "archive", "HEAD"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    env = dict(os.environ, FFM_BUILD_DIR=str(build))
+    b = run(["bash", str(src / "scripts/build.sh")], env=env)
+    if b.returncode != 0:
+        sys.exit("mutate: the unmutated tree does not build:\n" + b.stderr[-3000:])
+    survivors = 0
+    for name, rel, old, new in MUTANTS:
+        path = src / rel
+        text = path.read_text()
+        if text.count(old) != 1:
+            sys.exit(f"mutate: stale mutant '{name}': its text occurs {text.count(old)} times in {rel}")
+        path.write_text(text.replace(old, new))
+        try:
+            caught = []
+            if run(["ninja", "-C", str(build)]).returncode != 0:
+                caught.append("(does not compile)")
+            else:
+                unit = run([str(build / "bin/ffm-unittests"), "--gtest_brief=1"])
+                caught += [l.split()[-1] for l in unit.stdout.splitlines()
+                           if l.startswith("[  FAILED  ]") and "." in l.split()[-1]]
+                lit = run(["/usr/lib/llvm-22/bin/lit", "-q", *LIT], cwd=build / "test")
+                caught += [l.split("::")[-1].strip() for l in lit.stdout.splitlines()
+                           if l.strip().startswith("FFM ::")]
+        finally:
+            path.write_text(text)
+        caught = sorted(set(caught))
+        if caught:
+            print(f"killed: {name}: {', '.join(caught[:6])}"
+                  + (f" and {len(caught) - 6} more" if len(caught) > 6 else ""))
+        else:
+            survivors += 1
+            print(f"SURVIVED: {name}")
+    if "--keep" not in sys.argv:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(MUTANTS) - survivors} of {len(MUTANTS)} mutants killed")
+    sys.exit(1 if survivors else 0)
+
+
+if __name__ == "__main__":
+    main()
