@@ -6,8 +6,10 @@ PrintMessage/
 emitWarning calls, of parser errors, of `fail(...)`/createStringError, and of
 the `return llvm::formatv(...)` rule messages (model, architecture), whose
 text reaches users through `ffm: invalid mapping: ...` and the verifiers.
-For each, the longest literal fragment between format placeholders must
-occur in some lit test file (.mlir/.test under test/). Sources: lib/,
+For each, every literal fragment between format placeholders must occur in
+a line that a lit test (.mlir/.test under test/) actually checks: a
+FileCheck directive whose prefix a RUN line of that file passes to
+FileCheck, or an expected-* line of a file run with -verify-diagnostics. Sources: lib/,
 dialect/ and tools/. Prints the missing
 ones and exits 1 if there are any.
 """
@@ -46,10 +48,12 @@ def fragments(stmt):
     out = []
     for p in parts:
         p = p.replace("\\'", "'").replace('\\"', '"').replace("\\n", " ")
-        pieces = re.split(r"\{[0-9]+\}|%[-0-9.]*[sdgfu]|%s", p)
-        best = max(pieces, key=len).strip()
+        pieces = [" ".join(q.split()) for q in re.split(r"\{[0-9]+\}|%[-0-9.]*[sdgfu]|%s", p)]
+        best = max(pieces, key=len)
         if len(best) >= 12:
-            out.append(best)
+            # The longest piece names the diagnostic (UNREACHABLE's keys);
+            # every piece must appear, in order, in one checked line.
+            out.append((best, [q for q in pieces if len(q) >= 4]))
     return out
 
 
@@ -134,24 +138,59 @@ UNREACHABLE = {
         "code generator bug only",
 }
 
-tests = "\n".join(
-    " ".join(f.read_text(errors="replace").split())
-    for f in (root / "test").rglob("*")
-    if f.suffix in (".mlir", ".test") and f.is_file())
+DIRECTIVE = re.compile(r"^\s*(?://|#)?\s*([A-Z][A-Z0-9_]*)(?:-[A-Z]+)?:(.*)$")
+EXPECTED = re.compile(r"expected-(?:error|warning|remark|note)\b.*?\{\{(.*)\}\}")
+
+
+def checked_lines(text):
+    """The text a RUN of this file actually checks: FileCheck directives of
+    prefixes some RUN passes to FileCheck, and expected-* lines when a RUN
+    uses -verify-diagnostics. Comments and RUN lines themselves do not
+    count."""
+    runs = [m.group(1) for m in re.finditer(r"RUN:(.*)", text)]
+    prefixes = set()
+    for r in runs:
+        for fc in re.finditer(r"FileCheck([^|]*)", r):
+            named = re.findall(r"--check-prefix(?:es)?[= ](\S+)", fc.group(1))
+            for n in named:
+                prefixes.update(n.split(","))
+            if not named:
+                prefixes.add("CHECK")
+    verify = any("-verify-diagnostics" in r for r in runs)
+    out = []
+    for line in text.splitlines():
+        d = DIRECTIVE.match(line)
+        if d and d.group(1) in prefixes:
+            out.append(d.group(2))
+        e = EXPECTED.search(line)
+        if e and verify:
+            out.append(e.group(1))
+    return out
+
+
+test_files = [f for f in (root / "test").rglob("*")
+              if f.suffix in (".mlir", ".test") and f.is_file()]
+if not test_files:
+    sys.exit(f"check_diagnostics: no lit tests under {root / 'test'}")
+tests = [" ".join(line.split()) for f in test_files
+         for line in checked_lines(f.read_text(errors="replace"))]
 missing, total, allowed = [], 0, 0
 for src in sorted(list((root / "lib").rglob("*.cpp")) +
                   list((root / "tools").rglob("*.cpp")) +
                   list((root / "dialect").rglob("*.cpp"))):
     text = src.read_text()
     for stmt in statements(text):
-        for frag in fragments(stmt):
+        for frag, pieces in fragments(stmt):
             total += 1
-            if " ".join(frag.split()) in tests:
+            pattern = re.compile(".*?".join(re.escape(q) for q in pieces))
+            if any(pattern.search(line) for line in tests):
                 continue
             if frag in UNREACHABLE:
                 allowed += 1
             else:
                 missing.append(f"{src.relative_to(root)}: {frag}")
+if total == 0:
+    sys.exit(f"check_diagnostics: no diagnostics found under {root}: wrong root?")
 for m in sorted(set(missing)):
     print("untested diagnostic:", m)
 print(f"{total - len(missing) - allowed} of {total} diagnostic strings appear "
