@@ -23,6 +23,13 @@ if os.path.isdir(shared_inputs):
     config.available_features.add("shared-inputs")
 config.substitutions.append(("%shared_inputs", shared_inputs))
 
+# The reference mapper in its Debian 13 chroot (bench/peer/install.sh), for
+# test/Peer: without it those tests are UNSUPPORTED.
+peer_root = os.environ.get("FFM_PEER_ROOT", "/opt/ffm-peer/trixie")
+if os.path.exists(os.path.join(peer_root, "opt", "afvenv", "bin", "python")) and os.geteuid() == 0:
+    config.available_features.add("accelforge")
+llvm_config.with_system_environment(["FFM_PEER_ROOT"])
+
 # A sanitizer build (scripts/sanitize.sh) instruments our code only: stock
 # mlir-opt cannot load an instrumented plugin, nor can an uninstrumented
 # consumer link our instrumented libraries.
