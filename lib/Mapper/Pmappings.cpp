@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <fstream>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -41,7 +44,8 @@ ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
   return key;
 }
 
-detail::Deadline::Deadline(double seconds) {
+detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB)
+    : seconds(seconds), maxMemoryMB(maxMemoryMB) {
   if (seconds > 0)
     at = std::chrono::steady_clock::now() +
          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -49,7 +53,41 @@ detail::Deadline::Deadline(double seconds) {
 }
 
 bool detail::Deadline::passed() const {
+  if (maxMemoryMB > 0) {
+    residentMB = ffm::residentMB();
+    if (residentMB > maxMemoryMB)
+      return memory = true;
+  }
   return at && std::chrono::steady_clock::now() > *at;
+}
+
+std::string detail::Deadline::what() const {
+  if (memory)
+    return llvm::formatv("search memory budget of {0} MB exceeded ({1} MB "
+                         "resident)",
+                         maxMemoryMB, residentMB);
+  return llvm::formatv("search time limit of {0} s exceeded",
+                       llvm::format("%g", seconds));
+}
+
+const char *detail::Deadline::option() const {
+  return memory ? "max-memory-mb" : "time-limit";
+}
+
+uint64_t ffm::residentMB() {
+  // statm's second field: resident pages.
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident))
+    return 0;
+  return resident * (uint64_t)sysconf(_SC_PAGESIZE) / (1024 * 1024);
+}
+
+uint64_t ffm::peakResidentMB() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return (uint64_t)usage.ru_maxrss / 1024; // KiB on Linux
 }
 
 std::vector<bool> detail::fusableTensors(const Workload &w) {
@@ -271,10 +309,8 @@ struct Generator {
     if (stop)
       return false;
     if (++steps % 4096 == 0 && deadline.passed()) {
-      fail(llvm::formatv("search time limit of {0} s exceeded while "
-                         "enumerating Einsum '{1}' (raise time-limit)",
-                         llvm::format("%g", options.timeLimitSeconds),
-                         e.name));
+      fail(llvm::formatv("{0} while enumerating Einsum '{1}' (raise {2})",
+                         deadline.what(), e.name, deadline.option()));
       return false;
     }
     return true;

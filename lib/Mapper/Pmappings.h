@@ -66,14 +66,28 @@ struct EinsumPmappings {
 
 /// The end of one search's time budget (SearchOptions::timeLimitSeconds),
 /// shared by generation and the join; never passes for a limit of 0.
+/// The search's budgets other than its size: wall time and resident
+/// memory. Checked every few thousand steps by generation and joins.
 class Deadline {
 public:
-  explicit Deadline(double seconds);
+  explicit Deadline(double seconds, uint64_t maxMemoryMB = 0);
+  explicit Deadline(const SearchOptions &options)
+      : Deadline(options.timeLimitSeconds, options.maxMemoryMB) {}
   bool passed() const;
+  /// Which budget passed() found spent, for the error: "search time limit
+  /// of 10 s exceeded" or "search memory budget of 512 MB exceeded (600
+  /// MB resident)", and the option that raises it.
+  std::string what() const;
+  const char *option() const;
 
 private:
   std::optional<std::chrono::steady_clock::time_point> at;
+  double seconds = 0;
+  uint64_t maxMemoryMB = 0;
+  mutable uint64_t residentMB = 0; // at the check that failed
+  mutable bool memory = false;
 };
+
 
 /// Tensors that may stay on chip between their producer and consumers.
 std::vector<bool> fusableTensors(const Workload &w);

@@ -612,12 +612,9 @@ std::string fitError(const Workload &w, int i, const EinsumPmappings &p) {
                        e.name, e.opName);
 }
 
-std::string lateError(const Workload &w, const SearchOptions &options,
-                      size_t i) {
-  return llvm::formatv("search time limit of {0} s exceeded while joining "
-                       "Einsum '{1}' (raise time-limit)",
-                       llvm::format("%g", options.timeLimitSeconds),
-                       w.einsums[i].name);
+std::string lateError(const Workload &w, const Deadline &deadline, size_t i) {
+  return llvm::formatv("{0} while joining Einsum '{1}' (raise {2})",
+                       deadline.what(), w.einsums[i].name, deadline.option());
 }
 
 /// A complete mapping a join found: per Einsum, the pmapping chosen and
@@ -665,7 +662,7 @@ bool frontierJoin(const Workload &w, const Joiner &joiner,
           const auto &[keys, group] = *g;
           for (const Pmapping &p : group) {
             if (++extensions % 4096 == 0 && deadline.passed()) {
-              result.error = lateError(w, options, i);
+              result.error = lateError(w, deadline, i);
               timedOut = true;
               return false;
             }
@@ -961,7 +958,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
                     const SearchOptions &options, bool prune,
                     const Deadline *deadline,
                     const std::vector<Narrowing> &narrowing) {
-  Deadline local(options.timeLimitSeconds);
+  Deadline local(options);
   if (!deadline)
     deadline = &local;
   std::vector<bool> fusable = fusableTensors(w);
@@ -1201,7 +1198,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
           Einsum::kMaxOperands);
       return result;
     }
-  Deadline deadline(options.timeLimitSeconds);
+  Deadline deadline(options);
   double generateSeconds = 0, joinSeconds = 0;
   uint64_t earlierSteps = 0;
   unsigned passes = 0;
@@ -1238,7 +1235,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
                                    const std::vector<EinsumPmappings> &pm,
                                    const SearchOptions &options,
                                    const Deadline *deadline) {
-  Deadline local(options.timeLimitSeconds);
+  Deadline local(options);
   if (!deadline)
     deadline = &local;
   SearchResult result;
@@ -1326,7 +1323,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
         return;
       for (auto [keys, p] : all[i]) {
         if (result.stats.combinations % 4096 == 0 && deadline->passed()) {
-          budgetError = lateError(w, options, i);
+          budgetError = lateError(w, *deadline, i);
           return;
         }
         if (++result.stats.combinations > options.maxPmappings) {

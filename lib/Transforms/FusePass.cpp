@@ -102,6 +102,12 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                "time-limit non-negative");
       return signalPassFailure();
     }
+    if (maxMemoryMB < 0) {
+      emitError(func.getLoc(), "ffm-fuse: max-memory-mb must be non-negative "
+                               "(0: no limit), got ")
+          << static_cast<int64_t>(maxMemoryMB);
+      return signalPassFailure();
+    }
     // Signed, so that a negative value reaches this check and gets a
     // located diagnostic rather than the option parser's bare message.
     if (maxFusedLoopsPerRank < 0) {
@@ -113,6 +119,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     options.exhaustive = searchMode == "exhaustive";
     options.maxPmappings = maxPmappings;
     options.timeLimitSeconds = timeLimit;
+    options.maxMemoryMB = maxMemoryMB;
     options.maxFusedLoopsPerRank = maxFusedLoopsPerRank;
     MLIRContext *ctx = &getContext();
     options.parallelFor = [ctx](size_t n,
@@ -364,7 +371,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"generation_passes", (int64_t)st.generationPasses},
                             {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},
-                            {"join_seconds", st.joinSeconds}}}};
+                            {"join_seconds", st.joinSeconds},
+                            {"peak_rss_mb", (int64_t)peakResidentMB()}}}};
     if (unfused)
       entry["unfused"] = llvm::json::Object{{"energy_pj", unfused->first},
                                             {"latency_cycles", unfused->second}};

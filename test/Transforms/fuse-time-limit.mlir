@@ -7,3 +7,15 @@
 // then joins for far longer.
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml search=exhaustive max-pmappings=1000000000000 time-limit=10" %ffm_src/examples/transformer_small.mlir 2>&1 | FileCheck %s --check-prefix=JOIN
 // JOIN: error: ffm-fuse: search time limit of 10 s exceeded while joining Einsum '{{.*}}' (raise time-limit)
+
+// A memory budget the same way: the resident set is checked where the time
+// is, so the search stops with a diagnostic instead of meeting the OOM
+// killer or an uncaught std::bad_alloc. (1 MB: less than any process.)
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-memory-mb=1" %ffm_src/examples/transformer_small.mlir 2>&1 | FileCheck %s --check-prefix=MEM
+// MEM: error: ffm-fuse: search memory budget of 1 MB exceeded ({{[0-9]+}} MB resident) while enumerating Einsum '{{.*}}' (raise max-memory-mb)
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-memory-mb=-5" %ffm_src/examples/transformer_small.mlir 2>&1 | FileCheck %s --check-prefix=NEG
+// NEG: error: ffm-fuse: max-memory-mb must be non-negative (0: no limit), got -5
+// The report gives the peak resident set of the process.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false report=%t.json" %ffm_src/examples/matmul_chain.mlir -o /dev/null
+// RUN: FileCheck %s --check-prefix=RSS < %t.json
+// RSS: "peak_rss_mb": {{[1-9][0-9]*}}

@@ -37,6 +37,10 @@ struct SearchOptions {
   uint64_t maxPmappings = 4'000'000;
   /// Stop with an error past this many seconds (0: no limit).
   double timeLimitSeconds = 0;
+  /// Stop with an error once the process's resident memory passes this
+  /// many MiB (0: no limit), checked where the time limit is: a clear
+  /// error instead of the OOM killer or an uncaught std::bad_alloc.
+  uint64_t maxMemoryMB = 0;
   /// The mapspace holds fused loops (those above a fused intermediate) over
   /// each rank at most this many times (0: any number), as in the FFM
   /// authors' mapper: one fused tiling per rank keeps the number of
@@ -52,6 +56,12 @@ struct SearchOptions {
   std::function<void(size_t n, const std::function<void(size_t)> &body)>
       parallelFor;
 };
+
+/// The process's resident set size in MiB (Linux: /proc/self/statm; 0
+/// where unknown), what SearchOptions::maxMemoryMB bounds.
+uint64_t residentMB();
+/// The process's peak resident set size so far in MiB (getrusage).
+uint64_t peakResidentMB();
 
 struct SearchStats {
   uint64_t candidates = 0;     // mappings the generator built and evaluated

@@ -58,6 +58,8 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "join frontier">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"0",
            "Stop with an error past this many seconds (0: no limit)">,
+    Option<"maxMemoryMB", "max-memory-mb", "int64_t", /*default=*/"0",
+           "Stop with an error once the process's resident memory passes this many MiB (0: no limit)">,
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
