@@ -11,6 +11,7 @@ and restores the file. Exits non-zero if any mutant survives.
 """
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -77,8 +78,7 @@ def main():
                 caught.append("(does not compile)")
             else:
                 unit = run([str(build / "bin/ffm-unittests"), "--gtest_brief=1"])
-                caught += [l.split()[-1] for l in unit.stdout.splitlines()
-                           if l.startswith("[  FAILED  ]") and "." in l.split()[-1]]
+                caught += re.findall(r"^\[  FAILED  \] (\w+\.\w+)", unit.stdout, re.M)
                 lit = run(["/usr/lib/llvm-22/bin/lit", "-q", *LIT], cwd=build / "test")
                 caught += [l.split("::")[-1].strip() for l in lit.stdout.splitlines()
                            if l.strip().startswith("FFM ::")]
