@@ -121,11 +121,12 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
 
 static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes,
                       Objective objective) {
-  // A criterion the objective ignores cannot make a pmapping better: energy
-  // alone needs no latency front, and vice versa (EDP needs both).
-  if (objective != Objective::Latency && a.energy > b.energy)
-    return false;
-  if (objective != Objective::Energy && a.latency > b.latency)
+  // Energy and latency need no front of the other criterion, only its
+  // ties broken (EDP needs both fronts).
+  if (objective == Objective::EDP
+          ? a.energy > b.energy || a.latency > b.latency
+          : !tieAwareNoWorse(objective, a.energy, a.latency, b.energy,
+                             b.latency))
     return false;
   if (withRes)
     for (size_t l = 0; l < a.reservation.size(); ++l)
@@ -142,10 +143,8 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
   // entries keep generation order: the first one wins).
   auto criteria = [&](const Pmapping &p) {
     llvm::SmallVector<double, 16> c;
-    if (objective != Objective::Latency)
-      c.push_back(p.energy);
-    if (objective != Objective::Energy)
-      c.push_back(p.latency);
+    c.push_back(firstCriterion(objective, p.energy, p.latency));
+    c.push_back(secondCriterion(objective, p.energy, p.latency));
     if (withRes) {
       c.append(p.reservation.begin(), p.reservation.end());
       c.append(p.persistent.begin(), p.persistent.end());

@@ -31,6 +31,33 @@ inline double firstCriterion(Objective objective, double energy,
   return objective == Objective::Latency ? latency : energy;
 }
 
+/// The other criterion: energy and latency break ties by it (latency for
+/// energy, energy for latency), and so must every pruning step.
+inline double secondCriterion(Objective objective, double energy,
+                              double latency) {
+  return objective == Objective::Latency ? energy : latency;
+}
+
+/// Whether `a` beats `b` on a criterion by more than rounding: sums taken
+/// in different orders differ in their last bits, and those are ties.
+inline bool clearlyBelow(double a, double b) {
+  return a < b - 1e-9 * std::abs(b);
+}
+
+/// Whether (ea, la) may make `b` redundant for an energy or latency
+/// objective, criteria aside from capacity: no worse on the objective, and
+/// if not clearly better there, no worse on the other criterion (so of two
+/// tied mappings the one better on the other criterion survives).
+inline bool tieAwareNoWorse(Objective objective, double ea, double la,
+                            double eb, double lb) {
+  double pa = firstCriterion(objective, ea, la),
+         pb = firstCriterion(objective, eb, lb);
+  if (pa > pb)
+    return false;
+  return clearlyBelow(pa, pb) || secondCriterion(objective, ea, la) <=
+                                     secondCriterion(objective, eb, lb);
+}
+
 struct Pmapping {
   Mapping mapping;
   double energy = 0, latency = 0;

@@ -410,9 +410,9 @@ struct Joiner {
   }
 
   static bool dominates(const State &a, const State &b, Objective o) {
-    if (o != Objective::Latency && a.energy > b.energy)
-      return false;
-    if (o != Objective::Energy && a.latency > b.latency)
+    if (o == Objective::EDP
+            ? a.energy > b.energy || a.latency > b.latency
+            : !tieAwareNoWorse(o, a.energy, a.latency, b.energy, b.latency))
       return false;
     for (size_t l = 0; l < a.sumPersistent.size(); ++l)
       if (a.sumPersistent[l] > b.sumPersistent[l] ||
@@ -520,7 +520,9 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   });
   std::vector<uint32_t> survivors;
   for (size_t i = 0; i < order.size(); ++i)
-    if (i == 0 || !sameReservations(states[order[i]], states[order[i - 1]]))
+    if (survivors.empty() ||
+        !sameReservations(states[order[i]], states[survivors.back()]) ||
+        !Joiner::dominates(states[survivors.back()], states[order[i]], o))
       survivors.push_back(order[i]);
   // Stage 2: dominance across different reservations, per live bucket.
   std::stable_sort(survivors.begin(), survivors.end(),
@@ -528,7 +530,9 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
                      const State &a = states[x], &b = states[y];
                      if (a.liveId != b.liveId)
                        return a.liveId < b.liveId;
-                     return primary(a) < primary(b);
+                     if (primary(a) != primary(b))
+                       return primary(a) < primary(b);
+                     return secondary(a) < secondary(b);
                    });
   std::vector<uint32_t> kept;
   size_t bucketStart = 0, lastDominator = 0;
@@ -581,6 +585,22 @@ bool better(Objective o, double e1, double l1, double e2, double l2) {
   if (e1 != e2)
     return e1 < e2;
   return l1 < l2;
+}
+
+/// The complete mapping to return of two: for energy or latency, a score
+/// within rounding of the other's is a tie, broken by the other criterion.
+/// (Not an ordering for sorts: ties are not transitive.)
+bool preferred(Objective o, double e1, double l1, double e2, double l2) {
+  if (o != Objective::EDP) {
+    double s1 = scoreOf(o, e1, l1), s2 = scoreOf(o, e2, l2);
+    if (clearlyBelow(s1, s2) || clearlyBelow(s2, s1))
+      return s1 < s2;
+    double t1 = secondCriterion(o, e1, l1), t2 = secondCriterion(o, e2, l2);
+    if (t1 != t2)
+      return t1 < t2;
+    return s1 < s2;
+  }
+  return better(o, e1, l1, e2, l2);
 }
 
 void fillResult(const Workload &w, const Arch &arch,
@@ -725,7 +745,7 @@ bool frontierJoin(const Workload &w, const Joiner &joiner,
   }
   int best = -1;
   for (auto [k, s] : llvm::enumerate(frontiers[n]))
-    if (best < 0 || better(objective, s.energy, s.latency,
+    if (best < 0 || preferred(objective, s.energy, s.latency,
                            frontiers[n][best].energy,
                            frontiers[n][best].latency))
       best = k;
@@ -1308,7 +1328,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
         return;
       if (i == n) {
         if (!found ||
-            better(options.objective, stack[n].energy, stack[n].latency, bestE,
+            preferred(options.objective, stack[n].energy, stack[n].latency, bestE,
                    bestL)) {
           found = true;
           bestE = stack[n].energy;
@@ -1336,20 +1356,31 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
         if (found) {
           // A subtree that can at best tie the incumbent cannot improve the
           // optimum's score (the slack absorbs the rounding of sums taken
-          // in another order).
+          // in another order)...
           double limit = scoreOf(options.objective, bestE, bestL) * (1 - 1e-12);
           double e = stack[i].energy + p->energy + restE[i + 1];
           double l = stack[i].latency + p->latency + restL[i + 1];
-          // Along the sorted list this bound never decreases: once it
-          // fails, every later pmapping fails too.
-          double monotone =
-              options.objective == Objective::EDP
-                  ? e * (stack[i].latency + restL[i])
-                  : scoreOf(options.objective, e, l);
-          if (monotone >= limit)
-            break;
-          if (scoreOf(options.objective, e, l) >= limit)
-            continue;
+          // ... except, for energy or latency, on the other criterion: a
+          // tie is worth entering while it can still beat the incumbent's
+          // other criterion. Past a clear excess, so is every later one.
+          if (options.objective != Objective::EDP) {
+            double score = scoreOf(options.objective, e, l),
+                   best = scoreOf(options.objective, bestE, bestL);
+            if (clearlyBelow(best, score))
+              break;
+            if (score >= limit &&
+                secondCriterion(options.objective, e, l) >=
+                    secondCriterion(options.objective, bestE, bestL) *
+                        (1 - 1e-12))
+              continue;
+          } else {
+            // Along the sorted list this bound never decreases: once it
+            // fails, every later pmapping fails too.
+            if (e * (stack[i].latency + restL[i]) >= limit)
+              break;
+            if (scoreOf(options.objective, e, l) >= limit)
+              continue;
+          }
         }
         if (!Joiner::compatible(*keys, *req) ||
             !joiner.extend(stack[i], i, *keys, *p, stack[i + 1]))

@@ -4,11 +4,11 @@
 // GlobalBuffer buffers, created (and zeroed) once at the top, each matmul
 // its own loop nest below, no default-space copy of either.
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml verify=true" %s | FileCheck %s --check-prefix=WHOLE
-// Latency: the two intermediates are fused at different depths. The first
-// (48x32) is tiled by the one loop all three share (m : 2, a 24x32 tile);
-// the second (48x64) also by the loop over its n (k of matmul_2) : 64,
-// which matmul_1 and matmul_2 share below it (a 24x1 tile).
-// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml objective=latency verify=true" %s | FileCheck %s --check-prefix=DEPTH
+// EDP on tpu_v4i_like: the two intermediates are fused at different depths.
+// The first (48x32) is whole in the GlobalBuffer, under no loop; matmul_1
+// and matmul_2 share the spatial loop over m : 4 of the GlobalBuffer's
+// fanout, and the second (48x64) is a 12x64 LocalBuffer tile under it.
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/tpu_v4i_like.yaml objective=edp verify=true" %s | FileCheck %s --check-prefix=DEPTH
 
 // WHOLE-LABEL: func.func @chain
 // WHOLE-NOT:  memref.alloc() : memref<48x32xf32>
@@ -32,21 +32,21 @@
 // WHOLE:      return
 
 // DEPTH-LABEL: func.func @chain
-// DEPTH-NOT:  memref.alloc() : memref<48x32xf32
+// DEPTH-NOT:  memref.alloc() : memref<48x32xf32>
 // DEPTH-NOT:  memref.alloc() : memref<48x64xf32
-// DEPTH:      scf.for %[[M:.*]] = %c0 to %c2
-// DEPTH-NEXT:   %[[T0:.*]] = memref.alloc() : memref<24x32xf32, #ffm.level_space<"GlobalBuffer">>
+// DEPTH:      %[[T0:.*]] = memref.alloc() : memref<48x32xf32, #ffm.level_space<"GlobalBuffer">>
+// DEPTH:      scf.forall
 // DEPTH:        linalg.matmul {ffm.einsum = "matmul_0"
-// DEPTH-SAME:   for m : 2, keep matmul_0.out in GlobalBuffer,
-// DEPTH:        scf.for %[[N:.*]] = %c0 to %c64
-// DEPTH-NEXT:     %[[T1:.*]] = memref.alloc() : memref<24x1xf32, #ffm.level_space<"GlobalBuffer">>
-// DEPTH:          memref.subview %[[T0]]
-// DEPTH:          memref.subview %[[T1]]
-// DEPTH-NEXT:     linalg.matmul {ffm.einsum = "matmul_1"
-// DEPTH-SAME:     for m : 2, keep matmul_0.out in GlobalBuffer, for n : 64, keep matmul_1.out in GlobalBuffer,
-// DEPTH:          memref.subview %[[T1]]
-// DEPTH:          linalg.matmul {ffm.einsum = "matmul_2"
-// DEPTH-SAME:     for m : 2, keep matmul_2.out in GlobalBuffer, for k : 64, keep matmul_1.out in GlobalBuffer,
+// DEPTH:        memref.copy %{{.*}}, %{{.*}} : memref<48x8xf32, #ffm.level_space<"LocalBuffer">> to memref<48x8xf32, strided<[32, 1], offset: ?>, #ffm.level_space<"GlobalBuffer">>
+// DEPTH-NEXT: } {mapping = [#ffm.fanout<"GlobalBuffer", 0>]}
+// DEPTH:      scf.forall (%{{.*}}) in (4) {
+// DEPTH-NEXT:   %[[T1:.*]] = memref.alloc() : memref<12x64xf32, #ffm.level_space<"LocalBuffer">>
+// DEPTH:        memref.subview %[[T0]][%{{.*}}, 0] [12, 32]
+// DEPTH:        memref.subview %[[T1]]
+// DEPTH-NEXT:   linalg.matmul {ffm.einsum = "matmul_1"
+// DEPTH:        memref.subview %[[T1]]
+// DEPTH:        linalg.matmul {ffm.einsum = "matmul_2"
+// DEPTH:      } {mapping = [#ffm.fanout<"GlobalBuffer", 0>]}
 // DEPTH-NOT:  ffm.einsum
 // DEPTH:      return
 
