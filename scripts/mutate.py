@@ -24,7 +24,7 @@ MUTANTS = [
      "perLevel[l].writes * arch.levels[l].writeEnergy;",
      "perLevel[l].writes * arch.levels[l].readEnergy;"),
     ("Pareto pruning drops the middle kept pmapping",
-     "lib/Mapper/Pmappings.cpp",
+     "lib/Mapper/Pareto.cpp",
      "  list = std::move(kept);\n}",
      "  if (kept.size() > 2)\n    kept.erase(kept.begin() + kept.size() / 2);\n  list = std::move(kept);\n}"),
     ("join capacity check against twice the capacity",

@@ -10,9 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <fstream>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -44,52 +41,6 @@ ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
   return key;
 }
 
-detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB)
-    : seconds(seconds), maxMemoryMB(maxMemoryMB) {
-  if (seconds > 0)
-    at = std::chrono::steady_clock::now() +
-         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-             std::chrono::duration<double>(seconds));
-}
-
-bool detail::Deadline::passed() const {
-  if (maxMemoryMB > 0) {
-    residentMB = ffm::residentMB();
-    if (residentMB > maxMemoryMB)
-      return memory = true;
-  }
-  return at && std::chrono::steady_clock::now() > *at;
-}
-
-std::string detail::Deadline::what() const {
-  if (memory)
-    return llvm::formatv("search memory budget of {0} MB exceeded ({1} MB "
-                         "resident)",
-                         maxMemoryMB, residentMB);
-  return llvm::formatv("search time limit of {0} s exceeded",
-                       llvm::format("%g", seconds));
-}
-
-const char *detail::Deadline::option() const {
-  return memory ? "max-memory-mb" : "time-limit";
-}
-
-uint64_t ffm::residentMB() {
-  // statm's second field: resident pages.
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  if (!(statm >> size >> resident))
-    return 0;
-  return resident * (uint64_t)sysconf(_SC_PAGESIZE) / (1024 * 1024);
-}
-
-uint64_t ffm::peakResidentMB() {
-  struct rusage usage;
-  if (getrusage(RUSAGE_SELF, &usage) != 0)
-    return 0;
-  return (uint64_t)usage.ru_maxrss / 1024; // KiB on Linux
-}
-
 std::vector<bool> detail::fusableTensors(const Workload &w) {
   std::vector<bool> fusable(w.tensors.size(), false);
   for (auto [t, tensor] : llvm::enumerate(w.tensors)) {
@@ -117,53 +68,6 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
     fusable[t] = ok;
   }
   return fusable;
-}
-
-static bool dominates(const Pmapping &a, const Pmapping &b, bool withRes,
-                      Objective objective) {
-  // Energy and latency need no front of the other criterion, only its
-  // ties broken (EDP needs both fronts).
-  if (objective == Objective::EDP
-          ? a.energy > b.energy || a.latency > b.latency
-          : !tieAwareNoWorse(objective, a.energy, a.latency, b.energy,
-                             b.latency))
-    return false;
-  if (withRes)
-    for (size_t l = 0; l < a.reservation.size(); ++l)
-      if (a.reservation[l] > b.reservation[l] ||
-          a.persistent[l] > b.persistent[l])
-        return false;
-  return true;
-}
-
-void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
-                         Objective objective) {
-  // Stable lexicographic sort on every criterion, so that any dominator of
-  // an entry comes first, ties on the first criterion included (equal
-  // entries keep generation order: the first one wins).
-  auto criteria = [&](const Pmapping &p) {
-    llvm::SmallVector<double, 16> c;
-    c.push_back(firstCriterion(objective, p.energy, p.latency));
-    c.push_back(secondCriterion(objective, p.energy, p.latency));
-    if (withRes) {
-      c.append(p.reservation.begin(), p.reservation.end());
-      c.append(p.persistent.begin(), p.persistent.end());
-    }
-    return c;
-  };
-  std::stable_sort(list.begin(), list.end(),
-                   [&](const Pmapping &a, const Pmapping &b) {
-                     return criteria(a) < criteria(b);
-                   });
-  std::vector<Pmapping> kept;
-  for (Pmapping &p : list) {
-    bool dominated = llvm::any_of(kept, [&](const Pmapping &k) {
-      return dominates(k, p, withRes, objective);
-    });
-    if (!dominated)
-      kept.push_back(std::move(p));
-  }
-  list = std::move(kept);
 }
 
 namespace {

@@ -172,6 +172,10 @@ SearchResult joinPmappings(const Workload &w, const Arch &arch,
                            const SearchOptions &options,
                            const Deadline *deadline = nullptr);
 
+/// Whether `a` makes `b` redundant in one compatibility group (Pareto.cpp).
+bool dominates(const Pmapping &a, const Pmapping &b, bool withRes,
+               Objective objective);
+
 /// Keeps the pmappings no other pmapping in the list dominates on the
 /// criteria that matter for `objective`; among equal ones, the first.
 void paretoPrune(std::vector<Pmapping> &list, bool withReservations,

@@ -1,0 +1,63 @@
+//===- Pareto.cpp - dominance and Pareto fronts of pmappings -------------===//
+//
+// The invariant: a pmapping leaves its front only when another one of the
+// same compatibility group is at least as good on every criterion that can
+// matter for the objective (energy and/or latency, ties broken by the other
+// criterion, and, where the group's tensors may overflow a level, each
+// level's reservation and persistent bytes), so no complete mapping built
+// from the front is worse than one built from the full group.
+//
+//===----------------------------------------------------------------------===//
+#include "Pmappings.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace ffm;
+using namespace ffm::detail;
+
+bool detail::dominates(const Pmapping &a, const Pmapping &b, bool withRes,
+                      Objective objective) {
+  // Energy and latency need no front of the other criterion, only its
+  // ties broken (EDP needs both fronts).
+  if (objective == Objective::EDP
+          ? a.energy > b.energy || a.latency > b.latency
+          : !tieAwareNoWorse(objective, a.energy, a.latency, b.energy,
+                             b.latency))
+    return false;
+  if (withRes)
+    for (size_t l = 0; l < a.reservation.size(); ++l)
+      if (a.reservation[l] > b.reservation[l] ||
+          a.persistent[l] > b.persistent[l])
+        return false;
+  return true;
+}
+
+void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
+                         Objective objective) {
+  // Stable lexicographic sort on every criterion, so that any dominator of
+  // an entry comes first, ties on the first criterion included (equal
+  // entries keep generation order: the first one wins).
+  auto criteria = [&](const Pmapping &p) {
+    llvm::SmallVector<double, 16> c;
+    c.push_back(firstCriterion(objective, p.energy, p.latency));
+    c.push_back(secondCriterion(objective, p.energy, p.latency));
+    if (withRes) {
+      c.append(p.reservation.begin(), p.reservation.end());
+      c.append(p.persistent.begin(), p.persistent.end());
+    }
+    return c;
+  };
+  std::stable_sort(list.begin(), list.end(),
+                   [&](const Pmapping &a, const Pmapping &b) {
+                     return criteria(a) < criteria(b);
+                   });
+  std::vector<Pmapping> kept;
+  for (Pmapping &p : list) {
+    bool dominated = llvm::any_of(kept, [&](const Pmapping &k) {
+      return dominates(k, p, withRes, objective);
+    });
+    if (!dominated)
+      kept.push_back(std::move(p));
+  }
+  list = std::move(kept);
+}
