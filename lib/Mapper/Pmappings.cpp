@@ -820,10 +820,17 @@ struct Generator {
   double currentCap() const {
     return std::min(narrowing.cap, best + narrowing.slack);
   }
-  bool capped() const { return currentCap() < INFINITY; }
+  bool capped() const {
+    return currentCap() < INFINITY || narrowing.edpCap < INFINITY;
+  }
   /// Whether the cap cuts what scores (energy, latency), at least; the
   /// least score it cuts is recorded (EinsumPmappings::cutAt).
   bool cutByCap(double energy, double latency) const {
+    // Lower bounds in, a lower bound of every completion's EDP out.
+    if ((energy + narrowing.otherEnergyFloors) *
+            (latency + narrowing.otherLatencyFloors) >
+        narrowing.edpCap * (1 + 1e-9))
+      return true;
     double score = criterion(energy, latency);
     if (score <= currentCap() * (1 + 1e-9))
       return false;

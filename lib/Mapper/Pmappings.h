@@ -91,8 +91,6 @@ struct EinsumPmappings {
   std::string error; // budget exceeded or similar
 };
 
-/// The end of one search's time budget (SearchOptions::timeLimitSeconds),
-/// shared by generation and the join; never passes for a limit of 0.
 /// The search's budgets other than its size: wall time and resident
 /// memory. Checked every few thousand steps by generation and joins.
 class Deadline {
@@ -133,6 +131,12 @@ struct Narrowing {
   /// floor): a cap that tightens as the enumeration finds better ones and
   /// never cuts anything within `slack` of the floor.
   double slack = INFINITY;
+  /// EDP: no pmapping whose energy and latency, each added to the other
+  /// Einsums' floors of that criterion, multiply to more than this (the
+  /// EDP of a known complete mapping): no complete mapping holding it
+  /// could be better.
+  double edpCap = INFINITY;
+  double otherEnergyFloors = 0, otherLatencyFloors = 0;
   /// An enumeration under caps that cut nothing this one would keep: its
   /// pmappings are taken as they are.
   const EinsumPmappings *reuse = nullptr;

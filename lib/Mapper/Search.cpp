@@ -1134,7 +1134,8 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
                                  const SearchOptions &options,
                                  const Deadline &deadline, Run run,
                                  double &generateSeconds,
-                                 uint64_t &earlierSteps, unsigned &passes) {
+                                 uint64_t &earlierSteps, unsigned &passes,
+                                 std::vector<double> *floorsOut = nullptr) {
   size_t n = w.einsums.size();
   // A complete mapping to scale the slack by: every Einsum unfused, at its
   // best (one group each, so its branch and bound is quick).
@@ -1182,6 +1183,8 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
   for (const EinsumPmappings &p : pm)
     floor.push_back(std::min(p.floor, p.unjoinableFloor));
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
+  if (floorsOut)
+    *floorsOut = floor;
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
   if ((result.ok() && score - sum <= slack) || deadline.passed() ||
@@ -1198,6 +1201,51 @@ static SearchResult cappedSearch(const Workload &w, const Arch &arch,
       caps[i].reuse = &pm[i];
   }
   return withBaseline(run(caps, nullptr));
+}
+
+/// FFM for EDP, which does not add over Einsums, but energy and latency
+/// do: a pmapping (e, l) of Einsum i is in no complete mapping with an EDP
+/// below (e + the other Einsums' energy floors) * (l + their latency
+/// floors). The energy and the latency searches give both floors of every
+/// Einsum (exact: their capped enumerations' least) and two complete
+/// mappings, the better EDP of which caps the EDP enumeration by that
+/// bound; no pmapping of an EDP optimum is cut.
+template <typename RunFor>
+static SearchResult edpSearch(const Workload &w, const Arch &arch,
+                              const SearchOptions &options,
+                              const Deadline &deadline, RunFor runFor,
+                              double &generateSeconds, uint64_t &earlierSteps,
+                              unsigned &passes) {
+  size_t n = w.einsums.size();
+  std::vector<double> floors[2];
+  double incumbent = INFINITY;
+  for (Objective o : {Objective::Energy, Objective::Latency}) {
+    SearchOptions additive = options;
+    additive.objective = o;
+    SearchResult r = cappedSearch(w, arch, additive, deadline,
+                                  runFor(additive), generateSeconds,
+                                  earlierSteps, passes,
+                                  &floors[o == Objective::Latency]);
+    earlierSteps += r.stats.steps;
+    if (r.ok())
+      incumbent = std::min(incumbent, r.energy * r.latency);
+  }
+  std::vector<Narrowing> caps(n);
+  if (std::isfinite(incumbent) && floors[0].size() == n &&
+      floors[1].size() == n) {
+    double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
+    double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
+    if (std::isfinite(sumE) && std::isfinite(sumL))
+      for (size_t i = 0; i < n; ++i) {
+        caps[i].edpCap = incumbent;
+        // The other Einsums' floors, rounded down a little: a bound.
+        caps[i].otherEnergyFloors = std::max(0.0, sumE - floors[0][i]) *
+                                    (1 - 1e-12);
+        caps[i].otherLatencyFloors = std::max(0.0, sumL - floors[1][i]) *
+                                     (1 - 1e-12);
+      }
+  }
+  return runFor(options)(caps, nullptr);
 }
 
 SearchResult ffm::search(const Workload &w, const Arch &arch,
@@ -1222,28 +1270,33 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   double generateSeconds = 0, joinSeconds = 0;
   uint64_t earlierSteps = 0;
   unsigned passes = 0;
-  // One enumeration and join; `kept` receives the pmappings.
-  auto run = [&](const std::vector<Narrowing> &narrowing,
-                 std::vector<EinsumPmappings> *kept) {
-    ++passes;
-    auto t0 = Clock::now();
-    std::vector<EinsumPmappings> pm = generateAll(
-        w, arch, options, /*prune=*/!options.exhaustive, &deadline, narrowing);
-    generateSeconds += since(t0);
-    SearchResult result = joinPmappings(w, arch, pm, options, &deadline);
-    joinSeconds += result.stats.joinSeconds;
-    for (const EinsumPmappings &p : pm)
-      result.stats.mapspaceLog10 += p.mapspaceLog10;
-    if (kept)
-      *kept = std::move(pm);
-    return result;
+  // One enumeration and join under `o`; `kept` receives the pmappings.
+  auto runFor = [&](const SearchOptions &o) {
+    return [&, o](const std::vector<Narrowing> &narrowing,
+                  std::vector<EinsumPmappings> *kept) {
+      ++passes;
+      auto t0 = Clock::now();
+      std::vector<EinsumPmappings> pm = generateAll(
+          w, arch, o, /*prune=*/!o.exhaustive, &deadline, narrowing);
+      generateSeconds += since(t0);
+      SearchResult result = joinPmappings(w, arch, pm, o, &deadline);
+      joinSeconds += result.stats.joinSeconds;
+      for (const EinsumPmappings &p : pm)
+        result.stats.mapspaceLog10 += p.mapspaceLog10;
+      if (kept)
+        *kept = std::move(pm);
+      return result;
+    };
   };
-  SearchResult result = options.exhaustive ||
-                                options.objective == Objective::EDP
-                            ? run({}, nullptr)
-                            : cappedSearch(w, arch, options, deadline, run,
-                                           generateSeconds, earlierSteps,
-                                           passes);
+  SearchResult result;
+  if (options.exhaustive)
+    result = runFor(options)({}, nullptr);
+  else if (options.objective != Objective::EDP)
+    result = cappedSearch(w, arch, options, deadline, runFor(options),
+                          generateSeconds, earlierSteps, passes);
+  else
+    result = edpSearch(w, arch, options, deadline, runFor, generateSeconds,
+                       earlierSteps, passes);
   result.stats.generateSeconds = generateSeconds;
   result.stats.joinSeconds = joinSeconds;
   result.stats.generationPasses = passes;
