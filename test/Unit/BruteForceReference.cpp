@@ -532,6 +532,18 @@ struct Partial {
   std::vector<const std::vector<int64_t> *> key; // per tensor
   std::vector<double> sumPersistent, maxExtra;  // open fusion group
   bool open = false;
+
+  /// Before the first Einsum: workload inputs live in DRAM, the rest
+  /// undecided.
+  static Partial start(const Workload &w) {
+    Partial p;
+    p.onChip.assign(w.tensors.size(), -1);
+    p.key.assign(w.tensors.size(), nullptr);
+    for (size_t t = 0; t < w.tensors.size(); ++t)
+      if (w.tensors[t].producer < 0)
+        p.onChip[t] = 0;
+    return p;
+  }
 };
 
 /// docs/model.md: a fusion group's peak at a level is the sum of its
@@ -634,12 +646,7 @@ Result Reference::best(Objective objective) const {
   }
   double bestScore = INFINITY, bestE = INFINITY, bestL = INFINITY;
   std::vector<const Choice *> chosen(n), bestChosen;
-  Partial start;
-  start.onChip.assign(w.tensors.size(), -1);
-  start.key.assign(w.tensors.size(), nullptr);
-  for (size_t t = 0; t < w.tensors.size(); ++t)
-    if (w.tensors[t].producer < 0)
-      start.onChip[t] = 0;
+  Partial start = Partial::start(w);
 
   std::function<void(size_t, const Partial &, double, double)> dfs =
       [&](size_t i, const Partial &p, double E, double L) {
@@ -692,12 +699,7 @@ std::string Reference::check(const std::vector<Mapping> &mappings,
   if (mappings.size() != w.einsums.size())
     return "one mapping per Einsum expected";
   energy = latency = 0;
-  Partial p;
-  p.onChip.assign(w.tensors.size(), -1);
-  p.key.assign(w.tensors.size(), nullptr);
-  for (size_t t = 0; t < w.tensors.size(); ++t)
-    if (w.tensors[t].producer < 0)
-      p.onChip[t] = 0;
+  Partial p = Partial::start(w);
   std::vector<Class> classes(mappings.size());
   for (size_t i = 0; i < mappings.size(); ++i) {
     const Einsum &e = w.einsums[i];
