@@ -88,6 +88,8 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
                      const llvm::APFloat &readEnergy,
                      const llvm::APFloat &writeEnergy,
                      const std::optional<llvm::APFloat> &bandwidth,
+                     const std::optional<llvm::APFloat> &readBandwidth,
+                     const std::optional<llvm::APFloat> &writeBandwidth,
                      ArrayRef<int64_t> fanout,
                      ArrayRef<StringAttr> spatialRanks,
                      ArrayRef<StringAttr> reuse, ArrayRef<StringAttr> keep,
@@ -99,6 +101,10 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
   level.writeEnergy = toDouble(writeEnergy);
   if (bandwidth)
     level.bandwidth = toDouble(*bandwidth);
+  if (readBandwidth)
+    level.readBandwidth = toDouble(*readBandwidth);
+  if (writeBandwidth)
+    level.writeBandwidth = toDouble(*writeBandwidth);
   level.fanout.assign(fanout.begin(), fanout.end());
   auto strings = [](ArrayRef<StringAttr> attrs) {
     std::vector<std::string> out;
@@ -115,7 +121,8 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
 
 Level LevelAttr::toLevel() const {
   return ::toLevel(getName(), getCapacity(), getReadEnergy(),
-                   getWriteEnergy(), getBandwidth(), getFanout(),
+                   getWriteEnergy(), getBandwidth(), getReadBandwidth(),
+                   getWriteBandwidth(), getFanout(),
                    getSpatialRanks(), getReuse(), getKeep(), getBypass());
 }
 
@@ -146,13 +153,16 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 llvm::APFloat readEnergy,
                                 llvm::APFloat writeEnergy,
                                 std::optional<llvm::APFloat> bandwidth,
+                                std::optional<llvm::APFloat> readBandwidth,
+                                std::optional<llvm::APFloat> writeBandwidth,
                                 ArrayRef<int64_t> fanout,
                                 ArrayRef<StringAttr> spatialRanks,
                                 ArrayRef<StringAttr> reuse,
                                 ArrayRef<StringAttr> keep,
                                 ArrayRef<StringAttr> bypass) {
   return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
-                                    bandwidth, fanout, spatialRanks, reuse,
+                                    bandwidth, readBandwidth, writeBandwidth,
+                                    fanout, spatialRanks, reuse,
                                     keep, bypass)
                               .validate());
 }

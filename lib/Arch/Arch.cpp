@@ -40,8 +40,10 @@ std::string Level::validate() const {
   if (readEnergy < 0 || writeEnergy < 0 || std::isnan(readEnergy) ||
       std::isnan(writeEnergy))
     return llvm::formatv("level '{0}': energies must be non-negative", name);
-  if (bandwidth && !(*bandwidth > 0))
-    return llvm::formatv("level '{0}': bandwidth must be positive", name);
+  for (const std::optional<double> &bw :
+       {bandwidth, readBandwidth, writeBandwidth})
+    if (bw && !(*bw > 0))
+      return llvm::formatv("level '{0}': bandwidths must be positive", name);
   for (int64_t f : fanout)
     if (f < 1)
       return llvm::formatv("level '{0}': fanout must be at least 1, got {1}",

@@ -34,6 +34,8 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapRequired("read_energy", level.readEnergy);
     io.mapRequired("write_energy", level.writeEnergy);
     io.mapOptional("bandwidth", level.bandwidth);
+    io.mapOptional("read_bandwidth", level.readBandwidth);
+    io.mapOptional("write_bandwidth", level.writeBandwidth);
     io.mapOptional("fanout", level.fanout);
     io.mapOptional("spatial_ranks", level.spatialRanks);
     io.mapOptional("reuse", level.reuse);

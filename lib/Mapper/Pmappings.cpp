@@ -1087,7 +1087,8 @@ struct Generator {
   std::pair<double, double> lowerBound() const {
     double energy = macs * arch.compute.macEnergy;
     // Small fixed buffers: this runs at every node of the enumeration.
-    llvm::SmallVector<double, 8> traffic(numLevels, 0);
+    llvm::SmallVector<double, 8> readTraffic(numLevels, 0),
+        writeTraffic(numLevels, 0);
     const size_t output = acc.size() - 1;
     for (size_t a = 0; a < acc.size(); ++a) {
       llvm::SmallVector<size_t, 8> levels;
@@ -1120,14 +1121,23 @@ struct Generator {
             a != output ? childLow : std::max(0.0, childLow - most);
         double writes = a == output ? childLow : k > 0 ? low[k] : 0;
         energy += reads * lv.readEnergy + writes * lv.writeEnergy;
-        traffic[levels[k]] += reads + writes;
+        readTraffic[levels[k]] += reads;
+        writeTraffic[levels[k]] += writes;
       }
     }
     double latency = macs / units / arch.compute.throughput;
-    for (size_t l = 0; l < numLevels; ++l)
-      if (arch.levels[l].bandwidth)
-        latency = std::max(latency, traffic[l] / instancesAbove[l] /
-                                        *arch.levels[l].bandwidth);
+    // The model's port times, on lower bounds of the traffic.
+    for (size_t l = 0; l < numLevels; ++l) {
+      const Level &level = arch.levels[l];
+      double r = readTraffic[l] / instancesAbove[l],
+             w = writeTraffic[l] / instancesAbove[l];
+      if (level.bandwidth)
+        latency = std::max(latency, (r + w) / *level.bandwidth);
+      if (level.readBandwidth)
+        latency = std::max(latency, r / *level.readBandwidth);
+      if (level.writeBandwidth)
+        latency = std::max(latency, w / *level.writeBandwidth);
+    }
     return {energy, latency};
   }
 

@@ -282,21 +282,29 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   }
 
   // Energy and latency.
-  std::vector<double> traffic(numLevels, 0);
+  std::vector<double> reads(numLevels, 0), writes(numLevels, 0);
   for (auto &perLevel : ev.accesses)
     for (size_t l = 0; l < numLevels; ++l) {
       ev.energy += perLevel[l].reads * arch.levels[l].readEnergy +
                    perLevel[l].writes * arch.levels[l].writeEnergy;
-      traffic[l] += perLevel[l].reads + perLevel[l].writes;
+      reads[l] += perLevel[l].reads;
+      writes[l] += perLevel[l].writes;
     }
   ev.energy += ev.macs * arch.compute.macEnergy;
   for (size_t l = 0; l < numLevels; ++l) {
     double instances = product(0, nodes.size(), [&](const MapNode &n) {
       return n.kind == MapNode::Spatial && n.level < (int)l;
     });
+    // Each port (shared, read, write) takes its traffic's time; the
+    // level takes the longest.
+    const Level &level = arch.levels[l];
     double cycles = 0;
-    if (arch.levels[l].bandwidth)
-      cycles = traffic[l] / instances / *arch.levels[l].bandwidth;
+    if (level.bandwidth)
+      cycles = (reads[l] + writes[l]) / instances / *level.bandwidth;
+    if (level.readBandwidth)
+      cycles = std::max(cycles, reads[l] / instances / *level.readBandwidth);
+    if (level.writeBandwidth)
+      cycles = std::max(cycles, writes[l] / instances / *level.writeBandwidth);
     ev.componentCycles.push_back(cycles);
   }
   double macUnits = product(0, nodes.size(), [](const MapNode &n) {

@@ -20,8 +20,13 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = -1.0
 
 // -----
 
-// expected-error @+1 {{level 'DRAM': bandwidth must be positive}}
+// expected-error @+1 {{level 'DRAM': bandwidths must be positive}}
 module attributes {a = #ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0, bandwidth = 0.0>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': bandwidths must be positive}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, write_bandwidth = -2.0>} {}
 
 // -----
 

@@ -80,6 +80,31 @@ TEST_F(Small, MatmulWithReuse) {
   EXPECT_DOUBLE_EQ(ev.reservation[1], 16);
 }
 
+// Separate read and write ports. The mapping above moves, at DRAM, 128
+// reads (A 64, B 16, Z 48) and 64 writes (Z). A shared port of 4 takes
+// 192 / 4 = 48 cycles, a read port of 2 takes 128 / 2 = 64, a write port
+// of 0.5 takes 64 / 0.5 = 128: the level takes the longest, 128, above the
+// 64 cycles of compute. Without the write port: max(48, 64) = 64.
+TEST_F(Small, SeparateReadAndWriteBandwidth) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  arch.levels[0].bandwidth = 4;
+  arch.levels[0].readBandwidth = 2;
+  arch.levels[0].writeBandwidth = 0.5;
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), keep(1, 1),
+             loop(1, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.componentCycles[0], 128);
+  EXPECT_DOUBLE_EQ(ev.latency, 128);
+  arch.levels[0].writeBandwidth.reset();
+  ev = evaluate(w, 0, arch, m);
+  EXPECT_DOUBLE_EQ(ev.componentCycles[0], 64);
+  EXPECT_DOUBLE_EQ(ev.latency, 64);
+  arch.levels[0].readBandwidth = -1;
+  EXPECT_EQ(arch.validate(),
+            "level 'DRAM': bandwidths must be positive");
+}
+
 // Same, but the n loop sits between m and B's storage: n indexes B, so the
 // B tile (one column, 4 elements) is refilled for every (m, n): 16 fills of
 // 4 = 64 DRAM reads and GLB writes instead of 16.

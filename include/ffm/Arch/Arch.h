@@ -17,12 +17,14 @@ inline llvm::StringRef roleName(bool isOutput) {
 }
 
 /// One memory level. Capacity in bytes per instance (nullopt: unbounded);
-/// energies in pJ per datum; bandwidth in data per cycle per instance.
+/// energies in pJ per datum; bandwidths in data per cycle per instance.
 struct Level {
   std::string name;
   std::optional<int64_t> capacity;
   double readEnergy = 0, writeEnergy = 0;
-  std::optional<double> bandwidth;
+  /// Reads plus writes; and, where a level has separate ports, reads and
+  /// writes alone. The level's time is the largest of those given.
+  std::optional<double> bandwidth, readBandwidth, writeBandwidth;
   /// Spatial dimensions of the instances below this level.
   std::vector<int64_t> fanout;
   /// Rank variables allowed on the fanout (empty: any).

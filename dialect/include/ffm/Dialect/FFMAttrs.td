@@ -51,8 +51,10 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
   let summary = "One memory level of an accelerator";
   let description = [{
     `capacity` is in bytes per instance and absent only for an unbounded level
-    (DRAM). Energies are pJ per datum moved; `bandwidth` is data per cycle per
-    instance (absent: unlimited). `fanout` lists the spatial dimensions of the
+    (DRAM). Energies are pJ per datum moved; `bandwidth` is data (reads plus
+    writes) per cycle per instance, `read_bandwidth` / `write_bandwidth`
+    those of separate ports (absent: unlimited); the level takes the longest
+    of the times they give. `fanout` lists the spatial dimensions of the
     instances below this level; `spatial_ranks` restricts which rank
     variables may be spread over them (empty: any). `reuse` says per fanout
     dimension what its instances share: "any" (default), "none", "inputs"
@@ -67,6 +69,8 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     FFM_Double<"read energy, pJ per datum">:$read_energy,
     FFM_Double<"write energy, pJ per datum">:$write_energy,
     FFM_OptionalDouble<"data per cycle">:$bandwidth,
+    FFM_OptionalDouble<"reads per cycle">:$read_bandwidth,
+    FFM_OptionalDouble<"writes per cycle">:$write_bandwidth,
     FFM_List<"int64_t", "spatial fanout">:$fanout,
     FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks,
     FFM_List<"::mlir::StringAttr", "what each fanout dimension shares">:$reuse,
