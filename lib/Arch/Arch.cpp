@@ -4,6 +4,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
 #include <cmath>
 
 using namespace ffm;
@@ -29,6 +30,17 @@ Level::Reuse Level::reuseOf(size_t dim) const {
          : r == "inputs"  ? Reuse::Inputs
          : r == "outputs" ? Reuse::Outputs
                           : Reuse::Any;
+}
+
+double Level::portCycles(double reads, double writes) const {
+  double cycles = 0;
+  if (bandwidth)
+    cycles = (reads + writes) / *bandwidth;
+  if (readBandwidth)
+    cycles = std::max(cycles, reads / *readBandwidth);
+  if (writeBandwidth)
+    cycles = std::max(cycles, writes / *writeBandwidth);
+  return cycles;
 }
 
 std::string Level::validate() const {

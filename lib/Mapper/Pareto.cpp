@@ -17,12 +17,7 @@ using namespace ffm::detail;
 
 bool detail::dominates(const Pmapping &a, const Pmapping &b, bool withRes,
                       Objective objective) {
-  // Energy and latency need no front of the other criterion, only its
-  // ties broken (EDP needs both fronts).
-  if (objective == Objective::EDP
-          ? a.energy > b.energy || a.latency > b.latency
-          : !tieAwareNoWorse(objective, a.energy, a.latency, b.energy,
-                             b.latency))
+  if (!noWorse(objective, a.energy, a.latency, b.energy, b.latency))
     return false;
   if (withRes)
     for (size_t l = 0; l < a.reservation.size(); ++l)

@@ -1127,17 +1127,10 @@ struct Generator {
     }
     double latency = macs / units / arch.compute.throughput;
     // The model's port times, on lower bounds of the traffic.
-    for (size_t l = 0; l < numLevels; ++l) {
-      const Level &level = arch.levels[l];
-      double r = readTraffic[l] / instancesAbove[l],
-             w = writeTraffic[l] / instancesAbove[l];
-      if (level.bandwidth)
-        latency = std::max(latency, (r + w) / *level.bandwidth);
-      if (level.readBandwidth)
-        latency = std::max(latency, r / *level.readBandwidth);
-      if (level.writeBandwidth)
-        latency = std::max(latency, w / *level.writeBandwidth);
-    }
+    for (size_t l = 0; l < numLevels; ++l)
+      latency = std::max(latency, arch.levels[l].portCycles(
+                                      readTraffic[l] / instancesAbove[l],
+                                      writeTraffic[l] / instancesAbove[l]));
     return {energy, latency};
   }
 

@@ -44,12 +44,15 @@ inline bool clearlyBelow(double a, double b) {
   return a < b - 1e-9 * std::abs(b);
 }
 
-/// Whether (ea, la) may make `b` redundant for an energy or latency
-/// objective, criteria aside from capacity: no worse on the objective, and
-/// if not clearly better there, no worse on the other criterion (so of two
-/// tied mappings the one better on the other criterion survives).
-inline bool tieAwareNoWorse(Objective objective, double ea, double la,
-                            double eb, double lb) {
+/// Whether (ea, la) may make (eb, lb) redundant, criteria aside from
+/// capacity. EDP: no worse on either (it keeps both fronts). Energy or
+/// latency: no worse on the objective and, if not clearly better there, no
+/// worse on the other criterion (so of two tied mappings the one better on
+/// the other criterion survives).
+inline bool noWorse(Objective objective, double ea, double la, double eb,
+                    double lb) {
+  if (objective == Objective::EDP)
+    return ea <= eb && la <= lb;
   double pa = firstCriterion(objective, ea, la),
          pb = firstCriterion(objective, eb, lb);
   if (pa > pb)
@@ -112,7 +115,6 @@ private:
   mutable uint64_t residentMB = 0; // at the check that failed
   mutable bool memory = false;
 };
-
 
 /// Tensors that may stay on chip between their producer and consumers.
 std::vector<bool> fusableTensors(const Workload &w);

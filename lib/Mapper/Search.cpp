@@ -410,9 +410,7 @@ struct Joiner {
   }
 
   static bool dominates(const State &a, const State &b, Objective o) {
-    if (o == Objective::EDP
-            ? a.energy > b.energy || a.latency > b.latency
-            : !tieAwareNoWorse(o, a.energy, a.latency, b.energy, b.latency))
+    if (!noWorse(o, a.energy, a.latency, b.energy, b.latency))
       return false;
     for (size_t l = 0; l < a.sumPersistent.size(); ++l)
       if (a.sumPersistent[l] > b.sumPersistent[l] ||

@@ -295,17 +295,8 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     double instances = product(0, nodes.size(), [&](const MapNode &n) {
       return n.kind == MapNode::Spatial && n.level < (int)l;
     });
-    // Each port (shared, read, write) takes its traffic's time; the
-    // level takes the longest.
-    const Level &level = arch.levels[l];
-    double cycles = 0;
-    if (level.bandwidth)
-      cycles = (reads[l] + writes[l]) / instances / *level.bandwidth;
-    if (level.readBandwidth)
-      cycles = std::max(cycles, reads[l] / instances / *level.readBandwidth);
-    if (level.writeBandwidth)
-      cycles = std::max(cycles, writes[l] / instances / *level.writeBandwidth);
-    ev.componentCycles.push_back(cycles);
+    ev.componentCycles.push_back(arch.levels[l].portCycles(
+        reads[l] / instances, writes[l] / instances));
   }
   double macUnits = product(0, nodes.size(), [](const MapNode &n) {
     return n.kind == MapNode::Spatial;

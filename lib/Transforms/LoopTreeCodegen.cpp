@@ -346,28 +346,33 @@ struct GroupEmitter {
     return -1;
   }
 
-  /// Starts an output tile whose parent holds no data yet (a fused
-  /// intermediate's outermost on-chip tile): from the op's init value.
-  void initOutputTile(int i, const MemberState &s, const Buffer &tile) {
+  /// Gives `dest` what the output of Einsum `i` starts from where the
+  /// payload reads it and the leaf does not provide it: a fill's value, or
+  /// the init's values copied from `source(init)`. An empty tensor's
+  /// contents are undefined, and an init read as data reaches the leaf
+  /// through its own tiles (initAccess): nothing to do for either.
+  void startFromInit(int i, Value dest,
+                     llvm::function_ref<Value(Value)> source) {
     if (!readsInit(i) || initAccess(i) >= 0)
       return;
     linalg::LinalgOp op = graph.getOps()[i];
     Value init = op.getDpsInitOperand(0)->get();
-    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-      linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], tile.memref);
-      return;
-    }
-    // An empty tensor's contents are undefined: there is nothing to copy.
-    if (init.getDefiningOp<tensor::EmptyOp>())
-      return;
-    // Any other init is read from where it lies, as a tile of the same
-    // place in the iteration space.
-    Buffer whole{dramBuffer(init),
-                 SmallVector<size_t>(w.einsums[i].output.dimRanks.size(), 0),
-                 {}, false};
-    memref::CopyOp::create(
-        rewriter, loc, subview(s, w.einsums[i].output, whole, tile.shape),
-        tile.memref);
+    if (auto fill = init.getDefiningOp<linalg::FillOp>())
+      linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], dest);
+    else if (!init.getDefiningOp<tensor::EmptyOp>())
+      memref::CopyOp::create(rewriter, loc, source(init), dest);
+  }
+
+  /// Starts an output tile whose parent holds no data yet (a fused
+  /// intermediate's outermost on-chip tile): from the op's init value, as
+  /// a tile of the same place in the iteration space.
+  void initOutputTile(int i, const MemberState &s, const Buffer &tile) {
+    startFromInit(i, tile.memref, [&](Value init) {
+      Buffer whole{dramBuffer(init),
+                   SmallVector<size_t>(w.einsums[i].output.dimRanks.size(), 0),
+                   {}, false};
+      return subview(s, w.einsums[i].output, whole, tile.shape);
+    });
   }
 
   //===--------------------------------------------------------------------===//
@@ -429,15 +434,7 @@ struct GroupEmitter {
       Value buffer = memref::AllocOp::create(
           rewriter, loc,
           MemRefType::get(type.getShape(), type.getElementType()));
-      // An init read as data reaches the leaf through its own tiles, which
-      // take the place of the output's value at the first reduction step.
-      if (readsInit(i) && initAccess(i) < 0) {
-        Value init = op.getDpsInitOperand(0)->get();
-        if (auto fill = init.getDefiningOp<linalg::FillOp>())
-          linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], buffer);
-        else if (!init.getDefiningOp<tensor::EmptyOp>())
-          memref::CopyOp::create(rewriter, loc, dramBuffer(init), buffer);
-      }
+      startFromInit(i, buffer, [&](Value init) { return dramBuffer(init); });
       dram[w.einsums[i].output.tensor] = buffer;
       results.push_back({i, buffer});
     }
@@ -506,26 +503,21 @@ struct GroupEmitter {
     int i = s.einsum;
     linalg::LinalgOp op = graph.getOps()[i];
     auto accesses = w.einsums[i].accesses();
+    // Each access's tile: a slice of its innermost buffer.
+    auto tileOf = [&](size_t a) {
+      return subview(s, *accesses[a], s.buffers[a].back(),
+                     tileBelow(i, *accesses[a], mappingOf(i).nodes.size()));
+    };
+    // An init read as data shares the output's operand: the output's tile
+    // takes it, and the init's goes to the leaf that reads it.
+    int initA = initAccess(i);
     SmallVector<Value> operands(op->getOperands());
-    // The output last: an init read as data shares its operand.
-    for (size_t a = 0; a < accesses.size(); ++a) {
-      const Buffer &inner = s.buffers[a].back();
-      SmallVector<int64_t> sizes =
-          tileBelow(i, *accesses[a], mappingOf(i).nodes.size());
-      if (a == (size_t)outputAccess(i) ||
-          graph.getAccessOperands(i)[a] !=
-              graph.getAccessOperands(i)[outputAccess(i)])
-        operands[graph.getAccessOperands(i)[a]] =
-            subview(s, *accesses[a], inner, sizes);
-    }
-    Operation *leaf;
-    if (int initA = initAccess(i); initA >= 0)
-      leaf = emitLeafReadingInit(
-          op, operands,
-          subview(s, *accesses[initA], s.buffers[initA].back(),
-                  tileBelow(i, *accesses[initA], mappingOf(i).nodes.size())));
-    else
-      leaf = clone(rewriter, op, TypeRange{}, operands);
+    for (size_t a = 0; a < accesses.size(); ++a)
+      if ((int)a != initA)
+        operands[graph.getAccessOperands(i)[a]] = tileOf(a);
+    Operation *leaf = initA >= 0
+                          ? emitLeafReadingInit(op, operands, tileOf(initA))
+                          : clone(rewriter, op, TypeRange{}, operands);
     if (cast<linalg::LinalgOp>(leaf).hasIndexSemantics()) {
       SmallVector<OpFoldResult> offsets;
       for (const auto &terms : s.terms)

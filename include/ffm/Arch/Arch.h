@@ -54,6 +54,10 @@ struct Level {
     return r == Reuse::Any || (r == Reuse::Inputs && !isOutput) ||
            (r == Reuse::Outputs && isOutput);
   }
+  /// Cycles to move `reads` and `writes` (per instance): each port the
+  /// level has (shared, read, write) takes its traffic's time, the level
+  /// the longest; 0 without bandwidths.
+  double portCycles(double reads, double writes) const;
   /// Empty when the level is sound, else why not.
   std::string validate() const;
 };
