@@ -72,13 +72,10 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
 
 namespace {
 
-/// Elements of the tensor `a` accesses: the product of its ranks' bounds.
+/// Elements of the tensor `a` accesses: the product of its ranks' bounds,
+/// or of its windows' spans.
 double accessSize(const Einsum &e, const TensorAccess &a) {
-  double size = 1;
-  for (size_t r = 0; r < e.ranks.size(); ++r)
-    if (a.indexedBy(r))
-      size *= e.ranks[r].bound;
-  return size;
+  return a.footprint([&](int r) { return (double)e.ranks[r].bound; });
 }
 
 /// Divisors in increasing order, by trial division up to the square root:
@@ -176,15 +173,34 @@ struct Generator {
                                  });
       readWithOutput.push_back(shared);
       tensorSize.push_back(accessSize(e, *a));
-      uint64_t mask = 0;
+      uint64_t mask = 0, projected = 0;
       for (int r : a->dimRanks)
         if (r >= 0) // -1: a broadcast dimension, indexed by no rank
-          mask |= uint64_t(1) << r;
+          projected |= uint64_t(1) << r;
+      mask = projected;
+      for (const std::vector<WindowTerm> &window : a->windows)
+        for (const WindowTerm &t : window)
+          mask |= uint64_t(1) << t.rank;
       indexMask.push_back(mask);
+      projectMask.push_back(projected);
     }
   }
 
   bool indexes(size_t a, int rank) const { return indexMask[a] >> rank & 1; }
+  /// Per access: bit r set when rank r alone walks a dimension.
+  std::vector<uint64_t> projectMask;
+
+  /// Elements of access a's tile given each indexing rank's extent in
+  /// `ext`: their product, or with sliding windows the windows' spans.
+  double tileOf(size_t a, llvm::ArrayRef<double> ext) const {
+    if (acc[a]->hasWindows())
+      return acc[a]->footprint([&](int r) { return ext[r]; });
+    double tile = 1;
+    for (size_t r = 0; r < e.ranks.size(); ++r)
+      if (indexes(a, r))
+        tile *= ext[r];
+    return tile;
+  }
 
   /// Per access: an input that some consumer of this Einsum's output reads
   /// too. That consumer shares every loop above the input's on-chip node,
@@ -196,7 +212,9 @@ struct Generator {
   /// Whether a loop over `rank` may sit above the outermost node of on-chip
   /// intermediate `a` (fusion validity; see fusionKey and readWithOutput).
   bool mayFuseOver(size_t a, int rank) const {
-    return indexes(a, rank) &&
+    // A window's tiles overlap (the halo): a loop over one of its ranks
+    // cannot hand the consumer exactly the producer's tile.
+    return (projectMask[a] >> rank & 1) &&
            (!readWithOutput[a] || indexes(acc.size() - 1, rank));
   }
 
@@ -597,20 +615,21 @@ struct Generator {
       for (int r : order[decided])
         if (temporal[decided][r] == 1)
           open |= uint64_t(1) << r;
-    double tile = 1;
+    llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
     for (size_t r = 0; r < e.ranks.size(); ++r) {
       if (!indexes(a, r))
         continue;
       if (exact)
-        tile *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
+        ext[r] *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
       if (next && !(open >> r & 1))
-        tile *= remaining[r];
+        ext[r] *= remaining[r];
     }
     for (auto [slot, s] : llvm::enumerate(spatial))
       if (s.first >= 0 && indexes(a, s.first) &&
           (size_t)fanoutSlots[slot].first >= l)
-        tile *= s.second;
-    return tile;
+        ext[s.first] *= s.second;
+    // Every extent is a lower bound and a tile grows with each.
+    return tileOf(a, ext);
   }
 
   /// The stationary run (set of ranks) that block l's loops in `loops`
@@ -673,19 +692,19 @@ struct Generator {
       int p = position[l][a];
       if (p < 0)
         continue;
-      double tile = 1;
+      llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
       for (size_t r = 0; r < e.ranks.size(); ++r) {
         if (!indexes(a, r))
           continue;
-        tile *= remaining[r];
+        ext[r] = remaining[r];
         for (size_t q = p; q < order[l].size(); ++q)
           if (order[l][q] == (int)r)
-            tile *= temporal[l][r];
+            ext[r] *= temporal[l][r];
         for (auto [slot, s] : llvm::enumerate(spatial))
           if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
-            tile *= s.second;
+            ext[r] *= s.second;
       }
-      tileBytes[l][a] = tile * arch.datumBytes();
+      tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes();
       bytes += tileBytes[l][a];
     }
     return bytes <= (double)*arch.levels[l].capacity;

@@ -995,6 +995,11 @@ detail::generateAll(const Workload &w, const Arch &arch,
       os << '|' << fusable[a->tensor];
       for (int r : a->dimRanks)
         os << ',' << r;
+      for (const std::vector<WindowTerm> &window : a->windows) {
+        os << '/';
+        for (const WindowTerm &t : window)
+          os << t.rank << '*' << t.coeff << ';';
+      }
     }
     return s;
   };

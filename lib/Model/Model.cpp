@@ -214,6 +214,13 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     double tile = product(i + 1, nodes.size(), [&](const MapNode &m) {
       return acc.indexedBy(m.rank);
     });
+    // A sliding window's tile also holds its halo: its dimensions span
+    // more than the product of their ranks' extents says.
+    if (acc.hasWindows())
+      tile = acc.footprint([&](int r) {
+        return product(i + 1, nodes.size(),
+                       [&](const MapNode &m) { return m.rank == r; });
+      });
     tileAt[i] = tile;
     ev.reservation[n.level] += tile * arch.datumBytes();
     if (n.level > 0 && loopsAbove(i) < fusedDepth)

@@ -86,22 +86,76 @@ std::vector<std::string> ffm::rankNames(linalg::LinalgOp op) {
   std::vector<std::string> names;
   for (unsigned i = 0; i < n; ++i)
     names.push_back("d" + std::to_string(i));
+  // Convolutions and pooling in the layer-mapping literature's letters: n
+  // batch, p q output pixels, r s filter taps, c input and k output
+  // channels (a depthwise channel is c).
+  if (!isa<linalg::ConvolutionOpInterface>(op.getOperation()))
+    return names;
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  if (failed(dims))
+    return names;
+  auto assign = [&](ArrayRef<unsigned> loops, StringRef letters) {
+    for (auto [i, loop] : llvm::enumerate(loops))
+      names[loop] = i < letters.size() && loops.size() <= letters.size()
+                        ? std::string(1, letters[i])
+                        : ("d" + std::to_string(loop));
+  };
+  assign(dims->batch, "n");
+  assign(dims->outputImage, "pqo");
+  assign(dims->filterLoop, "rst");
+  assign(dims->outputChannel, "k");
+  assign(dims->inputChannel, "c");
+  assign(dims->depth, "c");
+  // Both a depth and an input channel would be called c.
+  if (!dims->depth.empty() && !dims->inputChannel.empty())
+    assign(dims->depth, "g");
   return names;
 }
 
-/// Each tensor dimension must be walked by exactly one rank variable, or be
-/// a unit dimension indexed by the constant 0 (TOSA's broadcasts).
-static FailureOr<TensorAccess> accessFor(linalg::LinalgOp op, AffineMap map,
-                                         int tensor, ArrayRef<int64_t> shape) {
+/// The terms `c * d_i` of a sliding-window index (`2 * d1 + d4`), or
+/// failure for anything else (constants, products of dims, negatives).
+static LogicalResult windowTerms(AffineExpr expr,
+                                 std::vector<WindowTerm> &terms) {
+  if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+    terms.push_back({(int)d.getPosition(), 1});
+    return success();
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return failure();
+  if (bin.getKind() == AffineExprKind::Add)
+    return success(succeeded(windowTerms(bin.getLHS(), terms)) &&
+                   succeeded(windowTerms(bin.getRHS(), terms)));
+  if (bin.getKind() != AffineExprKind::Mul)
+    return failure();
+  auto d = dyn_cast<AffineDimExpr>(bin.getLHS());
+  auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+  if (!d || !c || c.getValue() < 1)
+    return failure();
+  terms.push_back({(int)d.getPosition(), c.getValue()});
+  return success();
+}
+
+/// Each tensor dimension must be walked by exactly one rank variable, by a
+/// sliding window (a sum of ranks with positive strides, as convolutions
+/// and pooling index their input), or be a unit dimension indexed by the
+/// constant 0 (TOSA's broadcasts). No rank may walk two dimensions.
+FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
+                                           int tensor,
+                                           ArrayRef<int64_t> shape) {
   TensorAccess access;
   access.tensor = tensor;
+  auto usesTwice = [&]() {
+    return op.emitError("ffm: indexing map ")
+           << AffineMapAttr::get(map)
+           << " uses a rank twice; diagonal accesses are not supported";
+  };
+  std::vector<std::vector<WindowTerm>> windows(map.getNumResults());
   for (auto [dim, expr] : llvm::enumerate(map.getResults())) {
     if (auto d = dyn_cast<AffineDimExpr>(expr)) {
       if (access.indexedBy(d.getPosition()))
-        return op.emitError("ffm: indexing map ")
-               << AffineMapAttr::get(map)
-               << " uses a rank twice; diagonal accesses are not "
-                  "supported";
+        return usesTwice();
       access.dimRanks.push_back(d.getPosition());
       continue;
     }
@@ -110,10 +164,19 @@ static FailureOr<TensorAccess> accessFor(linalg::LinalgOp op, AffineMap map,
       access.dimRanks.push_back(-1);
       continue;
     }
-    return op.emitError("ffm: indexing map ")
-           << AffineMapAttr::get(map)
-           << " is not a projection (sliding windows such as convolutions "
-              "are not supported yet)";
+    if (failed(windowTerms(expr, windows[dim])))
+      return op.emitError("ffm: indexing map ")
+             << AffineMapAttr::get(map) << " indexes dimension " << dim
+             << " by an expression that is neither a rank, a sliding window (a sum of ranks with "
+                "positive strides) nor a unit dimension";
+    for (const WindowTerm &t : windows[dim])
+      if (access.indexedBy(t.rank) ||
+          llvm::count_if(windows[dim], [&](const WindowTerm &o) {
+            return o.rank == t.rank;
+          }) > 1)
+        return usesTwice();
+    access.dimRanks.push_back(TensorAccess::kWindow);
+    access.windows = windows; // indexedBy() sees the terms so far
   }
   return access;
 }
@@ -211,7 +274,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       if (failed(id))
         return failure();
       FailureOr<TensorAccess> access =
-          accessFor(linalgOp, linalgOp.getMatchingIndexingMap(in), *id,
+          accessFromMap(linalgOp, linalgOp.getMatchingIndexingMap(in), *id,
                     workload.tensors[*id].shape);
       if (failed(access))
         return failure();
@@ -230,7 +293,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       if (failed(id))
         return failure();
       FailureOr<TensorAccess> access =
-          accessFor(linalgOp, outMap, *id, workload.tensors[*id].shape);
+          accessFromMap(linalgOp, outMap, *id, workload.tensors[*id].shape);
       if (failed(access))
         return failure();
       einsum.inputs.push_back(*access);
@@ -240,7 +303,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     int out = addTensor(op.getResult(0), einsum.name + ".out");
     workload.tensors[out].producer = workload.einsums.size();
     FailureOr<TensorAccess> outAccess =
-        accessFor(linalgOp, outMap, out, workload.tensors[out].shape);
+        accessFromMap(linalgOp, outMap, out, workload.tensors[out].shape);
     if (failed(outAccess))
       return failure();
     einsum.output = *outAccess;

@@ -57,8 +57,8 @@ struct Term {
 };
 
 /// A buffer holding one tensor's tile for one member, and where its origin
-/// sits: per tensor dimension, how many offset terms of the dimension's rank
-/// were in scope when it was created.
+/// sits: per rank of the member, how many offset terms of the rank were in
+/// scope when it was created (none: the whole tensor).
 struct Buffer {
   Value memref;
   SmallVector<size_t> originTerms;
@@ -278,10 +278,19 @@ struct GroupEmitter {
   Value subview(const MemberState &s, const TensorAccess &acc,
                 const Buffer &buffer, ArrayRef<int64_t> sizes) {
     SmallVector<OpFoldResult> offsets, sizesOfr, strides;
+    auto termsOf = [&](int r) {
+      return ArrayRef<Term>(s.terms[r]).drop_front(buffer.originTerms[r]);
+    };
     for (auto [d, r] : llvm::enumerate(acc.dimRanks)) {
-      ArrayRef<Term> terms;
+      SmallVector<Term> terms;
       if (r >= 0)
-        terms = ArrayRef<Term>(s.terms[r]).drop_front(buffer.originTerms[d]);
+        llvm::append_range(terms, termsOf(r));
+      // A window's tile starts where its ranks' tiles start, each scaled by
+      // its stride or dilation.
+      if (r == TensorAccess::kWindow)
+        for (const WindowTerm &wt : acc.windows[d])
+          for (Term t : termsOf(wt.rank))
+            terms.push_back({t.iv, t.step * wt.coeff});
       offsets.push_back(offset(terms));
       sizesOfr.push_back(rewriter.getIndexAttr(sizes[d]));
       strides.push_back(rewriter.getIndexAttr(1));
@@ -303,16 +312,16 @@ struct GroupEmitter {
 
   SmallVector<int64_t> tileBelow(int i, const TensorAccess &acc, size_t n) {
     SmallVector<int64_t> shape;
-    for (int r : acc.dimRanks)
-      shape.push_back(r >= 0 ? extentBelow(i, r, n) : 1);
+    for (size_t d = 0; d < acc.dimRanks.size(); ++d)
+      shape.push_back(acc.extent(d, [&](int r) { return extentBelow(i, r, n); }));
     return shape;
   }
 
   Buffer makeBuffer(const MemberState &s, const TensorAccess &acc, Value v,
                     ArrayRef<int64_t> shape, bool isOutput) {
     Buffer b{v, {}, SmallVector<int64_t>(shape), isOutput};
-    for (int r : acc.dimRanks)
-      b.originTerms.push_back(r >= 0 ? s.terms[r].size() : 0);
+    for (const auto &terms : s.terms)
+      b.originTerms.push_back(terms.size());
     return b;
   }
 
@@ -369,7 +378,7 @@ struct GroupEmitter {
   void initOutputTile(int i, const MemberState &s, const Buffer &tile) {
     startFromInit(i, tile.memref, [&](Value init) {
       Buffer whole{dramBuffer(init),
-                   SmallVector<size_t>(w.einsums[i].output.dimRanks.size(), 0),
+                   SmallVector<size_t>(w.einsums[i].ranks.size(), 0),
                    {}, false};
       return subview(s, w.einsums[i].output, whole, tile.shape);
     });
@@ -464,7 +473,7 @@ struct GroupEmitter {
                                  graph.getAccessOperands(s.einsum)[n.access]));
         auto shapeOf = cast<MemRefType>(v.getType()).getShape();
         s.buffers[n.access].push_back(
-            Buffer{v, SmallVector<size_t>(acc.dimRanks.size(), 0),
+            Buffer{v, SmallVector<size_t>(s.terms.size(), 0),
                    SmallVector<int64_t>(shapeOf), isOutput});
         continue;
       }
@@ -489,9 +498,8 @@ struct GroupEmitter {
       // The tile's own origin is where it was created: offsets relative to
       // the parent are the terms between the two.
       MemberState at = s;
-      for (auto [d, r] : llvm::enumerate(out.dimRanks))
-        if (r >= 0)
-          at.terms[r].truncate(tile.originTerms[d]);
+      for (auto [r, terms] : llvm::enumerate(at.terms))
+        terms.truncate(tile.originTerms[r]);
       memref::CopyOp::create(rewriter, loc, tile.memref,
                              subview(at, out, parent, tile.shape));
     }

@@ -218,11 +218,12 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     operands.push_back(tile.getDpsInitOperand(0));
     for (OpOperand *operand : operands) {
       AffineMap map = tile.getMatchingIndexingMap(operand);
-      TensorAccess access;
-      for (AffineExpr expr : map.getResults()) {
-        auto d = dyn_cast<AffineDimExpr>(expr);
-        access.dimRanks.push_back(d ? (int)d.getPosition() : -1);
-      }
+      FailureOr<TensorAccess> parsed = accessFromMap(
+          tile, map, -1,
+          cast<ShapedType>(operand->get().getType()).getShape());
+      if (failed(parsed))
+        return failure();
+      TensorAccess access = std::move(*parsed);
       SmallVector<ChainBuffer> chain;
       std::optional<ChainBuffer> link = viewed(operand->get());
       if (!link)
@@ -238,8 +239,12 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
         for (auto [d, offset] : llvm::enumerate(c.offsets)) {
           SmallVector<Value> ivs;
           ivsOf(offset, ivs);
+          int r = access.dimRanks[d];
+          // A window's offset mixes the loops of its ranks; each of them
+          // also walks a dimension of its own in some operand.
+          if (r < 0)
+            continue;
           for (Value iv : ivs) {
-            int r = access.dimRanks[d];
             auto [it, fresh] = rankOfIv.try_emplace(iv, r);
             if (!fresh && it->second != r)
               return tile->emitError("ffm: a loop walks two ranks of '")

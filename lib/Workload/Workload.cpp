@@ -6,8 +6,18 @@
 
 using namespace ffm;
 
-bool TensorAccess::indexedBy(int rank) const {
+bool TensorAccess::projects(int rank) const {
   return llvm::is_contained(dimRanks, rank);
+}
+
+bool TensorAccess::indexedBy(int rank) const {
+  if (projects(rank))
+    return true;
+  for (const std::vector<WindowTerm> &window : windows)
+    for (const WindowTerm &t : window)
+      if (t.rank == rank)
+        return true;
+  return false;
 }
 
 bool Einsum::hasReduction() const {
@@ -113,12 +123,23 @@ static void printShape(llvm::raw_ostream &os, llvm::ArrayRef<int64_t> shape) {
 static void printAccess(llvm::raw_ostream &os, const Workload &w,
                         const Einsum &e, const TensorAccess &a) {
   os << w.tensors[a.tensor].name << "[";
-  llvm::interleaveComma(a.dimRanks, os, [&](int r) {
-    if (r < 0)
-      os << "1";
-    else
+  for (auto [d, r] : llvm::enumerate(a.dimRanks)) {
+    if (d)
+      os << ", ";
+    if (r >= 0) {
       os << e.ranks[r].name;
-  });
+    } else if (r == TensorAccess::kWindow) {
+      for (auto [k, t] : llvm::enumerate(a.windows[d])) {
+        if (k)
+          os << "+";
+        if (t.coeff != 1)
+          os << t.coeff << "*";
+        os << e.ranks[t.rank].name;
+      }
+    } else {
+      os << "1";
+    }
+  }
   os << "]";
 }
 

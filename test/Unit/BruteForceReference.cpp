@@ -192,16 +192,20 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
     // outermost (shared) node; its deeper copies do not deepen them.
     fusedDepth = std::max(fusedDepth, loopsAbove(outermost[a]));
   }
-  // docs/model.md: a node's tile is the product of the loops below it over
-  // ranks that index the tensor; a level reserves the sum of its tiles.
+  // docs/model.md: a node's tile spans, per tensor dimension, what the
+  // loops below it cover (a window's halo included); a level reserves the
+  // sum of its tiles.
   for (size_t i = 0; i < nodes.size(); ++i) {
     const MapNode &n = nodes[i];
     if (n.kind != MapNode::Keep || n.level == 0)
       continue;
-    double tile = 1;
-    for (size_t j = i + 1; j < nodes.size(); ++j)
-      if (nodes[j].isLoop() && acc[n.access]->indexedBy(nodes[j].rank))
-        tile *= nodes[j].factor;
+    double tile = acc[n.access]->footprint([&](int r) {
+      double extent = 1;
+      for (size_t j = i + 1; j < nodes.size(); ++j)
+        if (nodes[j].isLoop() && nodes[j].rank == r)
+          extent *= nodes[j].factor;
+      return extent;
+    });
     double bytes = tile * arch.datumBits / 8.0;
     an.reservation[n.level] += bytes;
     if (loopsAbove(i) < fusedDepth)
@@ -373,16 +377,15 @@ void Reference::enumerate(int ei) {
               if (!(keepSet[a] >> l & 1))
                 continue;
               bool floats = onChip[a] && __builtin_ctz(keepSet[a]) == l;
-              double tile = 1;
-              for (int q = 0; q < nR; ++q) {
-                if (!acc[a]->indexedBy(q))
-                  continue;
+              double tile = acc[a]->footprint([&](int q) {
+                double extent = 1;
                 for (int m = floats ? l + 1 : l; m < nL; ++m)
-                  tile *= count[m][q];
+                  extent *= count[m][q];
                 for (size_t s = 0; s < slots.size(); ++s)
                   if (slots[s].first >= l && spatial[s].first == q)
-                    tile *= spatial[s].second;
-              }
+                    extent *= spatial[s].second;
+                return extent;
+              });
               least[l] += tile * arch.datumBits / 8.0;
             }
           for (int l = 1; l < nL; ++l)

@@ -10,13 +10,16 @@
 // both sides) and fusion-group capacity check (sum of persistent + largest
 // other bytes, reservations computed from the LoopTree). Only the model
 // (evaluate) is shared. Workloads: chains of 2-3 matmuls, elementwise ops
-// and row reductions, a fan-out, a softmax-shaped row normalisation, and
-// seeded random chains, with bounds 2..8; architectures: every preset
+// and row reductions, a fan-out, a softmax-shaped row normalisation,
+// seeded random chains, with bounds 2..8, and seeded chains of two 1-D
+// convolutions (strides and dilations 1..2, windows up to 11 wide); architectures: every preset
 // (fanouts of eyeriss_like also shrunk to 2x2) and tight-capacity variants;
 // objectives energy, latency and EDP; max-fused-loops-per-rank 1 and (but
 // on eyeriss_like) 0. FFM's optimum must equal the reference's (relative
 // 1e-9), and its mapping must be one the reference enumerates and accepts.
-// 315 cases, about 1.65 M valid mappings, ~14 s (Release, 2 cores).
+// 450 cases, about 2.9 M valid mappings, ~9 s (Release, 2 cores).
+// Without the windows' spans in the generator's tile sizes (the product of
+// the ranks' extents instead) all three tests fail.
 //
 // Mutations of code that search=exhaustive shares with FFM, each run in a
 // scratch copy of the tree (every other unit test still passing):
@@ -179,6 +182,20 @@ Workload randomChain(std::mt19937 &rng) {
   return b.finish({cur});
 }
 
+// A seeded chain of two 1-D convolutions with strides and dilations 1..2:
+// the second's window over the first's output is only fusable whole.
+Workload randomConvChain(std::mt19937 &rng) {
+  auto pick = [&](int64_t lo, int64_t hi) { return lo + rng() % (hi - lo + 1); };
+  int64_t p2 = pick(2, 4), r2 = pick(2, 3), s2 = pick(1, 2), d2 = pick(1, 2);
+  int64_t p1 = s2 * (p2 - 1) + d2 * (r2 - 1) + 1, k1 = pick(1, 2);
+  WorkloadBuilder b;
+  int first = b.conv1d("conv0", p1, k1, pick(1, 3), pick(1, 2), pick(1, 2),
+                       pick(1, 2));
+  int second = b.conv1d("conv1", p2, pick(1, 2), r2, k1, s2, d2,
+                        b.w.einsums[first].output.tensor);
+  return b.finish({b.w.einsums[second].output.tensor});
+}
+
 std::vector<WorkloadCase> workloadCases(bool threeLevel) {
   std::vector<WorkloadCase> cases;
   if (threeLevel) {
@@ -195,6 +212,8 @@ std::vector<WorkloadCase> workloadCases(bool threeLevel) {
   std::mt19937 rng(threeLevel ? 21 : 12);
   for (int i = 0; i < 3; ++i)
     cases.push_back({"random" + std::to_string(i), randomChain(rng)});
+  for (int i = 0; i < 3; ++i)
+    cases.push_back({"conv" + std::to_string(i), randomConvChain(rng)});
   return cases;
 }
 
@@ -287,19 +306,19 @@ Totals compareOn(const std::string &family) {
 
 TEST(BruteForce, Small2Level) {
   Totals t = compareOn("small_2level");
-  EXPECT_EQ(t.cases, 4u * 7 * 2 * 3); // archs x workloads x limits x objectives
+  EXPECT_EQ(t.cases, 4u * 10 * 2 * 3); // archs x workloads x limits x objectives
   EXPECT_GT(t.fused, 20u);            // fusion must win often
 }
 
 TEST(BruteForce, TpuV4iLike) {
   Totals t = compareOn("tpu_v4i_like");
-  EXPECT_EQ(t.cases, 2u * 7 * 2 * 3);
+  EXPECT_EQ(t.cases, 2u * 10 * 2 * 3);
   EXPECT_GT(t.fused, 5u);
 }
 
 TEST(BruteForce, EyerissLike) {
   Totals t = compareOn("eyeriss_like");
-  EXPECT_EQ(t.cases, 3u * 7 * 1 * 3);
+  EXPECT_EQ(t.cases, 3u * 10 * 1 * 3);
   EXPECT_GT(t.fused, 5u);
 }
 

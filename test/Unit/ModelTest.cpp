@@ -105,6 +105,36 @@ TEST_F(Small, SeparateReadAndWriteBandwidth) {
             "level 'DRAM': bandwidths must be positive");
 }
 
+// docs/model.md, "Sliding windows": out[p] += in[2p + r] w[r] with P = 4,
+// R = 3 (a stride-2 convolution; one channel in and out). The input spans
+// 2*3 + 2 + 1 = 9 elements. GLB keeps the input under `for p : 2`; below it
+// p covers 2 and r 3, so a tile spans 2*(2-1) + (3-1) + 1 = 5 elements:
+// [0, 5) then [4, 9). The overlap (element 4) is fetched twice: 10 DRAM
+// reads and GLB writes, where a projection would move the 9 once; the 12
+// MACs read the GLB 12 times.
+TEST(Model, SlidingWindowHaloIsRefetched) {
+  WorkloadBuilder b;
+  int e = b.conv1d("conv", 4, 1, 3, 1, /*stride=*/2);
+  Workload w = b.finish({b.w.einsums[e].output.tensor});
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 2), keep(0, 1),
+             loop(0, 2), loop(2, 3)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[0][0].reads, 10);
+  EXPECT_DOUBLE_EQ(ev.accesses[0][1].writes, 10);
+  EXPECT_DOUBLE_EQ(ev.accesses[0][1].reads, 12);
+  EXPECT_DOUBLE_EQ(ev.reservation[1], 5);
+  // Dilation 2 instead: in[2p + 2r] spans 2*1 + 2*2 + 1 = 7 per tile.
+  WorkloadBuilder d;
+  int f = d.conv1d("conv", 4, 1, 3, 1, /*stride=*/2, /*dilation=*/2);
+  Workload wd = d.finish({d.w.einsums[f].output.tensor});
+  ev = evaluate(wd, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.reservation[1], 7);
+  EXPECT_DOUBLE_EQ(ev.accesses[0][0].reads, 14);
+}
+
 // Same, but the n loop sits between m and B's storage: n indexes B, so the
 // B tile (one column, 4 elements) is refilled for every (m, n): 16 fills of
 // 4 = 64 DRAM reads and GLB writes instead of 16.

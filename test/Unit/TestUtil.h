@@ -36,6 +36,20 @@ struct WorkloadBuilder {
     return einsum(name, {{"m", m}, {"n", n}, {"k", k}},
                   {{a, {0, 2}}, {b, {2, 1}}}, {c, {0, 1}});
   }
+  /// 1-D convolution out[p, k] += in[stride*p + dilation*r, c] w[r, c, k]
+  /// (ranks p, k, r, c); `in` reuses a tensor as the input.
+  int conv1d(std::string name, int64_t p, int64_t k, int64_t r, int64_t c,
+             int64_t stride = 1, int64_t dilation = 1, int in = -1) {
+    int64_t span = stride * (p - 1) + dilation * (r - 1) + 1;
+    if (in < 0)
+      in = tensor(name + ".in", {span, c});
+    int wt = tensor(name + ".w", {r, c, k});
+    int out = tensor(name + ".out", {p, k});
+    TensorAccess input{in, {TensorAccess::kWindow, 3}};
+    input.windows = {{{0, stride}, {2, dilation}}, {}};
+    return einsum(name, {{"p", p}, {"k", k}, {"r", r}, {"c", c}},
+                  {input, {wt, {2, 3, 1}}}, {out, {0, 1}});
+  }
   Workload finish(std::vector<int> outputs) {
     for (int o : outputs)
       w.tensors[o].isOutput = true;

@@ -7,10 +7,29 @@ func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
 
 // -----
 
-func.func @conv(%i: tensor<1x8x8x1xf32>, %f: tensor<3x3x1x1xf32>, %o: tensor<1x6x6x1xf32>) -> tensor<1x6x6x1xf32> {
-  // expected-error @+1 {{ffm: indexing map affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, d6)> is not a projection (sliding windows such as convolutions are not supported yet)}}
-  %0 = linalg.conv_2d_nhwc_hwcf ins(%i, %f : tensor<1x8x8x1xf32>, tensor<3x3x1x1xf32>) outs(%o : tensor<1x6x6x1xf32>) -> tensor<1x6x6x1xf32>
-  return %0 : tensor<1x6x6x1xf32>
+// Windows are sums of ranks with positive strides; a shifted index is not.
+func.func @shifted(%a: tensor<9xf32>, %o: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{ffm: indexing map affine_map<(d0) -> (d0 + 1)> indexes dimension 0 by an expression that is neither a rank, a sliding window (a sum of ranks with positive strides) nor a unit dimension}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 + 1)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<9xf32>) outs(%o : tensor<8xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// A window may not use a rank that also walks another dimension.
+func.func @window_diagonal(%a: tensor<9x4xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{ffm: indexing map affine_map<(d0, d1) -> (d0 + d1, d1)> uses a rank twice; diagonal accesses are not supported}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%a : tensor<9x4xf32>) outs(%o : tensor<4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----

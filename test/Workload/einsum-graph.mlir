@@ -85,3 +85,30 @@ func.func @reshape(%a: tensor<8x4xf32>, %b: tensor<4x6xf32>, %c: tensor<8x6xf32>
   } -> tensor<1x8x6xf32>
   return %2 : tensor<1x8x6xf32>
 }
+
+// -----
+
+// Sliding windows: a strided convolution, a dilated depthwise one and a
+// max pool index their input by sums of ranks, printed with their strides;
+// convolution ranks get the usual letters.
+// CHECK-LABEL: workload @windows: 3 einsums
+// CHECK: einsum conv_2d_nhwc_hwcf_0 (linalg.conv_2d_nhwc_hwcf) ranks {n:2, p:6, q:6, k:4, r:3+, s:3+, c:3+}: conv_2d_nhwc_hwcf_0.out[n, p, q, k] += arg0[n, 2*p+r, 2*q+s, c] arg1[r, s, c, k]
+// CHECK: einsum depthwise_conv_2d_nhwc_hwc_0 (linalg.depthwise_conv_2d_nhwc_hwc) ranks {n:2, p:2, q:2, c:4, r:3+, s:3+}: depthwise_conv_2d_nhwc_hwc_0.out[n, p, q, c] += conv_2d_nhwc_hwcf_0.out[n, p+2*r, q+2*s, c] arg2[r, s, c]
+// CHECK: einsum pooling_nhwc_max_0 (linalg.pooling_nhwc_max) ranks {{{.*}}p:1, q:1, {{.*}}r:2+, s:2+}: pooling_nhwc_max_0.out[{{.*}}, p, q, {{.*}}] += depthwise_conv_2d_nhwc_hwc_0.out[{{.*}}, 2*p+r, 2*q+s, {{.*}}] cst{{[0-9]+}}[r, s]
+// CHECK: edge conv_2d_nhwc_hwcf_0 -> depthwise_conv_2d_nhwc_hwc_0 via conv_2d_nhwc_hwcf_0.out dims [n, p, q, k]
+func.func @windows(%x: tensor<2x13x13x3xf32>, %w1: tensor<3x3x3x4xf32>, %dw: tensor<3x3x4xf32>) -> tensor<2x1x1x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<2x6x6x4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<2x6x6x4xf32>) -> tensor<2x6x6x4xf32>
+  %c1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+        ins(%x, %w1 : tensor<2x13x13x3xf32>, tensor<3x3x3x4xf32>) outs(%f1 : tensor<2x6x6x4xf32>) -> tensor<2x6x6x4xf32>
+  %e2 = tensor.empty() : tensor<2x2x2x4xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<2x2x2x4xf32>) -> tensor<2x2x2x4xf32>
+  %c2 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%c1, %dw : tensor<2x6x6x4xf32>, tensor<3x3x4xf32>) outs(%f2 : tensor<2x2x2x4xf32>) -> tensor<2x2x2x4xf32>
+  %k = tensor.empty() : tensor<2x2xf32>
+  %e3 = tensor.empty() : tensor<2x1x1x4xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+       ins(%c2, %k : tensor<2x2x2x4xf32>, tensor<2x2xf32>) outs(%e3 : tensor<2x1x1x4xf32>) -> tensor<2x1x1x4xf32>
+  return %p : tensor<2x1x1x4xf32>
+}

@@ -13,6 +13,13 @@ namespace ffm {
 /// matmul, else "d0", "d1", ...).
 std::vector<std::string> rankNames(mlir::linalg::LinalgOp op);
 
+/// How `op` indexes `tensor` (of the given shape) through `map`: a rank, a
+/// sliding window or a unit dimension per tensor dimension. Emits an error
+/// at `op` for any other map.
+mlir::FailureOr<TensorAccess> accessFromMap(mlir::linalg::LinalgOp op,
+                                            mlir::AffineMap map, int tensor,
+                                            llvm::ArrayRef<int64_t> shape);
+
 /// Builds the Einsum graph of one function of linalg-on-tensors ops.
 /// Construction reports unsupported IR as errors at the offending op; query
 /// `isValid()` before using the workload.

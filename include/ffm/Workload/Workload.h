@@ -21,13 +21,54 @@ struct RankVar {
   int64_t bound = 1;
 };
 
+/// One term of a sliding-window dimension: `coeff * rank`.
+struct WindowTerm {
+  int rank = -1;
+  int64_t coeff = 1;
+  bool operator==(const WindowTerm &o) const {
+    return rank == o.rank && coeff == o.coeff;
+  }
+};
+
 /// How an Einsum indexes one tensor: for each tensor dimension, the index of
-/// the Einsum rank variable that walks it, or -1 for a unit (broadcast) dim.
+/// the Einsum rank variable that walks it, -1 for a unit (broadcast) dim, or
+/// kWindow for a sliding-window dimension indexed by a sum of ranks
+/// (`2p + r` of a strided convolution), whose terms are in `windows`.
 struct TensorAccess {
+  static constexpr int kWindow = -2;
   int tensor = -1;
   std::vector<int> dimRanks;
+  /// Empty when every dimension is a projection; else one entry per
+  /// dimension, the terms of each kWindow dimension.
+  std::vector<std::vector<WindowTerm>> windows;
 
+  /// Whether `rank` walks some dimension (alone or in a window).
   bool indexedBy(int rank) const;
+  /// Whether `rank` alone walks a dimension: only those dimensions may be
+  /// tiled by loops that another Einsum shares.
+  bool projects(int rank) const;
+  bool hasWindows() const { return !windows.empty(); }
+  /// Extent of dimension `d` when each rank r covers `rankExtent(r)`
+  /// consecutive values: a window `sum c * r` spans
+  /// `sum c * (extent(r) - 1) + 1` (the halo included).
+  template <typename F> double extent(size_t d, F rankExtent) const {
+    int r = dimRanks[d];
+    if (r >= 0)
+      return rankExtent(r);
+    if (r != kWindow)
+      return 1;
+    double span = 1;
+    for (const WindowTerm &t : windows[d])
+      span += t.coeff * (rankExtent(t.rank) - 1);
+    return span;
+  }
+  /// Elements of a tile: the product of its dimensions' extents.
+  template <typename F> double footprint(F rankExtent) const {
+    double size = 1;
+    for (size_t d = 0; d < dimRanks.size(); ++d)
+      size *= extent(d, rankExtent);
+    return size;
+  }
 };
 
 struct Einsum {
