@@ -45,7 +45,7 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
   std::vector<bool> fusable(w.tensors.size(), false);
   for (auto [t, tensor] : llvm::enumerate(w.tensors)) {
     if (tensor.producer < 0 || tensor.aliasOf >= 0 || tensor.isOutput ||
-        tensor.consumers.empty())
+        tensor.escapes || tensor.consumers.empty())
       continue;
     bool ok = true;
     for (int c : tensor.consumers) {
@@ -65,6 +65,10 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
     int last = *llvm::max_element(tensor.consumers);
     for (int j = tensor.producer + 1; ok && j <= last; ++j)
       ok = llvm::is_contained(tensor.consumers, j);
+    // An op left in place between producer and consumer may depend on
+    // one and feed the other: the group's tree could not run around it.
+    for (int b : w.barriers)
+      ok &= !(tensor.producer < b && b <= last);
     fusable[t] = ok;
   }
   return fusable;
@@ -73,9 +77,9 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
 namespace {
 
 /// Elements of the tensor `a` accesses: the product of its ranks' bounds,
-/// or of its windows' spans.
+/// or of the points its windows reach (a strided window skips some).
 double accessSize(const Einsum &e, const TensorAccess &a) {
-  return a.footprint([&](int r) { return (double)e.ranks[r].bound; });
+  return a.accessedElements(e.ranks);
 }
 
 /// Divisors in increasing order, by trial division up to the square root:

@@ -41,6 +41,13 @@ int EinsumGraphAnalysis::addTensor(Value value, std::string name) {
   return workload.tensors.size() - 1;
 }
 
+/// Ops that only move or rearrange data (padding, slicing,
+/// concatenation): the mapper leaves them in place, on DRAM data.
+static bool isDataMovement(Operation *op) {
+  return isa<tensor::PadOp, tensor::ExtractSliceOp, tensor::InsertSliceOp,
+             tensor::ConcatOp>(op);
+}
+
 FailureOr<int> EinsumGraphAnalysis::tensorFor(Value value, Operation *user) {
   if (int id = tensorIds.lookup(value))
     return id - 1;
@@ -53,6 +60,10 @@ FailureOr<int> EinsumGraphAnalysis::tensorFor(Value value, Operation *user) {
   Operation *def = value.getDefiningOp();
   if (isa<arith::ConstantOp, linalg::FillOp, tensor::EmptyOp>(def))
     return addTensor(value, "cst" + std::to_string(constCount++));
+  if (isDataMovement(def)) {
+    std::string kind = def->getName().stripDialect().str();
+    return addTensor(value, kind + std::to_string(kindCounts[kind]++));
+  }
   if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
     Value src = def->getOperand(0);
     FailureOr<int> source = tensorFor(src, def);
@@ -217,6 +228,29 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
           return failure();
         workload.tensors[workload.rootOf(*id)].isOutput = true;
       }
+      continue;
+    }
+    if (isDataMovement(&op)) {
+      for (Type t : op.getResultTypes())
+        if (!isStaticTensor(t))
+          return op.emitError("ffm: dynamic shapes are not supported (result "
+                              "of type ")
+                 << t << ")";
+      // Its operands must be in DRAM when it runs, and no fusion group may
+      // run around it.
+      Workload::Move move{op.getName().getStringRef().str(), {}, -1};
+      for (Value v : op.getOperands()) {
+        if (!isa<RankedTensorType>(v.getType()))
+          continue;
+        FailureOr<int> id = tensorFor(v, &op);
+        if (failed(id))
+          return failure();
+        workload.tensors[workload.rootOf(*id)].escapes = true;
+        move.from.push_back(*id);
+      }
+      move.to = *tensorFor(op.getResult(0), &op);
+      workload.moves.push_back(std::move(move));
+      workload.barriers.push_back(workload.einsums.size());
       continue;
     }
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);

@@ -20,6 +20,29 @@ bool TensorAccess::indexedBy(int rank) const {
   return false;
 }
 
+double TensorAccess::accessedElements(llvm::ArrayRef<RankVar> bounds) const {
+  double size = 1;
+  for (size_t d = 0; d < dimRanks.size(); ++d) {
+    if (dimRanks[d] != kWindow) {
+      size *= extent(d, [&](int r) { return (double)bounds[r].bound; });
+      continue;
+    }
+    // The indices sum c * r reaches, term by term.
+    std::vector<bool> reached{true};
+    for (const WindowTerm &t : windows[d]) {
+      std::vector<bool> next(reached.size() + t.coeff * (bounds[t.rank].bound - 1),
+                             false);
+      for (size_t i = 0; i < reached.size(); ++i)
+        if (reached[i])
+          for (int64_t v = 0; v < bounds[t.rank].bound; ++v)
+            next[i + t.coeff * v] = true;
+      reached = std::move(next);
+    }
+    size *= llvm::count(reached, true);
+  }
+  return size;
+}
+
 bool Einsum::hasReduction() const {
   for (int r = 0, e = ranks.size(); r < e; ++r)
     if (isReduction(r))
@@ -157,6 +180,8 @@ void Workload::print(llvm::raw_ostream &os) const {
       os << " produced-by " << einsums[t.producer].name;
     if (t.isOutput)
       os << " output";
+    if (t.escapes)
+      os << " escapes";
     os << "\n";
   }
   for (const Einsum &e : einsums) {
@@ -172,6 +197,12 @@ void Workload::print(llvm::raw_ostream &os) const {
       printAccess(os, *this, e, in);
     }
     os << "\n";
+  }
+  for (const Move &m : moves) {
+    os << "  move " << m.op << ": ";
+    llvm::interleaveComma(m.from, os,
+                          [&](int t) { os << tensors[t].name; });
+    os << " -> " << tensors[m.to].name << "\n";
   }
   for (const Edge &edge : edges) {
     const Einsum &p = einsums[edge.producer];
@@ -196,6 +227,10 @@ void Workload::printDot(llvm::raw_ostream &os) const {
     if (t.producer < 0 && t.aliasOf < 0)
       for (int c : t.consumers)
         os << "  \"" << t.name << "\" -> \"" << einsums[c].name << "\";\n";
+  for (const Move &m : moves)
+    for (int t : m.from)
+      os << "  \"" << tensors[t].name << "\" -> \"" << tensors[m.to].name
+         << "\" [label=\"" << m.op << "\"];\n";
   for (const Edge &edge : edges)
     os << "  \"" << einsums[edge.producer].name << "\" -> \""
        << einsums[edge.consumer].name << "\" [label=\""

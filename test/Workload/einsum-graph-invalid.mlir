@@ -36,9 +36,21 @@ func.func @window_diagonal(%a: tensor<9x4xf32>, %o: tensor<4xf32>) -> tensor<4xf
 
 func.func @unsupported(%a: tensor<8x4xf32>, %b: tensor<4x6xf32>, %c: tensor<8x6xf32>) -> tensor<4x6xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<8x4xf32>, tensor<4x6xf32>) outs(%c : tensor<8x6xf32>) -> tensor<8x6xf32>
-  // expected-error @+1 {{ffm: unsupported op 'tensor.extract_slice' in the workload}}
-  %1 = tensor.extract_slice %0[0, 0] [4, 6] [1, 1] : tensor<8x6xf32> to tensor<4x6xf32>
-  return %1 : tensor<4x6xf32>
+  %i = arith.constant 0 : index
+  %v = arith.constant 1.0 : f32
+  // expected-error @+1 {{ffm: unsupported op 'tensor.insert' in the workload}}
+  %1 = tensor.insert %v into %0[%i, %i] : tensor<8x6xf32>
+  %2 = tensor.extract_slice %1[0, 0] [4, 6] [1, 1] : tensor<8x6xf32> to tensor<4x6xf32>
+  return %2 : tensor<4x6xf32>
+}
+
+// -----
+
+// Slices stay in place, but need static shapes like everything else.
+func.func @dynamic_slice(%a: tensor<8x6xf32>, %n: index) -> tensor<?x6xf32> {
+  // expected-error @+1 {{ffm: dynamic shapes are not supported (result of type 'tensor<?x6xf32>')}}
+  %0 = tensor.extract_slice %a[0, 0] [%n, 6] [1, 1] : tensor<8x6xf32> to tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
 }
 
 // -----

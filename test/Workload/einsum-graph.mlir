@@ -112,3 +112,41 @@ func.func @windows(%x: tensor<2x13x13x3xf32>, %w1: tensor<3x3x3x4xf32>, %dw: ten
        ins(%c2, %k : tensor<2x2x2x4xf32>, tensor<2x2xf32>) outs(%e3 : tensor<2x1x1x4xf32>) -> tensor<2x1x1x4xf32>
   return %p : tensor<2x1x1x4xf32>
 }
+
+// -----
+
+// Pads, slices and concatenations stay in place between the Einsums, on
+// DRAM data: what they read escapes to DRAM, what they write is an input of
+// its readers, and the graph stays connected through them (moves). RoPE's
+// rotate-half: two halves of a projection, one negated, concatenated.
+// CHECK-LABEL: workload @rope: 3 einsums
+// CHECK: tensor matmul_0.out [8x8] produced-by matmul_0 escapes
+// CHECK: tensor extract_slice0 [8x4] input
+// CHECK: tensor concat0 [8x8] input
+// CHECK: einsum generic_1 (linalg.generic) ranks {d0:8, d1:8}: generic_1.out[d0, d1] = matmul_0.out[d0, d1] concat0[d0, d1]
+// CHECK: move tensor.extract_slice: matmul_0.out -> extract_slice0
+// CHECK: move tensor.extract_slice: matmul_0.out -> extract_slice1
+// CHECK: move tensor.concat: generic_0.out, extract_slice0 -> concat0
+// CHECK: edge matmul_0 -> generic_1 via matmul_0.out dims [m, n]
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+func.func @rope(%x: tensor<8x16xf32>, %w: tensor<16x8xf32>) -> tensor<8x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x8xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %q = linalg.matmul ins(%x, %w : tensor<8x16xf32>, tensor<16x8xf32>) outs(%f : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %lo = tensor.extract_slice %q[0, 0] [8, 4] [1, 1] : tensor<8x8xf32> to tensor<8x4xf32>
+  %hi = tensor.extract_slice %q[0, 4] [8, 4] [1, 1] : tensor<8x8xf32> to tensor<8x4xf32>
+  %e4 = tensor.empty() : tensor<8x4xf32>
+  %neg = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%hi : tensor<8x4xf32>) outs(%e4 : tensor<8x4xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<8x4xf32>
+  %rot = tensor.concat dim(1) %neg, %lo : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<8x8xf32>
+  %out = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%q, %rot : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%a: f32, %r: f32, %o: f32):
+    %t = arith.addf %a, %r : f32
+    linalg.yield %t : f32
+  } -> tensor<8x8xf32>
+  return %out : tensor<8x8xf32>
+}

@@ -62,6 +62,10 @@ struct TensorAccess {
       span += t.coeff * (rankExtent(t.rank) - 1);
     return span;
   }
+  /// Elements of the tensor the Einsum touches (ranks at their `bounds`):
+  /// a strided window skips elements, so this can be less than its span.
+  /// Every set of tiles covering the iteration space moves at least this.
+  double accessedElements(llvm::ArrayRef<RankVar> bounds) const;
   /// Elements of a tile: the product of its dimensions' extents.
   template <typename F> double footprint(F rankExtent) const {
     double size = 1;
@@ -97,6 +101,9 @@ struct Tensor {
   int producer = -1;          // Einsum writing it, -1 for a workload input
   std::vector<int> consumers; // Einsums reading it (directly or reshaped)
   bool isOutput = false;      // a function result: ends in DRAM
+  /// Read by an op the mapper does not map (a pad, slice or concat): it
+  /// must be in DRAM when that op runs.
+  bool escapes = false;
   /// A reshape of another tensor: the same data, regrouped dimensions.
   int aliasOf = -1;
   std::vector<std::vector<int64_t>> reassociation;
@@ -120,6 +127,17 @@ struct Workload {
   std::vector<Tensor> tensors;
   std::vector<Einsum> einsums;
   std::vector<Edge> edges;
+  /// Ops the mapper leaves in place (pads, slices, concatenations) run
+  /// between Einsums: each entry is how many Einsums precede one. No fusion
+  /// group spans one, so it runs on DRAM data before or after a group.
+  std::vector<int> barriers;
+  /// What those ops read and write: the graph stays connected through them.
+  struct Move {
+    std::string op; // "tensor.pad"
+    std::vector<int> from;
+    int to = -1;
+  };
+  std::vector<Move> moves;
 
   /// Follows reshapes back to the tensor that holds the data.
   int rootOf(int tensor) const;
