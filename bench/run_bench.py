@@ -89,6 +89,26 @@ def write_csv(name, rows):
         w.writerows(rows)
 
 
+def cnn(arch, tmp):
+    """CNN blocks at ResNet-50 / MobileNet-v2 sizes, every objective:
+    fused vs unfused energy and search time (cnn.csv)."""
+    limit = os.environ.get("FFM_BENCH_CNN_LIMIT", "600")
+    blocks = [("resnet50_bottleneck_56x56x256",
+               ["resnet", "--hw", "56", "--channels", "256", "--mid", "64"]),
+              ("resnet50_bottleneck_56x56x256_stride2",
+               ["resnet", "--hw", "56", "--channels", "256", "--mid", "64", "--stride", "2"]),
+              ("mobilenetv2_block_56x56x24_t6",
+               ["mobilenet", "--hw", "56", "--channels", "24", "--expand", "6"])]
+    print(f"\n# CNN blocks (gen_workloads.py resnet|mobilenet), time-limit {limit} s")
+    rows = []
+    for name, args in blocks:
+        path = os.path.join(tmp, name + ".mlir")
+        gen(args + ["--name", name], path)
+        rows += [mapped(f"{name}_{o}", path, arch, f"objective={o} time-limit={limit}",
+                        objective=o) for o in ("energy", "latency", "edp")]
+    write_csv("cnn.csv", rows)
+
+
 def main():
     global OUT
     arch = os.path.join(ROOT, "examples", "arch", sys.argv[1] if len(sys.argv) > 1 else "small_2level.yaml")
@@ -98,6 +118,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     tmp = tempfile.mkdtemp()
     machine = f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, {platform.platform()}"
+    if os.environ.get("FFM_BENCH_ONLY") == "cnn":
+        cnn(arch, tmp)
+        return
     rows = []
     print(f"# ffm-opt --ffm-fuse scaling on {os.path.basename(arch)}; machine: {machine}")
     print(f"{'layers':>6} {'einsums':>7} {'seconds':>8} {'log10_space':>11} {'steps':>11} {'candidates':>11} {'pmappings':>10} {'kept':>7} {'frontier':>8} {'groups':>6} {'rss_MB':>7}")
@@ -154,6 +177,7 @@ def main():
         write_csv("deepseek.csv", [mapped(f"deepseek_block_{o}", deepseek, arch,
                                           f"objective={o} time-limit={limit}", objective=o)
                                    for o in ("energy", "latency", "edp")])
+    cnn(arch, tmp)
     with open(os.path.join(OUT, "machine.txt"), "w") as f:
         f.write(machine + "\n")
     try:
