@@ -192,6 +192,29 @@ FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
   return access;
 }
 
+static LogicalResult staticResults(Operation &op) {
+  for (Type t : op.getResultTypes())
+    if (isa<ShapedType>(t) && !isStaticTensor(t))
+      return op.emitError("ffm: dynamic shapes are not supported (result of "
+                          "type ")
+             << t << ")";
+  return success();
+}
+
+LogicalResult
+EinsumGraphAnalysis::forEachTensor(Operation &op,
+                                   llvm::function_ref<void(int)> fn) {
+  for (Value v : op.getOperands()) {
+    if (!isa<RankedTensorType>(v.getType()))
+      continue;
+    FailureOr<int> id = tensorFor(v, &op);
+    if (failed(id))
+      return failure();
+    fn(*id);
+  }
+  return success();
+}
+
 LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
   auto func = dyn_cast<func::FuncOp>(funcOp);
   if (!func)
@@ -212,42 +235,28 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
   for (Operation &op : func.getBody().front()) {
     if (isa<arith::ConstantOp, tensor::EmptyOp, linalg::FillOp,
             tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
-      for (Type t : op.getResultTypes())
-        if (isa<ShapedType>(t) && !isStaticTensor(t))
-          return op.emitError("ffm: dynamic shapes are not supported (result "
-                              "of type ")
-                 << t << ")";
+      if (failed(staticResults(op)))
+        return failure();
       continue;
     }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      for (Value v : ret.getOperands()) {
-        if (!isa<RankedTensorType>(v.getType()))
-          continue;
-        FailureOr<int> id = tensorFor(v, &op);
-        if (failed(id))
-          return failure();
-        workload.tensors[workload.rootOf(*id)].isOutput = true;
-      }
+      if (failed(forEachTensor(op, [&](int id) {
+            workload.tensors[workload.rootOf(id)].isOutput = true;
+          })))
+        return failure();
       continue;
     }
     if (isDataMovement(&op)) {
-      for (Type t : op.getResultTypes())
-        if (!isStaticTensor(t))
-          return op.emitError("ffm: dynamic shapes are not supported (result "
-                              "of type ")
-                 << t << ")";
+      if (failed(staticResults(op)))
+        return failure();
       // Its operands must be in DRAM when it runs, and no fusion group may
       // run around it.
       Workload::Move move{op.getName().getStringRef().str(), {}, -1};
-      for (Value v : op.getOperands()) {
-        if (!isa<RankedTensorType>(v.getType()))
-          continue;
-        FailureOr<int> id = tensorFor(v, &op);
-        if (failed(id))
-          return failure();
-        workload.tensors[workload.rootOf(*id)].escapes = true;
-        move.from.push_back(*id);
-      }
+      if (failed(forEachTensor(op, [&](int id) {
+            workload.tensors[workload.rootOf(id)].escapes = true;
+            move.from.push_back(id);
+          })))
+        return failure();
       move.to = *tensorFor(op.getResult(0), &op);
       workload.moves.push_back(std::move(move));
       workload.barriers.push_back(workload.einsums.size());

@@ -43,6 +43,9 @@ private:
   mlir::LogicalResult build(mlir::Operation *funcOp);
   mlir::FailureOr<int> tensorFor(mlir::Value value, mlir::Operation *user);
   int addTensor(mlir::Value value, std::string name);
+  /// Calls `fn` with the workload tensor of each ranked-tensor operand.
+  mlir::LogicalResult forEachTensor(mlir::Operation &op,
+                                    llvm::function_ref<void(int)> fn);
 
   Workload workload;
   llvm::SmallVector<mlir::linalg::LinalgOp> ops;
