@@ -4,6 +4,7 @@
   run_equivalence.py --ffm-opt BIN --runner BIN --lib-dir DIR FILE.mlir
                      [--fuse "arch-file=... objective=..."] [--func NAME]
                      [--rtol 1e-4] [--atol 1e-5] [--plugin PLUGIN.so]
+                     [--runtime-dims 24,7]
 
 Both the original and the --ffm-fuse output get the same @main driver
 (deterministic inputs, a call, one print per result), are lowered with
@@ -27,11 +28,20 @@ def run(cmd, stdin=None):
     return p.stdout
 
 
-def parse_tensor(t):
-    m = re.fullmatch(r"tensor<((?:\d+x)*)(\w+)>", t.strip())
+def parse_tensor(t, runtime=None):
+    """Static dims and element type of `t`; a dynamic dim takes the next of
+    `runtime` (the sizes the driver runs at)."""
+    m = re.fullmatch(r"tensor<((?:(?:\d+|\?)x)*)(\w+)>", t.strip())
     if not m:
         sys.exit(f"unsupported argument type {t}")
-    dims = [int(d) for d in m.group(1).split("x") if d]
+    dims = []
+    for d in m.group(1).split("x"):
+        if d == "?":
+            if not runtime:
+                sys.exit(f"argument type {t} is dynamic: give --runtime-dims")
+            dims.append(runtime.pop(0))
+        elif d:
+            dims.append(int(d))
     return dims, m.group(2)
 
 
@@ -52,7 +62,7 @@ def split_types(s):
     return [c.strip() for c in out]
 
 
-def harness(text, func):
+def harness(text, func, runtime=()):
     m = re.search(r"func\.func @" + re.escape(func) + r"\((.*?)\)\s*(?:->\s*(.*?))?\s*(?:attributes|\{)", text)
     if not m:
         sys.exit(f"function @{func} not found")
@@ -64,9 +74,10 @@ def harness(text, func):
     results = split_types(results) if results else []
     lines = ["  func.func @main() {"]
     names = []
+    runtime = list(runtime)
     for i, t in enumerate(args):
-        dims, elt = parse_tensor(t)
-        ty = t.strip()
+        dims, elt = parse_tensor(t, runtime)
+        ty = f"tensor<{''.join(f'{d}x' for d in dims)}{elt}>"
         rank = len(dims)
         strides = [1] * rank
         for d in range(rank - 2, -1, -1):
@@ -103,13 +114,18 @@ def harness(text, func):
             lines.append(f"      %v = arith.trunci %t3 : i64 to {elt}")
         lines.append(f"      linalg.yield %v : {elt}")
         lines.append(f"    }} -> {ty}")
-        names.append(f"%a{i}")
+        if ty != t.strip():
+            lines.append(f"    %a{i}d = tensor.cast %a{i} : {ty} to {t.strip()}")
+            names.append(f"%a{i}d")
+        else:
+            names.append(f"%a{i}")
     res = ", ".join(f"%r{j}" for j in range(len(results)))
     call = f"call @{func}({', '.join(names)}) : ({', '.join(a.strip() for a in args)}) -> ({', '.join(results)})"
     lines.append(f"    {res + ' = ' if results else ''}{call}")
     decls = set()
     for j, t in enumerate(results):
-        dims, elt = parse_tensor(t)
+        elt = re.fullmatch(r"tensor<.*x(\w+)>|tensor<(\w+)>", t.strip())
+        elt = elt and (elt.group(1) or elt.group(2))
         mem = t.strip().replace("tensor<", "memref<")
         fn = PRINT.get(elt)
         if not fn:
@@ -174,6 +190,8 @@ def main():
     ap.add_argument("--plugin", default=None,
                     help="run the rewrite through stock mlir-opt with this plugin")
     ap.add_argument("--mlir-opt", default=None)
+    ap.add_argument("--runtime-dims", default="",
+                    help="sizes of the dynamic argument dimensions at run time, in order")
     a = ap.parse_args()
     original = run([a.ffm_opt, a.file])
     func = a.func or re.search(r"func\.func @([\w$.]+)", original).group(1)
@@ -188,7 +206,8 @@ def main():
     libs = ",".join(f"{a.lib_dir}/lib{n}.so" for n in ["mlir_runner_utils", "mlir_c_runner_utils"])
     outs = []
     for text in (original, fused):
-        lowered = run([a.ffm_opt, "--ffm-lower-to-llvm", "-"], harness(text, func))
+        runtime = [int(d) for d in a.runtime_dims.split(",") if d]
+        lowered = run([a.ffm_opt, "--ffm-lower-to-llvm", "-"], harness(text, func, runtime))
         outs.append(run([a.runner, "-e", "main", "-entry-point-result=void", f"-shared-libs={libs}", "-"], lowered))
     x, y = numbers(outs[0]), numbers(outs[1])
     if len(x) != len(y) or not x:

@@ -51,6 +51,21 @@ static bool isDataMovement(Operation *op) {
 FailureOr<int> EinsumGraphAnalysis::tensorFor(Value value, Operation *user) {
   if (int id = tensorIds.lookup(value))
     return id - 1;
+  // Casts between a dynamic and a static type (a body specialised to
+  // given sizes) hold the same data: the argument cast to its static
+  // type is that argument, a static result cast back is that result.
+  if (auto cast = value.getDefiningOp<tensor::CastOp>()) {
+    Value src = cast.getSource();
+    if (auto arg = dyn_cast<BlockArgument>(src);
+        arg && isStaticTensor(value.getType()))
+      return addTensor(value, "arg" + std::to_string(arg.getArgNumber()));
+    if (isStaticTensor(src.getType())) {
+      FailureOr<int> id = tensorFor(src, cast);
+      if (succeeded(id))
+        tensorIds[value] = *id + 1;
+      return id;
+    }
+  }
   if (!isStaticTensor(value.getType()))
     return user->emitError("ffm: dynamic shapes are not supported (operand of "
                            "type ")
@@ -226,13 +241,25 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     return emitError(func.getLoc(),
                      "ffm: functions with control flow (several blocks) "
                      "are not supported");
+  // A dynamic argument is fine once cast to a static type before its uses
+  // (ffm-fuse's dim-sizes specialises the body so).
   for (BlockArgument arg : func.getArguments())
-    if (isa<TensorType>(arg.getType()) && !isStaticTensor(arg.getType()))
+    if (isa<TensorType>(arg.getType()) && !isStaticTensor(arg.getType()) &&
+        !llvm::all_of(arg.getUsers(), [](Operation *user) {
+          auto cast = dyn_cast<tensor::CastOp>(user);
+          return cast && isStaticTensor(cast.getType());
+        }))
       return emitError(func.getLoc(),
                        "ffm: dynamic shapes are not supported (argument ")
-             << arg.getArgNumber() << " has type " << arg.getType() << ")";
+             << arg.getArgNumber() << " has type " << arg.getType()
+             << "); ffm-fuse maps them at sizes given by dim-sizes=... or "
+                "an ffm.dim_sizes attribute on the function";
 
   for (Operation &op : func.getBody().front()) {
+    if (auto cast = dyn_cast<tensor::CastOp>(op);
+        cast && (isStaticTensor(cast.getSource().getType()) ||
+                 isStaticTensor(cast.getType())))
+      continue; // read through by tensorFor()
     if (isa<arith::ConstantOp, tensor::EmptyOp, linalg::FillOp,
             tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
       if (failed(staticResults(op)))

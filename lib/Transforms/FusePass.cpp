@@ -4,10 +4,12 @@
 #include "ffm/Transforms/MappingFromIR.h"
 #include "ffm/Transforms/Passes.h"
 #include "ffm/Transforms/Rewrite.h"
+#include "ffm/Transforms/Specialize.h"
 #include "ffm/Transforms/Support.h"
 
 #include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/IR/Threading.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -129,6 +131,24 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
     if (func.isExternal())
       return;
+    // Dynamic shapes are mapped at given sizes (where there is an
+    // architecture to map on): the body is specialised now and guarded by
+    // a runtime check of the sizes once mapped.
+    SmallVector<int64_t> sizes;
+    OwningOpRef<func::FuncOp> unspecialized;
+    if (FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
+        succeeded(arch) && *arch) {
+      FailureOr<SmallVector<int64_t>> given = dynamicArgSizes(func, dimSizes);
+      if (failed(given))
+        return signalPassFailure();
+      sizes = std::move(*given);
+      if (!sizes.empty())
+        unspecialized = specializeToSizes(func, sizes);
+    }
+    auto guard = llvm::make_scope_exit([&] {
+      if (unspecialized)
+        versionOnSizes(func, *unspecialized, sizes);
+    });
     FailureOr<std::optional<PassInputs>> inputs =
         preparePass(func, archFile, "ffm-fuse", "function left unchanged",
                     [&]() -> EinsumGraphAnalysis & {
@@ -268,9 +288,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           os << "    " << parent << " [label=\"root\", shape=point];\n";
         }
         Operation *tile = recovered.getEinsums()[i].tile;
-        SmallVector<Operation *> loops;
-        for (Operation *p = tile->getParentOp(); p != func; p = p->getParentOp())
-          loops.insert(loops.begin(), p);
+        SmallVector<Operation *> loops = treeAncestors(tile, func);
         size_t depth = 0;
         for (const MapNode &n : recovered.getEinsums()[i].mapping.nodes) {
           std::string id, label, attrs;

@@ -11,6 +11,7 @@
 #include "ffm/Transforms/MappingFromIR.h"
 #include "ffm/Mapper/Mapper.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "ffm/Transforms/Specialize.h"
 #include "ffm/Transforms/Support.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -67,6 +68,16 @@ bool MappingFromIR::isRewritten(func::FuncOp func) {
 Evaluation MappingFromIR::evaluate(int i, const Arch &arch) const {
   const Mapping &m = einsums[i].mapping;
   return ffm::evaluate(workload, i, arch, m, onChipAccesses(workload, i, m));
+}
+
+SmallVector<Operation *> ffm::treeAncestors(Operation *tile,
+                                            func::FuncOp func) {
+  SmallVector<Operation *> ancestors;
+  for (Operation *p = tile->getParentOp(); p && p != func;
+       p = p->getParentOp())
+    if (!(isa<scf::IfOp>(p) && p->hasAttr(kDimSizesAttr)))
+      ancestors.insert(ancestors.begin(), p);
+  return ancestors;
 }
 
 MappingFromIR::MappingFromIR(func::FuncOp func, const Arch &arch) {
@@ -188,11 +199,11 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     auto name = tile->getAttrOfType<StringAttr>(kEinsumAttr);
     // The loops above the tile, outermost first.
     SmallVector<Loop> loops;
-    for (Operation *p = tile->getParentOp(); p != func; p = p->getParentOp()) {
+    for (Operation *p : treeAncestors(tile, func)) {
       FailureOr<Loop> loop = loopOf(p, arch);
       if (failed(loop))
         return failure();
-      loops.insert(loops.begin(), *loop);
+      loops.push_back(*loop);
     }
     for (const Loop &loop : loops) {
       auto [it, fresh] = firstUnder.try_emplace(loop.op, i);
@@ -402,8 +413,15 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       if (r >= 0 && d < t.shape.size())
         t.shape[d] = e.ranks[r].bound;
   }
-  func.walk([&](func::ReturnOp ret) {
-    for (Value v : ret.getOperands())
+  // Results leave through the return, or through the yield of a body
+  // specialised to given sizes.
+  func.walk([&](Operation *ret) {
+    bool leaves = isa<func::ReturnOp>(ret) ||
+                  (isa<scf::YieldOp>(ret) &&
+                   ret->getParentOp()->hasAttr(kDimSizesAttr));
+    if (!leaves)
+      return;
+    for (Value v : ret->getOperands())
       if (auto toTensor = v.getDefiningOp<bufferization::ToTensorOp>()) {
         auto it = tensorOfRoot.find(toTensor.getBuffer());
         if (it != tensorOfRoot.end())

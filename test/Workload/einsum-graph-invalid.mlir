@@ -1,6 +1,6 @@
 // RUN: ffm-opt --ffm-einsum-graph -split-input-file -verify-diagnostics %s -o /dev/null
 
-// expected-error @+1 {{ffm: dynamic shapes are not supported (argument 0 has type 'tensor<?x4xf32>')}}
+// expected-error @+1 {{ffm: dynamic shapes are not supported (argument 0 has type 'tensor<?x4xf32>'); ffm-fuse maps them at sizes given by dim-sizes=... or an ffm.dim_sizes attribute on the function}}
 func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
   return %a : tensor<?x4xf32>
 }

@@ -55,6 +55,12 @@ private:
 /// order: their order within a run means nothing to the model or the IR.
 Mapping canonicalKeeps(Mapping mapping);
 
+/// The ops enclosing `tile` inside `func`, outermost first: its LoopTree's
+/// loops. The scf.if that guards a body specialised to given sizes
+/// (Specialize.h) is not part of the tree.
+llvm::SmallVector<mlir::Operation *> treeAncestors(mlir::Operation *tile,
+                                                   mlir::func::FuncOp func);
+
 } // namespace ffm
 
 #endif // FFM_TRANSFORMS_MAPPINGFROMIR_H

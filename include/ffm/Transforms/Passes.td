@@ -63,6 +63,11 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
+    Option<"dimSizes", "dim-sizes", "std::string", /*default=*/"",
+           "Sizes to map the dynamic dimensions of the function's arguments "
+           "at, in argument then dimension order (\"2048,128\"; default: "
+           "the function's ffm.dim_sizes); other runtime sizes run the "
+           "original ops">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
            "Rewrite the IR (false: only annotate the ops with the mapping)">,
     Option<"verify", "verify", "bool", /*default=*/"false",
