@@ -89,6 +89,18 @@ def write_csv(name, rows):
         w.writerows(rows)
 
 
+def deepseek(arch, limit):
+    """A real third-party block, when ../shared/inputs is there (it is not
+    part of this repository): every objective (deepseek.csv)."""
+    path = os.path.join(ROOT, "..", "shared", "inputs", "deepseek_r1_1.5b_decoder_block.mlir")
+    if not os.path.exists(path):
+        return
+    print(f"\n# DeepSeek-R1 1.5B decoder block (../shared/inputs), time-limit {limit} s")
+    write_csv("deepseek.csv", [mapped(f"deepseek_block_{o}", path, arch,
+                                      f"objective={o} time-limit={limit}", objective=o)
+                               for o in ("energy", "latency", "edp")])
+
+
 def cnn(arch, tmp):
     """CNN blocks at ResNet-50 / MobileNet-v2 sizes, every objective:
     fused vs unfused energy and search time (cnn.csv)."""
@@ -118,8 +130,15 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     tmp = tempfile.mkdtemp()
     machine = f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, {platform.platform()}"
-    if os.environ.get("FFM_BENCH_ONLY") == "cnn":
-        cnn(arch, tmp)
+    only = os.environ.get("FFM_BENCH_ONLY")
+    if only:
+        for part in only.split(","):
+            if part == "cnn":
+                cnn(arch, tmp)
+            elif part == "deepseek":
+                deepseek(arch, os.environ.get("FFM_BENCH_GPT3_LIMIT", "3600"))
+            else:
+                sys.exit(f"FFM_BENCH_ONLY: unknown part '{part}' (cnn, deepseek)")
         return
     rows = []
     print(f"# ffm-opt --ffm-fuse scaling on {os.path.basename(arch)}; machine: {machine}")
@@ -169,14 +188,7 @@ def main():
     write_csv("gpt3.csv", [mapped(f"gpt3_layer_{o}", gpt3, arch,
                                   f"objective={o} time-limit={limit}", objective=o)
                            for o in ("energy", "latency", "edp")])
-    # A real third-party block, when ../shared/inputs is there (it is not
-    # part of this repository): every objective.
-    deepseek = os.path.join(ROOT, "..", "shared", "inputs", "deepseek_r1_1.5b_decoder_block.mlir")
-    if os.path.exists(deepseek):
-        print(f"\n# DeepSeek-R1 1.5B decoder block (../shared/inputs), time-limit {limit} s")
-        write_csv("deepseek.csv", [mapped(f"deepseek_block_{o}", deepseek, arch,
-                                          f"objective={o} time-limit={limit}", objective=o)
-                                   for o in ("energy", "latency", "edp")])
+    deepseek(arch, limit)
     cnn(arch, tmp)
     with open(os.path.join(OUT, "machine.txt"), "w") as f:
         f.write(machine + "\n")

@@ -207,6 +207,24 @@ FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
   return access;
 }
 
+TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
+  if (workload.tensors[access.tensor].aliasOf < 0 || access.hasWindows())
+    return access;
+  std::optional<std::vector<int>> dims = workload.rootDims(access.tensor);
+  // A reshape down to nothing but unit dimensions has no dimension to
+  // fuse along: it stays a view.
+  if (!dims || llvm::all_of(*dims, [](int d) { return d < 0; }))
+    return access;
+  TensorAccess through;
+  through.tensor = workload.rootOf(access.tensor);
+  through.view = access.tensor;
+  through.dimRanks.assign(workload.tensors[through.tensor].shape.size(), -1);
+  for (auto [d, root] : llvm::enumerate(*dims))
+    if (root >= 0)
+      through.dimRanks[root] = access.dimRanks[d];
+  return through;
+}
+
 static LogicalResult staticResults(Operation &op) {
   for (Type t : op.getResultTypes())
     if (isa<ShapedType>(t) && !isStaticTensor(t))
@@ -348,7 +366,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
                     workload.tensors[*id].shape);
       if (failed(access))
         return failure();
-      einsum.inputs.push_back(*access);
+      einsum.inputs.push_back(seeThroughReshape(*access));
       operands.push_back(in->getOperandNumber());
     }
     OpOperand *init = linalgOp.getDpsInitOperand(0);
@@ -366,7 +384,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
           accessFromMap(linalgOp, outMap, *id, workload.tensors[*id].shape);
       if (failed(access))
         return failure();
-      einsum.inputs.push_back(*access);
+      einsum.inputs.push_back(seeThroughReshape(*access));
       operands.push_back(init->getOperandNumber());
     }
     operands.push_back(init->getOperandNumber());

@@ -165,6 +165,19 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return;
 
     SearchResult result = search(w, arch, options);
+    // The mapspace does not see reads through DRAM inside a fusion group;
+    // where the tree could not run such a read after its producer, the
+    // search runs again with no group spanning the reader (a barrier, as
+    // for ops left in place), until every group can be emitted.
+    Workload constrained = w;
+    for (unsigned retry = 0; rewrite && result.ok() && retry < w.einsums.size();
+         ++retry) {
+      std::optional<int> reader = unemittableReader(graph, arch, result);
+      if (!reader || llvm::is_contained(constrained.barriers, *reader))
+        break;
+      constrained.barriers.push_back(*reader);
+      result = search(constrained, arch, options);
+    }
     if (!result.ok()) {
       // At the function's location, without dumping the whole function.
       emitError(func.getLoc(), "ffm-fuse: ") << result.error;

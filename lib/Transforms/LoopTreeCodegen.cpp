@@ -24,6 +24,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/EquivalenceClasses.h"
@@ -104,6 +105,10 @@ struct GroupEmitter {
   DenseMap<int, Value> dram;
   /// Outputs that leave the group through DRAM, in member order.
   SmallVector<std::pair<int, Value>> results;
+
+  /// The member whose read of an earlier member's result made the tree
+  /// unemittable (buildTree() failed on it), or -1.
+  int blockedReader = -1;
 
   InFlightDiagnostic error(int einsum) {
     return graph.getOps()[einsum]->emitError("ffm-fuse: ");
@@ -219,7 +224,7 @@ struct GroupEmitter {
           auto cDim = llvm::find(acc->dimRanks, cl.rank);
           if (!edge || cDim == acc->dimRanks.end() ||
               edge->producerRanks[cDim - acc->dimRanks.begin()] != pl.rank)
-            return error(c)
+            return blockedReader = c, error(c)
                    << "cannot emit the fused mapping: loop " << d
                    << " is shared with producer '" << w.einsums[p].name
                    << "' but does not walk '" << w.tensors[acc->tensor].name
@@ -232,7 +237,8 @@ struct GroupEmitter {
               node.level > 0 &&
               (it == sharedNode.end() || it->second != n) &&
               loopsAbove(c, n) < shared)
-            return error(c) << "cannot emit the fused mapping: '"
+            return blockedReader = c, error(c)
+                                      << "cannot emit the fused mapping: '"
                             << w.tensors[acc->tensor].name
                             << "' is copied in above loops shared with its "
                                "producer '"
@@ -242,7 +248,8 @@ struct GroupEmitter {
         for (auto [n, node] : llvm::enumerate(mappingOf(p).nodes))
           if (node.kind == MapNode::Keep && node.access == outputAccess(p) &&
               node.level > 0 && loopsAbove(p, n) < shared)
-            return error(p) << "cannot emit the fused mapping: '"
+            return blockedReader = c, error(p)
+                                      << "cannot emit the fused mapping: '"
                             << w.tensors[root].name
                             << "' is written back to DRAM after the loops "
                                "it shares with its consumer '"
@@ -338,6 +345,67 @@ struct GroupEmitter {
     return cast<ShapedType>(v.getType()).getElementType();
   }
 
+  /// The tensor value access `a` of Einsum `i` reads: its operand, or
+  /// under a reshape that only adds or drops unit dimensions
+  /// (TensorAccess::view), the reshaped value.
+  Value dataOf(int i, int a) {
+    Value v = graph.getOps()[i]->getOperand(graph.getAccessOperands(i)[a]);
+    if (w.einsums[i].accesses()[a]->view < 0)
+      return v;
+    while (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+        v.getDefiningOp()))
+      v = v.getDefiningOp()->getOperand(0);
+    return v;
+  }
+
+  /// A tile of the reshaped tensor (`shape` in its dimensions) as the op
+  /// reads it, in the dimensions of `view`: unit dimensions the view does
+  /// not have are collapsed into a neighbour, then those it adds expanded.
+  Value asView(Value tile, ArrayRef<int64_t> shape, int view) {
+    std::vector<int> dims = *w.rootDims(view);
+    // Reassociation from `from` dims onto the kept ones: each dim joins
+    // the group of the next kept dim, or the last group at the end.
+    auto groups = [](ArrayRef<bool> kept) {
+      SmallVector<ReassociationIndices> out;
+      ReassociationIndices pending;
+      for (auto [d, k] : llvm::enumerate(kept)) {
+        pending.push_back(d);
+        if (k) {
+          out.push_back(pending);
+          pending.clear();
+        }
+      }
+      if (!out.empty())
+        llvm::append_range(out.back(), pending);
+      return out;
+    };
+    SmallVector<bool> rootKept(shape.size(), false);
+    for (int j : dims)
+      if (j >= 0)
+        rootKept[j] = true;
+    // Each reshape says which of its wide side's dimensions carry data:
+    // a tile's unit extents alone cannot (MappingFromIR reads this).
+    if (llvm::is_contained(rootKept, false)) {
+      tile = memref::CollapseShapeOp::create(rewriter, loc, tile,
+                                             groups(rootKept));
+      tile.getDefiningOp()->setAttr(kKeptDimsAttr,
+                                    rewriter.getDenseBoolArrayAttr(rootKept));
+    }
+    SmallVector<bool> viewKept;
+    SmallVector<int64_t> viewShape;
+    for (int j : dims) {
+      viewKept.push_back(j >= 0);
+      viewShape.push_back(j >= 0 ? shape[j] : 1);
+    }
+    if (llvm::is_contained(viewKept, false)) {
+      tile = memref::ExpandShapeOp::create(rewriter, loc, viewShape, tile,
+                                           groups(viewKept));
+      tile.getDefiningOp()->setAttr(kKeptDimsAttr,
+                                    rewriter.getDenseBoolArrayAttr(viewKept));
+    }
+    return tile;
+  }
+
   /// The payload accumulates into its init: output tiles start from it.
   bool readsInit(int i) {
     linalg::LinalgOp op = graph.getOps()[i];
@@ -366,8 +434,18 @@ struct GroupEmitter {
       return;
     linalg::LinalgOp op = graph.getOps()[i];
     Value init = op.getDpsInitOperand(0)->get();
+    // A splat constant is a fill too (the workload takes it for free): no
+    // copy from a DRAM constant into an on-chip tile.
+    DenseElementsAttr dense;
     if (auto fill = init.getDefiningOp<linalg::FillOp>())
       linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], dest);
+    else if (matchPattern(init, m_Constant(&dense)) && dense.isSplat())
+      linalg::FillOp::create(
+          rewriter, loc,
+          arith::ConstantOp::create(rewriter, loc,
+                                    dense.getSplatValue<TypedAttr>())
+              .getResult(),
+          dest);
     else if (!init.getDefiningOp<tensor::EmptyOp>())
       memref::CopyOp::create(rewriter, loc, source(init), dest);
   }
@@ -469,8 +547,7 @@ struct GroupEmitter {
       SmallVector<int64_t> shape = tileBelow(s.einsum, acc, s.cursor);
       if (n.level == 0) {
         Value v = isOutput ? dram.lookup(acc.tensor)
-                           : dramBuffer(graph.getOps()[s.einsum]->getOperand(
-                                 graph.getAccessOperands(s.einsum)[n.access]));
+                           : dramBuffer(dataOf(s.einsum, n.access));
         auto shapeOf = cast<MemRefType>(v.getType()).getShape();
         s.buffers[n.access].push_back(
             Buffer{v, SmallVector<size_t>(s.terms.size(), 0),
@@ -513,8 +590,11 @@ struct GroupEmitter {
     auto accesses = w.einsums[i].accesses();
     // Each access's tile: a slice of its innermost buffer.
     auto tileOf = [&](size_t a) {
-      return subview(s, *accesses[a], s.buffers[a].back(),
-                     tileBelow(i, *accesses[a], mappingOf(i).nodes.size()));
+      SmallVector<int64_t> shape =
+          tileBelow(i, *accesses[a], mappingOf(i).nodes.size());
+      Value tile = subview(s, *accesses[a], s.buffers[a].back(), shape);
+      return accesses[a]->view < 0 ? tile
+                                   : asView(tile, shape, accesses[a]->view);
     };
     // An init read as data shares the output's operand: the output's tile
     // takes it, and the init's goes to the leaf that reads it.
@@ -762,6 +842,23 @@ struct GroupEmitter {
 
 } // namespace
 
+std::optional<int> ffm::unemittableReader(const EinsumGraphAnalysis &graph,
+                                          const Arch &arch,
+                                          const SearchResult &result) {
+  // Only buildTree() runs: it checks without changing the IR. Its
+  // diagnostics are the rewrite's to give, not this probe's.
+  MLIRContext *ctx = graph.getOps().front()->getContext();
+  ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+  IRRewriter rewriter(ctx);
+  for (const std::vector<int> &group : result.groups) {
+    GroupEmitter emitter(rewriter, graph.getWorkload(), arch, graph, result,
+                         group);
+    if (failed(emitter.buildTree()) && emitter.blockedReader >= 0)
+      return emitter.blockedReader;
+  }
+  return std::nullopt;
+}
+
 LogicalResult ffm::rewriteToMapping(func::FuncOp func,
                                     const EinsumGraphAnalysis &graph,
                                     const Arch &arch,
@@ -777,7 +874,18 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
     if (failed(emitter.emit()))
       return failure();
   }
+  // Reshapes the members read through on chip (TensorAccess::view) are
+  // left without users by the tree; they go with the op they reshape.
+  std::function<void(Operation *)> eraseDeadUsers = [&](Operation *op) {
+    for (Operation *user : llvm::make_early_inc_range(op->getUsers())) {
+      eraseDeadUsers(user);
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user) &&
+          user->use_empty())
+        rewriter.eraseOp(user);
+    }
+  };
   for (linalg::LinalgOp op : llvm::reverse(ops)) {
+    eraseDeadUsers(op);
     if (!op->use_empty())
       return op->emitError("ffm-fuse: the rewritten op still has users");
     rewriter.eraseOp(op);

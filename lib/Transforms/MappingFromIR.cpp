@@ -134,6 +134,52 @@ static std::optional<ChainBuffer> viewed(Value view) {
   return ChainBuffer{sub.getSource(), sub.getMixedOffsets()};
 }
 
+/// The value under the memref reshapes that only add or drop unit
+/// dimensions (LoopTreeCodegen's asView), and per dimension of `v` its
+/// dimension there, or -1 for a unit dimension it does not have.
+static Value peelUnitReshapes(Value v, SmallVectorImpl<int> &dims) {
+  dims.clear();
+  for (int d = 0, e = cast<ShapedType>(v.getType()).getRank(); d < e; ++d)
+    dims.push_back(d);
+  while (true) {
+    Operation *def = v.getDefiningOp();
+    SmallVector<ReassociationIndices> groups;
+    bool expand;
+    if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def)) {
+      groups = e.getReassociationIndices();
+      expand = true;
+    } else if (auto c = dyn_cast_or_null<memref::CollapseShapeOp>(def)) {
+      groups = c.getReassociationIndices();
+      expand = false;
+    } else {
+      return v;
+    }
+    Value src = def->getOperand(0);
+    ArrayRef<int64_t> wide =
+        cast<ShapedType>(expand ? v.getType() : src.getType()).getShape();
+    // Within each group, the dimension the code generator marked kept (a
+    // tile's extents may all be 1), else the one larger than 1, is the one
+    // on the narrow side.
+    auto kept = def->getAttrOfType<DenseBoolArrayAttr>(kKeptDimsAttr);
+    if (kept && kept.size() != (int64_t)wide.size())
+      kept = {};
+    SmallVector<int> under(cast<ShapedType>(v.getType()).getRank(), -1);
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      int64_t pick = group.front();
+      for (int64_t d : group)
+        if (kept ? kept[d] : wide[d] != 1)
+          pick = d;
+      if (expand)
+        under[pick] = g;
+      else
+        under[g] = pick;
+    }
+    for (int &d : dims)
+      d = d >= 0 ? under[d] : -1;
+    v = src;
+  }
+}
+
 /// The buffer a tile buffer is filled from or written back to.
 static std::optional<ChainBuffer> parentOf(Value buffer) {
   for (Operation *user : buffer.getUsers()) {
@@ -235,8 +281,20 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       if (failed(parsed))
         return failure();
       TensorAccess access = std::move(*parsed);
+      // A tile reshaped for the op (unit dimensions added or dropped): the
+      // access is on the dimensions of the buffers underneath.
+      SmallVector<int> dims;
+      Value data = peelUnitReshapes(operand->get(), dims);
+      if (data != operand->get() && !access.hasWindows()) {
+        std::vector<int> ranks(cast<ShapedType>(data.getType()).getRank(),
+                               -1);
+        for (auto [d, under] : llvm::enumerate(dims))
+          if (under >= 0)
+            ranks[under] = access.dimRanks[d];
+        access.dimRanks = std::move(ranks);
+      }
       SmallVector<ChainBuffer> chain;
-      std::optional<ChainBuffer> link = viewed(operand->get());
+      std::optional<ChainBuffer> link = viewed(data);
       if (!link)
         return tile->emitError("ffm: a tile's operand is a subview of the "
                                "buffer that keeps it");

@@ -83,6 +83,45 @@ int Workload::rootOf(int tensor) const {
   return tensor;
 }
 
+std::optional<std::vector<int>> Workload::rootDims(int tensor) const {
+  const Tensor &t = tensors[tensor];
+  std::vector<int> dims(t.shape.size());
+  if (t.aliasOf < 0) {
+    for (size_t d = 0; d < dims.size(); ++d)
+      dims[d] = d;
+    return dims;
+  }
+  std::optional<std::vector<int>> below = rootDims(t.aliasOf);
+  if (!below)
+    return std::nullopt;
+  const Tensor &src = tensors[t.aliasOf];
+  bool expand = t.shape.size() > src.shape.size();
+  // Each reassociation group pairs one dimension of the narrower side with
+  // several of the wider: at most one of those may exceed 1.
+  for (auto [g, group] : llvm::enumerate(t.reassociation)) {
+    const std::vector<int64_t> &wide = expand ? t.shape : src.shape;
+    int nonUnit = -1, count = 0;
+    for (int64_t d : group)
+      if (wide[d] != 1)
+        nonUnit = d, ++count;
+    if (count > 1)
+      return std::nullopt;
+    if (expand) {
+      for (int64_t d : group)
+        dims[d] = -1;
+      if (nonUnit >= 0)
+        dims[nonUnit] = (*below)[g];
+      else if (group.size() == 1)
+        dims[group[0]] = (*below)[g];
+    } else {
+      dims[g] = nonUnit >= 0 ? (*below)[nonUnit]
+                : group.size() == 1 ? (*below)[group[0]]
+                                    : -1;
+    }
+  }
+  return dims;
+}
+
 void Workload::buildEdges() {
   edges.clear();
   for (Tensor &t : tensors)

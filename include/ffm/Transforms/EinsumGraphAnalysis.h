@@ -43,6 +43,9 @@ private:
   mlir::LogicalResult build(mlir::Operation *funcOp);
   mlir::FailureOr<int> tensorFor(mlir::Value value, mlir::Operation *user);
   int addTensor(mlir::Value value, std::string name);
+  /// The access on the reshaped tensor's own dimensions when the operand is
+  /// a reshape that only adds or drops unit dimensions (TensorAccess::view).
+  TensorAccess seeThroughReshape(TensorAccess access);
   /// Calls `fn` with the workload tensor of each ranked-tensor operand.
   mlir::LogicalResult forEachTensor(mlir::Operation &op,
                                     llvm::function_ref<void(int)> fn);

@@ -20,6 +20,15 @@ mlir::LogicalResult rewriteToMapping(mlir::func::FuncOp func,
                                      const Arch &arch,
                                      const SearchResult &result);
 
+/// The first Einsum whose fusion group's tree cannot be emitted because
+/// it reads an earlier member's result that a loop they share does not
+/// walk along one dimension in both (through a reshape merging or
+/// splitting dimensions, or written back to DRAM too late); nullopt when
+/// every group can be emitted. Changes neither the IR nor diagnostics.
+std::optional<int> unemittableReader(const EinsumGraphAnalysis &graph,
+                                     const Arch &arch,
+                                     const SearchResult &result);
+
 /// Only attaches ffm.mapping / ffm.energy_pj / ffm.latency_cycles.
 void annotateWithMapping(const EinsumGraphAnalysis &graph, const Arch &arch,
                          const SearchResult &result);

@@ -20,6 +20,10 @@ constexpr unsigned kMaxNesting = 512;
 constexpr llvm::StringLiteral kEinsumAttr = "ffm.einsum";
 constexpr llvm::StringLiteral kMappingAttr = "ffm.mapping";
 constexpr llvm::StringLiteral kFanoutAttr = "ffm.fanout";
+/// On a memref reshape that adds or drops unit dimensions of a tile for an
+/// op that reads a tensor through such a reshape: per dimension of its
+/// wider side, whether it is one of the tensor's (not an added unit one).
+constexpr llvm::StringLiteral kKeptDimsAttr = "ffm.kept_dims";
 
 /// Offset of the first bracket ((, [, { or <) nested deeper than
 /// `maxDepth` in MLIR source `text`, outside comments and strings.

@@ -42,6 +42,12 @@ struct TensorAccess {
   /// dimension, the terms of each kWindow dimension.
   std::vector<std::vector<WindowTerm>> windows;
 
+  /// When >= 0, the op's operand is this tensor, a reshape of `tensor` that
+  /// only adds or drops unit dimensions: the access is on `tensor`'s own
+  /// dimensions, so fusion sees through the reshape (the code generator
+  /// reshapes the tile for the op).
+  int view = -1;
+
   /// Whether `rank` walks some dimension (alone or in a window).
   bool indexedBy(int rank) const;
   /// Whether `rank` alone walks a dimension: only those dimensions may be
@@ -141,6 +147,11 @@ struct Workload {
 
   /// Follows reshapes back to the tensor that holds the data.
   int rootOf(int tensor) const;
+  /// For a chain of reshapes that only add or drop unit dimensions: per
+  /// dimension of `tensor`, the dimension of rootOf(tensor) it is, or -1
+  /// for a unit dimension the root does not have. Nullopt when a reshape
+  /// merges or splits dimensions larger than 1.
+  std::optional<std::vector<int>> rootDims(int tensor) const;
   /// Derives consumers and edges from the Einsums' accesses; call after all
   /// Einsums and tensors are in place.
   void buildEdges();
