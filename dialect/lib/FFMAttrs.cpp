@@ -90,6 +90,7 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
                      const std::optional<llvm::APFloat> &bandwidth,
                      const std::optional<llvm::APFloat> &readBandwidth,
                      const std::optional<llvm::APFloat> &writeBandwidth,
+                     const std::optional<llvm::APFloat> &leakage,
                      ArrayRef<int64_t> fanout,
                      ArrayRef<StringAttr> spatialRanks,
                      ArrayRef<StringAttr> reuse, ArrayRef<StringAttr> keep,
@@ -105,6 +106,8 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
     level.readBandwidth = toDouble(*readBandwidth);
   if (writeBandwidth)
     level.writeBandwidth = toDouble(*writeBandwidth);
+  if (leakage)
+    level.leakage = toDouble(*leakage);
   level.fanout.assign(fanout.begin(), fanout.end());
   auto strings = [](ArrayRef<StringAttr> attrs) {
     std::vector<std::string> out;
@@ -122,13 +125,20 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
 Level LevelAttr::toLevel() const {
   return ::toLevel(getName(), getCapacity(), getReadEnergy(),
                    getWriteEnergy(), getBandwidth(), getReadBandwidth(),
-                   getWriteBandwidth(), getFanout(),
+                   getWriteBandwidth(), getLeakage(), getFanout(),
                    getSpatialRanks(), getReuse(), getKeep(), getBypass());
 }
 
+static Compute toCompute(const llvm::APFloat &macEnergy, int64_t instances,
+                         const llvm::APFloat &throughput,
+                         const std::optional<llvm::APFloat> &leakage) {
+  return {toDouble(macEnergy), instances, toDouble(throughput),
+          leakage ? toDouble(*leakage) : 0.0};
+}
+
 Compute ComputeAttr::toCompute() const {
-  return {toDouble(getMacEnergy()), getInstances(),
-          toDouble(getThroughput())};
+  return ::toCompute(getMacEnergy(), getInstances(), getThroughput(),
+                     getLeakage());
 }
 
 Arch ArchAttr::toArch() const {
@@ -155,6 +165,7 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 std::optional<llvm::APFloat> bandwidth,
                                 std::optional<llvm::APFloat> readBandwidth,
                                 std::optional<llvm::APFloat> writeBandwidth,
+                                std::optional<llvm::APFloat> leakage,
                                 ArrayRef<int64_t> fanout,
                                 ArrayRef<StringAttr> spatialRanks,
                                 ArrayRef<StringAttr> reuse,
@@ -162,7 +173,7 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 ArrayRef<StringAttr> bypass) {
   return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
                                     bandwidth, readBandwidth, writeBandwidth,
-                                    fanout, spatialRanks, reuse,
+                                    leakage, fanout, spatialRanks, reuse,
                                     keep, bypass)
                               .validate());
 }
@@ -170,9 +181,11 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult
 ComputeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                     llvm::APFloat macEnergy, int64_t instances,
-                    llvm::APFloat throughput) {
-  Compute compute{toDouble(macEnergy), instances, toDouble(throughput)};
-  return check(emitError, compute.validate());
+                    llvm::APFloat throughput,
+                    std::optional<llvm::APFloat> leakage) {
+  return check(emitError,
+               ::toCompute(macEnergy, instances, throughput, leakage)
+                   .validate());
 }
 
 LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -52,6 +52,8 @@ std::string Level::validate() const {
   if (readEnergy < 0 || writeEnergy < 0 || std::isnan(readEnergy) ||
       std::isnan(writeEnergy))
     return llvm::formatv("level '{0}': energies must be non-negative", name);
+  if (!(leakage >= 0))
+    return llvm::formatv("level '{0}': leakage must be non-negative", name);
   for (const std::optional<double> &bw :
        {bandwidth, readBandwidth, writeBandwidth})
     if (bw && !(*bw > 0))
@@ -93,7 +95,24 @@ std::string Compute::validate() const {
                          instances);
   if (!(throughput > 0))
     return "compute: throughput must be positive";
+  if (!(leakage >= 0))
+    return "compute: leakage must be non-negative";
   return "";
+}
+
+double Arch::instancesOf(size_t l) const {
+  double n = 1;
+  for (size_t above = 0; above < l; ++above)
+    for (int64_t f : levels[above].fanout)
+      n *= f;
+  return n;
+}
+
+double Arch::leakagePerCycle() const {
+  double pj = compute.leakage * compute.instances;
+  for (size_t l = 0; l < levels.size(); ++l)
+    pj += levels[l].leakage * instancesOf(l);
+  return pj;
 }
 
 int Arch::levelIndex(llvm::StringRef name) const {

@@ -36,6 +36,7 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("bandwidth", level.bandwidth);
     io.mapOptional("read_bandwidth", level.readBandwidth);
     io.mapOptional("write_bandwidth", level.writeBandwidth);
+    io.mapOptional("leakage", level.leakage, 0.0);
     io.mapOptional("fanout", level.fanout);
     io.mapOptional("spatial_ranks", level.spatialRanks);
     io.mapOptional("reuse", level.reuse);
@@ -51,6 +52,7 @@ template <> struct MappingTraits<ffm::Compute> {
     io.mapRequired("mac_energy", compute.macEnergy);
     io.mapRequired("instances", compute.instances);
     io.mapOptional("throughput", compute.throughput, 1.0);
+    io.mapOptional("leakage", compute.leakage, 0.0);
   }
 };
 template <> struct MappingTraits<ffm::Arch> {

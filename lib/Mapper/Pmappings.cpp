@@ -115,6 +115,7 @@ struct Generator {
   std::vector<const TensorAccess *> acc;
   size_t numLevels;
   double macs = 1;
+  double leakagePerCycle = arch.leakagePerCycle();
   std::vector<double> tensorSize; // per access: product of its ranks' bounds
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).
@@ -1154,6 +1155,8 @@ struct Generator {
       latency = std::max(latency, arch.levels[l].portCycles(
                                       readTraffic[l] / instancesAbove[l],
                                       writeTraffic[l] / instancesAbove[l]));
+    // Leakage grows with the latency, so its bound bounds it.
+    energy += leakagePerCycle * latency;
     return {energy, latency};
   }
 

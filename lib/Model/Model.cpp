@@ -311,6 +311,9 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   ev.componentCycles.push_back(ev.macs / macUnits / arch.compute.throughput);
   ev.latency = *std::max_element(ev.componentCycles.begin(),
                                  ev.componentCycles.end());
+  // Every instance of the machine leaks while the Einsum runs, used or not.
+  ev.leakageEnergy = arch.leakagePerCycle() * ev.latency;
+  ev.energy += ev.leakageEnergy;
 
   return ev;
 }

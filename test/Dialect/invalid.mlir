@@ -30,6 +30,16 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
+// expected-error @+1 {{level 'GLB': leakage must be non-negative}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, leakage = -0.5>} {}
+
+// -----
+
+// expected-error @+1 {{compute: leakage must be non-negative}}
+module attributes {a = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0, leakage = -1.0>} {}
+
+// -----
+
 // expected-error @+1 {{level 'GLB': fanout must be at least 1, got 0}}
 module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4, 0]>} {}
 

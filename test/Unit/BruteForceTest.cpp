@@ -77,6 +77,15 @@ std::vector<ArchCase> archCases() {
     a.levels[1].capacity = cap;
     cases.push_back({"small_2level/glb" + std::to_string(cap), a});
   }
+  {
+    // Leakage makes energy grow with latency: the bounds must follow.
+    Arch a = small;
+    a.levels[0].leakage = 3;
+    a.levels[1].capacity = 12;
+    a.levels[1].leakage = 40;
+    a.compute.leakage = 5;
+    cases.push_back({"small_2level/leaky", a});
+  }
   Arch tpu = preset("tpu_v4i_like");
   cases.push_back({"tpu_v4i_like", tpu});
   {
@@ -318,7 +327,7 @@ Totals compareOn(const std::string &family) {
 
 TEST(BruteForce, Small2Level) {
   Totals t = compareOn("small_2level");
-  EXPECT_EQ(t.cases, 4u * 12 * 2 * 3); // archs x workloads x limits x objectives
+  EXPECT_EQ(t.cases, 5u * 12 * 2 * 3); // archs x workloads x limits x objectives
   EXPECT_GT(t.fused, 20u);            // fusion must win often
 }
 

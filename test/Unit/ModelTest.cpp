@@ -135,6 +135,32 @@ TEST(Model, SlidingWindowHaloIsRefetched) {
   EXPECT_DOUBLE_EQ(ev.accesses[0][0].reads, 14);
 }
 
+// docs/model.md, "Leakage": every instance of the machine leaks for the
+// Einsum's whole latency. `for m : 4, keep B in GLB, for n : 4, for k : 4`
+// runs 64 cycles (one MAC unit, no bandwidth limits); DRAM leaks 1, the
+// GLB 2 and the MAC unit 0.5 pJ per cycle: 3.5 x 64 = 224 pJ on top, the
+// latency unchanged. With the GLB's fanout of 4 (and 4 MAC units) below
+// it the MAC units leak 4 x 0.5: 5 x latency.
+TEST_F(Small, LeakageIsPerInstancePerCycle) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), keep(1, 1),
+             loop(1, 4), loop(2, 4)}};
+  Evaluation quiet = evaluate(w, 0, arch, m);
+  arch.levels[0].leakage = 1;
+  arch.levels[1].leakage = 2;
+  arch.compute.leakage = 0.5;
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.latency, 64);
+  EXPECT_DOUBLE_EQ(ev.leakageEnergy, 224);
+  EXPECT_DOUBLE_EQ(ev.energy, quiet.energy + 224);
+  arch.levels[1].fanout = {4};
+  arch.compute.instances = 4;
+  EXPECT_DOUBLE_EQ(arch.leakagePerCycle(), 1 + 2 + 4 * 0.5);
+  arch.levels[1].leakage = -1;
+  EXPECT_EQ(arch.validate(), "level 'GLB': leakage must be non-negative");
+}
+
 // Same, but the n loop sits between m and B's storage: n indexes B, so the
 // B tile (one column, 4 elements) is refilled for every (m, n): 16 fills of
 // 4 = 64 DRAM reads and GLB writes instead of 16.

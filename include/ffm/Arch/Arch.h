@@ -25,6 +25,9 @@ struct Level {
   /// Reads plus writes; and, where a level has separate ports, reads and
   /// writes alone. The level's time is the largest of those given.
   std::optional<double> bandwidth, readBandwidth, writeBandwidth;
+  /// Static (leakage) energy, pJ per cycle per instance: every instance of
+  /// the level leaks for as long as an Einsum runs.
+  double leakage = 0;
   /// Spatial dimensions of the instances below this level.
   std::vector<int64_t> fanout;
   /// Rank variables allowed on the fanout (empty: any).
@@ -66,6 +69,7 @@ struct Compute {
   double macEnergy = 0;
   int64_t instances = 1;
   double throughput = 1; // MACs per cycle per instance
+  double leakage = 0;    // pJ per cycle per instance
   std::string validate() const;
 };
 
@@ -78,6 +82,12 @@ struct Arch {
   int64_t datumBits = 8;
 
   int levelIndex(llvm::StringRef name) const;
+  /// Instances of level l in the hardware: the product of the fanouts of
+  /// the levels above it.
+  double instancesOf(size_t l) const;
+  /// Leakage of the whole machine, pJ per cycle: every level's and the
+  /// compute units' leakage times their instances.
+  double leakagePerCycle() const;
   double datumBytes() const { return datumBits / 8.0; }
   /// Empty when the architecture is sound, else the first problem found.
   /// The #ffm.arch verifier and the YAML loader both use it.

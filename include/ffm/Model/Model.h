@@ -26,6 +26,8 @@ struct Evaluation {
   double energy = 0;  // pJ
   double latency = 0; // cycles
   double macs = 0;
+  /// Part of `energy`: the machine's leakage over the latency.
+  double leakageEnergy = 0;
   /// [access][level]
   std::vector<std::vector<Accesses>> accesses;
   /// Bytes per instance held at each level while the Einsum runs.

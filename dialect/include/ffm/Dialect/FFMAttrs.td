@@ -54,7 +54,8 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     (DRAM). Energies are pJ per datum moved; `bandwidth` is data (reads plus
     writes) per cycle per instance, `read_bandwidth` / `write_bandwidth`
     those of separate ports (absent: unlimited); the level takes the longest
-    of the times they give. `fanout` lists the spatial dimensions of the
+    of the times they give. `leakage` is static energy, pJ per cycle per
+    instance (absent: none). `fanout` lists the spatial dimensions of the
     instances below this level; `spatial_ranks` restricts which rank
     variables may be spread over them (empty: any). `reuse` says per fanout
     dimension what its instances share: "any" (default), "none", "inputs"
@@ -71,6 +72,7 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     FFM_OptionalDouble<"data per cycle">:$bandwidth,
     FFM_OptionalDouble<"reads per cycle">:$read_bandwidth,
     FFM_OptionalDouble<"writes per cycle">:$write_bandwidth,
+    FFM_OptionalDouble<"leakage, pJ per cycle per instance">:$leakage,
     FFM_List<"int64_t", "spatial fanout">:$fanout,
     FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks,
     FFM_List<"::mlir::StringAttr", "what each fanout dimension shares">:$reuse,
@@ -89,7 +91,8 @@ def FFM_ComputeAttr : FFM_Attr<"Compute", "compute"> {
   let parameters = (ins
     FFM_Double<"pJ per MAC">:$mac_energy,
     "int64_t":$instances,
-    FFM_Double<"MACs per cycle per instance">:$throughput
+    FFM_Double<"MACs per cycle per instance">:$throughput,
+    FFM_OptionalDouble<"leakage, pJ per cycle per instance">:$leakage
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
