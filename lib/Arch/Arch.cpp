@@ -2,7 +2,9 @@
 #include "ffm/Arch/Arch.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <cmath>
@@ -13,13 +15,54 @@ bool Level::allowsSpatial(llvm::StringRef rank) const {
   return spatialRanks.empty() || llvm::is_contained(spatialRanks, rank);
 }
 
-int Level::keepRule(bool isOutput) const {
-  llvm::StringRef role = roleName(isOutput);
-  if (llvm::is_contained(keep, role))
-    return 1;
-  if (llvm::is_contained(bypass, role))
+std::optional<ClassSet> ffm::parseClassSet(llvm::StringRef text) {
+  ClassSet set;
+  bool exclude = false;
+  while (true) {
+    text = text.ltrim();
+    size_t end = text.find_first_of("+-");
+    llvm::StringRef name = text.substr(0, end).trim();
+    unsigned cls = llvm::StringSwitch<unsigned>(name)
+                       .Cases({"input", "inputs"}, kInputClass)
+                       .Cases({"output", "outputs"}, kOutputClass)
+                       .Cases({"weight", "weights"}, kWeightClass)
+                       .Cases({"intermediate", "intermediates"},
+                              kIntermediateClass)
+                       .Case("fused", kFusedClass)
+                       .Case("all", kAllClasses)
+                       .Default(0);
+    if (!cls)
+      return std::nullopt;
+    (exclude ? set.exclude : set.include) |= cls;
+    if (end == llvm::StringRef::npos)
+      return set;
+    // Everything after the first `-` is excluded.
+    exclude |= text[end] == '-';
+    text = text.substr(end + 1);
+  }
+}
+
+std::string ffm::classNames(unsigned classes) {
+  std::vector<std::string> names;
+  for (auto [bit, name] :
+       {std::pair{kInputClass, "input"}, {kOutputClass, "output"},
+        {kWeightClass, "weight"}, {kIntermediateClass, "intermediate"},
+        {kFusedClass, "fused"}})
+    if (classes & bit)
+      names.push_back(name);
+  return llvm::join(names, ", ");
+}
+
+int Level::keepRule(unsigned classes) const {
+  auto any = [&](const std::vector<std::string> &rules) {
+    return llvm::any_of(rules, [&](const std::string &r) {
+      std::optional<ClassSet> set = parseClassSet(r);
+      return set && set->matches(classes);
+    });
+  };
+  if (any(bypass))
     return -1;
-  return 0;
+  return any(keep) ? 1 : 0;
 }
 
 Level::Reuse Level::reuseOf(size_t dim) const {
@@ -71,9 +114,10 @@ std::string Level::validate() const {
                          name, reuse.size(), fanout.size());
   for (const std::vector<std::string> *roles : {&keep, &bypass})
     for (const std::string &role : *roles)
-      if (role != "inputs" && role != "outputs")
-        return llvm::formatv("level '{0}': keep/bypass role '{1}' is neither "
-                             "inputs nor outputs",
+      if (!parseClassSet(role))
+        return llvm::formatv("level '{0}': keep/bypass set '{1}' is not "
+                             "classes (input, output, weight, intermediate, "
+                             "fused, all) joined by + and -",
                              name, role);
   for (const std::string &role : keep)
     if (llvm::is_contained(bypass, role))

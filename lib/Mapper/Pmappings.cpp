@@ -105,6 +105,7 @@ struct Generator {
   const Workload &w;
   const Arch &arch;
   const Einsum &e;
+  int einsumIndex;
   const SearchOptions &options;
   bool prune;
   EinsumPmappings &out;
@@ -155,7 +156,8 @@ struct Generator {
             const SearchOptions &options, bool prune, EinsumPmappings &out,
             const std::vector<bool> &binding, const Deadline &deadline,
             const Narrowing &narrowing)
-      : w(w), arch(arch), e(w.einsums[einsum]), options(options),
+      : w(w), arch(arch), e(w.einsums[einsum]), einsumIndex(einsum),
+        options(options),
         prune(prune), out(out), binding(binding), acc(e.accesses()),
         numLevels(arch.levels.size()), deadline(deadline),
         narrowing(narrowing) {
@@ -277,13 +279,13 @@ struct Generator {
       chooseSpatial(0);
       return;
     }
-    bool isOutput = a + 1 == acc.size();
+    unsigned classes = accessClasses(w, einsumIndex, a, onChip[a]);
     for (uint32_t set = 1; set < (1u << numLevels); ++set) {
       bool dram = set & 1u;
       if (dram == (bool)onChip[a])
         continue;
       if (llvm::any_of(llvm::seq<size_t>(1, numLevels), [&](size_t l) {
-            int rule = arch.levels[l].keepRule(isOutput);
+            int rule = arch.levels[l].keepRule(classes);
             return rule && (rule > 0) != (bool)(set & (1u << l));
           }))
         continue;

@@ -32,6 +32,21 @@ std::string Mapping::str(const Workload &w, const Einsum &e,
   return s;
 }
 
+unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
+                            bool fused) {
+  const Einsum &e = w.einsums[einsum];
+  bool isOutput = a == (int)e.inputs.size();
+  const Tensor &t = w.tensors[w.rootOf(e.accesses()[a]->tensor)];
+  unsigned classes = isOutput ? kOutputClass : kInputClass;
+  if (!isOutput && t.producer < 0)
+    classes |= kWeightClass;
+  if (isOutput ? !t.consumers.empty() : t.producer >= 0)
+    classes |= kIntermediateClass;
+  if (fused)
+    classes |= kFusedClass;
+  return classes;
+}
+
 bool ffm::reuseAllows(const Level &level, size_t dim, const Einsum &e,
                       int rank) {
   switch (level.reuseOf(dim)) {
@@ -48,9 +63,14 @@ bool ffm::reuseAllows(const Level &level, size_t dim, const Einsum &e,
 
 namespace {
 /// Structural checks shared by every evaluation; returns why not, or "".
-std::string checkStructure(const Einsum &e, const Arch &arch,
+std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                            const Mapping &m,
                            const std::vector<bool> &onChipShared) {
+  const Einsum &e = w.einsums[einsum];
+  auto classesOf = [&](int a) {
+    return accessClasses(w, einsum, a,
+                         a < (int)onChipShared.size() && onChipShared[a]);
+  };
   size_t numAccesses = e.inputs.size() + 1;
   std::vector<int64_t> product(e.ranks.size(), 1);
   std::vector<int> lastLevel(numAccesses, -1);
@@ -69,11 +89,12 @@ std::string checkStructure(const Einsum &e, const Arch &arch,
                              "equal level",
                              arch.levels[n.level].name);
       lastLevel[n.access] = n.level;
-      bool isOutput = n.access + 1 == (int)numAccesses;
-      if (arch.levels[n.level].keepRule(isOutput) < 0)
-        return llvm::formatv("level '{0}' bypasses {1} (bypass rule), yet "
-                             "storage node {2} keeps one there",
-                             arch.levels[n.level].name, roleName(isOutput), i);
+      if (arch.levels[n.level].keepRule(classesOf(n.access)) < 0)
+        return llvm::formatv("level '{0}' bypasses tensor {1} of the Einsum "
+                             "({2}: a bypass rule), yet storage node {3} "
+                             "keeps it there",
+                             arch.levels[n.level].name, n.access,
+                             classNames(classesOf(n.access)), i);
       continue;
     }
     if (n.rank < 0 || n.rank >= (int)e.ranks.size())
@@ -146,15 +167,14 @@ std::string checkStructure(const Einsum &e, const Arch &arch,
                            "kept in '{1}'",
                            a, arch.levels[0].name);
     for (size_t l = 1; l < arch.levels.size(); ++l)
-      if (arch.levels[l].keepRule(a + 1 == numAccesses) > 0 &&
+      if (arch.levels[l].keepRule(classesOf(a)) > 0 &&
           !llvm::any_of(m.nodes, [&](const MapNode &n) {
             return n.kind == MapNode::Keep && n.access == (int)a &&
                    n.level == (int)l;
           }))
-        return llvm::formatv("level '{0}' must keep {1} (keep rule); tensor "
-                             "{2} of the Einsum is not stored there",
-                             arch.levels[l].name, roleName(a + 1 == numAccesses),
-                             a);
+        return llvm::formatv("level '{0}' must keep tensor {1} of the Einsum "
+                             "({2}: a keep rule), but it is not stored there",
+                             arch.levels[l].name, a, classNames(classesOf(a)));
   }
   return "";
 }
@@ -165,7 +185,7 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                          const std::vector<bool> &onChipShared) {
   const Einsum &e = w.einsums[einsumIdx];
   Evaluation ev;
-  ev.error = checkStructure(e, arch, m, onChipShared);
+  ev.error = checkStructure(w, einsumIdx, arch, m, onChipShared);
   if (!ev.ok())
     return ev;
 

@@ -60,8 +60,8 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
-// expected-error @+1 {{level 'GLB': keep/bypass role 'weights' is neither inputs nor outputs}}
-module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, keep = ["weights"]>} {}
+// expected-error @+1 {{level 'GLB': keep/bypass set 'all - activations' is not classes (input, output, weight, intermediate, fused, all) joined by + and -}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, keep = ["weights"], bypass = ["all - activations"]>} {}
 
 // -----
 

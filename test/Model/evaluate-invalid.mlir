@@ -237,7 +237,7 @@ module attributes {ffm.arch = #arch} {
   compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
 module attributes {ffm.arch = #arch} {
   func.func @bypass(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
-    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' bypasses inputs (bypass rule), yet storage node 4 keeps one there}}
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' bypasses tensor 0 of the Einsum (input, weight: a bypass rule), yet storage node 4 keeps it there}}
     %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, for m : 4, for n : 4, for k : 4]>}
         ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
     return %0 : tensor<4x4xf32>
@@ -252,7 +252,7 @@ module attributes {ffm.arch = #arch} {
   compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
 module attributes {ffm.arch = #arch} {
   func.func @keep(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
-    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' must keep outputs (keep rule); tensor 3 of the Einsum is not stored there}}
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' must keep tensor 3 of the Einsum (output: a keep rule), but it is not stored there}}
     %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, for m : 4, for n : 4, for k : 4]>}
         ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
     return %0 : tensor<4x4xf32>

@@ -464,13 +464,13 @@ void Reference::enumerate(int ei) {
   std::function<void(int)> chooseKeeps = [&](int a) {
     if (a == nA)
       return chooseSpatial(0);
-    bool isOutput = a == out;
+    unsigned classes = accessClasses(w, ei, a, onChip[a]);
     for (uint32_t set = 1; set < (1u << nL); ++set) {
       if ((bool)(set & 1) == (bool)onChip[a])
         continue;
       bool ok = true;
       for (int l = 1; l < nL; ++l) {
-        int rule = arch.levels[l].keepRule(isOutput);
+        int rule = arch.levels[l].keepRule(classes);
         if (rule > 0 && !(set >> l & 1))
           ok = false;
         if (rule < 0 && (set >> l & 1))

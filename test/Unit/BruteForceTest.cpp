@@ -86,8 +86,26 @@ std::vector<ArchCase> archCases() {
     a.compute.leakage = 5;
     cases.push_back({"small_2level/leaky", a});
   }
+  {
+    // Keep/bypass by tensor class: no weight in the buffer, every
+    // intermediate through it (fused or not).
+    Arch a = small;
+    a.levels[1].capacity = 24;
+    a.levels[1].bypass = {"weight"};
+    a.levels[1].keep = {"intermediate"};
+    cases.push_back({"small_2level/classes", a});
+  }
   Arch tpu = preset("tpu_v4i_like");
   cases.push_back({"tpu_v4i_like", tpu});
+  {
+    // The reference's TPU: the LocalBuffer holds all but the weights, and
+    // fused intermediates never pass the GlobalBuffer.
+    Arch a = tpu;
+    a.levels[2].keep = {"all - weight"};
+    a.levels[2].bypass = {"weight"};
+    a.levels[1].bypass = {"fused"};
+    cases.push_back({"tpu_v4i_like/classes", a});
+  }
   {
     Arch a = tpu;
     a.levels[1].capacity = 24;
@@ -327,13 +345,13 @@ Totals compareOn(const std::string &family) {
 
 TEST(BruteForce, Small2Level) {
   Totals t = compareOn("small_2level");
-  EXPECT_EQ(t.cases, 5u * 12 * 2 * 3); // archs x workloads x limits x objectives
+  EXPECT_EQ(t.cases, 6u * 12 * 2 * 3); // archs x workloads x limits x objectives
   EXPECT_GT(t.fused, 20u);            // fusion must win often
 }
 
 TEST(BruteForce, TpuV4iLike) {
   Totals t = compareOn("tpu_v4i_like");
-  EXPECT_EQ(t.cases, 2u * 12 * 2 * 3);
+  EXPECT_EQ(t.cases, 3u * 12 * 2 * 3);
   EXPECT_GT(t.fused, 5u);
 }
 

@@ -135,6 +135,40 @@ TEST(Model, SlidingWindowHaloIsRefetched) {
   EXPECT_DOUBLE_EQ(ev.accesses[0][0].reads, 14);
 }
 
+// Keep/bypass sets by tensor class (docs/arch.md): in X = A B, Y = X C the
+// matmul inputs A, B, C are inputs and weights (no Einsum produces them),
+// X is mm0's output and mm1's input and an intermediate in both, Y only an
+// output; fused marks an intermediate this mapping keeps on chip.
+TEST(Model, TensorClassesAndRules) {
+  Workload w = matmulChain(4, 4, 4, 4);
+  EXPECT_EQ(accessClasses(w, 0, 0, false), kInputClass | kWeightClass);
+  EXPECT_EQ(accessClasses(w, 0, 2, false), kOutputClass | kIntermediateClass);
+  EXPECT_EQ(accessClasses(w, 0, 2, true),
+            kOutputClass | kIntermediateClass | kFusedClass);
+  EXPECT_EQ(accessClasses(w, 1, 0, false), kInputClass | kIntermediateClass);
+  EXPECT_EQ(accessClasses(w, 1, 1, false), kInputClass | kWeightClass);
+  EXPECT_EQ(accessClasses(w, 1, 2, false), kOutputClass);
+
+  std::optional<ClassSet> set = parseClassSet("all - weight");
+  ASSERT_TRUE(set);
+  EXPECT_TRUE(set->matches(kInputClass | kIntermediateClass));
+  EXPECT_FALSE(set->matches(kInputClass | kWeightClass));
+  set = parseClassSet(" inputs + output - fused - weights ");
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->include, unsigned(kInputClass | kOutputClass));
+  EXPECT_EQ(set->exclude, unsigned(kFusedClass | kWeightClass));
+  EXPECT_FALSE(parseClassSet("all -"));
+  EXPECT_FALSE(parseClassSet("activations"));
+
+  // A bypass set wins over a keep set that also holds the tensor.
+  Level glb = level("GLB", 64, 1, 1);
+  glb.keep = {"input"};
+  glb.bypass = {"weight"};
+  EXPECT_EQ(glb.keepRule(kInputClass | kWeightClass), -1);
+  EXPECT_EQ(glb.keepRule(kInputClass | kIntermediateClass), 1);
+  EXPECT_EQ(glb.keepRule(kOutputClass), 0);
+}
+
 // docs/model.md, "Leakage": every instance of the machine leaks for the
 // Einsum's whole latency. `for m : 4, keep B in GLB, for n : 4, for k : 4`
 // runs 64 cycles (one MAC unit, no bandwidth limits); DRAM leaks 1, the

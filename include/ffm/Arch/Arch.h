@@ -11,10 +11,35 @@
 
 namespace ffm {
 
-/// The role of a tensor access in keep/bypass rules.
-inline llvm::StringRef roleName(bool isOutput) {
-  return isOutput ? "outputs" : "inputs";
-}
+/// Classes of a tensor as one Einsum accesses it, for keep/bypass rules:
+/// an input; the output; a weight (an input no Einsum produces); an
+/// intermediate (produced by one Einsum, read by another); fused (an
+/// intermediate this mapping keeps on chip only: what DRAM does not hold).
+enum TensorClass : unsigned {
+  kInputClass = 1,
+  kOutputClass = 2,
+  kWeightClass = 4,
+  kIntermediateClass = 8,
+  kFusedClass = 16,
+  kAllClasses = 31,
+};
+
+/// A keep/bypass rule: the tensors that have a class of `include` and none
+/// of `exclude` ("all - weight": every tensor but the weights).
+struct ClassSet {
+  unsigned include = 0, exclude = 0;
+  bool matches(unsigned classes) const {
+    return (classes & include) && !(classes & exclude);
+  }
+};
+
+/// Parses a rule: class names (input(s), output(s), weight(s),
+/// intermediate(s), fused, all) joined by `+` (also these) and `-` (but not
+/// these); nullopt when malformed.
+std::optional<ClassSet> parseClassSet(llvm::StringRef text);
+
+/// Names of `classes`, for diagnostics ("input, weight").
+std::string classNames(unsigned classes);
 
 /// One memory level. Capacity in bytes per instance (nullopt: unbounded);
 /// energies in pJ per datum; bandwidths in data per cycle per instance.
@@ -40,14 +65,15 @@ struct Level {
   /// ranks along which such a tensor is shared (a systolic array's axes).
   std::vector<std::string> reuse;
 
-  /// Tensor roles ("inputs", "outputs") this level must keep / must not
-  /// keep in every mapping (mapspace constraints, as in Timeloop-style
-  /// specs; on-chip levels only).
+  /// Tensor sets (parseClassSet: "inputs", "weight", "all - weight", ...)
+  /// this level must keep / must not keep in every mapping (mapspace
+  /// constraints, as in Timeloop-style specs; on-chip levels only). A
+  /// tensor in a bypass set is bypassed even if a keep set has it too.
   std::vector<std::string> keep, bypass;
 
   enum class Reuse { Any, None, Inputs, Outputs };
-  /// +1: must keep a tensor of this role, -1: must bypass it, 0: free.
-  int keepRule(bool isOutput) const;
+  /// +1: must keep a tensor of these classes, -1: must bypass it, 0: free.
+  int keepRule(unsigned classes) const;
   bool allowsSpatial(llvm::StringRef rank) const;
   Reuse reuseOf(size_t dim) const;
   /// Whether instances along fanout dimension `dim` share one access of a

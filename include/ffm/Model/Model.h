@@ -49,6 +49,10 @@ Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
                     const Mapping &mapping,
                     const std::vector<bool> &onChipShared = {});
 
+/// The classes (TensorClass) of access `a` of Einsum `einsum`; `fused`: the
+/// mapping keeps that intermediate on chip only.
+unsigned accessClasses(const Workload &w, int einsum, int a, bool fused);
+
 /// Whether fanout dimension `dim` of `level` may spread `rank` of `e` under
 /// its reuse rule ("inputs": the rank leaves some input unindexed;
 /// "outputs": it does not index the output).
