@@ -92,6 +92,7 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
                      const std::optional<llvm::APFloat> &writeBandwidth,
                      const std::optional<llvm::APFloat> &leakage,
                      ArrayRef<int64_t> fanout,
+                     const std::optional<llvm::APFloat> &minUsage,
                      ArrayRef<StringAttr> spatialRanks,
                      ArrayRef<StringAttr> reuse, ArrayRef<StringAttr> keep,
                      ArrayRef<StringAttr> bypass) {
@@ -109,6 +110,8 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
   if (leakage)
     level.leakage = toDouble(*leakage);
   level.fanout.assign(fanout.begin(), fanout.end());
+  if (minUsage)
+    level.minUsage = toDouble(*minUsage);
   auto strings = [](ArrayRef<StringAttr> attrs) {
     std::vector<std::string> out;
     for (StringAttr a : attrs)
@@ -126,6 +129,7 @@ Level LevelAttr::toLevel() const {
   return ::toLevel(getName(), getCapacity(), getReadEnergy(),
                    getWriteEnergy(), getBandwidth(), getReadBandwidth(),
                    getWriteBandwidth(), getLeakage(), getFanout(),
+                   getMinUsage(),
                    getSpatialRanks(), getReuse(), getKeep(), getBypass());
 }
 
@@ -167,13 +171,14 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 std::optional<llvm::APFloat> writeBandwidth,
                                 std::optional<llvm::APFloat> leakage,
                                 ArrayRef<int64_t> fanout,
+                                std::optional<llvm::APFloat> minUsage,
                                 ArrayRef<StringAttr> spatialRanks,
                                 ArrayRef<StringAttr> reuse,
                                 ArrayRef<StringAttr> keep,
                                 ArrayRef<StringAttr> bypass) {
   return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
                                     bandwidth, readBandwidth, writeBandwidth,
-                                    leakage, fanout, spatialRanks, reuse,
+                                    leakage, fanout, minUsage, spatialRanks, reuse,
                                     keep, bypass)
                               .validate());
 }

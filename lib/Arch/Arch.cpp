@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <cmath>
@@ -101,6 +102,10 @@ std::string Level::validate() const {
        {bandwidth, readBandwidth, writeBandwidth})
     if (bw && !(*bw > 0))
       return llvm::formatv("level '{0}': bandwidths must be positive", name);
+  if (!(minUsage >= 0 && minUsage <= 1))
+    return llvm::formatv("level '{0}': min_usage must be between 0 and 1, "
+                         "got {1}",
+                         name, llvm::format("%g", minUsage));
   for (int64_t f : fanout)
     if (f < 1)
       return llvm::formatv("level '{0}': fanout must be at least 1, got {1}",

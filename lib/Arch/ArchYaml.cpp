@@ -38,6 +38,7 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("write_bandwidth", level.writeBandwidth);
     io.mapOptional("leakage", level.leakage, 0.0);
     io.mapOptional("fanout", level.fanout);
+    io.mapOptional("min_usage", level.minUsage, 0.0);
     io.mapOptional("spatial_ranks", level.spatialRanks);
     io.mapOptional("reuse", level.reuse);
     io.mapOptional("keep", level.keep);

@@ -337,10 +337,30 @@ struct Generator {
     return n;
   }
 
+  /// Every level's spatial loops use at least its min_usage of its fanout.
+  bool usesEnough() const {
+    for (size_t l = 0; l < numLevels; ++l) {
+      const Level &lv = arch.levels[l];
+      if (lv.minUsage <= 0)
+        continue;
+      double used = 1, all = 1;
+      for (int64_t f : lv.fanout)
+        all *= f;
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (fanoutSlots[slot].first == (int)l)
+          used *= s.second;
+      if (used < lv.minUsage * all * (1 - 1e-12))
+        return false;
+    }
+    return true;
+  }
+
   void chooseSpatial(size_t slot) {
     if (!tick())
       return;
     if (slot == fanoutSlots.size()) {
+      if (!usesEnough())
+        return;
       cacheSpread();
       temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
       remaining.resize(e.ranks.size());

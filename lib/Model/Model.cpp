@@ -145,6 +145,22 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                              level.name, arch.levels[other.level].name);
     }
   }
+  for (auto [l, level] : llvm::enumerate(arch.levels)) {
+    if (level.minUsage <= 0)
+      continue;
+    double used = 1, all = 1;
+    for (int64_t f : level.fanout)
+      all *= f;
+    for (const MapNode &n : m.nodes)
+      if (n.kind == MapNode::Spatial && n.level == (int)l)
+        used *= n.factor;
+    if (used < level.minUsage * all * (1 - 1e-12))
+      return llvm::formatv("level '{0}': the mapping uses {1} of its {2} "
+                           "instances, below its min_usage {3}",
+                           level.name, llvm::format("%g", used),
+                           llvm::format("%g", all),
+                           llvm::format("%g", level.minUsage));
+  }
   for (auto [r, rank] : llvm::enumerate(e.ranks))
     if (product[r] != rank.bound)
       return llvm::formatv("loops over '{0}' multiply to {1}, not its bound "

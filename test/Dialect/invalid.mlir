@@ -35,6 +35,11 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
+// expected-error @+1 {{level 'GLB': min_usage must be between 0 and 1, got 2}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4], min_usage = 2.0>} {}
+
+// -----
+
 // expected-error @+1 {{compute: leakage must be non-negative}}
 module attributes {a = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0, leakage = -1.0>} {}
 

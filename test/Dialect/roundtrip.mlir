@@ -2,7 +2,7 @@
 // RUN: ffm-opt %ffm_src/examples/arch/tpu_v4i_like.mlir | ffm-opt | FileCheck %s --check-prefix=TPU
 // RUN: ffm-opt %ffm_src/examples/arch/eyeriss_like.mlir | ffm-opt | FileCheck %s --check-prefix=EYERISS
 
-// CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, read_bandwidth = 2048.0, write_bandwidth = 1024.0, leakage = 0.5, fanout = [4, 2], spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>, datum_bits = 16>
+// CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, read_bandwidth = 2048.0, write_bandwidth = 1024.0, leakage = 0.5, fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>, datum_bits = 16>
 // CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB, keep matmul_0.out in GLB, keep "odd name" in GLB]>
 // CHECK-SAME: ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>
 // CHECK-SAME: ffm.space = #ffm.level_space<"GLB">
@@ -11,7 +11,7 @@ module attributes {
       #ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8, bandwidth = 64>,
       #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0,
                  read_bandwidth = 2048, write_bandwidth = 1024, leakage = 0.5,
-                 fanout = [4, 2], spatial_ranks = ["m", "n"]>],
+                 fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>],
     compute = #ffm.compute<mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>,
     datum_bits = 16>,
   ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB,

@@ -275,3 +275,18 @@ module attributes {ffm.arch = #arch} {
     return %0 : tensor<4x4xf32>
   }
 }
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4], min_usage = 0.5>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 4, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @idle(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB': the mapping uses 1 of its 4 instances, below its min_usage 0.5}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4, for n : 4, for k : 4]>}
+        ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    return %0 : tensor<4x4xf32>
+  }
+}

@@ -410,6 +410,17 @@ void Reference::enumerate(int ei) {
   // the largest divisor of what remains of its bound that fits.
   std::function<void(size_t)> chooseSpatial = [&](size_t s) {
     if (s == slots.size()) {
+      // docs/arch.md: min_usage of each level's fanout.
+      for (int l = 0; l < nL; ++l) {
+        double used = 1, all = 1;
+        for (int64_t f : arch.levels[l].fanout)
+          all *= f;
+        for (size_t q = 0; q < slots.size(); ++q)
+          if (slots[q].first == l)
+            used *= spatial[q].second;
+        if (used < arch.levels[l].minUsage * all * (1 - 1e-12))
+          return;
+      }
       for (int r = 0; r < nR; ++r) {
         rem[r] = e.ranks[r].bound;
         for (auto [q, f] : spatial)

@@ -94,6 +94,10 @@ std::vector<ArchCase> archCases() {
     a.levels[1].bypass = {"weight"};
     a.levels[1].keep = {"intermediate"};
     cases.push_back({"small_2level/classes", a});
+    // At least half of the 4-wide MAC row busy in every mapping.
+    a = small;
+    a.levels[1].minUsage = 0.5;
+    cases.push_back({"small_2level/minusage", a});
   }
   Arch tpu = preset("tpu_v4i_like");
   cases.push_back({"tpu_v4i_like", tpu});
@@ -345,7 +349,7 @@ Totals compareOn(const std::string &family) {
 
 TEST(BruteForce, Small2Level) {
   Totals t = compareOn("small_2level");
-  EXPECT_EQ(t.cases, 6u * 12 * 2 * 3); // archs x workloads x limits x objectives
+  EXPECT_EQ(t.cases, 7u * 12 * 2 * 3); // archs x workloads x limits x objectives
   EXPECT_GT(t.fused, 20u);            // fusion must win often
 }
 

@@ -169,6 +169,26 @@ TEST(Model, TensorClassesAndRules) {
   EXPECT_EQ(glb.keepRule(kOutputClass), 0);
 }
 
+// min_usage: a level's spatial loops must use that much of its fanout. A
+// 4-wide GLB row with min_usage 0.5 accepts `par m : 2` and rejects a
+// mapping with no spatial loop.
+TEST_F(Small, MinUsageOfTheFanout) {
+  Arch arch = twoLevel(10, 1, 2, 1024, {4});
+  arch.levels[1].minUsage = 0.5;
+  Mapping idle{{keep(0, 0), keep(1, 0), keep(2, 0), keep(1, 1), loop(0, 4),
+                loop(1, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, idle);
+  EXPECT_EQ(ev.error, "level 'GLB': the mapping uses 1 of its 4 instances, "
+                      "below its min_usage 0.5");
+  Mapping half{{keep(0, 0), keep(1, 0), keep(2, 0), keep(1, 1), loop(0, 2),
+                par(0, 2, 1), loop(1, 4), loop(2, 4)}};
+  EXPECT_TRUE(evaluate(w, 0, arch, half).ok())
+      << evaluate(w, 0, arch, half).error;
+  arch.levels[1].minUsage = 1.5;
+  EXPECT_EQ(arch.validate(),
+            "level 'GLB': min_usage must be between 0 and 1, got 1.5");
+}
+
 // docs/model.md, "Leakage": every instance of the machine leaks for the
 // Einsum's whole latency. `for m : 4, keep B in GLB, for n : 4, for k : 4`
 // runs 64 cycles (one MAC unit, no bandwidth limits); DRAM leaks 1, the

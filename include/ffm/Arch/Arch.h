@@ -55,6 +55,8 @@ struct Level {
   double leakage = 0;
   /// Spatial dimensions of the instances below this level.
   std::vector<int64_t> fanout;
+  /// Least fraction of those instances a mapping must use (0: any).
+  double minUsage = 0;
   /// Rank variables allowed on the fanout (empty: any).
   std::vector<std::string> spatialRanks;
   /// Per fanout dimension, what its instances may share (empty: "any" for

@@ -55,7 +55,8 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     writes) per cycle per instance, `read_bandwidth` / `write_bandwidth`
     those of separate ports (absent: unlimited); the level takes the longest
     of the times they give. `leakage` is static energy, pJ per cycle per
-    instance (absent: none). `fanout` lists the spatial dimensions of the
+    instance (absent: none). `min_usage` is the least fraction of the
+    fanout's instances every mapping must use (absent: 0). `fanout` lists the spatial dimensions of the
     instances below this level; `spatial_ranks` restricts which rank
     variables may be spread over them (empty: any). `reuse` says per fanout
     dimension what its instances share: "any" (default), "none", "inputs"
@@ -74,6 +75,7 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     FFM_OptionalDouble<"writes per cycle">:$write_bandwidth,
     FFM_OptionalDouble<"leakage, pJ per cycle per instance">:$leakage,
     FFM_List<"int64_t", "spatial fanout">:$fanout,
+    FFM_OptionalDouble<"least fraction of the fanout used">:$min_usage,
     FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks,
     FFM_List<"::mlir::StringAttr", "what each fanout dimension shares">:$reuse,
     FFM_List<"::mlir::StringAttr", "roles always kept here">:$keep,
