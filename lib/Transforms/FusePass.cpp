@@ -145,7 +145,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       if (!sizes.empty())
         unspecialized = specializeToSizes(func, sizes);
     }
-    auto guard = llvm::make_scope_exit([&] {
+    llvm::scope_exit guard([&] {
       if (unspecialized)
         versionOnSizes(func, *unspecialized, sizes);
     });

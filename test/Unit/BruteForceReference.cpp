@@ -224,7 +224,6 @@ void Reference::enumerate(int ei) {
   EinsumSpace &space = spaces[ei];
   std::vector<const TensorAccess *> acc = e.accesses();
   const int nA = acc.size(), nL = arch.levels.size(), nR = e.ranks.size();
-  const int out = nA - 1;
   std::map<std::vector<int64_t>, size_t> classOf;
 
   // The spatial slots: (level, fanout dim) with a fanout above 1.
