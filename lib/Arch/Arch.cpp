@@ -149,11 +149,17 @@ std::string Compute::validate() const {
   return "";
 }
 
+double Level::fanoutInstances() const {
+  double n = 1;
+  for (int64_t f : fanout)
+    n *= f;
+  return n;
+}
+
 double Arch::instancesOf(size_t l) const {
   double n = 1;
   for (size_t above = 0; above < l; ++above)
-    for (int64_t f : levels[above].fanout)
-      n *= f;
+    n *= levels[above].fanoutInstances();
   return n;
 }
 

@@ -340,16 +340,11 @@ struct Generator {
   /// Every level's spatial loops use at least its min_usage of its fanout.
   bool usesEnough() const {
     for (size_t l = 0; l < numLevels; ++l) {
-      const Level &lv = arch.levels[l];
-      if (lv.minUsage <= 0)
-        continue;
-      double used = 1, all = 1;
-      for (int64_t f : lv.fanout)
-        all *= f;
+      double used = 1;
       for (auto [slot, s] : llvm::enumerate(spatial))
         if (fanoutSlots[slot].first == (int)l)
           used *= s.second;
-      if (used < lv.minUsage * all * (1 - 1e-12))
+      if (!arch.levels[l].meetsMinUsage(used))
         return false;
     }
     return true;

@@ -36,7 +36,8 @@ unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
                             bool fused) {
   const Einsum &e = w.einsums[einsum];
   bool isOutput = a == (int)e.inputs.size();
-  const Tensor &t = w.tensors[w.rootOf(e.accesses()[a]->tensor)];
+  const TensorAccess &acc = isOutput ? e.output : e.inputs[a];
+  const Tensor &t = w.tensors[w.rootOf(acc.tensor)];
   unsigned classes = isOutput ? kOutputClass : kInputClass;
   if (!isOutput && t.producer < 0)
     classes |= kWeightClass;
@@ -147,18 +148,16 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
   }
   for (auto [l, level] : llvm::enumerate(arch.levels)) {
     if (level.minUsage <= 0)
-      continue;
-    double used = 1, all = 1;
-    for (int64_t f : level.fanout)
-      all *= f;
+      continue; // every mapping meets it: no walk on the hot path
+    double used = 1;
     for (const MapNode &n : m.nodes)
       if (n.kind == MapNode::Spatial && n.level == (int)l)
         used *= n.factor;
-    if (used < level.minUsage * all * (1 - 1e-12))
+    if (!level.meetsMinUsage(used))
       return llvm::formatv("level '{0}': the mapping uses {1} of its {2} "
                            "instances, below its min_usage {3}",
                            level.name, llvm::format("%g", used),
-                           llvm::format("%g", all),
+                           llvm::format("%g", level.fanoutInstances()),
                            llvm::format("%g", level.minUsage));
   }
   for (auto [r, rank] : llvm::enumerate(e.ranks))

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 using namespace mlir;
 using namespace ffm;
@@ -172,6 +173,13 @@ FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
                                            ArrayRef<int64_t> shape) {
   TensorAccess access;
   access.tensor = tensor;
+  // Ranks walking a dimension so far, alone or in a window.
+  llvm::SmallBitVector used(map.getNumDims());
+  auto use = [&](unsigned rank) {
+    bool twice = used.test(rank);
+    used.set(rank);
+    return !twice;
+  };
   auto usesTwice = [&]() {
     return op.emitError("ffm: indexing map ")
            << AffineMapAttr::get(map)
@@ -180,7 +188,7 @@ FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
   std::vector<std::vector<WindowTerm>> windows(map.getNumResults());
   for (auto [dim, expr] : llvm::enumerate(map.getResults())) {
     if (auto d = dyn_cast<AffineDimExpr>(expr)) {
-      if (access.indexedBy(d.getPosition()))
+      if (!use(d.getPosition()))
         return usesTwice();
       access.dimRanks.push_back(d.getPosition());
       continue;
@@ -193,33 +201,32 @@ FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
     if (failed(windowTerms(expr, windows[dim])))
       return op.emitError("ffm: indexing map ")
              << AffineMapAttr::get(map) << " indexes dimension " << dim
-             << " by an expression that is neither a rank, a sliding window (a sum of ranks with "
-                "positive strides) nor a unit dimension";
+             << " by an expression that is neither a rank, a sliding window "
+                "(a sum of ranks with positive strides) nor a unit dimension";
     for (const WindowTerm &t : windows[dim])
-      if (access.indexedBy(t.rank) ||
-          llvm::count_if(windows[dim], [&](const WindowTerm &o) {
-            return o.rank == t.rank;
-          }) > 1)
+      if (!use(t.rank))
         return usesTwice();
     access.dimRanks.push_back(TensorAccess::kWindow);
-    access.windows = windows; // indexedBy() sees the terms so far
   }
+  if (llvm::is_contained(access.dimRanks, TensorAccess::kWindow))
+    access.windows = std::move(windows);
   return access;
 }
 
 TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
   if (workload.tensors[access.tensor].aliasOf < 0 || access.hasWindows())
     return access;
-  std::optional<std::vector<int>> dims = workload.rootDims(access.tensor);
+  std::vector<int> dims = workload.rootDims(access.tensor);
   // A reshape down to nothing but unit dimensions has no dimension to
-  // fuse along: it stays a view.
-  if (!dims || llvm::all_of(*dims, [](int d) { return d < 0; }))
+  // fuse along: it stays a view, as does one that merges dimensions.
+  if (llvm::is_contained(dims, Workload::kMergedDim) ||
+      llvm::all_of(dims, [](int d) { return d < 0; }))
     return access;
   TensorAccess through;
   through.tensor = workload.rootOf(access.tensor);
   through.view = access.tensor;
   through.dimRanks.assign(workload.tensors[through.tensor].shape.size(), -1);
-  for (auto [d, root] : llvm::enumerate(*dims))
+  for (auto [d, root] : llvm::enumerate(dims))
     if (root >= 0)
       through.dimRanks[root] = access.dimRanks[d];
   return through;

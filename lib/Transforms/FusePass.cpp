@@ -133,11 +133,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return;
     // Dynamic shapes are mapped at given sizes (where there is an
     // architecture to map on): the body is specialised now and guarded by
-    // a runtime check of the sizes once mapped.
+    // a runtime check of the sizes once mapped. Static functions read the
+    // architecture once, in preparePass.
     SmallVector<int64_t> sizes;
     OwningOpRef<func::FuncOp> unspecialized;
-    if (FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
-        succeeded(arch) && *arch) {
+    FailureOr<std::optional<Arch>> dynamicArch =
+        hasDynamicArguments(func) ? lookupArch(func, archFile)
+                                  : FailureOr<std::optional<Arch>>(std::nullopt);
+    if (succeeded(dynamicArch) && *dynamicArch) {
       FailureOr<SmallVector<int64_t>> given = dynamicArgSizes(func, dimSizes);
       if (failed(given))
         return signalPassFailure();
@@ -169,14 +172,18 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // where the tree could not run such a read after its producer, the
     // search runs again with no group spanning the reader (a barrier, as
     // for ops left in place), until every group can be emitted.
-    Workload constrained = w;
+    std::optional<Workload> constrained; // a copy only once needed
     for (unsigned retry = 0; rewrite && result.ok() && retry < w.einsums.size();
          ++retry) {
       std::optional<int> reader = unemittableReader(graph, arch, result);
-      if (!reader || llvm::is_contained(constrained.barriers, *reader))
+      if (!reader)
         break;
-      constrained.barriers.push_back(*reader);
-      result = search(constrained, arch, options);
+      if (!constrained)
+        constrained.emplace(w);
+      if (llvm::is_contained(constrained->barriers, *reader))
+        break;
+      constrained->barriers.push_back(*reader);
+      result = search(*constrained, arch, options);
     }
     if (!result.ok()) {
       // At the function's location, without dumping the whole function.

@@ -362,7 +362,7 @@ struct GroupEmitter {
   /// reads it, in the dimensions of `view`: unit dimensions the view does
   /// not have are collapsed into a neighbour, then those it adds expanded.
   Value asView(Value tile, ArrayRef<int64_t> shape, int view) {
-    std::vector<int> dims = *w.rootDims(view);
+    std::vector<int> dims = w.rootDims(view);
     // Reassociation from `from` dims onto the kept ones: each dim joins
     // the group of the next kept dim, or the last group at the end.
     auto groups = [](ArrayRef<bool> kept) {

@@ -30,6 +30,10 @@ dynamicDims(func::FuncOp func) {
   return dims;
 }
 
+bool ffm::hasDynamicArguments(func::FuncOp func) {
+  return !dynamicDims(func).empty();
+}
+
 FailureOr<SmallVector<int64_t>> ffm::dynamicArgSizes(func::FuncOp func,
                                                      StringRef option) {
   auto dims = dynamicDims(func);

@@ -83,7 +83,7 @@ int Workload::rootOf(int tensor) const {
   return tensor;
 }
 
-std::optional<std::vector<int>> Workload::rootDims(int tensor) const {
+std::vector<int> Workload::rootDims(int tensor) const {
   const Tensor &t = tensors[tensor];
   std::vector<int> dims(t.shape.size());
   if (t.aliasOf < 0) {
@@ -91,32 +91,27 @@ std::optional<std::vector<int>> Workload::rootDims(int tensor) const {
       dims[d] = d;
     return dims;
   }
-  std::optional<std::vector<int>> below = rootDims(t.aliasOf);
-  if (!below)
-    return std::nullopt;
+  std::vector<int> below = rootDims(t.aliasOf);
   const Tensor &src = tensors[t.aliasOf];
   bool expand = t.shape.size() > src.shape.size();
+  const std::vector<int64_t> &wide = expand ? t.shape : src.shape;
   // Each reassociation group pairs one dimension of the narrower side with
-  // several of the wider: at most one of those may exceed 1.
+  // several of the wider: the one larger than 1 (or the only one) carries
+  // the data, the others are unit; two larger than 1 are merged.
   for (auto [g, group] : llvm::enumerate(t.reassociation)) {
-    const std::vector<int64_t> &wide = expand ? t.shape : src.shape;
     int nonUnit = -1, count = 0;
     for (int64_t d : group)
       if (wide[d] != 1)
         nonUnit = d, ++count;
-    if (count > 1)
-      return std::nullopt;
+    if (group.size() == 1)
+      nonUnit = group[0], count = 1;
     if (expand) {
       for (int64_t d : group)
-        dims[d] = -1;
-      if (nonUnit >= 0)
-        dims[nonUnit] = (*below)[g];
-      else if (group.size() == 1)
-        dims[group[0]] = (*below)[g];
+        dims[d] = count > 1 ? kMergedDim : -1;
+      if (count == 1)
+        dims[nonUnit] = below[g];
     } else {
-      dims[g] = nonUnit >= 0 ? (*below)[nonUnit]
-                : group.size() == 1 ? (*below)[group[0]]
-                                    : -1;
+      dims[g] = count > 1 ? kMergedDim : count == 1 ? below[nonUnit] : -1;
     }
   }
   return dims;
@@ -147,29 +142,14 @@ void Workload::buildEdges() {
         edge.producerRanks = written;
       } else {
         // A dimension of the reshaped view maps back to a producer rank when
-        // the rest of its reassociation group is unit-sized: the reshape only
-        // added or dropped 1s around it. Merged or split dims have no rank.
+        // the reshape only added or dropped 1s around it. Merged or split
+        // dims have no rank.
         const Tensor &view = tensors[in.tensor];
-        const Tensor &src = tensors[view.aliasOf];
         edge.producerRanks.assign(view.shape.size(), -1);
-        if (view.aliasOf == root) {
-          bool expand = view.shape.size() > src.shape.size();
-          const Tensor &wide = expand ? view : src;
-          for (auto [g, group] : llvm::enumerate(view.reassociation)) {
-            int nonUnit = -1, count = 0;
-            for (int64_t d : group)
-              if (wide.shape[d] != 1)
-                nonUnit = d, ++count;
-            if (group.size() == 1)
-              nonUnit = group[0], count = 1;
-            if (count != 1)
-              continue;
-            if (expand)
-              edge.producerRanks[nonUnit] = written[g];
-            else
-              edge.producerRanks[g] = written[nonUnit];
-          }
-        }
+        if (view.aliasOf == root)
+          for (auto [d, r] : llvm::enumerate(rootDims(in.tensor)))
+            if (r >= 0)
+              edge.producerRanks[d] = written[r];
       }
       edges.push_back(std::move(edge));
     }

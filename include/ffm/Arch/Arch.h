@@ -85,6 +85,12 @@ struct Level {
     return r == Reuse::Any || (r == Reuse::Inputs && !isOutput) ||
            (r == Reuse::Outputs && isOutput);
   }
+  /// Instances below this level: the product of its fanout dimensions.
+  double fanoutInstances() const;
+  /// Whether spatial loops using `used` of those instances meet min_usage.
+  bool meetsMinUsage(double used) const {
+    return used >= minUsage * fanoutInstances() * (1 - 1e-12);
+  }
   /// Cycles to move `reads` and `writes` (per instance): each port the
   /// level has (shared, read, write) takes its traffic's time, the level
   /// the longest; 0 without bandwidths.

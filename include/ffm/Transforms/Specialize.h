@@ -19,6 +19,9 @@ namespace ffm {
 /// scf.if that versions a specialised body.
 constexpr llvm::StringLiteral kDimSizesAttr = "ffm.dim_sizes";
 
+/// Whether some tensor argument of `func` has a dynamic dimension.
+bool hasDynamicArguments(mlir::func::FuncOp func);
+
 /// The sizes of `func`'s dynamic argument dimensions, in argument then
 /// dimension order: from `option` ("2048,128") when non-empty, else the
 /// function's ffm.dim_sizes. Empty when no argument is dynamic; failure,

@@ -147,11 +147,12 @@ struct Workload {
 
   /// Follows reshapes back to the tensor that holds the data.
   int rootOf(int tensor) const;
-  /// For a chain of reshapes that only add or drop unit dimensions: per
-  /// dimension of `tensor`, the dimension of rootOf(tensor) it is, or -1
-  /// for a unit dimension the root does not have. Nullopt when a reshape
-  /// merges or splits dimensions larger than 1.
-  std::optional<std::vector<int>> rootDims(int tensor) const;
+  /// Through the chain of reshapes from rootOf(tensor): per dimension of
+  /// `tensor`, the dimension of the root it is, -1 for a unit dimension the
+  /// root does not have, or kMergedDim where a reshape merges or splits it
+  /// with other dimensions larger than 1.
+  static constexpr int kMergedDim = -2;
+  std::vector<int> rootDims(int tensor) const;
   /// Derives consumers and edges from the Einsums' accesses; call after all
   /// Einsums and tensors are in place.
   void buildEdges();
