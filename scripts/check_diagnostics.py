@@ -60,6 +60,13 @@ def fragments(stmt):
 # Defensive diagnostics no input can reach, and why. Keep this list short:
 # anything a user can trigger belongs in a test instead.
 UNREACHABLE = {
+    "no compute unit runs Einsum '":
+        "ffm-fuse reports an Einsum no unit runs at its op before searching "
+        "(fuse-units-invalid.mlir); the generator's own check guards the "
+        "C++ API",
+    "the mapping names no compute unit (":
+        "#ffm.mapping and MappingFromIR resolve unit names first (their "
+        "errors are tested); only C++ callers pass an index",
     "arch needs a compute description":
         "the #ffm.arch parser requires `compute`; only C++ builders can omit it",
     "invalid arch YAML":

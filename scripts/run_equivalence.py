@@ -165,7 +165,7 @@ def check_rewritten(fused):
         name = re.search(r'ffm\.einsum = "([^"]+)"', line).group(1)
         if "memref<" not in line:
             sys.exit(f"FAIL: '{name}' is not rewritten (no op on buffers)")
-        m = re.search(r"ffm\.mapping = #ffm\.mapping<\[(.*?)\]>", line)
+        m = re.search(r"ffm\.mapping = #ffm\.mapping<\[(.*?)\](?: on \S+)?>", line)
         if not m:
             sys.exit(f"FAIL: '{name}' carries no #ffm.mapping")
         nodes = [n.strip() for n in m.group(1).split(",")]

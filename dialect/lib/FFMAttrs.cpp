@@ -133,25 +133,38 @@ Level LevelAttr::toLevel() const {
                    getSpatialRanks(), getReuse(), getKeep(), getBypass());
 }
 
-static Compute toCompute(const llvm::APFloat &macEnergy, int64_t instances,
+static std::string str(StringAttr s) { return s ? s.str() : std::string(); }
+
+static Compute toCompute(StringAttr name, StringAttr level, StringAttr runs,
+                         const llvm::APFloat &macEnergy,
+                         std::optional<int64_t> instances,
                          const llvm::APFloat &throughput,
                          const std::optional<llvm::APFloat> &leakage) {
-  return {toDouble(macEnergy), instances, toDouble(throughput),
-          leakage ? toDouble(*leakage) : 0.0};
+  return {toDouble(macEnergy), instances,
+          toDouble(throughput), leakage ? toDouble(*leakage) : 0.0,
+          str(name),           str(level),
+          str(runs)};
 }
 
 Compute ComputeAttr::toCompute() const {
-  return ::toCompute(getMacEnergy(), getInstances(), getThroughput(),
-                     getLeakage());
+  return ::toCompute(getName(), getLevel(), getRuns(), getMacEnergy(),
+                     getInstances(), getThroughput(), getLeakage());
+}
+
+static Arch toArch(ArrayRef<LevelAttr> levels, ComputeAttr compute,
+                   ArrayRef<ComputeAttr> units, int64_t datumBits) {
+  Arch arch;
+  for (LevelAttr level : levels)
+    arch.levels.push_back(level.toLevel());
+  arch.compute = compute.toCompute();
+  for (ComputeAttr unit : units)
+    arch.units.push_back(unit.toCompute());
+  arch.datumBits = datumBits;
+  return arch;
 }
 
 Arch ArchAttr::toArch() const {
-  Arch arch;
-  for (LevelAttr level : getLevels())
-    arch.levels.push_back(level.toLevel());
-  arch.compute = getCompute().toCompute();
-  arch.datumBits = getDatumBits();
-  return arch;
+  return ::toArch(getLevels(), getCompute(), getUnits(), getDatumBits());
 }
 
 // The rules live in lib/Arch so that YAML architectures obey the same ones.
@@ -185,25 +198,22 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult
 ComputeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                    llvm::APFloat macEnergy, int64_t instances,
+                    StringAttr name, StringAttr level, StringAttr runs,
+                    llvm::APFloat macEnergy, std::optional<int64_t> instances,
                     llvm::APFloat throughput,
                     std::optional<llvm::APFloat> leakage) {
-  return check(emitError,
-               ::toCompute(macEnergy, instances, throughput, leakage)
-                   .validate());
+  return check(emitError, ::toCompute(name, level, runs, macEnergy, instances,
+                                      throughput, leakage)
+                              .validate());
 }
 
 LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                ArrayRef<LevelAttr> levels, ComputeAttr compute,
-                               int64_t datumBits) {
-  if (!compute)
+                               ArrayRef<ComputeAttr> units, int64_t datumBits) {
+  if (!compute || llvm::is_contained(units, ComputeAttr()))
     return emitError() << "arch needs a compute description";
-  Arch arch;
-  for (LevelAttr level : levels)
-    arch.levels.push_back(level.toLevel());
-  arch.compute = compute.toCompute();
-  arch.datumBits = datumBits;
-  return check(emitError, arch.validate());
+  return check(emitError,
+               ::toArch(levels, compute, units, datumBits).validate());
 }
 
 //===----------------------------------------------------------------------===//
@@ -258,12 +268,15 @@ Attribute MappingAttr::parse(AsmParser &parser, Type) {
     nodes.push_back(std::move(node));
     return success();
   };
+  StringAttr unit;
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
                                      parseNode) ||
+      (succeeded(parser.parseOptionalKeyword("on")) &&
+       parseName(parser, unit)) ||
       parser.parseGreater())
     return {};
-  return MappingAttr::get(parser.getContext(), nodes);
+  return MappingAttr::get(parser.getContext(), nodes, unit);
 }
 
 static void printName(AsmPrinter &printer, StringAttr name) {
@@ -294,7 +307,12 @@ void MappingAttr::print(AsmPrinter &printer) const {
       break;
     }
   });
-  printer << "]>";
+  printer << "]";
+  if (getUnit()) {
+    printer << " on ";
+    printName(printer, getUnit());
+  }
+  printer << ">";
 }
 
 //===----------------------------------------------------------------------===//

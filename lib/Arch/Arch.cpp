@@ -16,22 +16,17 @@ bool Level::allowsSpatial(llvm::StringRef rank) const {
   return spatialRanks.empty() || llvm::is_contained(spatialRanks, rank);
 }
 
-std::optional<ClassSet> ffm::parseClassSet(llvm::StringRef text) {
+/// Parses names joined by `+` and `-`, each name's bits given by `bitsOf`
+/// (0: not a name).
+static std::optional<ClassSet>
+parseNamedSet(llvm::StringRef text,
+              llvm::function_ref<unsigned(llvm::StringRef)> bitsOf) {
   ClassSet set;
   bool exclude = false;
   while (true) {
     text = text.ltrim();
     size_t end = text.find_first_of("+-");
-    llvm::StringRef name = text.substr(0, end).trim();
-    unsigned cls = llvm::StringSwitch<unsigned>(name)
-                       .Cases({"input", "inputs"}, kInputClass)
-                       .Cases({"output", "outputs"}, kOutputClass)
-                       .Cases({"weight", "weights"}, kWeightClass)
-                       .Cases({"intermediate", "intermediates"},
-                              kIntermediateClass)
-                       .Case("fused", kFusedClass)
-                       .Case("all", kAllClasses)
-                       .Default(0);
+    unsigned cls = bitsOf(text.substr(0, end).trim());
     if (!cls)
       return std::nullopt;
     (exclude ? set.exclude : set.include) |= cls;
@@ -41,6 +36,49 @@ std::optional<ClassSet> ffm::parseClassSet(llvm::StringRef text) {
     exclude |= text[end] == '-';
     text = text.substr(end + 1);
   }
+}
+
+std::optional<ClassSet> ffm::parseClassSet(llvm::StringRef text) {
+  return parseNamedSet(text, [](llvm::StringRef name) {
+    return llvm::StringSwitch<unsigned>(name)
+        .Cases({"input", "inputs"}, kInputClass)
+        .Cases({"output", "outputs"}, kOutputClass)
+        .Cases({"weight", "weights"}, kWeightClass)
+        .Cases({"intermediate", "intermediates"}, kIntermediateClass)
+        .Case("fused", kFusedClass)
+        .Case("all", kAllClasses)
+        .Default(0);
+  });
+}
+
+std::optional<ClassSet> ffm::parseKindSet(llvm::StringRef text) {
+  return parseNamedSet(text, [](llvm::StringRef name) {
+    return llvm::StringSwitch<unsigned>(name)
+        .Cases({"contraction", "contractions"}, kContractionKind)
+        .Cases({"reduction", "reductions"}, kReductionKind)
+        .Case("elementwise", kElementwiseKind)
+        .Case("unary", kUnaryKind)
+        .Case("all", kAllKinds)
+        .Default(0);
+  });
+}
+
+std::string ffm::kindNames(unsigned kinds) {
+  std::vector<std::string> names;
+  for (auto [bit, name] : {std::pair{kContractionKind, "contraction"},
+                           {kReductionKind, "reduction"},
+                           {kElementwiseKind, "elementwise"},
+                           {kUnaryKind, "unary"}})
+    if (kinds & bit)
+      names.push_back(name);
+  return llvm::join(names, ", ");
+}
+
+bool Compute::runsKinds(unsigned kinds) const {
+  if (runs.empty())
+    return true;
+  std::optional<ClassSet> set = parseKindSet(runs);
+  return set && set->matches(kinds);
 }
 
 std::string ffm::classNames(unsigned classes) {
@@ -137,16 +175,49 @@ std::string Level::validate() const {
 }
 
 std::string Compute::validate() const {
+  std::string who = llvm::formatv("compute unit '{0}'", displayName());
   if (!(macEnergy >= 0))
-    return "compute: mac_energy must be non-negative";
-  if (instances < 1)
-    return llvm::formatv("compute: instances must be at least 1, got {0}",
-                         instances);
+    return who + ": mac_energy must be non-negative";
+  if (instances && *instances < 1)
+    return llvm::formatv("{0}: instances must be at least 1, got {1}", who,
+                         *instances);
   if (!(throughput > 0))
-    return "compute: throughput must be positive";
+    return who + ": throughput must be positive";
   if (!(leakage >= 0))
-    return "compute: leakage must be non-negative";
+    return who + ": leakage must be non-negative";
+  if (!runs.empty()) {
+    std::optional<ClassSet> set = parseKindSet(runs);
+    if (!set)
+      return llvm::formatv("{0}: runs '{1}' is not Einsum kinds "
+                           "(contraction, reduction, elementwise, unary, "
+                           "all) joined by + and -",
+                           who, runs);
+    // Every Einsum has one of these kind combinations: a rule matching
+    // none of them leaves the unit nothing to run.
+    unsigned combos[] = {kContractionKind, kReductionKind | kUnaryKind,
+                         kElementwiseKind, kElementwiseKind | kUnaryKind};
+    if (llvm::none_of(combos, [&](unsigned k) { return set->matches(k); }))
+      return llvm::formatv("{0}: runs '{1}' matches no Einsum", who, runs);
+  }
   return "";
+}
+
+int Arch::unitIndex(llvm::StringRef name) const {
+  for (size_t k = 0; k < numUnits(); ++k)
+    if (unit(k).displayName() == name)
+      return k;
+  return -1;
+}
+
+size_t Arch::unitLevel(size_t k) const {
+  int l = unit(k).level.empty() ? -1 : levelIndex(unit(k).level);
+  return l < 0 ? levels.size() - 1 : l;
+}
+
+double Arch::unitInstances(size_t k) const {
+  size_t u = unitLevel(k);
+  return instancesOf(u) *
+         (unitUsesFanout(k, u) ? levels[u].fanoutInstances() : 1);
 }
 
 double Level::fanoutInstances() const {
@@ -164,7 +235,9 @@ double Arch::instancesOf(size_t l) const {
 }
 
 double Arch::leakagePerCycle() const {
-  double pj = compute.leakage * compute.instances;
+  double pj = 0;
+  for (size_t k = 0; k < numUnits(); ++k)
+    pj += unit(k).leakage * unitInstances(k);
   for (size_t l = 0; l < levels.size(); ++l)
     pj += levels[l].leakage * instancesOf(l);
   return pj;
@@ -187,8 +260,9 @@ std::string Arch::validate() const {
   for (const Level &level : levels)
     if (std::string err = level.validate(); !err.empty())
       return err;
-  if (std::string err = compute.validate(); !err.empty())
-    return err;
+  for (size_t k = 0; k < numUnits(); ++k)
+    if (std::string err = unit(k).validate(); !err.empty())
+      return err;
   if (levels.front().capacity)
     return llvm::formatv("outermost level '{0}' must be unbounded (DRAM): "
                          "omit its capacity",
@@ -217,10 +291,26 @@ std::string Arch::validate() const {
       if (__builtin_mul_overflow(instances, f, &instances))
         return "the product of the level fanouts overflows";
   }
-  if (compute.instances != instances)
-    return llvm::formatv("compute instances ({0}) must equal the product of "
-                         "the level fanouts ({1})",
-                         compute.instances, instances);
+  llvm::StringSet<> unitNames;
+  for (size_t k = 0; k < numUnits(); ++k) {
+    const Compute &c = unit(k);
+    if (!unitNames.insert(c.displayName()).second)
+      return llvm::formatv("duplicate compute unit name '{0}'",
+                           c.displayName());
+    if (!c.level.empty() && levelIndex(c.level) < 0)
+      return llvm::formatv("compute unit '{0}' sits below level '{1}', which "
+                           "the architecture does not have",
+                           c.displayName(), c.level);
+    if (k > 0 && c.level.empty())
+      return llvm::formatv("compute unit '{0}': name the level it sits "
+                           "below",
+                           c.displayName());
+    if (c.instances && *c.instances != unitInstances(k))
+      return llvm::formatv(
+          "compute unit '{0}' has {1} instances, but the levels above it "
+          "give {2}",
+          c.displayName(), *c.instances, llvm::format("%g", unitInstances(k)));
+  }
   if (datumBits < 1)
     return llvm::formatv("datum_bits must be positive, got {0}", datumBits);
   return "";

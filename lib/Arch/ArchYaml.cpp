@@ -15,6 +15,9 @@
 //       reuse: [inputs, outputs]     # per fanout dimension
 //       keep: [inputs]               # roles it must hold; bypass: [...]
 //   compute: {mac_energy: 0.084, instances: 4, throughput: 1}
+//   units:                           # further compute units, optional
+//     - {name: Vector, level: GlobalBuffer, runs: all - contraction,
+//        mac_energy: 0.1, throughput: 16}
 //
 //===----------------------------------------------------------------------===//
 #include "ffm/Arch/Arch.h"
@@ -50,8 +53,11 @@ template <> struct MappingTraits<ffm::Level> {
 };
 template <> struct MappingTraits<ffm::Compute> {
   static void mapping(IO &io, ffm::Compute &compute) {
+    io.mapOptional("name", compute.name);
+    io.mapOptional("level", compute.level);
+    io.mapOptional("runs", compute.runs);
     io.mapRequired("mac_energy", compute.macEnergy);
-    io.mapRequired("instances", compute.instances);
+    io.mapOptional("instances", compute.instances);
     io.mapOptional("throughput", compute.throughput, 1.0);
     io.mapOptional("leakage", compute.leakage, 0.0);
   }
@@ -60,6 +66,7 @@ template <> struct MappingTraits<ffm::Arch> {
   static void mapping(IO &io, ffm::Arch &arch) {
     io.mapRequired("levels", arch.levels);
     io.mapRequired("compute", arch.compute);
+    io.mapOptional("units", arch.units);
     io.mapOptional("datum_bits", arch.datumBits, int64_t(8));
   }
   static std::string validate(IO &, ffm::Arch &arch) {
@@ -69,6 +76,7 @@ template <> struct MappingTraits<ffm::Arch> {
 } // namespace llvm::yaml
 
 LLVM_YAML_IS_SEQUENCE_VECTOR(ffm::Level)
+LLVM_YAML_IS_SEQUENCE_VECTOR(ffm::Compute)
 
 llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
                                         llvm::StringRef bufferName) {

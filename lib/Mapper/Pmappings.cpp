@@ -126,6 +126,10 @@ struct Generator {
   std::vector<bool> onChip;          // per access
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
+  /// The compute unit the current mappings run on, and the innermost
+  /// level it can use.
+  int unit = 0;
+  size_t unitLevel = 0;
   std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
   /// Per slot, Level::shares() for an input and for the output (the bound
   /// asks at every node; the rule is a string).
@@ -161,13 +165,6 @@ struct Generator {
         prune(prune), out(out), binding(binding), acc(e.accesses()),
         numLevels(arch.levels.size()), deadline(deadline),
         narrowing(narrowing) {
-    for (size_t l = 0; l < numLevels; ++l)
-      for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
-        if (f > 1) {
-          fanoutSlots.push_back({(int)l, (int)d});
-          slotShares.push_back({arch.levels[l].shares(d, /*isOutput=*/false),
-                                arch.levels[l].shares(d, /*isOutput=*/true)});
-        }
     for (const RankVar &r : e.ranks)
       macs *= r.bound;
     for (const TensorAccess *a : acc) {
@@ -244,7 +241,32 @@ struct Generator {
     return true;
   }
 
+  /// Every unit that runs the Einsum, one after another: their pmappings
+  /// share groups (the unit is a choice inside the Einsum, invisible to
+  /// its neighbours), so one unit's finds bound the next one's subtrees.
   void run() {
+    std::vector<int> units = unitsFor(arch, e);
+    if (units.empty())
+      return fail(llvm::formatv("no compute unit runs Einsum '{0}'", e.name));
+    for (int k : units) {
+      unit = k;
+      unitLevel = arch.unitLevel(k);
+      fanoutSlots.clear();
+      slotShares.clear();
+      for (size_t l = 0; l <= unitLevel; ++l)
+        if (arch.unitUsesFanout(k, l))
+          for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
+            if (f > 1) {
+              fanoutSlots.push_back({(int)l, (int)d});
+              slotShares.push_back(
+                  {arch.levels[l].shares(d, /*isOutput=*/false),
+                   arch.levels[l].shares(d, /*isOutput=*/true)});
+            }
+      runOnUnit();
+    }
+  }
+
+  void runOnUnit() {
     size_t k = out.interface.size();
     uint32_t masks = options.allowFusion ? (1u << k) : 1u;
     for (uint32_t mask = 0; mask < masks && !stop; ++mask) {
@@ -280,11 +302,12 @@ struct Generator {
       return;
     }
     unsigned classes = accessClasses(w, einsumIndex, a, onChip[a]);
-    for (uint32_t set = 1; set < (1u << numLevels); ++set) {
+    // No tile is kept below the unit.
+    for (uint32_t set = 1; set < (1u << (unitLevel + 1)); ++set) {
       bool dram = set & 1u;
       if (dram == (bool)onChip[a])
         continue;
-      if (llvm::any_of(llvm::seq<size_t>(1, numLevels), [&](size_t l) {
+      if (llvm::any_of(llvm::seq<size_t>(1, unitLevel + 1), [&](size_t l) {
             int rule = arch.levels[l].keepRule(classes);
             return rule && (rule > 0) != (bool)(set & (1u << l));
           }))
@@ -340,6 +363,8 @@ struct Generator {
   /// Every level's spatial loops use at least its min_usage of its fanout.
   bool usesEnough() const {
     for (size_t l = 0; l < numLevels; ++l) {
+      if (!arch.unitUsesFanout(unit, l))
+        continue;
       double used = 1;
       for (auto [slot, s] : llvm::enumerate(spatial))
         if (fanoutSlots[slot].first == (int)l)
@@ -735,6 +760,7 @@ struct Generator {
   /// The mapping's nodes down to block `upTo` (all of them for numLevels).
   Mapping buildMapping(size_t upTo) const {
     Mapping m;
+    m.unit = unit;
     for (size_t a = 0; a < acc.size(); ++a)
       if (keepSet[a] & 1u)
         m.nodes.push_back({MapNode::Keep, (int)a, 0});
@@ -1126,7 +1152,7 @@ struct Generator {
   /// tensor's size times its replication times its refetches, at least the
   /// bound above.
   std::pair<double, double> lowerBound() const {
-    double energy = macs * arch.compute.macEnergy;
+    double energy = macs * arch.unit(unit).macEnergy;
     // Small fixed buffers: this runs at every node of the enumeration.
     llvm::SmallVector<double, 8> readTraffic(numLevels, 0),
         writeTraffic(numLevels, 0);
@@ -1166,7 +1192,7 @@ struct Generator {
         writeTraffic[levels[k]] += writes;
       }
     }
-    double latency = macs / units / arch.compute.throughput;
+    double latency = macs / units / arch.unit(unit).throughput;
     // The model's port times, on lower bounds of the traffic.
     for (size_t l = 0; l < numLevels; ++l)
       latency = std::max(latency, arch.levels[l].portCycles(

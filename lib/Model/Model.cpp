@@ -2,6 +2,7 @@
 #include "ffm/Model/Model.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -29,7 +30,28 @@ std::string Mapping::str(const Workload &w, const Einsum &e,
       break;
     }
   });
+  if (arch.numUnits() > 1)
+    os << " on " << arch.unit(unit).displayName();
   return s;
+}
+
+unsigned ffm::einsumKinds(const Einsum &e) {
+  bool reduces = llvm::any_of(llvm::seq<size_t>(0, e.ranks.size()),
+                              [&](size_t r) { return !e.output.indexedBy(r); });
+  bool unary = e.inputs.size() <= 1;
+  unsigned kinds = !reduces ? kElementwiseKind
+                   : unary  ? kReductionKind
+                            : kContractionKind;
+  return unary ? kinds | kUnaryKind : kinds;
+}
+
+std::vector<int> ffm::unitsFor(const Arch &arch, const Einsum &e) {
+  std::vector<int> units;
+  unsigned kinds = einsumKinds(e);
+  for (size_t k = 0; k < arch.numUnits(); ++k)
+    if (arch.unit(k).runsKinds(kinds))
+      units.push_back(k);
+  return units;
 }
 
 unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
@@ -39,7 +61,9 @@ unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
   const TensorAccess &acc = isOutput ? e.output : e.inputs[a];
   const Tensor &t = w.tensors[w.rootOf(acc.tensor)];
   unsigned classes = isOutput ? kOutputClass : kInputClass;
-  if (!isOutput && t.producer < 0)
+  // A weight is a parameter read alongside the data: matmul(x, W)'s W, not
+  // x even where x too is a function argument (nor a unary op's input).
+  if (!isOutput && a > 0 && t.producer < 0)
     classes |= kWeightClass;
   if (isOutput ? !t.consumers.empty() : t.producer >= 0)
     classes |= kIntermediateClass;
@@ -73,6 +97,14 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                          a < (int)onChipShared.size() && onChipShared[a]);
   };
   size_t numAccesses = e.inputs.size() + 1;
+  if (m.unit < 0 || m.unit >= (int)arch.numUnits())
+    return llvm::formatv("the mapping names no compute unit ({0})", m.unit);
+  const Compute &unit = arch.unit(m.unit);
+  if (!unit.runsKinds(einsumKinds(e)))
+    return llvm::formatv("compute unit '{0}' does not run this Einsum (it "
+                         "runs {1})",
+                         unit.displayName(), unit.runs);
+  size_t unitLevel = arch.unitLevel(m.unit);
   std::vector<int64_t> product(e.ranks.size(), 1);
   std::vector<int> lastLevel(numAccesses, -1);
   std::vector<std::vector<bool>> dimUsed(arch.levels.size());
@@ -90,6 +122,10 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                              "equal level",
                              arch.levels[n.level].name);
       lastLevel[n.access] = n.level;
+      if (n.level > (int)unitLevel)
+        return llvm::formatv("storage node {0} keeps a tile in level '{1}', "
+                             "below compute unit '{2}'",
+                             i, arch.levels[n.level].name, unit.displayName());
       if (arch.levels[n.level].keepRule(classesOf(n.access)) < 0)
         return llvm::formatv("level '{0}' bypasses tensor {1} of the Einsum "
                              "({2}: a bypass rule), yet storage node {3} "
@@ -110,6 +146,10 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
     if (n.level < 0 || n.level >= (int)arch.levels.size())
       return llvm::formatv("spatial loop {0} names no memory level", i);
     const Level &level = arch.levels[n.level];
+    if (!arch.unitUsesFanout(m.unit, n.level))
+      return llvm::formatv("spatial loop {0} uses the fanout of level '{1}', "
+                           "which does not lead to compute unit '{2}'",
+                           i, level.name, unit.displayName());
     if (n.dim < 0 || n.dim >= (int)level.fanout.size())
       return llvm::formatv("level '{0}' has no fanout dimension {1}",
                            level.name, n.dim);
@@ -147,7 +187,7 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
     }
   }
   for (auto [l, level] : llvm::enumerate(arch.levels)) {
-    if (level.minUsage <= 0)
+    if (level.minUsage <= 0 || !arch.unitUsesFanout(m.unit, l))
       continue; // every mapping meets it: no walk on the hot path
     double used = 1;
     for (const MapNode &n : m.nodes)
@@ -181,7 +221,7 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
       return llvm::formatv("fused intermediate {0} of the Einsum must not be "
                            "kept in '{1}'",
                            a, arch.levels[0].name);
-    for (size_t l = 1; l < arch.levels.size(); ++l)
+    for (size_t l = 1; l <= unitLevel; ++l)
       if (arch.levels[l].keepRule(classesOf(a)) > 0 &&
           !llvm::any_of(m.nodes, [&](const MapNode &n) {
             return n.kind == MapNode::Keep && n.access == (int)a &&
@@ -332,7 +372,8 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       reads[l] += perLevel[l].reads;
       writes[l] += perLevel[l].writes;
     }
-  ev.energy += ev.macs * arch.compute.macEnergy;
+  const Compute &unit = arch.unit(m.unit);
+  ev.energy += ev.macs * unit.macEnergy;
   for (size_t l = 0; l < numLevels; ++l) {
     double instances = product(0, nodes.size(), [&](const MapNode &n) {
       return n.kind == MapNode::Spatial && n.level < (int)l;
@@ -343,7 +384,7 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   double macUnits = product(0, nodes.size(), [](const MapNode &n) {
     return n.kind == MapNode::Spatial;
   });
-  ev.componentCycles.push_back(ev.macs / macUnits / arch.compute.throughput);
+  ev.componentCycles.push_back(ev.macs / macUnits / unit.throughput);
   ev.latency = *std::max_element(ev.componentCycles.begin(),
                                  ev.componentCycles.end());
   // Every instance of the machine leaks while the Einsum runs, used or not.

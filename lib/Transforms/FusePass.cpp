@@ -166,6 +166,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     const Workload &w = graph.getWorkload();
     if (w.einsums.empty())
       return;
+    for (auto [i, e] : llvm::enumerate(w.einsums))
+      if (unitsFor(arch, e).empty()) {
+        graph.getOps()[i]->emitError("ffm-fuse: no compute unit of the "
+                                     "architecture runs this Einsum (")
+            << kindNames(einsumKinds(e)) << ")";
+        return signalPassFailure();
+      }
 
     SearchResult result = search(w, arch, options);
     // The mapspace does not see reads through DRAM inside a fusion group;

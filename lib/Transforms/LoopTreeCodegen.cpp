@@ -40,6 +40,9 @@ static void annotate(Operation *op, const Workload &w, int i, const Arch &arch,
   op->setAttr(kMappingAttr, toAttr(op->getContext(), er.mapping, w, i, arch));
   op->setAttr("ffm.energy_pj", b.getF64FloatAttr(er.eval.energy));
   op->setAttr("ffm.latency_cycles", b.getF64FloatAttr(er.eval.latency));
+  if (arch.numUnits() > 1)
+    op->setAttr(kUnitAttr,
+                b.getStringAttr(arch.unit(er.mapping.unit).displayName()));
 }
 
 void ffm::annotateWithMapping(const EinsumGraphAnalysis &graph,

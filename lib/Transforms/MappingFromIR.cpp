@@ -238,11 +238,18 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     DenseMap<Value, int> rankOfIv;
     SmallVector<SmallVector<ChainBuffer>> chains;
     SmallVector<int64_t> extents;
+    int unit = 0; // Arch::unit
   };
   std::vector<TileState> states(tiles.size());
   for (auto [i, tile] : llvm::enumerate(tiles)) {
     together.insert(i);
     auto name = tile->getAttrOfType<StringAttr>(kEinsumAttr);
+    if (auto unit = tile->getAttrOfType<StringAttr>(kUnitAttr)) {
+      states[i].unit = arch.unitIndex(unit.getValue());
+      if (states[i].unit < 0)
+        return tile->emitError("ffm: tile runs on compute unit '")
+               << unit.getValue() << "', which the architecture does not have";
+    }
     // The loops above the tile, outermost first.
     SmallVector<Loop> loops;
     for (Operation *p : treeAncestors(tile, func)) {
@@ -356,7 +363,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     }
 
     states[i] = TileState{std::move(loops), std::move(rankOfIv),
-                          std::move(chains), std::move(extents)};
+                          std::move(chains), std::move(extents),
+                          states[i].unit};
     workload.einsums.push_back(std::move(e));
   }
 
@@ -404,6 +412,7 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     // Loops: their ranks and trip counts; rank bounds follow.
     RecoveredEinsum rec;
     rec.tile = tile;
+    rec.mapping.unit = st.unit;
     rec.executions = 1;
     for (int64_t x : extents)
       rec.executions *= x;

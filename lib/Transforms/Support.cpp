@@ -111,7 +111,10 @@ MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,
     }
     nodes.push_back(std::move(node));
   }
-  return MappingAttr::get(ctx, nodes);
+  StringAttr unit;
+  if (arch.numUnits() > 1)
+    unit = StringAttr::get(ctx, arch.unit(mapping.unit).displayName());
+  return MappingAttr::get(ctx, nodes, unit);
 }
 
 FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
@@ -120,6 +123,12 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
   const Einsum &e = w.einsums[einsum];
   auto accesses = e.accesses();
   Mapping mapping;
+  if (StringAttr unit = attr.getUnit()) {
+    mapping.unit = arch.unitIndex(unit.getValue());
+    if (mapping.unit < 0)
+      return diagOp->emitError("ffm: mapping runs on compute unit '")
+             << unit.getValue() << "', which the architecture does not have";
+  }
   // Spatial loops of one level take its fanout dimensions in order.
   std::vector<int> nextDim(arch.levels.size(), 0);
   for (const MappingNode &node : attr.getNodes()) {

@@ -40,7 +40,7 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
-// expected-error @+1 {{compute: leakage must be non-negative}}
+// expected-error @+1 {{compute unit 'MAC': leakage must be non-negative}}
 module attributes {a = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0, leakage = -1.0>} {}
 
 // -----
@@ -80,17 +80,17 @@ module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy
 
 // -----
 
-// expected-error @+1 {{compute: mac_energy must be non-negative}}
+// expected-error @+1 {{compute unit 'MAC': mac_energy must be non-negative}}
 module attributes {a = #ffm.compute<mac_energy = -0.5, instances = 1, throughput = 1.0>} {}
 
 // -----
 
-// expected-error @+1 {{compute: instances must be at least 1, got 0}}
+// expected-error @+1 {{compute unit 'MAC': instances must be at least 1, got 0}}
 module attributes {a = #ffm.compute<mac_energy = 0.5, instances = 0, throughput = 1.0>} {}
 
 // -----
 
-// expected-error @+1 {{compute: throughput must be positive}}
+// expected-error @+1 {{compute unit 'MAC': throughput must be positive}}
 module attributes {a = #ffm.compute<mac_energy = 0.5, instances = 1, throughput = 0.0>} {}
 
 // -----
@@ -120,7 +120,7 @@ module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy
 
 // -----
 
-// expected-error @+1 {{compute instances (16) must equal the product of the level fanouts (8)}}
+// expected-error @+1 {{compute unit 'MAC' has 16 instances, but the levels above it give 8}}
 module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "GLB", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [8]>], compute = #ffm.compute<mac_energy = 1.0, instances = 16, throughput = 1.0>>} {}
 
 // -----
@@ -147,3 +147,35 @@ module attributes {a = #ffm.mapping<[loop m : 4]>} {}
 
 // expected-error @+1 {{fanout dimension must be non-negative}}
 module attributes {a = #ffm.mapping<[par m : 4 in GLB[-1]]>} {}
+
+// -----
+
+// A further compute unit must say where it sits.
+// expected-error @+1 {{compute unit 'Vec': name the level it sits below}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, units = [#ffm.compute<name = "Vec", mac_energy = 1.0, throughput = 1.0>]>} {}
+
+// -----
+
+// expected-error @+1 {{compute unit 'Vec' sits below level 'GLB', which the architecture does not have}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, units = [#ffm.compute<name = "Vec", level = "GLB", mac_energy = 1.0, throughput = 1.0>]>} {}
+
+// -----
+
+// expected-error @+1 {{duplicate compute unit name 'MAC'}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, units = [#ffm.compute<level = "DRAM", mac_energy = 1.0, throughput = 1.0>]>} {}
+
+// -----
+
+// expected-error @+1 {{compute unit 'Vec': runs 'matmul' is not Einsum kinds (contraction, reduction, elementwise, unary, all) joined by + and -}}
+module attributes {a = #ffm.compute<name = "Vec", runs = "matmul", mac_energy = 1.0, throughput = 1.0>} {}
+
+// -----
+
+// expected-error @+1 {{compute unit 'Vec': runs 'contraction - all' matches no Einsum}}
+module attributes {a = #ffm.compute<name = "Vec", runs = "contraction - all", mac_energy = 1.0, throughput = 1.0>} {}
+
+// -----
+
+// A unit beside the fanout of the GLB has one instance per GLB: 1, not 4.
+// expected-error @+1 {{compute unit 'Vec' has 4 instances, but the levels above it give 1}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "GLB", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [4]>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, units = [#ffm.compute<name = "Vec", level = "GLB", mac_energy = 1.0, instances = 4, throughput = 1.0>]>} {}

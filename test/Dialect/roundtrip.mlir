@@ -1,10 +1,12 @@
 // RUN: ffm-opt %s | ffm-opt | FileCheck %s
 // RUN: ffm-opt %ffm_src/examples/arch/tpu_v4i_like.mlir | ffm-opt | FileCheck %s --check-prefix=TPU
 // RUN: ffm-opt %ffm_src/examples/arch/eyeriss_like.mlir | ffm-opt | FileCheck %s --check-prefix=EYERISS
+// RUN: ffm-opt %ffm_src/examples/arch/tpu_v4i.mlir | ffm-opt | FileCheck %s --check-prefix=TPU4I
 
-// CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, read_bandwidth = 2048.0, write_bandwidth = 1024.0, leakage = 0.5, fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>, datum_bits = 16>
+// CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, read_bandwidth = 2048.0, write_bandwidth = 1024.0, leakage = 0.5, fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>, units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 16.0>], datum_bits = 16>
 // CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB, keep matmul_0.out in GLB, keep "odd name" in GLB]>
 // CHECK-SAME: ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>
+// CHECK-SAME: ffm.mapping3 = #ffm.mapping<[keep arg0 in GLB, for m : 4] on Vec>
 // CHECK-SAME: ffm.space = #ffm.level_space<"GLB">
 module attributes {
   ffm.arch = #ffm.arch<levels = [
@@ -13,10 +15,12 @@ module attributes {
                  read_bandwidth = 2048, write_bandwidth = 1024, leakage = 0.5,
                  fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>],
     compute = #ffm.compute<mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>,
+    units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 16.0>],
     datum_bits = 16>,
   ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB,
                               keep matmul_0.out in GLB, keep "odd name" in GLB]>,
   ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>,
+  ffm.mapping3 = #ffm.mapping<[keep arg0 in GLB, for m : 4] on Vec>,
   ffm.space = #ffm.level_space<"GLB">
 } {}
 
@@ -52,3 +56,6 @@ module attributes {
 module attributes {ffm.a = #ffm.level<name = "PE", capacity = 64, read_energy = 1.0, write_energy = 1.0,
                                   fanout = [8, 8], reuse = ["inputs", "none"],
                                   keep = ["outputs"], bypass = ["inputs"]>} {}
+// TPU4I: #ffm.level<name = "Register", capacity = 1, read_energy = 0.0, write_energy = 0.0, keep = ["weight"], bypass = ["all - weight"]>
+// TPU4I-SAME: compute = <name = "MAC", runs = "all - unary", mac_energy = 0.084, throughput = 1.0>
+// TPU4I-SAME: units = [#ffm.compute<name = "ScalarUnit", level = "LocalBuffer", runs = "unary", mac_energy = 0.0, throughput = 128.0>]

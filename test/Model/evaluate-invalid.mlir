@@ -237,7 +237,7 @@ module attributes {ffm.arch = #arch} {
   compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
 module attributes {ffm.arch = #arch} {
   func.func @bypass(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
-    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' bypasses tensor 0 of the Einsum (input, weight: a bypass rule), yet storage node 4 keeps it there}}
+    // expected-error @+1 {{ffm: invalid mapping: level 'GLB' bypasses tensor 0 of the Einsum (input: a bypass rule), yet storage node 4 keeps it there}}
     %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, for m : 4, for n : 4, for k : 4]>}
         ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
     return %0 : tensor<4x4xf32>
@@ -288,5 +288,90 @@ module attributes {ffm.arch = #arch} {
     %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, for m : 4, for n : 4, for k : 4]>}
         ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
     return %0 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<runs = "contraction", mac_energy = 1.0, throughput = 1.0>,
+  units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 8.0>]>
+module attributes {ffm.arch = #arch} {
+  func.func @wrong_unit(%a: tensor<16xf32>, %e: tensor<16xf32>) -> tensor<16xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: compute unit 'MAC' does not run this Einsum (it runs contraction)}}
+    %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"],
+                         ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep generic_0.out in DRAM, for d0 : 16] on MAC>}
+        ins(%a : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+    ^bb0(%x: f32, %o: f32):
+      %y = math.exp %x : f32
+      linalg.yield %y : f32
+    } -> tensor<16xf32>
+    return %0 : tensor<16xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<runs = "contraction", mac_energy = 1.0, throughput = 1.0>,
+  units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 8.0>]>
+module attributes {ffm.arch = #arch} {
+  func.func @below_unit_fanout(%a: tensor<16xf32>, %e: tensor<16xf32>) -> tensor<16xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: spatial loop 2 uses the fanout of level 'GLB', which does not lead to compute unit 'Vec'}}
+    %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"],
+                         ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep generic_0.out in DRAM, par d0 : 4 in GLB, for d0 : 4] on Vec>}
+        ins(%a : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+    ^bb0(%x: f32, %o: f32):
+      %y = math.exp %x : f32
+      linalg.yield %y : f32
+    } -> tensor<16xf32>
+    return %0 : tensor<16xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<runs = "contraction", mac_energy = 1.0, throughput = 1.0>,
+  units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 8.0>]>
+module attributes {ffm.arch = #arch} {
+  func.func @no_such_unit(%a: tensor<16xf32>, %e: tensor<16xf32>) -> tensor<16xf32> {
+    // expected-error @+1 {{ffm: mapping runs on compute unit 'Scalar', which the architecture does not have}}
+    %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"],
+                         ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep generic_0.out in DRAM, for d0 : 16] on Scalar>}
+        ins(%a : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+    ^bb0(%x: f32, %o: f32):
+      %y = math.exp %x : f32
+      linalg.yield %y : f32
+    } -> tensor<16xf32>
+    return %0 : tensor<16xf32>
+  }
+}
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0>,
+    #ffm.level<name = "RF", capacity = 16, read_energy = 0.5, write_energy = 0.5>],
+  compute = #ffm.compute<runs = "contraction", mac_energy = 1.0, throughput = 1.0>,
+  units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 8.0>]>
+module attributes {ffm.arch = #arch} {
+  func.func @below_unit(%a: tensor<16xf32>, %e: tensor<16xf32>) -> tensor<16xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: storage node 2 keeps a tile in level 'RF', below compute unit 'Vec'}}
+    %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"],
+                         ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep generic_0.out in DRAM, keep arg0 in RF, for d0 : 16] on Vec>}
+        ins(%a : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+    ^bb0(%x: f32, %o: f32):
+      %y = math.exp %x : f32
+      linalg.yield %y : f32
+    } -> tensor<16xf32>
+    return %0 : tensor<16xf32>
   }
 }

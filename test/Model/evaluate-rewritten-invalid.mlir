@@ -188,3 +188,18 @@ module attributes {ffm.arch = #arch} {
     return
   }
 }
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0>],
+  compute = #ffm.compute<runs = "contraction", mac_energy = 1.0, throughput = 1.0>,
+  units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 8.0>]>
+module attributes {ffm.arch = #arch} {
+  func.func @unknown_unit(%a: memref<4xf32>, %o: memref<4xf32>) {
+    // expected-error @+1 {{ffm: tile runs on compute unit 'Scalar', which the architecture does not have}}
+    linalg.copy {ffm.einsum = "copy_0", ffm.unit = "Scalar"} ins(%a : memref<4xf32>) outs(%o : memref<4xf32>)
+    return
+  }
+}

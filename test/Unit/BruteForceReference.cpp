@@ -226,12 +226,12 @@ void Reference::enumerate(int ei) {
   const int nA = acc.size(), nL = arch.levels.size(), nR = e.ranks.size();
   std::map<std::vector<int64_t>, size_t> classOf;
 
+  // The compute unit (docs/arch.md): it keeps no tile below its level
+  // (`unitLevel`) and spreads over the fanouts above it, and the primary
+  // unit below the innermost level over that level's too.
+  int unit = 0, unitLevel = nL - 1;
   // The spatial slots: (level, fanout dim) with a fanout above 1.
   std::vector<std::pair<int, int>> slots;
-  for (int l = 0; l < nL; ++l)
-    for (size_t d = 0; d < arch.levels[l].fanout.size(); ++d)
-      if (arch.levels[l].fanout[d] > 1)
-        slots.push_back({l, (int)d});
 
   std::vector<bool> onChip(nA);
   std::vector<uint32_t> keepSet(nA);
@@ -253,6 +253,7 @@ void Reference::enumerate(int ei) {
     // an on-chip intermediate's outermost node (at its chosen position);
     // then the spatial loops over L's fanout.
     Mapping m;
+    m.unit = unit;
     for (int a = 0; a < nA; ++a)
       if (keepSet[a] & 1)
         m.nodes.push_back({MapNode::Keep, a, 0});
@@ -411,6 +412,8 @@ void Reference::enumerate(int ei) {
     if (s == slots.size()) {
       // docs/arch.md: min_usage of each level's fanout.
       for (int l = 0; l < nL; ++l) {
+        if (!llvm::any_of(slots, [&](auto &q) { return q.first == l; }))
+          continue; // no fanout of this level leads to the unit
         double used = 1, all = 1;
         for (int64_t f : arch.levels[l].fanout)
           all *= f;
@@ -475,11 +478,11 @@ void Reference::enumerate(int ei) {
     if (a == nA)
       return chooseSpatial(0);
     unsigned classes = accessClasses(w, ei, a, onChip[a]);
-    for (uint32_t set = 1; set < (1u << nL); ++set) {
+    for (uint32_t set = 1; set < (1u << (unitLevel + 1)); ++set) {
       if ((bool)(set & 1) == (bool)onChip[a])
         continue;
       bool ok = true;
-      for (int l = 1; l < nL; ++l) {
+      for (int l = 1; l <= unitLevel; ++l) {
         int rule = arch.levels[l].keepRule(classes);
         if (rule > 0 && !(set >> l & 1))
           ok = false;
@@ -493,16 +496,40 @@ void Reference::enumerate(int ei) {
     }
   };
 
-  // Item 1: each interface tensor in DRAM or on chip.
-  for (uint32_t mask = 0; mask < (1u << nA) && error_.empty(); ++mask) {
-    bool ok = true;
-    for (int a = 0; a < nA; ++a) {
-      onChip[a] = mask >> a & 1;
-      if (onChip[a] && (!opts.allowFusion || !interface[acc[a]->tensor]))
-        ok = false;
+  // Item 0: a unit whose rule takes the Einsum's kind: a contraction
+  // (a rank the output lacks, two or more inputs), a reduction (such a
+  // rank, one input), else elementwise; unary with one input.
+  bool reduces = false;
+  for (int r = 0; r < nR; ++r)
+    reduces |= !e.output.indexedBy(r);
+  bool unary = e.inputs.size() <= 1;
+  unsigned kinds = (unary ? kUnaryKind : 0u) |
+                   (!reduces ? kElementwiseKind
+                    : unary  ? kReductionKind
+                             : kContractionKind);
+  for (unit = 0; unit < (int)arch.numUnits(); ++unit) {
+    const Compute &c = arch.unit(unit);
+    if (!c.runs.empty() && !parseKindSet(c.runs)->matches(kinds))
+      continue;
+    unitLevel = c.level.empty() ? nL - 1 : arch.levelIndex(c.level);
+    slots.clear();
+    for (int l = 0; l <= unitLevel; ++l)
+      if (l < unitLevel || (unit == 0 && l == nL - 1))
+        for (size_t d = 0; d < arch.levels[l].fanout.size(); ++d)
+          if (arch.levels[l].fanout[d] > 1)
+            slots.push_back({l, (int)d});
+    spatial.assign(slots.size(), {-1, 1});
+    // Item 1: each interface tensor in DRAM or on chip.
+    for (uint32_t mask = 0; mask < (1u << nA) && error_.empty(); ++mask) {
+      bool ok = true;
+      for (int a = 0; a < nA; ++a) {
+        onChip[a] = mask >> a & 1;
+        if (onChip[a] && (!opts.allowFusion || !interface[acc[a]->tensor]))
+          ok = false;
+      }
+      if (ok)
+        chooseKeeps(0);
     }
-    if (ok)
-      chooseKeeps(0);
   }
   if (space.classes.empty() && error_.empty())
     error_ = "reference: no valid mapping for Einsum " + e.name;

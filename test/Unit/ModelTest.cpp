@@ -136,12 +136,14 @@ TEST(Model, SlidingWindowHaloIsRefetched) {
 }
 
 // Keep/bypass sets by tensor class (docs/arch.md): in X = A B, Y = X C the
-// matmul inputs A, B, C are inputs and weights (no Einsum produces them),
-// X is mm0's output and mm1's input and an intermediate in both, Y only an
-// output; fused marks an intermediate this mapping keeps on chip.
+// matmul inputs A, B, C are inputs no Einsum produces and B, C (not the
+// first operand A) weights, X is mm0's output and mm1's input and an
+// intermediate in both, Y only an output; fused marks an intermediate this
+// mapping keeps on chip.
 TEST(Model, TensorClassesAndRules) {
   Workload w = matmulChain(4, 4, 4, 4);
-  EXPECT_EQ(accessClasses(w, 0, 0, false), kInputClass | kWeightClass);
+  EXPECT_EQ(accessClasses(w, 0, 0, false), unsigned(kInputClass));
+  EXPECT_EQ(accessClasses(w, 0, 1, false), kInputClass | kWeightClass);
   EXPECT_EQ(accessClasses(w, 0, 2, false), kOutputClass | kIntermediateClass);
   EXPECT_EQ(accessClasses(w, 0, 2, true),
             kOutputClass | kIntermediateClass | kFusedClass);
@@ -378,3 +380,79 @@ TEST_F(Small, StructuralErrors) {
 }
 
 } // namespace
+
+// Several compute units (docs/arch.md, "Compute units"). DRAM (10 pJ)
+// above a GLB (1 pJ read, 2 pJ write) with a fanout of 4 to MACs (1 pJ per
+// MAC, 1 per cycle, contractions only) and beside it a vector unit (0.25 pJ
+// per op, 8 per cycle, everything but contractions). Y[i] = exp(X[i]),
+// i = 64, on the vector unit, both tensors through the GLB: DRAM reads
+// 64 and writes 64 (1280 pJ); GLB 64 writes of X and 64 reads of it, 64
+// writes of Y and no reads (each update of Y is its first): 64 x (2 + 1) +
+// 64 x 2 = 320 pJ; ops 64 x 0.25 = 16 pJ. The vector unit takes 64 / 8 = 8
+// cycles.
+TEST(Model, ComputeUnitsByKind) {
+  WorkloadBuilder b;
+  int x = b.tensor("X", {64}), y = b.tensor("Y", {64});
+  b.einsum("exp", {{"i", 64}}, {{x, {0}}}, {y, {0}});
+  Workload w = b.finish({y});
+  Workload mm = matmulChain(4, 4, 4, 4);
+  EXPECT_EQ(einsumKinds(w.einsums[0]), unsigned(kElementwiseKind | kUnaryKind));
+  EXPECT_EQ(einsumKinds(mm.einsums[0]), unsigned(kContractionKind));
+
+  Arch arch;
+  arch.levels = {level("DRAM", std::nullopt, 10, 10),
+                 level("GLB", 1024, 1, 2, std::nullopt, {4})};
+  arch.compute = {1.0, 4, 1.0};
+  arch.compute.runs = "contraction";
+  Compute vec;
+  vec.name = "Vec";
+  vec.level = "GLB";
+  vec.runs = "all - contraction";
+  vec.macEnergy = 0.25;
+  vec.throughput = 8;
+  arch.units = {vec};
+  ASSERT_EQ(arch.validate(), "");
+  EXPECT_EQ(arch.unitInstances(0), 4);
+  EXPECT_EQ(arch.unitInstances(1), 1);
+  EXPECT_EQ(unitsFor(arch, w.einsums[0]), std::vector<int>{1});
+  EXPECT_EQ(unitsFor(arch, mm.einsums[0]), std::vector<int>{0});
+
+  Mapping m{{keep(0, 0), keep(1, 0), keep(0, 1), keep(1, 1), loop(0, 64)}};
+  m.unit = 1;
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.energy, 1280 + 320 + 16);
+  EXPECT_DOUBLE_EQ(ev.latency, 8);
+
+  // The MACs do not run it; the vector unit has no GLB fanout below it.
+  m.unit = 0;
+  EXPECT_EQ(evaluate(w, 0, arch, m).error,
+            "compute unit 'MAC' does not run this Einsum (it runs "
+            "contraction)");
+  Mapping spread{{keep(0, 0), keep(1, 0), keep(0, 1), keep(1, 1),
+                  par(0, 4, 1, 0), loop(0, 16)}};
+  spread.unit = 1;
+  EXPECT_EQ(evaluate(w, 0, arch, spread).error,
+            "spatial loop 4 uses the fanout of level 'GLB', which does not "
+            "lead to compute unit 'Vec'");
+
+  // Specs that cannot work.
+  Arch bad = arch;
+  bad.units[0].level = "";
+  EXPECT_EQ(bad.validate(), "compute unit 'Vec': name the level it sits below");
+  bad = arch;
+  bad.units[0].level = "L9";
+  EXPECT_EQ(bad.validate(), "compute unit 'Vec' sits below level 'L9', which "
+                            "the architecture does not have");
+  bad = arch;
+  bad.units[0].runs = "unary - unary";
+  EXPECT_EQ(bad.validate(), "compute unit 'Vec': runs 'unary - unary' "
+                            "matches no Einsum");
+  bad = arch;
+  bad.units[0].instances = 4;
+  EXPECT_EQ(bad.validate(), "compute unit 'Vec' has 4 instances, but the "
+                            "levels above it give 1");
+  bad = arch;
+  bad.units[0].name = "MAC";
+  EXPECT_EQ(bad.validate(), "duplicate compute unit name 'MAC'");
+}

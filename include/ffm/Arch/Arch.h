@@ -12,7 +12,8 @@
 namespace ffm {
 
 /// Classes of a tensor as one Einsum accesses it, for keep/bypass rules:
-/// an input; the output; a weight (an input no Einsum produces); an
+/// an input; the output; a weight (an input no Einsum produces, other than
+/// the Einsum's first input: matmul(x, W)'s W); an
 /// intermediate (produced by one Einsum, read by another); fused (an
 /// intermediate this mapping keeps on chip only: what DRAM does not hold).
 enum TensorClass : unsigned {
@@ -32,6 +33,24 @@ struct ClassSet {
     return (classes & include) && !(classes & exclude);
   }
 };
+
+/// Kinds of Einsum, for the rules saying which compute unit runs which
+/// (not exclusive: a matmul is a contraction, a ReLU elementwise and unary).
+enum EinsumKind : unsigned {
+  kContractionKind = 1, // a reduced rank and two or more inputs
+  kReductionKind = 2,   // a reduced rank and one input
+  kElementwiseKind = 4, // no reduced rank
+  kUnaryKind = 8,       // one input (two tensors in all)
+  kAllKinds = 15,
+};
+
+/// Parses an Einsum-kind rule: contraction, reduction, elementwise, unary
+/// and all, joined by `+` and `-` as class rules are; nullopt when
+/// malformed.
+std::optional<ClassSet> parseKindSet(llvm::StringRef text);
+
+/// Names of Einsum `kinds`, for diagnostics ("elementwise, unary").
+std::string kindNames(unsigned kinds);
 
 /// Parses a rule: class names (input(s), output(s), weight(s),
 /// intermediate(s), fused, all) joined by `+` (also these) and `-` (but not
@@ -99,11 +118,29 @@ struct Level {
   std::string validate() const;
 };
 
+/// A compute unit. The primary one (Arch::compute) sits below the innermost
+/// level's fanout; further units (Arch::units) each sit below one level,
+/// beside its fanout (a vector unit next to a systolic array), and run
+/// the Einsums of the kinds they list. The mapper picks, per Einsum, a
+/// unit that runs it; a mapping on a unit below level L uses the levels
+/// down to L and the fanouts above L only.
 struct Compute {
-  double macEnergy = 0;
-  int64_t instances = 1;
-  double throughput = 1; // MACs per cycle per instance
+  double macEnergy = 0;  // pJ per operation (a MAC, or one output update)
+  std::optional<int64_t> instances; // absent: as the levels above give
+  double throughput = 1; // operations per cycle per instance
   double leakage = 0;    // pJ per cycle per instance
+  std::string name;      // empty: "MAC"
+  /// The level it sits below (empty: the innermost level, below its
+  /// fanout).
+  std::string level;
+  /// The Einsum kinds it runs (parseKindSet; empty: all).
+  std::string runs;
+
+  llvm::StringRef displayName() const {
+    return name.empty() ? llvm::StringRef("MAC") : llvm::StringRef(name);
+  }
+  /// Whether it runs an Einsum with these kinds (EinsumKind bits).
+  bool runsKinds(unsigned kinds) const;
   std::string validate() const;
 };
 
@@ -113,14 +150,32 @@ struct Arch {
 
   std::vector<Level> levels; // outermost (DRAM) first
   Compute compute;
+  /// Further compute units (unit k >= 1 is units[k - 1]).
+  std::vector<Compute> units;
   int64_t datumBits = 8;
 
   int levelIndex(llvm::StringRef name) const;
+  size_t numUnits() const { return 1 + units.size(); }
+  const Compute &unit(size_t k) const { return k ? units[k - 1] : compute; }
+  /// The unit named `name`, or -1.
+  int unitIndex(llvm::StringRef name) const;
+  /// The innermost level unit k can use.
+  size_t unitLevel(size_t k) const;
+  /// Whether mappings on unit k may spread loops over level l's fanout:
+  /// the levels above its own, and for the primary unit below the
+  /// innermost level that level's too (its fanout leads to the MACs;
+  /// further units sit beside the fanout of their level).
+  bool unitUsesFanout(size_t k, size_t l) const {
+    size_t u = unitLevel(k);
+    return l < u || (k == 0 && l == u && u + 1 == levels.size());
+  }
+  /// Instances of unit k in the hardware.
+  double unitInstances(size_t k) const;
   /// Instances of level l in the hardware: the product of the fanouts of
   /// the levels above it.
   double instancesOf(size_t l) const;
-  /// Leakage of the whole machine, pJ per cycle: every level's and the
-  /// compute units' leakage times their instances.
+  /// Leakage of the whole machine, pJ per cycle: every level's and every
+  /// compute unit's leakage times their instances.
   double leakagePerCycle() const;
   double datumBytes() const { return datumBits / 8.0; }
   /// Empty when the architecture is sound, else the first problem found.

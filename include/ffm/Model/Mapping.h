@@ -33,8 +33,12 @@ struct MapNode {
 
 struct Mapping {
   std::vector<MapNode> nodes;
+  /// The compute unit that runs the Einsum (Arch::unit).
+  int unit = 0;
 
-  bool operator==(const Mapping &o) const { return nodes == o.nodes; }
+  bool operator==(const Mapping &o) const {
+    return nodes == o.nodes && unit == o.unit;
+  }
   /// Human-readable form, the #ffm.mapping syntax.
   std::string str(const Workload &w, const Einsum &e, const Arch &arch) const;
 };

@@ -53,6 +53,12 @@ Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
 /// mapping keeps that intermediate on chip only.
 unsigned accessClasses(const Workload &w, int einsum, int a, bool fused);
 
+/// The kinds (EinsumKind) of an Einsum, for compute units' `runs` rules.
+unsigned einsumKinds(const Einsum &e);
+
+/// The compute units of `arch` that run Einsum `e`, in unit order.
+std::vector<int> unitsFor(const Arch &arch, const Einsum &e);
+
 /// Whether fanout dimension `dim` of `level` may spread `rank` of `e` under
 /// its reuse rule ("inputs": the rank leaves some input unindexed;
 /// "outputs": it does not index the output).

@@ -20,6 +20,9 @@ constexpr unsigned kMaxNesting = 512;
 constexpr llvm::StringLiteral kEinsumAttr = "ffm.einsum";
 constexpr llvm::StringLiteral kMappingAttr = "ffm.mapping";
 constexpr llvm::StringLiteral kFanoutAttr = "ffm.fanout";
+/// On an Einsum's op and its tile, where the architecture has several
+/// compute units: the one that runs it.
+constexpr llvm::StringLiteral kUnitAttr = "ffm.unit";
 /// On a memref reshape that adds or drops unit dimensions of a tile for an
 /// op that reads a tensor through such a reshape: per dimension of its
 /// wider side, whether it is one of the tensor's (not an added unit one).

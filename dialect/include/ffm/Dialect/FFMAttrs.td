@@ -89,11 +89,20 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
 }
 
 def FFM_ComputeAttr : FFM_Attr<"Compute", "compute"> {
-  let summary = "The MAC units below the innermost memory level";
+  let summary = "A compute unit: by default the MACs below the innermost level";
+  let description = [{
+    `instances` may be omitted (the levels above give it). A unit other
+    than the arch's `compute` names the `level` it sits below (beside that
+    level's fanout) and `runs` the Einsum kinds it takes ("contraction",
+    "reduction", "elementwise", "unary", "all", joined by + and -).
+  }];
   let parameters = (ins
-    FFM_Double<"pJ per MAC">:$mac_energy,
-    "int64_t":$instances,
-    FFM_Double<"MACs per cycle per instance">:$throughput,
+    OptionalParameter<"::mlir::StringAttr", "unit name">:$name,
+    OptionalParameter<"::mlir::StringAttr", "the level it sits below">:$level,
+    OptionalParameter<"::mlir::StringAttr", "Einsum kinds it runs">:$runs,
+    FFM_Double<"pJ per operation">:$mac_energy,
+    OptionalParameter<"std::optional<int64_t>", "instances">:$instances,
+    FFM_Double<"operations per cycle per instance">:$throughput,
     FFM_OptionalDouble<"leakage, pJ per cycle per instance">:$leakage
   );
   let assemblyFormat = "`<` struct(params) `>`";
@@ -108,6 +117,7 @@ def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
   let parameters = (ins
     FFM_List<"::ffm::LevelAttr", "memory levels, outermost first">:$levels,
     "::ffm::ComputeAttr":$compute,
+    FFM_List<"::ffm::ComputeAttr", "further compute units">:$units,
     DefaultValuedParameter<"int64_t", "8", "bits per datum">:$datum_bits
   );
   let assemblyFormat = "`<` struct(params) `>`";
@@ -123,10 +133,13 @@ def FFM_MappingAttr : FFM_Attr<"Mapping", "mapping"> {
   let description = [{
     Nodes are `keep TENSOR @ LEVEL` (the tile of TENSOR below this point is
     held in LEVEL), `for RANK : N` (temporal loop of N iterations) and
-    `par RANK : N @ LEVEL` (spatial loop over the fanout of LEVEL).
+    `par RANK : N @ LEVEL` (spatial loop over the fanout of LEVEL). On an
+    architecture with several compute units, `on UNIT` after the list names
+    the one that runs the Einsum (absent: the arch's `compute`).
   }];
   let parameters = (ins
-    ArrayRefParameter<"::ffm::MappingNode", "LoopTree nodes">:$nodes
+    ArrayRefParameter<"::ffm::MappingNode", "LoopTree nodes">:$nodes,
+    OptionalParameter<"::mlir::StringAttr", "compute unit">:$unit
   );
   let hasCustomAssemblyFormat = 1;
 }
