@@ -23,7 +23,7 @@
 //
 // Mutations of code that search=exhaustive shares with FFM, each run in a
 // scratch copy of the tree (every other unit test still passing):
-// - Search.cpp, the join's group capacity test compared against
+// - Join.cpp, the join's group capacity test compared against
 //   `2 * capacity`: the 32 other tests pass; all three tests here fail
 //   (143 failures), e.g. small_2level/glb6 mmReluMm(4,4,2,2) energy: FFM
 //   8340 pJ, reference 8436 pJ, and FFM's mapping is rejected: "Einsum relu

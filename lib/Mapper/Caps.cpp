@@ -1,0 +1,150 @@
+//===- Caps.cpp - caps and floors: narrowed enumerations that lose nothing ===//
+//
+// The invariant: the caps cut nothing an optimum needs. A complete mapping
+// scores at least the sum of its Einsums' floors, so a pmapping scoring
+// more than a known complete mapping's score minus the other Einsums'
+// floors is in no better one (for EDP: its energy and latency, each with
+// the others' floors of that criterion, multiply to more than a known
+// EDP). The first capped pass caps each Einsum at its floor plus a slack;
+// its result is kept only when within the slack of the floors' sum, which
+// proves the optimum there too; otherwise one rerun with caps from the
+// found (or all-unfused) score. Caps get rounding-level slack on top, so
+// they never cut a tie.
+//
+//===----------------------------------------------------------------------===//
+#include "Search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+/// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
+/// i can be part of a complete mapping scoring at most U only if it scores
+/// at most U minus the least every other Einsum can score (its floor).
+/// Every Einsum is enumerated with a cap of its own floor plus a slack (the
+/// best pmapping found so far plus the slack while the floor is not yet
+/// known), which cuts subtrees by the same lower bound as the group fronts
+/// and drops the far end of every front (pmappings that save reservations
+/// at any cost). If the mapping the join finds scores at most the sum of
+/// the floors plus the slack, the optimum does too, and the caps cut none
+/// of its pmappings; otherwise one rerun with caps from the found score
+/// (or the all-unfused mapping's), which hold by the same argument.
+SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
+                                  const SearchOptions &options,
+                                  const Deadline &deadline, const Run &run,
+                                  double &generateSeconds,
+                                  uint64_t &earlierSteps, unsigned &passes,
+                                  std::vector<double> *floorsOut) {
+  size_t n = w.einsums.size();
+  // A complete mapping to scale the slack by: every Einsum unfused, at its
+  // best (one group each, so its branch and bound is quick).
+  SearchOptions unfusedOptions = options;
+  unfusedOptions.allowFusion = false;
+  auto t0 = Clock::now();
+  ++passes;
+  std::vector<EinsumPmappings> unfused =
+      generateAll(w, arch, unfusedOptions, /*prune=*/true, &deadline);
+  generateSeconds += since(t0);
+  double upper = 0;
+  for (const EinsumPmappings &p : unfused) {
+    // Errors are the full enumeration's to report, naming what failed.
+    if (!p.error.empty() || p.groups->empty())
+      return run({}, nullptr);
+    upper += p.floor;
+    earlierSteps += p.steps;
+  }
+  // The unfused baseline reports ask for, at the cost of a trivial join
+  // (one group of one front per Einsum).
+  SearchResult baseline =
+      joinPmappings(w, arch, unfused, unfusedOptions, &deadline);
+  auto withBaseline = [&](SearchResult result) {
+    if (baseline.ok())
+      result.unfused = {baseline.energy, baseline.latency};
+    return result;
+  };
+  // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
+  // 0.26% of it above the sum of the floors (fusion saves 18%).
+  // A negative slack would cut each Einsum's own floor, which the proof
+  // below takes as exact.
+  double slack = std::max(0.0, options.capSlack) * upper;
+  std::vector<bool> fusable = fusableTensors(w);
+  std::vector<Narrowing> caps(n);
+  for (size_t i = 0; i < n; ++i) {
+    caps[i].slack = slack;
+    // Without an interface tensor an Einsum has one group, judged on the
+    // objective alone: exactly what the unfused pass kept.
+    if (!options.allowFusion || interfaceTensors(w, fusable, i).empty())
+      caps[i].reuse = &unfused[i];
+  }
+  std::vector<EinsumPmappings> pm;
+  SearchResult result = run(caps, &pm);
+  std::vector<double> floor;
+  for (const EinsumPmappings &p : pm)
+    floor.push_back(std::min(p.floor, p.unjoinableFloor));
+  double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
+  if (floorsOut)
+    *floorsOut = floor;
+  double score =
+      firstCriterion(options.objective, result.energy, result.latency);
+  if ((result.ok() && score - sum <= slack) || deadline.passed() ||
+      !std::isfinite(sum))
+    return withBaseline(std::move(result));
+  earlierSteps += result.stats.steps;
+  double bound = result.ok() ? std::min(score, upper) : upper;
+  for (size_t i = 0; i < n; ++i) {
+    // Rounding-level slack on top: the caps must never cut a tie.
+    caps[i] = Narrowing();
+    caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
+    // An Einsum whose caps cut nothing under the new one keeps its fronts.
+    if (pm[i].cutAt > caps[i].cap * (1 + 1e-9))
+      caps[i].reuse = &pm[i];
+  }
+  return withBaseline(run(caps, nullptr));
+}
+
+/// FFM for EDP, which does not add over Einsums, but energy and latency
+/// do: a pmapping (e, l) of Einsum i is in no complete mapping with an EDP
+/// below (e + the other Einsums' energy floors) * (l + their latency
+/// floors). The energy and the latency searches give both floors of every
+/// Einsum (exact: their capped enumerations' least) and two complete
+/// mappings, the better EDP of which caps the EDP enumeration by that
+/// bound; no pmapping of an EDP optimum is cut.
+SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
+                               const SearchOptions &options,
+                               const Deadline &deadline, const RunFor &runFor,
+                               double &generateSeconds,
+                               uint64_t &earlierSteps, unsigned &passes) {
+  size_t n = w.einsums.size();
+  std::vector<double> floors[2];
+  double incumbent = INFINITY;
+  for (Objective o : {Objective::Energy, Objective::Latency}) {
+    SearchOptions additive = options;
+    additive.objective = o;
+    SearchResult r = cappedSearch(w, arch, additive, deadline,
+                                  runFor(additive), generateSeconds,
+                                  earlierSteps, passes,
+                                  &floors[o == Objective::Latency]);
+    earlierSteps += r.stats.steps;
+    if (r.ok())
+      incumbent = std::min(incumbent, r.energy * r.latency);
+  }
+  std::vector<Narrowing> caps(n);
+  if (std::isfinite(incumbent) && floors[0].size() == n &&
+      floors[1].size() == n) {
+    double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
+    double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
+    if (std::isfinite(sumE) && std::isfinite(sumL))
+      for (size_t i = 0; i < n; ++i) {
+        caps[i].edpCap = incumbent;
+        // The other Einsums' floors, rounded down a little: a bound.
+        caps[i].otherEnergyFloors = std::max(0.0, sumE - floors[0][i]) *
+                                    (1 - 1e-12);
+        caps[i].otherLatencyFloors = std::max(0.0, sumL - floors[1][i]) *
+                                     (1 - 1e-12);
+      }
+  }
+  return runFor(options)(caps, nullptr);
+}

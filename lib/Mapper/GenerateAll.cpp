@@ -1,0 +1,232 @@
+//===- GenerateAll.cpp - every Einsum's pmappings, shared and ordered -----===//
+//
+// The invariant: every Einsum gets the pmappings its own enumeration would
+// give under its narrowing. Einsums with the same signature (ranks, and
+// per access its fusability, dimensions and windows) share one
+// enumeration, because a mapping names ranks and accesses by index and the
+// model reads nothing else. A late Einsum (the head of a fused chain) is
+// enumerated only after every neighbour whose keys restrict it, and keeps
+// only keys those neighbours kept: a group with any other key has no
+// partner to join, so no complete mapping loses a pmapping. The order the
+// unique Einsums run in changes when they finish, never what they keep.
+//
+//===----------------------------------------------------------------------===//
+#include "Pmappings.h"
+#include "Search.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+#include <algorithm>
+#include <condition_variable>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+/// Which unique Einsums to enumerate after the others, restricted to the
+/// keys their neighbours kept (joinableKeys): the heads of fused chains,
+/// whose every interface tensor is their own output. A head's groups
+/// differ only in that output's key, which its consumers constrain by
+/// everything else they read; a projection feeding attention keeps a few
+/// percent of its groups. (No head reads another's output, so none waits
+/// for another.)
+static std::vector<bool> lateEinsums(const Workload &w,
+                                     const std::vector<bool> &fusable,
+                                     const std::vector<size_t> &unique) {
+  std::vector<bool> late(w.einsums.size(), false);
+  for (size_t u : unique) {
+    std::vector<int> tensors = interfaceTensors(w, fusable, u);
+    late[u] = !tensors.empty() && llvm::all_of(tensors, [&](int t) {
+      return w.tensors[t].producer == (int)u;
+    });
+  }
+  return late;
+}
+
+/// Per interface slot of unique Einsum u, the keys it may take: for each
+/// Einsum that shares u's pmappings, the keys that every neighbour of its
+/// tensor there enumerated before u kept for it (none: unrestricted).
+static std::vector<std::optional<std::set<Key>>>
+joinableKeys(const Workload &w, const std::vector<bool> &fusable,
+             const std::vector<size_t> &source, const std::vector<bool> &late,
+             const std::vector<EinsumPmappings> &pm, size_t u) {
+  size_t slots = interfaceTensors(w, fusable, u).size();
+  std::vector<std::optional<std::set<Key>>> joinable(slots);
+  for (size_t k = 0; k < slots; ++k) {
+    std::set<Key> any;
+    bool restricted = true;
+    for (size_t c = 0; c < w.einsums.size() && restricted; ++c) {
+      if (source[c] != u)
+        continue;
+      int t = interfaceTensors(w, fusable, c)[k];
+      std::optional<std::set<Key>> all;
+      for (int j : neighbours(w, t, c)) {
+        const EinsumPmappings &theirs = pm[source[j]];
+        // Not known yet, or failed: the failure is its own to report.
+        if (late[source[j]] || !theirs.error.empty() || theirs.groups->empty())
+          continue;
+        std::vector<int> tensors = interfaceTensors(w, fusable, j);
+        size_t slot = llvm::find(tensors, t) - tensors.begin();
+        std::set<Key> kept;
+        for (const auto &[keys, group] : *theirs.groups)
+          kept.insert(keys[slot]);
+        if (!all) {
+          all = std::move(kept);
+          continue;
+        }
+        std::set<Key> both;
+        std::set_intersection(all->begin(), all->end(), kept.begin(),
+                              kept.end(), std::inserter(both, both.end()));
+        all = std::move(both);
+      }
+      if (!all)
+        restricted = false; // some Einsum here takes any key
+      else
+        any.insert(all->begin(), all->end());
+    }
+    if (restricted)
+      joinable[k] = std::move(any);
+  }
+  return joinable;
+}
+
+std::vector<EinsumPmappings>
+detail::generateAll(const Workload &w, const Arch &arch,
+                    const SearchOptions &options, bool prune,
+                    const Deadline *deadline,
+                    const std::vector<Narrowing> &narrowing) {
+  Deadline local(options);
+  if (!deadline)
+    deadline = &local;
+  std::vector<bool> fusable = fusableTensors(w);
+  if (!options.allowFusion)
+    fusable.assign(fusable.size(), false);
+  std::vector<bool> binding = bindingLevels(w, arch);
+  // Einsums that differ only in their tensors (the V, K and Q projections
+  // of a layer; every layer of a stack) have the same pmappings: mappings
+  // name ranks and accesses by index, and the model reads nothing else.
+  auto signature = [&](const Einsum &e) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    for (const RankVar &r : e.ranks)
+      os << r.name << ':' << r.bound << ',';
+    for (const TensorAccess *a : e.accesses()) {
+      os << '|' << fusable[a->tensor];
+      for (int r : a->dimRanks)
+        os << ',' << r;
+      for (const std::vector<WindowTerm> &window : a->windows) {
+        os << '/';
+        for (const WindowTerm &t : window)
+          os << t.rank << '*' << t.coeff << ';';
+      }
+    }
+    return s;
+  };
+  std::vector<size_t> source(w.einsums.size()), unique;
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < w.einsums.size(); ++i) {
+    auto [it, fresh] = seen.try_emplace(signature(w.einsums[i]), i);
+    source[i] = it->second;
+    if (fresh)
+      unique.push_back(i);
+  }
+  std::vector<EinsumPmappings> pm(w.einsums.size());
+  // Per late Einsum: the keys each interface tensor may take.
+  std::vector<std::vector<std::optional<std::set<Key>>>> joinable(
+      w.einsums.size());
+  auto generate = [&](size_t i) {
+    Narrowing narrow = narrowing.empty() ? Narrowing() : narrowing[i];
+    narrow.joinable = std::move(joinable[i]);
+    if (narrow.reuse) {
+      pm[i] = *narrow.reuse;
+      pm[i].steps = 0; // nothing enumerated for it
+      return;
+    }
+    pm[i] = generatePmappings(w, i, arch, fusable, options, prune, binding,
+                              *deadline, narrow);
+  };
+  // The long enumerations first, so that they run together instead of one
+  // waiting for the other: those with more interface tensors (each one
+  // multiplies the groups), then larger mapspaces.
+  std::vector<double> size(w.einsums.size());
+  std::vector<size_t> interfaces(w.einsums.size());
+  for (size_t i = 0; i < w.einsums.size(); ++i) {
+    size[i] = rawMapspaceLog10(w, i, arch, fusable);
+    interfaces[i] = interfaceTensors(w, fusable, i).size();
+  }
+  llvm::stable_sort(unique, [&](size_t a, size_t b) {
+    return std::make_pair(interfaces[a], size[a]) >
+           std::make_pair(interfaces[b], size[b]);
+  });
+  std::vector<bool> late = prune ? lateEinsums(w, fusable, unique)
+                                 : std::vector<bool>(w.einsums.size());
+  // A late Einsum waits for the neighbours whose keys restrict it; those
+  // go first. Each worker takes the first Einsum ready, so a wait happens
+  // only while another one runs (one worker alone never waits).
+  std::vector<std::vector<size_t>> waitsFor(w.einsums.size());
+  std::vector<bool> awaited(w.einsums.size());
+  for (size_t u : unique)
+    if (late[u])
+      for (size_t c = 0; c < w.einsums.size(); ++c)
+        if (source[c] == u)
+          for (int t : interfaceTensors(w, fusable, c))
+            for (int j : neighbours(w, t, c)) {
+              size_t them = source[j];
+              if (late[them] || llvm::is_contained(waitsFor[u], them))
+                continue;
+              waitsFor[u].push_back(them);
+              awaited[them] = true;
+            }
+  llvm::stable_sort(unique, [&](size_t a, size_t b) {
+    return awaited[a] > awaited[b];
+  });
+  enum { Pending, Running, Done };
+  std::vector<int> state(w.einsums.size(), Pending);
+  std::mutex mutex;
+  std::condition_variable changed;
+  auto worker = [&](size_t) {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      auto done = [&](size_t u) { return state[u] == Done; };
+      auto ready = llvm::find_if(unique, [&](size_t u) {
+        return state[u] == Pending && llvm::all_of(waitsFor[u], done);
+      });
+      if (ready == unique.end()) {
+        if (llvm::all_of(unique, done))
+          return;
+        changed.wait(lock);
+        continue;
+      }
+      size_t u = *ready;
+      state[u] = Running;
+      lock.unlock();
+      if (late[u])
+        joinable[u] = joinableKeys(w, fusable, source, late, pm, u);
+      generate(u);
+      lock.lock();
+      state[u] = Done;
+      changed.notify_all();
+    }
+  };
+  if (options.parallelFor)
+    options.parallelFor(unique.size(), worker);
+  else
+    worker(0);
+  for (size_t i = 0; i < pm.size(); ++i) {
+    if (source[i] == i)
+      continue;
+    if (!pm[source[i]].error.empty()) {
+      generate(i); // its own error message, naming it
+      continue;
+    }
+    pm[i] = pm[source[i]];
+    pm[i].steps = 0; // nothing enumerated for it
+  }
+  for (size_t i = 0; i < pm.size(); ++i)
+    pm[i].mapspaceLog10 = size[i];
+  return pm;
+}

@@ -1,0 +1,44 @@
+//===- JoinBound.cpp - least completions of partial mappings --------------===//
+//
+// The invariant: the bound never exceeds the least score any complete
+// mapping continuing a partial one can reach, and the incumbent is always
+// the score of some complete mapping (all-DRAM, or one a join found), so
+// a cut partial mapping cannot lead to an optimum. Per live set, the least
+// that the Einsums after it can add is taken over every group that can
+// follow it with capacity ignored, which only lowers it; the cut needs a
+// clear excess over the incumbent, so rounding never cuts a tie.
+//
+//===----------------------------------------------------------------------===//
+#include "JoinBound.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include <algorithm>
+#include <cassert>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+JoinBound::JoinBound(const Joiner &joiner, Objective objective)
+    : objective(objective), rest(joiner.pm.size() + 1) {
+  size_t n = joiner.pm.size();
+  assert(objective != Objective::EDP && "one additive criterion");
+  rest[n][0] = 0; // nothing live after the last Einsum
+  incumbent = 0;
+  for (size_t i = n; i-- > 0;) {
+    double dram = INFINITY;
+    for (const Joiner::Joinable &link : joiner.joinable[i]) {
+      const Joiner::Group &group = *link.group;
+      double best = INFINITY;
+      for (const Pmapping &p : group.second)
+        best = std::min(best, criterion(p.energy, p.latency));
+      if (llvm::all_of(group.first, inDram))
+        dram = std::min(dram, best);
+      auto next = rest[i + 1].find(link.after);
+      if (next == rest[i + 1].end())
+        continue; // no later Einsum can continue it
+      auto [it, fresh] = rest[i].try_emplace(link.before, INFINITY);
+      it->second = std::min(it->second, best + next->second);
+    }
+    incumbent += dram;
+  }
+}

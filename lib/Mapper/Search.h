@@ -1,0 +1,58 @@
+//===- Search.h - the search driver's shared internals ----------*- C++ -*-===//
+//
+// What the search's files share besides the joins (Join.h): its clock, the
+// interface tensors of an Einsum and their neighbours, and the capped
+// searches (Caps.cpp) that ffm::search runs. Internal to lib/Mapper.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FFM_LIB_MAPPER_SEARCH_H
+#define FFM_LIB_MAPPER_SEARCH_H
+
+#include "Pmappings.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace ffm::detail {
+
+using Clock = std::chrono::steady_clock;
+inline double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+/// The interface tensor of Einsum i at each of its interface slots.
+std::vector<int> interfaceTensors(const Workload &w,
+                                  const std::vector<bool> &fusable, size_t i);
+
+/// The Einsums other than i that share fusable tensor t with it.
+std::vector<int> neighbours(const Workload &w, int t, size_t i);
+
+/// One enumeration and join narrowed per Einsum as the vector says (empty:
+/// not at all); the second argument, if not null, receives the pmappings.
+using Run = std::function<SearchResult(const std::vector<Narrowing> &,
+                                       std::vector<EinsumPmappings> *)>;
+/// Such a pass under given options.
+using RunFor = std::function<Run(const SearchOptions &)>;
+
+/// FFM for energy or latency: passes of `run` under caps from the Einsums'
+/// floors (Caps.cpp). Times, steps and passes add to the counters; with
+/// `floorsOut`, each Einsum's floor on the objective.
+SearchResult cappedSearch(const Workload &w, const Arch &arch,
+                          const SearchOptions &options,
+                          const Deadline &deadline, const Run &run,
+                          double &generateSeconds, uint64_t &earlierSteps,
+                          unsigned &passes,
+                          std::vector<double> *floorsOut = nullptr);
+
+/// FFM for EDP: the energy and the latency searches, then one EDP pass
+/// capped by their floors and their better EDP (Caps.cpp).
+SearchResult edpSearch(const Workload &w, const Arch &arch,
+                       const SearchOptions &options, const Deadline &deadline,
+                       const RunFor &runFor, double &generateSeconds,
+                       uint64_t &earlierSteps, unsigned &passes);
+
+} // namespace ffm::detail
+
+#endif // FFM_LIB_MAPPER_SEARCH_H
