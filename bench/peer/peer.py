@@ -34,8 +34,10 @@ ARCHES = {
     "simple": (os.path.join(HERE, "arch", "simple.yaml"), 1.0, 1.0),
     "tpu_v4i": (os.path.join(REPO, "examples", "arch", "tpu_v4i_like.yaml"), 1e12, 1.05e9),
 }
-# Our arch for cases named "...+reg": the preset plus the reference's per-MAC weight register.
+# Our arch for cases named "...+reg": the preset plus the reference's per-MAC weight register;
+# for "...+v4i": examples/arch/tpu_v4i.yaml, the transcription of the reference's spec.
 OUR_ARCH_REG = os.path.join(HERE, "arch", "tpu_v4i_register.yaml")
+OUR_ARCH_V4I = os.path.join(REPO, "examples", "arch", "tpu_v4i.yaml")
 
 # name -> (ref arch, ref workload, jinja, objective, how our IR is made, run the reference unfused)
 CASES = {
@@ -54,6 +56,12 @@ CASES = {
     "tpu_v4i-gpt3_6.7B-energy": ("tpu_v4i", "gpt3_6.7B", {}, "energy", ("einsum_ir",), False),
     "tpu_v4i+reg-gpt3_6.7B-energy": ("tpu_v4i", "gpt3_6.7B", {}, "energy", ("einsum_ir",), False),
     "tpu_v4i-gpt3_6.7B-edp": ("tpu_v4i", "gpt3_6.7B", {}, "edp", ("einsum_ir",), False),
+    "tpu_v4i+v4i-matmuls2-edp": ("tpu_v4i", "matmuls", {"N_EINSUMS": 2, "M": 64, "KN": 64}, "edp",
+                                 ("chain", "2", "64,64,64,64"), True),
+    "tpu_v4i+v4i-three_matmuls-edp": ("tpu_v4i", "three_matmuls_annotated", {}, "edp",
+                                      ("chain", "3", "128,128,128,128,128"), True),
+    "tpu_v4i+v4i-gpt3_6.7B-energy": ("tpu_v4i", "gpt3_6.7B", {}, "energy", ("einsum_ir",), False),
+    "tpu_v4i+v4i-gpt3_6.7B-edp": ("tpu_v4i", "gpt3_6.7B", {}, "edp", ("einsum_ir",), False),
 }
 
 
@@ -240,7 +248,8 @@ def main():
                     REF_CACHE.setdefault(ref_key(CASES[name], False), r["reference_unfused"])
     for name in a.cases.split(","):
         case = CASES[name]
-        arch_file = OUR_ARCH_REG if "+reg" in name else ARCHES[case[0]][0]
+        arch_file = (OUR_ARCH_REG if "+reg" in name else OUR_ARCH_V4I if "+v4i" in name
+                     else ARCHES[case[0]][0])
         print(f"== {name}", flush=True)
         ir = make_ir(a, name, case, work)
         ours = run_ours(a, arch_file, ir, case[3], os.path.join(work, name + ".report.json"))
@@ -273,7 +282,9 @@ def write_table(a, results):
         "Ratios are ours / the reference's; an objective ratio of 1.000 is the same optimum."
         " `=`: the reference figures of another row with the same reference configuration (the reference runs once per configuration)."
         " `+reg` rows use `bench/peer/arch/tpu_v4i_register.yaml` (our preset plus the reference's"
-        " zero-energy per-MAC weight register) instead of `examples/arch/tpu_v4i_like.yaml`.",
+        " zero-energy per-MAC weight register) instead of `examples/arch/tpu_v4i_like.yaml`;"
+        " `+v4i` rows `examples/arch/tpu_v4i.yaml` (the reference's spec transcribed: register,"
+        " scalar unit, separate ports, class rules; docs/arch.md).",
         "",
         "| case | objective | ours time s | ref time s (import s) | time ratio | ours RSS MB | ref RSS MB |"
         " ours energy | ref energy | ours latency | ref latency | objective ratio | ours unfused E / L | ref unfused E / L |",

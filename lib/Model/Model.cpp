@@ -61,9 +61,10 @@ unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
   const TensorAccess &acc = isOutput ? e.output : e.inputs[a];
   const Tensor &t = w.tensors[w.rootOf(acc.tensor)];
   unsigned classes = isOutput ? kOutputClass : kInputClass;
-  // A weight is a parameter read alongside the data: matmul(x, W)'s W, not
-  // x even where x too is a function argument (nor a unary op's input).
-  if (!isOutput && a > 0 && t.producer < 0)
+  // A weight is the operand read alongside the data, as the reference's
+  // renames have it: matmul(x, W)'s W (not x, even where x too is a
+  // function argument), attention's K in Q K^T; a unary op has none.
+  if (!isOutput && a > 0)
     classes |= kWeightClass;
   if (isOutput ? !t.consumers.empty() : t.producer >= 0)
     classes |= kIntermediateClass;

@@ -1,6 +1,6 @@
 // Keep/bypass sets by tensor class from YAML: the global buffer bypasses
-// the weights (w0, w1: inputs no Einsum produces, not an Einsum's first
-// operand as x is) and keeps all else. The chain's input, intermediate and
+// the weights (w0, w1: inputs other than an Einsum's first operand, as x
+// and the intermediate are) and keeps all else. The chain's input, intermediate and
 // output are kept there; no weight is, although keeping them is what the
 // unconstrained optimum does.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/classes.yaml rewrite=false" %ffm_src/examples/matmul_chain.mlir | FileCheck %s

@@ -136,10 +136,10 @@ TEST(Model, SlidingWindowHaloIsRefetched) {
 }
 
 // Keep/bypass sets by tensor class (docs/arch.md): in X = A B, Y = X C the
-// matmul inputs A, B, C are inputs no Einsum produces and B, C (not the
-// first operand A) weights, X is mm0's output and mm1's input and an
-// intermediate in both, Y only an output; fused marks an intermediate this
-// mapping keeps on chip.
+// inputs A, B, C, X are inputs and B, C (not the first operands A, X)
+// weights, X is mm0's output and mm1's input and an intermediate in both,
+// Y only an output; fused marks an intermediate this mapping keeps on
+// chip. In Z = X X (attention's Q K^T) the second X is a weight too.
 TEST(Model, TensorClassesAndRules) {
   Workload w = matmulChain(4, 4, 4, 4);
   EXPECT_EQ(accessClasses(w, 0, 0, false), unsigned(kInputClass));
@@ -150,6 +150,15 @@ TEST(Model, TensorClassesAndRules) {
   EXPECT_EQ(accessClasses(w, 1, 0, false), kInputClass | kIntermediateClass);
   EXPECT_EQ(accessClasses(w, 1, 1, false), kInputClass | kWeightClass);
   EXPECT_EQ(accessClasses(w, 1, 2, false), kOutputClass);
+  WorkloadBuilder b;
+  int mm = b.matmul("mm", 4, 4, 4);
+  int x = b.w.einsums[mm].output.tensor, z = b.tensor("z", {4, 4});
+  b.einsum("sq", {{"m", 4}, {"n", 4}, {"k", 4}}, {{x, {0, 2}}, {x, {2, 1}}},
+           {z, {0, 1}});
+  Workload sq = b.finish({z});
+  EXPECT_EQ(accessClasses(sq, 1, 0, false), kInputClass | kIntermediateClass);
+  EXPECT_EQ(accessClasses(sq, 1, 1, false),
+            kInputClass | kWeightClass | kIntermediateClass);
 
   std::optional<ClassSet> set = parseClassSet("all - weight");
   ASSERT_TRUE(set);
