@@ -16,6 +16,7 @@ examples shipped in the reference's wheel), or a path to a YAML file.
 """
 import argparse
 import json
+import re
 import os
 import sys
 import time
@@ -104,10 +105,22 @@ def dump_workload(w):
                 pairs = [[str(v).upper(), str(v)] for v in proj]
             tensors.append({"name": ta.name, "output": bool(ta.output), "projection": pairs})
         einsums.append({"name": e.name, "copy": bool(e.is_copy_operation), "tensors": tensors})
-    return {"rank_sizes": {str(k): int(v) for k, v in (w.rank_sizes or {}).items()},
+    return {"rank_sizes": {str(k): _size(v) for k, v in (w.rank_sizes or {}).items()},
             "iteration_space_shape": {str(k): str(v) for k, v in
                                       dict(w.iteration_space_shape or {}).items()},
             "bits_per_value": str(w.bits_per_value), "einsums": einsums}
+
+
+def _size(v):
+    """A rank size: a number, or a product of numbers as its YAML writes
+    some (GPT-3 175B's `D: 96*128`)."""
+    text = str(v).replace(" ", "")
+    if not re.fullmatch(r"\d+(\*\d+)*", text):
+        raise ValueError(f"rank size {v!r} is not a product of integers")
+    n = 1
+    for f in text.split("*"):
+        n *= int(f)
+    return n
 
 
 def _dist_version():
