@@ -131,6 +131,8 @@ struct Generator {
   int unit = 0;
   size_t unitLevel = 0;
   std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
+  /// Per slot, which of its dimension's slots it is (0: the first).
+  std::vector<unsigned> slotPart;
   /// Per slot, Level::shares() for an input and for the output (the bound
   /// asks at every node; the rule is a string).
   std::vector<std::array<bool, 2>> slotShares;
@@ -253,11 +255,17 @@ struct Generator {
       unitLevel = arch.unitLevel(k);
       fanoutSlots.clear();
       slotShares.clear();
+      slotPart.clear();
+      // Each fanout dimension has a slot per rank it may spread
+      // (options.maxSpatialRanksPerDim), filled in order.
       for (size_t l = 0; l <= unitLevel; ++l)
         if (arch.unitUsesFanout(k, l))
           for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
-            if (f > 1) {
+            for (unsigned part = 0;
+                 f > 1 && part < std::max(1u, options.maxSpatialRanksPerDim);
+                 ++part) {
               fanoutSlots.push_back({(int)l, (int)d});
+              slotPart.push_back(part);
               slotShares.push_back(
                   {arch.levels[l].shares(d, /*isOutput=*/false),
                    arch.levels[l].shares(d, /*isOutput=*/true)});
@@ -398,14 +406,25 @@ struct Generator {
     }
     auto [level, dim] = fanoutSlots[slot];
     const Level &lv = arch.levels[level];
+    // A further rank on a dimension spreads over what the ranks before it
+    // left; it follows a used slot only (one order per set of slots used).
+    int64_t width = lv.fanout[dim];
+    for (size_t prev = slot - slotPart[slot]; prev < slot; ++prev)
+      width /= spatial[prev].second;
+    if (slotPart[slot] > 0 && spatial[slot - 1].first < 0) {
+      spatial[slot] = {-1, 1};
+      return chooseSpatial(slot + 1);
+    }
     for (auto [r, rank] : llvm::enumerate(e.ranks)) {
       if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r) ||
-          !mayLoopAbove(level, r))
+          !mayLoopAbove(level, r) || width < 2 ||
+          llvm::any_of(llvm::seq(slot - slotPart[slot], slot),
+                       [&](size_t prev) { return spatial[prev].first == (int)r; }))
         continue;
-      // A fanout dimension spreads one rank as widely as it divides: the
+      // A fanout dimension spreads each rank as widely as it divides: the
       // mapspace does not leave instances idle on purpose (docs/mapspace.md).
       int64_t rest = rank.bound / spatialProduct(r);
-      int64_t f = std::min(rest, lv.fanout[dim]);
+      int64_t f = std::min(rest, width);
       while (f > 1 && rest % f)
         --f;
       if (f < 2)

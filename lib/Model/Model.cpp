@@ -108,9 +108,10 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
   size_t unitLevel = arch.unitLevel(m.unit);
   std::vector<int64_t> product(e.ranks.size(), 1);
   std::vector<int> lastLevel(numAccesses, -1);
-  std::vector<std::vector<bool>> dimUsed(arch.levels.size());
+  // Per level and fanout dimension, the instances its spatial loops use.
+  std::vector<std::vector<int64_t>> dimUsed(arch.levels.size());
   for (size_t l = 0; l < arch.levels.size(); ++l)
-    dimUsed[l].assign(arch.levels[l].fanout.size(), false);
+    dimUsed[l].assign(arch.levels[l].fanout.size(), 1);
   for (auto [i, n] : llvm::enumerate(m.nodes)) {
     if (n.kind == MapNode::Keep) {
       if (n.access < 0 || n.access >= (int)numAccesses)
@@ -154,11 +155,15 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
     if (n.dim < 0 || n.dim >= (int)level.fanout.size())
       return llvm::formatv("level '{0}' has no fanout dimension {1}",
                            level.name, n.dim);
-    if (n.factor > level.fanout[n.dim])
+    // Several ranks may share a dimension: their counts multiply.
+    int64_t &used = dimUsed[n.level][n.dim];
+    if (__builtin_mul_overflow(used, n.factor, &used) ||
+        used > level.fanout[n.dim])
       return llvm::formatv("spatial loop over '{0}' ({1}) exceeds the fanout "
-                           "{2} of level '{3}'",
+                           "{2} of level '{3}'{4}",
                            e.ranks[n.rank].name, n.factor,
-                           level.fanout[n.dim], level.name);
+                           level.fanout[n.dim], level.name,
+                           used == n.factor ? "" : " with the loops before it");
     if (!level.allowsSpatial(e.ranks[n.rank].name))
       return llvm::formatv("rank '{0}' may not be spread over the fanout of "
                            "level '{1}'",
@@ -169,10 +174,6 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                            "('{3}')",
                            e.ranks[n.rank].name, n.dim, level.name,
                            level.reuse[n.dim]);
-    if (dimUsed[n.level][n.dim])
-      return llvm::formatv("fanout dimension {0} of level '{1}' is used twice",
-                           n.dim, level.name);
-    dimUsed[n.level][n.dim] = true;
     // The instances below a level's fanout hold deeper levels only.
     for (auto [j, other] : llvm::enumerate(m.nodes)) {
       if (other.kind != MapNode::Keep)

@@ -118,6 +118,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           << static_cast<int>(maxFusedLoopsPerRank);
       return signalPassFailure();
     }
+    if (maxSpatialRanksPerDim < 1 || maxSpatialRanksPerDim > 4) {
+      emitError(func.getLoc(), "ffm-fuse: max-spatial-ranks-per-dim must be "
+                               "between 1 and 4, got ")
+          << static_cast<int>(maxSpatialRanksPerDim);
+      return signalPassFailure();
+    }
+    options.maxSpatialRanksPerDim = maxSpatialRanksPerDim;
     options.exhaustive = searchMode == "exhaustive";
     options.maxPmappings = maxPmappings;
     options.timeLimitSeconds = timeLimit;

@@ -261,16 +261,16 @@ module attributes {ffm.arch = #arch} {
 
 // -----
 
-// Two spatial loops on one fanout dimension would need more instances than
-// the dimension has.
+// Two spatial loops on one fanout dimension (2 x 2 would fit) that need
+// more instances than the dimension has.
 #arch = #ffm.arch<levels = [
     #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
     #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4, 4]>],
   compute = #ffm.compute<mac_energy = 1.0, instances = 16, throughput = 1.0>>
 module attributes {ffm.arch = #arch} {
   func.func @fanout_twice(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %e: tensor<4x4xf32>) -> tensor<4x4xf32> {
-    // expected-error @+1 {{ffm: invalid mapping: fanout dimension 0 of level 'GLB' is used twice}}
-    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, keep arg1 in GLB, keep arg2 in GLB, keep matmul_0.out in GLB, par m : 2 in GLB[0], par n : 2 in GLB[0], for m : 2, for n : 2, for k : 4]>}
+    // expected-error @+1 {{ffm: invalid mapping: spatial loop over 'n' (2) exceeds the fanout 4 of level 'GLB' with the loops before it}}
+    %0 = linalg.matmul {ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep arg1 in DRAM, keep arg2 in DRAM, keep matmul_0.out in DRAM, keep arg0 in GLB, keep arg1 in GLB, keep arg2 in GLB, keep matmul_0.out in GLB, par m : 4 in GLB[0], par n : 2 in GLB[0], for n : 2, for k : 4]>}
         ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
     return %0 : tensor<4x4xf32>
   }

@@ -444,8 +444,18 @@ void Reference::enumerate(int ei) {
     chooseSpatial(s + 1);
     const Level &lv = arch.levels[slots[s].first];
     auto reuse = lv.reuseOf(slots[s].second);
+    // The slots of one dimension are adjacent; a later one is used only
+    // after the one before it, by another rank, within what they leave.
+    int64_t width = lv.fanout[slots[s].second];
+    std::vector<int> before;
+    for (size_t q = s; q-- > 0 && slots[q] == slots[s];) {
+      if (spatial[q].first < 0)
+        return;
+      width /= spatial[q].second;
+      before.push_back(spatial[q].first);
+    }
     for (int r = 0; r < nR; ++r) {
-      if (!lv.allowsSpatial(e.ranks[r].name))
+      if (!lv.allowsSpatial(e.ranks[r].name) || llvm::is_contained(before, r))
         continue;
       if (reuse == Level::Reuse::Inputs) {
         bool leaves = false;
@@ -462,7 +472,7 @@ void Reference::enumerate(int ei) {
           left /= spatial[q].second;
       int64_t f = 1;
       for (int64_t d : divisorsOf(left))
-        if (d <= lv.fanout[slots[s].second])
+        if (d <= width)
           f = d;
       if (f < 2)
         continue;
@@ -517,7 +527,8 @@ void Reference::enumerate(int ei) {
       if (l < unitLevel || (unit == 0 && l == nL - 1))
         for (size_t d = 0; d < arch.levels[l].fanout.size(); ++d)
           if (arch.levels[l].fanout[d] > 1)
-            slots.push_back({l, (int)d});
+            for (unsigned k = 0; k < opts.maxSpatialRanksPerDim; ++k)
+              slots.push_back({l, (int)d});
     spatial.assign(slots.size(), {-1, 1});
     // Item 1: each interface tensor in DRAM or on chip.
     for (uint32_t mask = 0; mask < (1u << nA) && error_.empty(); ++mask) {

@@ -25,6 +25,8 @@ namespace ffm::bruteforce {
 struct Options {
   /// Rule 8 of docs/mapspace.md (0: any number).
   unsigned maxFusedLoopsPerRank = 1;
+  /// Rule 3: ranks per fanout dimension.
+  unsigned maxSpatialRanksPerDim = 1;
   bool allowFusion = true;
   /// Rule 6 read literally: the outermost node of an on-chip intermediate
   /// may sit under any prefix of its block's loops, even when no other node

@@ -46,6 +46,10 @@ struct SearchOptions {
   /// authors' mapper: one fused tiling per rank keeps the number of
   /// compatibility groups manageable on machines with large buffers.
   unsigned maxFusedLoopsPerRank = 1;
+  /// How many ranks one fanout dimension may spread (>= 1): with 2, a
+  /// 128-wide dimension may take 8 heads x 16 tokens. Each takes the
+  /// largest divisor of its rest that fits what the ones before it left.
+  unsigned maxSpatialRanksPerDim = 1;
   /// Energy and latency: each Einsum's pmappings are capped at its floor
   /// plus this fraction (>= 0; less counts as 0) of the all-unfused
   /// mapping's score. Only speed depends on it: a slack too small for the

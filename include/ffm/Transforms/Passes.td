@@ -63,6 +63,10 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
+    Option<"maxSpatialRanksPerDim", "max-spatial-ranks-per-dim", "int",
+           /*default=*/"1",
+           "Ranks one fanout dimension may spread in the mapspace (>= 1; "
+           "2: a 128-wide dimension may take 8 heads x 16 rows)">,
     Option<"dimSizes", "dim-sizes", "std::string", /*default=*/"",
            "Sizes to map the dynamic dimensions of the function's arguments "
            "at, in argument then dimension order (\"2048,128\"; default: "
