@@ -194,7 +194,10 @@ def main():
                     help="sizes of the dynamic argument dimensions at run time, in order")
     a = ap.parse_args()
     original = run([a.ffm_opt, a.file])
-    func = a.func or re.search(r"func\.func @([\w$.]+)", original).group(1)
+    found = re.search(r"func\.func @([\w$.]+)", original)
+    if not a.func and not found:
+        sys.exit(f"FAIL: {a.file} has no func.func to run")
+    func = a.func or found.group(1)
     fuse = f"--ffm-fuse={a.fuse}" if a.fuse else "--ffm-fuse"
     if a.plugin:
         pipeline = f"builtin.module(func.func(ffm-fuse{{{a.fuse}}}))"

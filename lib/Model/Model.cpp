@@ -62,9 +62,10 @@ unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
   const Tensor &t = w.tensors[w.rootOf(acc.tensor)];
   unsigned classes = isOutput ? kOutputClass : kInputClass;
   // A weight is the operand read alongside the data, as the reference's
-  // renames have it: matmul(x, W)'s W (not x, even where x too is a
-  // function argument), attention's K in Q K^T; a unary op has none.
-  if (!isOutput && a > 0)
+  // renames have it: the second input of a two-input Einsum, matmul(x,
+  // W)'s W (not x, even where x too is a function argument), attention's
+  // K in Q K^T. Einsums of one input or of three or more have none.
+  if (!isOutput && a == 1 && e.inputs.size() == 2)
     classes |= kWeightClass;
   if (isOutput ? !t.consumers.empty() : t.producer >= 0)
     classes |= kIntermediateClass;

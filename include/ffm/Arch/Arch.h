@@ -12,8 +12,8 @@
 namespace ffm {
 
 /// Classes of a tensor as one Einsum accesses it, for keep/bypass rules:
-/// an input; the output; a weight (an input other than the Einsum's first
-/// operand: matmul(x, W)'s W, Q K^T's K); an
+/// an input; the output; a weight (the second input of a two-input Einsum:
+/// matmul(x, W)'s W, Q K^T's K); an
 /// intermediate (produced by one Einsum, read by another); fused (an
 /// intermediate this mapping keeps on chip only: what DRAM does not hold).
 enum TensorClass : unsigned {
