@@ -30,15 +30,20 @@ ARCH = {"simple": os.path.join(HERE, "arch", "simple.yaml"),
 #  tolerance (None: the --tolerance), published (fused E, fused L,
 #  unfused E, unfused L))
 EXACT = 1e-9
+# The same figures where the reference's are in J and s: converting them
+# (and its own arithmetic) leaves differences of order 1e-8.
+CONVERTED = 1e-7
 CASES = [
     ("simple|matmuls|KN=64,M=64,N_EINSUMS=2", ("chain", 2, "64,64,64,64"), EXACT,
      (17235968.0, 524288.0, 17235968.0, 524288.0)),
     ("simple|three_matmuls_annotated", ("chain", 3, "128,128,128,128,128"), EXACT,
      (207224832.0, 6291456.0, 207224832.0, 6291456.0)),
-    ("tpu_v4i|matmuls|KN=64,M=64,N_EINSUMS=2", ("chain", 2, "64,64,64,64"), None,
+    # TPU v4i with its spec transcribed (examples/arch/tpu_v4i.yaml): the
+    # chains' optima are the reference's, evaluated alike.
+    ("tpu_v4i|matmuls|KN=64,M=64,N_EINSUMS=2", ("chain", 2, "64,64,64,64"), CONVERTED,
      (1.8229493921710631e-06, 3.0476190460149155e-08,
       2.144731152171063e-06, 4.002605891173516e-08)),
-    ("tpu_v4i|three_matmuls_annotated", ("chain", 3, "128,128,128,128,128"), None,
+    ("tpu_v4i|three_matmuls_annotated", ("chain", 3, "128,128,128,128,128"), CONVERTED,
      (1.0558373985026378e-05, 1.467361556706237e-07,
       1.313262806502638e-05, 2.4015633925955626e-07)),
     # The reference's copy Einsum I (I_in to I) moves nothing on `simple`,
@@ -46,7 +51,9 @@ CASES = [
     # the layer. Every other Einsum's energy and latency are equal.
     ("simple|gpt3_175B", ("gpt3", 96), 1e-5,
      (544308184743936.0, 16499116867584.0, 544308184743936.0, 16499116867584.0)),
-    ("tpu_v4i|gpt3_175B", ("gpt3", 96), None,
+    # Slow (5 minutes: output_rmw every_update weakens the caps), so only
+    # with --slow; bench/results/peer/published.txt has its run.
+    ("tpu_v4i|gpt3_175B", ("gpt3", 96), "slow",
      (3.298996317562981, 0.25182220339775085,
       4.3112841368941845, 0.26065970584750175)),
 ]
@@ -110,12 +117,18 @@ def main():
     ap.add_argument("--ffm-opt", default=os.path.join(REPO, "build", "bin", "ffm-opt"))
     ap.add_argument("--tolerance", type=float, default=0.02)
     ap.add_argument("--only", help="comma-separated parts of case keys to run")
+    ap.add_argument("--slow", action="store_true", help="also the cases marked slow")
     args = ap.parse_args()
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         for key, how, tolerance, published in CASES:
             if args.only and not any(o in key for o in args.only.split(",")):
                 continue
+            if tolerance == "slow" and not args.slow:
+                print(f"{key}: skipped (slow: --slow runs it)")
+                continue
+            if tolerance == "slow":
+                tolerance = None
             arch = key.split("|")[0]
             escale, clock = SCALE[arch]
             ir = os.path.join(tmp, "workload.mlir")
@@ -137,7 +150,7 @@ def main():
                 ratio = o / t
                 ok = abs(ratio - 1) <= tol
                 failures += not ok
-                print(f"{key}: {what}: ours {o:.6g}, published {t:.6g}, ratio {ratio:.4f}"
+                print(f"{key}: {what}: ours {o:.6g}, published {t:.6g}, ratio {ratio:.6f} (diff {ratio - 1:+.1e})"
                       f"{'' if ok else f'  FAIL (tolerance {tol:g})'}")
     print("published: OK" if not failures else f"published: {failures} figures outside tolerance")
     return 1 if failures else 0

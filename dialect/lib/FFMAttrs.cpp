@@ -152,7 +152,8 @@ Compute ComputeAttr::toCompute() const {
 }
 
 static Arch toArch(ArrayRef<LevelAttr> levels, ComputeAttr compute,
-                   ArrayRef<ComputeAttr> units, int64_t datumBits) {
+                   ArrayRef<ComputeAttr> units, int64_t datumBits,
+                   StringAttr outputRmw) {
   Arch arch;
   for (LevelAttr level : levels)
     arch.levels.push_back(level.toLevel());
@@ -160,11 +161,14 @@ static Arch toArch(ArrayRef<LevelAttr> levels, ComputeAttr compute,
   for (ComputeAttr unit : units)
     arch.units.push_back(unit.toCompute());
   arch.datumBits = datumBits;
+  if (outputRmw)
+    arch.outputRmw = outputRmw.str();
   return arch;
 }
 
 Arch ArchAttr::toArch() const {
-  return ::toArch(getLevels(), getCompute(), getUnits(), getDatumBits());
+  return ::toArch(getLevels(), getCompute(), getUnits(), getDatumBits(),
+                  getOutputRmw());
 }
 
 // The rules live in lib/Arch so that YAML architectures obey the same ones.
@@ -209,11 +213,13 @@ ComputeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                ArrayRef<LevelAttr> levels, ComputeAttr compute,
-                               ArrayRef<ComputeAttr> units, int64_t datumBits) {
+                               ArrayRef<ComputeAttr> units, int64_t datumBits,
+                               StringAttr outputRmw) {
   if (!compute || llvm::is_contained(units, ComputeAttr()))
     return emitError() << "arch needs a compute description";
   return check(emitError,
-               ::toArch(levels, compute, units, datumBits).validate());
+               ::toArch(levels, compute, units, datumBits, outputRmw)
+                   .validate());
 }
 
 //===----------------------------------------------------------------------===//

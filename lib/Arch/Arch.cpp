@@ -311,6 +311,10 @@ std::string Arch::validate() const {
           "give {2}",
           c.displayName(), *c.instances, llvm::format("%g", unitInstances(k)));
   }
+  if (outputRmw != "skip_first" && outputRmw != "every_update")
+    return llvm::formatv("output_rmw must be skip_first or every_update, "
+                         "got '{0}'",
+                         outputRmw);
   if (datumBits < 1)
     return llvm::formatv("datum_bits must be positive, got {0}", datumBits);
   return "";

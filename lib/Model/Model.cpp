@@ -344,6 +344,8 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       double instances = product(0, pos, spatial);
       residencies[k] = fills * tile * instances;
     }
+    // Partial sums the ancestors of an output node send back down to it.
+    double refills = 0;
     for (auto [k, pos] : llvm::enumerate(keeps)) {
       int level = nodes[pos].level;
       Accesses &here = ev.accesses[a][level];
@@ -356,8 +358,18 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       double childDemand =
           innermost ? ev.macs / shared : residencies[k + 1] / shared;
       if ((int)a == outputAccess) {
-        here.writes += childDemand;
-        here.reads += childDemand - residencies[k];
+        // A residency's first update reads nothing (DESIGN.md); the
+        // reference reads and writes a node below the outermost on every
+        // update and on every refill (output_rmw: every_update).
+        double updates = childDemand - residencies[k];
+        if (k > 0 && arch.everyUpdateReads()) {
+          here.writes += childDemand + refills;
+          here.reads += childDemand + refills;
+        } else {
+          here.writes += childDemand;
+          here.reads += updates;
+        }
+        refills += updates;
       } else {
         here.reads += childDemand;
         if (k > 0)

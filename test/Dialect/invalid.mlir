@@ -179,3 +179,8 @@ module attributes {a = #ffm.compute<name = "Vec", runs = "contraction - all", ma
 // A unit beside the fanout of the GLB has one instance per GLB: 1, not 4.
 // expected-error @+1 {{compute unit 'Vec' has 4 instances, but the levels above it give 1}}
 module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "GLB", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [4]>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, units = [#ffm.compute<name = "Vec", level = "GLB", mac_energy = 1.0, instances = 4, throughput = 1.0>]>} {}
+
+// -----
+
+// expected-error @+1 {{output_rmw must be skip_first or every_update, got 'always'}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, output_rmw = "always">} {}

@@ -58,4 +58,4 @@ module attributes {ffm.a = #ffm.level<name = "PE", capacity = 64, read_energy = 
                                   keep = ["outputs"], bypass = ["inputs"]>} {}
 // TPU4I: #ffm.level<name = "Register", capacity = 1, read_energy = 0.0, write_energy = 0.0, keep = ["weight"], bypass = ["all - weight"]>
 // TPU4I-SAME: compute = <name = "MAC", runs = "all - unary", mac_energy = 0.084, throughput = 1.0>
-// TPU4I-SAME: units = [#ffm.compute<name = "ScalarUnit", level = "LocalBuffer", runs = "unary", mac_energy = 0.0, throughput = 128.0>]
+// TPU4I-SAME: units = [#ffm.compute<name = "ScalarUnit", level = "LocalBuffer", runs = "unary", mac_energy = 0.0, throughput = 128.0>], output_rmw = "every_update">

@@ -465,3 +465,33 @@ TEST(Model, ComputeUnitsByKind) {
   bad.units[0].name = "MAC";
   EXPECT_EQ(bad.validate(), "duplicate compute unit name 'MAC'");
 }
+
+// output_rmw: every_update (the reference's accounting, docs/model.md). Z
+// refilled in the GLB: `for k:2, for m:2, keep Z in GLB, for m:2, for n:4,
+// for k:2`: 4 residencies of a 2x4 tile (32 data), 64 updates. DRAM, the
+// outermost node, as by default: 32 writes, 32 - 16 = 16 reads (the
+// partial sums sent back). The GLB by default: 64 writes, 64 - 32 = 32
+// reads; every_update: 64 updates + 16 refills = 80 writes and 80 reads
+// (every update reads, and the drains count): 48 x 1 + 16 x 2 = 80 pJ more.
+TEST_F(Small, OutputReadModifyWriteEveryUpdate) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(2, 2), loop(0, 2),
+             keep(2, 1), loop(0, 2), loop(1, 4), loop(2, 2)}};
+  Evaluation first = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(first.ok()) << first.error;
+  EXPECT_DOUBLE_EQ(first.accesses[2][0].writes, 32);
+  EXPECT_DOUBLE_EQ(first.accesses[2][0].reads, 16);
+  EXPECT_DOUBLE_EQ(first.accesses[2][1].writes, 64);
+  EXPECT_DOUBLE_EQ(first.accesses[2][1].reads, 32);
+  arch.outputRmw = "every_update";
+  Evaluation every = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(every.ok()) << every.error;
+  EXPECT_DOUBLE_EQ(every.accesses[2][0].writes, 32);
+  EXPECT_DOUBLE_EQ(every.accesses[2][0].reads, 16);
+  EXPECT_DOUBLE_EQ(every.accesses[2][1].writes, 80);
+  EXPECT_DOUBLE_EQ(every.accesses[2][1].reads, 80);
+  EXPECT_DOUBLE_EQ(every.energy, first.energy + 80);
+  arch.outputRmw = "always";
+  EXPECT_EQ(arch.validate(),
+            "output_rmw must be skip_first or every_update, got 'always'");
+}

@@ -153,6 +153,13 @@ struct Arch {
   /// Further compute units (unit k >= 1 is units[k - 1]).
   std::vector<Compute> units;
   int64_t datumBits = 8;
+  /// How an output's storage below its outermost node is counted
+  /// (docs/model.md, "Accesses"): "skip_first" (default, DESIGN.md: every
+  /// update reads but a residency's first) or "every_update" (the
+  /// reference's: such a node is read and written on every update and on
+  /// every partial sum its ancestors send back).
+  std::string outputRmw = "skip_first";
+  bool everyUpdateReads() const { return outputRmw == "every_update"; }
 
   int levelIndex(llvm::StringRef name) const;
   size_t numUnits() const { return 1 + units.size(); }

@@ -118,7 +118,8 @@ def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
     FFM_List<"::ffm::LevelAttr", "memory levels, outermost first">:$levels,
     "::ffm::ComputeAttr":$compute,
     FFM_List<"::ffm::ComputeAttr", "further compute units">:$units,
-    DefaultValuedParameter<"int64_t", "8", "bits per datum">:$datum_bits
+    DefaultValuedParameter<"int64_t", "8", "bits per datum">:$datum_bits,
+    OptionalParameter<"::mlir::StringAttr", "output accounting below the outermost node">:$output_rmw
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
