@@ -30,10 +30,10 @@
 //   (for m : 4, keep relu.out in GlobalBuffer, for n : 4, keep mm0.out in
 //   GlobalBuffer): cannot follow the Einsums before it (fusion choice,
 //   fused loops or fusion-group capacity)".
-// - Pmappings.cpp, paretoPrune dropping the middle kept pmapping: all three
+// - Pareto.cpp, paretoPrune dropping the middle kept pmapping: all three
 //   fail (and Mapper.DifferentialOptimalityAgainstExhaustive), e.g.
 //   small_2level rowNormalise(4,6,2) edp: FFM 137760, reference 120576.
-// - Pmappings.cpp, mayFuseOver without rule 7's second half: the 32 other
+// - Generator.h, mayFuseOver without rule 7's second half: the 32 other
 //   tests pass; all three here fail (103 failures): "Einsum sum (for m : 4,
 //   keep sum.out in GlobalBuffer, for n : 6, keep mm0.out in GlobalBuffer):
 //   rule 7: a loop above an on-chip input read by a consumer of the output

@@ -1,0 +1,335 @@
+//===- Bound.cpp - the generator's lower bound on a subtree ---------------===//
+//
+// The invariant: the bound is never above what any mapping in the subtree
+// below the current node scores. lowerBound()'s energy and latency are at
+// most evaluate()'s for every completion of the choices made so far, and
+// leastTile(), refetchBound() and reservationBounds() at most its tiles,
+// refetches and reservations (refetchBound's `upper`, the most refetches,
+// only ever lowers the read-back it is subtracted from). So a subtree is
+// cut (boundedOut, overflows) only when each of its pmappings would be
+// dominated in its group, capped, or over a level's capacity, and the
+// kept fronts are those of the full enumeration (docs/mapspace.md,
+// "Branch and bound").
+//
+//===----------------------------------------------------------------------===//
+#include "Generator.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+bool Generator::overflows(size_t m) const {
+  double least = 0;
+  for (size_t a = 0; a < acc.size(); ++a)
+    if (keepSet[a] & (1u << m))
+      least += leastTile(a, m) * arch.datumBytes();
+  return least > (double)*arch.levels[m].capacity;
+}
+
+bool Generator::overflowsBelow(size_t l) const {
+  size_t m = l + 1;
+  while (m < numLevels && !levelHasNodes(m))
+    ++m;
+  return m < numLevels && overflows(m);
+}
+
+double Generator::leastTile(size_t a, size_t l) const {
+  bool exact = l == decided && placed(a, l);
+  bool next = l > decided && (int)decided == orderedBlock && !floats(a, l) &&
+              llvm::none_of(llvm::seq<size_t>(decided + 1, l),
+                            [&](size_t m) { return levelHasNodes(m); });
+  uint64_t above = 0, open = 0;
+  if (exact)
+    for (int r : loopsAboveIn(a, l))
+      above |= uint64_t(1) << r;
+  // A loop of the ordered block whose count is still open (1 so far) may
+  // take all of what remains.
+  if (next)
+    for (int r : order[decided])
+      if (temporal[decided][r] == 1)
+        open |= uint64_t(1) << r;
+  llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
+  for (size_t r = 0; r < e.ranks.size(); ++r) {
+    if (!indexes(a, r))
+      continue;
+    if (exact)
+      ext[r] *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
+    if (next && !(open >> r & 1))
+      ext[r] *= remaining[r];
+  }
+  for (auto [slot, s] : llvm::enumerate(spatial))
+    if (s.first >= 0 && indexes(a, s.first) &&
+        (size_t)fanoutSlots[slot].first >= l)
+      ext[s.first] *= s.second;
+  // Every extent is a lower bound and a tile grows with each.
+  return tileOf(a, ext);
+}
+
+bool Generator::boundedOut() const {
+  bool grouped = group && !group->empty();
+  if (!prune || (!grouped && !capped()))
+    return false;
+  auto [energy, latency] = lowerBound();
+  if (cutByCap(energy, latency))
+    return true;
+  if (!grouped)
+    return false;
+  // The bound and the model sum in different orders: a pmapping that ties
+  // the front up to rounding is pruned too, or the many exact ties of a
+  // roomy machine would all be enumerated.
+  energy *= 1 + 1e-12;
+  latency *= 1 + 1e-12;
+  // Reused: this runs at nearly every node of the enumeration.
+  Pmapping &bound = boundScratch;
+  bound.energy = energy;
+  bound.latency = latency;
+  if (groupFused)
+    reservationBounds(bound.reservation, bound.persistent);
+  // Neighbouring subtrees tend to be cut by the same member: try it first.
+  if (lastCut < group->size() &&
+      dominates((*group)[lastCut], bound, groupFused, options.objective))
+    return true;
+  for (auto [i, p] : llvm::enumerate(*group)) {
+    if (primary(p) > primary(bound))
+      break; // so is every member after it
+    if (dominates(p, bound, groupFused, options.objective)) {
+      lastCut = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Generator::reservationBounds(
+    llvm::SmallVectorImpl<double> &reservation,
+    llvm::SmallVectorImpl<double> &persistent) const {
+  reservation.assign(numLevels, 0);
+  persistent.assign(numLevels, 0);
+  size_t done = decided;
+  // The fused depth, at least: the deepest of the fused intermediates'
+  // outermost nodes. Placed ones are known; one whose outermost node is
+  // at an undecided level sits below every decided loop (and below all
+  // of an ordered block's loops if deeper still). Counting the nodes
+  // above this depth undercounts the persistent ones, if at all.
+  long fusedDepth = -1;
+  for (size_t a = 0; a < acc.size(); ++a) {
+    if (!onChip[a] || !(keepSet[a] >> 1))
+      continue;
+    size_t l = 1; // the outermost on-chip level, or `done` if not decided
+    while (l < done && !(keepSet[a] & (1u << l)))
+      ++l;
+    l = std::min(l, done);
+    long above = 0;
+    for (size_t k = 0; k < l; ++k)
+      above += loopsAt(k);
+    long depth;
+    if (l < done) {
+      depth = above + position[l][a];
+    } else {
+      depth = above + (done < numLevels && placed(a, done)
+                           ? std::max(position[done][a], 0)
+                           : 0);
+      if ((int)done == orderedBlock && !(keepSet[a] & (1u << done)) &&
+          (keepSet[a] >> (done + 1)))
+        depth = std::max(depth, above + loopsAt(done));
+    }
+    fusedDepth = std::max(fusedDepth, depth);
+  }
+  long above = 0;
+  for (size_t l = 0; l < numLevels; ++l) {
+    for (size_t a = 0; l > 0 && binding[l] && a < acc.size(); ++a) {
+      if (!(keepSet[a] & (1u << l)))
+        continue;
+      if (l >= done) {
+        double least = leastTile(a, l) * arch.datumBytes();
+        reservation[l] += least;
+        if (l == done && placed(a, l) &&
+            above + std::max(position[l][a], 0) < fusedDepth)
+          persistent[l] += least;
+        continue;
+      }
+      reservation[l] += tileBytes[l][a];
+      if (fusedDepth >= 0 && above + position[l][a] < fusedDepth)
+        persistent[l] += tileBytes[l][a];
+    }
+    above += loopsAt(l);
+  }
+}
+
+long Generator::loopsAt(size_t l) const {
+  long n = order[l].size();
+  for (auto [slot, s] : llvm::enumerate(spatial))
+    if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
+      ++n;
+  return n;
+}
+
+double Generator::replication(size_t a, size_t from, size_t to,
+                              bool sharedOnly) const {
+  double p = 1;
+  for (auto [slot, s] : llvm::enumerate(spatial)) {
+    size_t level = fanoutSlots[slot].first;
+    if (s.first >= 0 && level >= from && level < to &&
+        !indexes(a, s.first) &&
+        (!sharedOnly || slotShares[slot][a == acc.size() - 1]))
+      p *= s.second;
+  }
+  return p;
+}
+
+double Generator::refetchBound(size_t a, size_t l, bool upper) const {
+  double refetch = 1;
+  bool inRun = true;
+  auto loop = [&](int r, double f) {
+    if (f == 1)
+      return;
+    if (indexes(a, r))
+      inRun = false;
+    else if (!inRun)
+      refetch *= f;
+  };
+  if (placed(a, l))
+    for (int p = position[l][a]; p-- > 0;)
+      loop(order[l][p], temporal[l][order[l][p]]);
+  else if (upper && floats(a, l))
+    return std::numeric_limits<double>::infinity();
+  for (size_t m = l; m-- > decided;) {
+    if ((int)m == orderedBlock) {
+      for (size_t p = order[m].size(); p-- > 0;) {
+        int r = order[m][p];
+        double f = temporal[m][r];
+        if (f == 1)
+          f = upper || m == lastLoopLevel ? remaining[r] : 2;
+        loop(r, f);
+      }
+      continue;
+    }
+    if (upper) {
+      if (m == 0 || levelHasNodes(m))
+        return std::numeric_limits<double>::infinity();
+      continue;
+    }
+    double nonIndexing = 1;
+    bool indexing = false;
+    for (size_t r = 0; r < e.ranks.size(); ++r) {
+      if (temporal[m][r] == 1)
+        continue;
+      if (indexes(a, r))
+        indexing = true;
+      else
+        nonIndexing *= temporal[m][r];
+    }
+    if (!inRun)
+      refetch *= nonIndexing;
+    else if (indexing)
+      inRun = false;
+  }
+  // The decided blocks above, as cacheRuns() walked them.
+  const Runs &runs = decidedRuns[std::min(l, decided)][a];
+  return refetch * (inRun ? runs.fromRun : runs.afterRun);
+}
+
+void Generator::cacheRuns() {
+  for (size_t l = 0; l < decided; ++l)
+    for (size_t a = 0; a < acc.size(); ++a) {
+      // Block l inside out, then the blocks above it.
+      double all = 1, afterEnd = 1;
+      bool ends = false;
+      for (size_t p = order[l].size(); p-- > 0;) {
+        int r = order[l][p];
+        double f = temporal[l][r];
+        if (f == 1)
+          continue;
+        if (indexes(a, r)) {
+          ends = true;
+          continue;
+        }
+        all *= f;
+        if (ends)
+          afterEnd *= f;
+      }
+      const Runs &outer = decidedRuns[l][a];
+      Runs &runs = decidedRuns[l + 1][a];
+      runs.afterRun = all * outer.afterRun;
+      runs.fromRun = ends ? afterEnd * outer.afterRun : outer.fromRun;
+    }
+}
+
+void Generator::cacheSpread() {
+  decidedRuns.assign(numLevels + 1, std::vector<Runs>(acc.size()));
+  replAbove.assign(acc.size(), std::vector<double>(numLevels, 1));
+  sharedBelow.assign(acc.size(), std::vector<double>(numLevels, 1));
+  for (size_t a = 0; a < acc.size(); ++a)
+    for (size_t l = 0; l < numLevels; ++l) {
+      replAbove[a][l] = replication(a, 0, l);
+      size_t next = l + 1;
+      while (next < numLevels && !(keepSet[a] & (1u << next)))
+        ++next;
+      sharedBelow[a][l] = replication(a, l, next, /*sharedOnly=*/true);
+    }
+  units = 1;
+  for (auto [r, f] : spatial)
+    units *= f;
+  instancesAbove.assign(numLevels, 1);
+  for (size_t l = 0; l < numLevels; ++l)
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if ((size_t)fanoutSlots[slot].first < l)
+        instancesAbove[l] *= s.second;
+}
+
+std::pair<double, double> Generator::lowerBound() const {
+  double energy = macs * arch.unit(unit).macEnergy;
+  // Small fixed buffers: this runs at every node of the enumeration.
+  llvm::SmallVector<double, 8> readTraffic(numLevels, 0),
+      writeTraffic(numLevels, 0);
+  const size_t output = acc.size() - 1;
+  for (size_t a = 0; a < acc.size(); ++a) {
+    llvm::SmallVector<size_t, 8> levels;
+    for (size_t l = 0; l < numLevels; ++l)
+      if (keepSet[a] & (1u << l))
+        levels.push_back(l);
+    double size = tensorSize[a];
+    size_t n = levels.size();
+    llvm::SmallVector<double, 8> low(n), shared(n);
+    for (size_t k = 0; k < n; ++k) {
+      size_t l = levels[k];
+      low[k] = l == 0 ? size : size * replAbove[a][l] * refetchBound(a, l);
+      shared[k] = sharedBelow[a][l];
+    }
+    for (size_t k = 0; k < n; ++k) {
+      const Level &lv = arch.levels[levels[k]];
+      double childLow = (k + 1 < n ? low[k + 1] : macs) / shared[k];
+      // An input level reads what its child demands and is written once
+      // per residency; an output level is written what its child demands
+      // and reads all but its first fill of partial sums back, known only
+      // once its own residency is (a decided level, or a node heading the
+      // first undecided block: only loops above it count).
+      // Elsewhere the most the residency can be still bounds the
+      // read-back from below, once the blocks above are ordered.
+      double most = low[k];
+      if (a == output && levels[k] != 0 && !placed(a, levels[k]))
+        most = size * replAbove[a][levels[k]] *
+               refetchBound(a, levels[k], /*upper=*/true);
+      double reads =
+          a != output ? childLow : std::max(0.0, childLow - most);
+      double writes = a == output ? childLow : k > 0 ? low[k] : 0;
+      energy += reads * lv.readEnergy + writes * lv.writeEnergy;
+      readTraffic[levels[k]] += reads;
+      writeTraffic[levels[k]] += writes;
+    }
+  }
+  double latency = macs / units / arch.unit(unit).throughput;
+  // The model's port times, on lower bounds of the traffic.
+  for (size_t l = 0; l < numLevels; ++l)
+    latency = std::max(latency, arch.levels[l].portCycles(
+                                    readTraffic[l] / instancesAbove[l],
+                                    writeTraffic[l] / instancesAbove[l]));
+  // Leakage grows with the latency, so its bound bounds it.
+  energy += leakagePerCycle * latency;
+  return {energy, latency};
+}

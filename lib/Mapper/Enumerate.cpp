@@ -1,0 +1,564 @@
+//===- Enumerate.cpp - one Einsum's mapspace, top-down --------------------===//
+//
+// The invariant: each mapping of the mapspace (docs/mapspace.md) is
+// reached at most once, and every one not cut is emitted: a choice is left
+// out only when the mapspace excludes it (keep rules, fusion validity, the
+// fused loop limit, min_usage, one loop order per set of stationary runs)
+// or when nothing below it could be kept: a level its least tiles
+// overflow, or a subtree the bound (Bound.cpp) cuts. Choices are made top
+// down, each level's key first, so that a subtree's group (Keys.cpp) is
+// known as early as possible and bounds the rest.
+//
+//===----------------------------------------------------------------------===//
+#include "Generator.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+#include <algorithm>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+namespace {
+
+/// Divisors in increasing order, by trial division up to the square root:
+/// bounds can be large (or prime) and a linear scan would hang.
+std::vector<int64_t> divisors(int64_t n) {
+  std::vector<int64_t> low, high;
+  for (int64_t d = 1; d <= n / d; ++d)
+    if (n % d == 0) {
+      low.push_back(d);
+      if (d != n / d)
+        high.push_back(n / d);
+    }
+  low.insert(low.end(), high.rbegin(), high.rend());
+  return low;
+}
+
+} // namespace
+
+Generator::Generator(const Workload &w, const Arch &arch, int einsum,
+                     const SearchOptions &options, bool prune,
+                     EinsumPmappings &out, const std::vector<bool> &binding,
+                     const Deadline &deadline, const Narrowing &narrowing)
+    : w(w), arch(arch), e(w.einsums[einsum]), einsumIndex(einsum),
+      options(options),
+      prune(prune), out(out), binding(binding), acc(e.accesses()),
+      numLevels(arch.levels.size()), deadline(deadline),
+      narrowing(narrowing) {
+  for (const RankVar &r : e.ranks)
+    macs *= r.bound;
+  for (const TensorAccess *a : acc) {
+    bool shared = false;
+    if (a != acc.back())
+      for (int c : w.tensors[e.output.tensor].consumers)
+        shared |= llvm::any_of(w.einsums[c].inputs,
+                               [&](const TensorAccess &in) {
+                                 return in.tensor == a->tensor;
+                               });
+    readWithOutput.push_back(shared);
+    tensorSize.push_back(accessSize(e, *a));
+    uint64_t mask = 0, projected = 0;
+    for (int r : a->dimRanks)
+      if (r >= 0) // -1: a broadcast dimension, indexed by no rank
+        projected |= uint64_t(1) << r;
+    mask = projected;
+    for (const std::vector<WindowTerm> &window : a->windows)
+      for (const WindowTerm &t : window)
+        mask |= uint64_t(1) << t.rank;
+    indexMask.push_back(mask);
+    projectMask.push_back(projected);
+  }
+}
+
+void Generator::run() {
+  std::vector<int> units = unitsFor(arch, e);
+  if (units.empty())
+    return fail(llvm::formatv("no compute unit runs Einsum '{0}'", e.name));
+  for (int k : units) {
+    unit = k;
+    unitLevel = arch.unitLevel(k);
+    fanoutSlots.clear();
+    slotShares.clear();
+    slotPart.clear();
+    // Each fanout dimension has a slot per rank it may spread
+    // (options.maxSpatialRanksPerDim), filled in order.
+    for (size_t l = 0; l <= unitLevel; ++l)
+      if (arch.unitUsesFanout(k, l))
+        for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
+          for (unsigned part = 0;
+               f > 1 && part < std::max(1u, options.maxSpatialRanksPerDim);
+               ++part) {
+            fanoutSlots.push_back({(int)l, (int)d});
+            slotPart.push_back(part);
+            slotShares.push_back(
+                {arch.levels[l].shares(d, /*isOutput=*/false),
+                 arch.levels[l].shares(d, /*isOutput=*/true)});
+          }
+    runOnUnit();
+  }
+}
+
+void Generator::runOnUnit() {
+  size_t k = out.interface.size();
+  uint32_t masks = options.allowFusion ? (1u << k) : 1u;
+  for (uint32_t mask = 0; mask < masks && !stop; ++mask) {
+    onChip.assign(acc.size(), false);
+    for (size_t i = 0; i < k; ++i)
+      onChip[out.interface[i]] = mask & (1u << i);
+    keepSet.assign(acc.size(), 0);
+    chooseKeeps(0);
+  }
+}
+
+void Generator::chooseKeeps(size_t a) {
+  if (!tick())
+    return;
+  if (a == acc.size()) {
+    outerOnChip.assign(acc.size(), -1);
+    keysKnownAt = -1;
+    for (size_t b = 0; b < acc.size(); ++b) {
+      if (!onChip[b])
+        continue;
+      outerOnChip[b] = llvm::countr_zero(keepSet[b]);
+      keysKnownAt = std::max(keysKnownAt, outerOnChip[b]);
+    }
+    nodeLevels = 0;
+    for (uint32_t set : keepSet)
+      nodeLevels |= set;
+    lastLoopLevel = 0;
+    for (size_t m = 1; m < numLevels; ++m)
+      if (levelHasNodes(m))
+        lastLoopLevel = m;
+    spatial.assign(fanoutSlots.size(), {-1, 1});
+    chooseSpatial(0);
+    return;
+  }
+  unsigned classes = accessClasses(w, einsumIndex, a, onChip[a]);
+  // No tile is kept below the unit.
+  for (uint32_t set = 1; set < (1u << (unitLevel + 1)); ++set) {
+    bool dram = set & 1u;
+    if (dram == (bool)onChip[a])
+      continue;
+    if (llvm::any_of(llvm::seq<size_t>(1, unitLevel + 1), [&](size_t l) {
+          int rule = arch.levels[l].keepRule(classes);
+          return rule && (rule > 0) != (bool)(set & (1u << l));
+        }))
+      continue;
+    keepSet[a] = set;
+    chooseKeeps(a + 1);
+  }
+}
+
+int64_t Generator::spatialProduct(int rank) const {
+  int64_t p = 1;
+  for (auto [r, f] : spatial)
+    if (r == rank)
+      p *= f;
+  return p;
+}
+
+bool Generator::mayLoopAbove(size_t l, int rank) const {
+  unsigned limit = options.maxFusedLoopsPerRank;
+  for (size_t a = 0; a < acc.size(); ++a)
+    if (onChip[a] && (size_t)outerOnChip[a] > l)
+      if (!mayFuseOver(a, rank) ||
+          (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit))
+        return false;
+  return true;
+}
+
+unsigned Generator::fusedLoops(size_t l, int rank) const {
+  unsigned n = 0;
+  for (size_t m = 0; m < l && m < temporal.size(); ++m)
+    n += temporal[m][rank] > 1;
+  for (auto [slot, s] : llvm::enumerate(spatial))
+    if (s.first == rank && (size_t)fanoutSlots[slot].first < l)
+      ++n;
+  return n;
+}
+
+bool Generator::usesEnough() const {
+  for (size_t l = 0; l < numLevels; ++l) {
+    if (!arch.unitUsesFanout(unit, l))
+      continue;
+    double used = 1;
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (fanoutSlots[slot].first == (int)l)
+        used *= s.second;
+    if (!arch.levels[l].meetsMinUsage(used))
+      return false;
+  }
+  return true;
+}
+
+void Generator::chooseSpatial(size_t slot) {
+  if (!tick())
+    return;
+  if (slot == fanoutSlots.size()) {
+    if (!usesEnough())
+      return;
+    cacheSpread();
+    temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
+    remaining.resize(e.ranks.size());
+    for (size_t r = 0; r < e.ranks.size(); ++r)
+      remaining[r] = e.ranks[r].bound / spatialProduct(r);
+    order.assign(numLevels, {});
+    position.assign(numLevels, std::vector<int>(acc.size(), -1));
+    tileBytes.assign(numLevels, std::vector<double>(acc.size(), 0));
+    group = nullptr;
+    if (keysKnownAt < 0 && !lookUpGroup())
+      return;
+    if (!boundedOut())
+      chooseBlock(0);
+    return;
+  }
+  auto [level, dim] = fanoutSlots[slot];
+  const Level &lv = arch.levels[level];
+  // A further rank on a dimension spreads over what the ranks before it
+  // left; it follows a used slot only (one order per set of slots used).
+  int64_t width = lv.fanout[dim];
+  for (size_t prev = slot - slotPart[slot]; prev < slot; ++prev)
+    width /= spatial[prev].second;
+  if (slotPart[slot] > 0 && spatial[slot - 1].first < 0) {
+    spatial[slot] = {-1, 1};
+    return chooseSpatial(slot + 1);
+  }
+  for (auto [r, rank] : llvm::enumerate(e.ranks)) {
+    if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r) ||
+        !mayLoopAbove(level, r) || width < 2 ||
+        llvm::any_of(llvm::seq(slot - slotPart[slot], slot),
+                     [&](size_t prev) { return spatial[prev].first == (int)r; }))
+      continue;
+    // A fanout dimension spreads each rank as widely as it divides: the
+    // mapspace does not leave instances idle on purpose (docs/mapspace.md).
+    int64_t rest = rank.bound / spatialProduct(r);
+    int64_t f = std::min(rest, width);
+    while (f > 1 && rest % f)
+      --f;
+    if (f < 2)
+      continue;
+    spatial[slot] = {(int)r, f};
+    chooseSpatial(slot + 1);
+  }
+  // The idle dimension last: spread mappings tend to be the better ones,
+  // and found first they bound the rest of their groups.
+  spatial[slot] = {-1, 1};
+  chooseSpatial(slot + 1);
+}
+
+void Generator::chooseBlock(size_t l) {
+  if (l == numLevels) {
+    emit();
+    return;
+  }
+  if (l != 0 && !levelHasNodes(l)) {
+    chooseBlock(l + 1);
+    return;
+  }
+  // The blocks above already fix the tiles of the nodes heading this one:
+  // a level they overflow is cut before its loops are enumerated.
+  if (l != 0 && overflows(l))
+    return;
+  uint32_t floating = 0;
+  bool headed = false;
+  for (size_t a = 0; a < acc.size(); ++a) {
+    bool kept = l != 0 && (keepSet[a] & (1u << l));
+    if (kept && floats(a, l))
+      floating |= 1u << a;
+    position[l][a] = kept && !floats(a, l) ? 0 : -1;
+    headed |= position[l][a] == 0;
+  }
+  if (floating)
+    placeFloating(l, floating, headed);
+  else
+    finishPrefix(l);
+  position[l].assign(acc.size(), -1);
+}
+
+void Generator::placeFloating(size_t l, uint32_t unplaced, bool mayWait) {
+  if (!tick())
+    return;
+  for (uint32_t now = unplaced;; now = (now - 1) & unplaced) {
+    if (now || mayWait) {
+      for (size_t a = 0; a < acc.size(); ++a)
+        if (now & (1u << a))
+          position[l][a] = order[l].size();
+      if (uint32_t later = unplaced & ~now)
+        extendPrefix(l, later);
+      else
+        finishPrefix(l);
+      for (size_t a = 0; a < acc.size(); ++a)
+        if (now & (1u << a))
+          position[l][a] = -1;
+    }
+    if (!now)
+      break;
+  }
+}
+
+void Generator::extendPrefix(size_t l, uint32_t unplaced) {
+  unsigned limit = options.maxFusedLoopsPerRank;
+  for (size_t r = 0; r < e.ranks.size(); ++r) {
+    if (temporal[l][r] > 1 || remaining[r] == 1 || !mayLoopAbove(l, r) ||
+        (limit && fusedLoops(l, r) + 1 > limit) ||
+        llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
+          return (unplaced & (1u << a)) && !mayFuseOver(a, r);
+        }))
+      continue;
+    order[l].push_back(r);
+    eachCount(l, r, /*largestFirst=*/false,
+              [&] { placeFloating(l, unplaced, /*mayWait=*/true); });
+    order[l].pop_back();
+  }
+}
+
+void Generator::finishPrefix(size_t l) {
+  bool looked = (int)l == keysKnownAt;
+  if ((!looked || lookUpGroup()) && !boundedOut())
+    chooseSuffix(l);
+  if (looked)
+    group = nullptr;
+}
+
+void Generator::chooseSuffix(size_t l) {
+  llvm::SmallVector<int, 16> free;
+  for (size_t r = 0; r < e.ranks.size(); ++r) {
+    if (temporal[l][r] > 1 || remaining[r] == 1)
+      continue;
+    if (mayLoopAbove(l, r))
+      free.push_back(r);
+    else if (l == lastLoopLevel)
+      return; // a forced count this block may not hold
+  }
+  if (l == lastLoopLevel)
+    return orderSuffix(l, free);
+  for (uint32_t mask = 0; mask < (1u << free.size()) && !stop; ++mask) {
+    llvm::SmallVector<int, 16> suffix;
+    for (size_t i = 0; i < free.size(); ++i)
+      if (mask & (1u << i))
+        suffix.push_back(free[i]);
+    orderSuffix(l, suffix);
+  }
+}
+
+void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
+  llvm::SmallVector<int, 16> suffix(loops);
+  size_t prefix = order[l].size();
+  bool keyed = llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
+    return onChip[a] && outerOnChip[a] > (int)l;
+  });
+  llvm::SmallVector<uint64_t, 64> seen;
+  do {
+    order[l].resize(prefix);
+    order[l].insert(order[l].end(), suffix.begin(), suffix.end());
+    if (!keyed && !firstOfRuns(l, order[l], seen))
+      continue;
+    int outer = orderedBlock;
+    orderedBlock = l;
+    // With the order known and every count open, the bound may already
+    // cut all of them.
+    if (l == lastLoopLevel || !boundedOut())
+      countSuffix(l, prefix);
+    orderedBlock = outer;
+  } while (std::next_permutation(suffix.begin(), suffix.end()) && tick());
+  order[l].resize(prefix);
+}
+
+template <typename Body>
+void Generator::eachCount(size_t l, int r, bool largestFirst, Body body) {
+  int64_t rest = remaining[r];
+  auto place = [&](int64_t count) {
+    temporal[l][r] = count;
+    remaining[r] = rest / count;
+    body();
+    temporal[l][r] = 1;
+    remaining[r] = rest;
+  };
+  if (l == lastLoopLevel)
+    return place(rest);
+  auto [it, fresh] = divisorsOf.try_emplace(rest);
+  if (fresh)
+    it->second = divisors(rest);
+  // std::map entries stay put while the recursion below adds others.
+  auto counts = llvm::ArrayRef(it->second).drop_front(); // all but 1
+  if (largestFirst)
+    for (int64_t count : llvm::reverse(counts))
+      place(count);
+  else
+    for (int64_t count : counts)
+      place(count);
+}
+
+void Generator::countSuffix(size_t l, size_t p) {
+  if (!tick())
+    return;
+  if (p == order[l].size())
+    return finishLevel(l);
+  // Largest first: the deeper tiles start small enough to fit, and a
+  // good pmapping found early bounds its siblings (half the steps on a
+  // mid-size Transformer layer on the TPU-like preset).
+  eachCount(l, order[l][p], /*largestFirst=*/true, [&] {
+    // The innermost block's counts are forced: nothing to bound yet.
+    if (l == lastLoopLevel || (!overflowsBelow(l) && !boundedOut()))
+      countSuffix(l, p + 1);
+  });
+}
+
+bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
+                            llvm::SmallVectorImpl<uint64_t> &seen) const {
+  llvm::SmallVector<uint64_t, 16> runs;
+  for (size_t a = 0; a < acc.size(); ++a) {
+    if (!(keepSet[a] >> (l + 1)))
+      continue;
+    uint64_t run = 0;
+    for (size_t p = loops.size(); p-- > 0;) {
+      if (indexes(a, loops[p]))
+        break;
+      run |= uint64_t(1) << loops[p];
+    }
+    runs.push_back(run);
+  }
+  llvm::ArrayRef<uint64_t> all(seen);
+  for (size_t at = 0; !runs.empty() && at < all.size(); at += runs.size())
+    if (all.slice(at, runs.size()) == llvm::ArrayRef<uint64_t>(runs))
+      return false;
+  // With no tensor below, every order leaves the same (empty) runs.
+  if (runs.empty() && !seen.empty())
+    return false;
+  seen.append(runs.begin(), runs.end());
+  if (runs.empty())
+    seen.push_back(0); // marks the empty runs as seen
+  return true;
+}
+
+void Generator::finishLevel(size_t l) {
+  if (!fits(l))
+    return;
+  // The group is known from finishPrefix, except without pruning.
+  bool ownLookup = (int)l == keysKnownAt && !group;
+  if (ownLookup && !lookUpGroup())
+    return;
+  decided = l + 1;
+  cacheRuns();
+  if (!boundedOut())
+    chooseBlock(l + 1);
+  decided = l;
+  if (ownLookup)
+    group = nullptr;
+}
+
+bool Generator::fits(size_t l) {
+  if (l == 0)
+    return true;
+  double bytes = 0;
+  for (size_t a = 0; a < acc.size(); ++a) {
+    tileBytes[l][a] = 0;
+    int p = position[l][a];
+    if (p < 0)
+      continue;
+    llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
+    for (size_t r = 0; r < e.ranks.size(); ++r) {
+      if (!indexes(a, r))
+        continue;
+      ext[r] = remaining[r];
+      for (size_t q = p; q < order[l].size(); ++q)
+        if (order[l][q] == (int)r)
+          ext[r] *= temporal[l][r];
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
+          ext[r] *= s.second;
+    }
+    tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes();
+    bytes += tileBytes[l][a];
+  }
+  return bytes <= (double)*arch.levels[l].capacity;
+}
+
+Mapping Generator::buildMapping(size_t upTo) const {
+  Mapping m;
+  m.unit = unit;
+  for (size_t a = 0; a < acc.size(); ++a)
+    if (keepSet[a] & 1u)
+      m.nodes.push_back({MapNode::Keep, (int)a, 0});
+  for (size_t l = 0; l < upTo; ++l) {
+    const std::vector<int> &loops = order[l];
+    for (size_t p = 0; p <= loops.size(); ++p) {
+      if (l > 0)
+        for (size_t a = 0; a < acc.size(); ++a)
+          if (position[l][a] == (int)p)
+            m.nodes.push_back({MapNode::Keep, (int)a, (int)l});
+      if (p < loops.size())
+        m.nodes.push_back(
+            {MapNode::Temporal, -1, -1, loops[p], temporal[l][loops[p]]});
+    }
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && fanoutSlots[slot].first == (int)l)
+        m.nodes.push_back({MapNode::Spatial, -1, (int)l, s.first, s.second,
+                           fanoutSlots[slot].second});
+  }
+  return m;
+}
+
+void Generator::emit() {
+  if (!tick())
+    return;
+  ++out.candidates;
+  Mapping m = buildMapping(numLevels);
+  // With pruning the subtree's group is known (lookUpGroup), keys and all.
+  std::vector<Pmapping> *members = group;
+  std::optional<std::vector<Key>> keys;
+  if (!members && !(keys = keysOf(m)))
+    return;
+  Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
+  if (!ev.ok())
+    return;
+  ++out.valid;
+  best = std::min(best, criterion(ev.energy, ev.latency));
+  if (prune && cutByCap(ev.energy, ev.latency))
+    return;
+  if (++held > options.maxPmappings)
+    return fail(llvm::formatv(
+        "search budget exceeded: Einsum '{0}' holds more than {1} "
+        "pmappings (raise max-pmappings)",
+        e.name, options.maxPmappings));
+  Pmapping p;
+  p.mapping = std::move(m);
+  p.energy = ev.energy;
+  p.latency = ev.latency;
+  p.reservation.assign(ev.reservation.begin(), ev.reservation.end());
+  p.persistent.assign(ev.persistent.begin(), ev.persistent.end());
+  // A level no combination can overflow never decides a join: its
+  // reservations are not criteria.
+  if (prune)
+    for (size_t l = 0; l < numLevels; ++l)
+      if (!binding[l])
+        p.reservation[l] = p.persistent[l] = 0;
+  p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
+  if (!members)
+    members = &(*out.groups)[*keys];
+  // With pruning the group stays near its front, which keeps the bound's
+  // scans short: members the new one dominates go (an exact tie stays,
+  // the earlier one wins in paretoPrune), so the result is the same.
+  if (prune) {
+    auto gone = std::remove_if(
+        members->begin(), members->end(), [&](const Pmapping &q) {
+          return dominates(p, q, p.fused, options.objective) &&
+                 !dominates(q, p, p.fused, options.objective);
+        });
+    held -= members->end() - gone;
+    members->erase(gone, members->end());
+    // Kept in order of the objective's first criterion (equal ones in
+    // generation order), so that the bound's scan stops at the first
+    // member worse on it.
+    auto at = llvm::upper_bound(*members, primary(p),
+                                [&](double v, const Pmapping &q) {
+                                  return v < primary(q);
+                                });
+    members->insert(at, std::move(p));
+    return;
+  }
+  members->push_back(std::move(p));
+}

@@ -1,0 +1,437 @@
+//===- Generator.h - one Einsum's mapspace enumeration ----------*- C++ -*-===//
+//
+// The invariant: with pruning, the groups keep the same Pareto fronts as
+// the full enumeration of the mapspace (docs/mapspace.md) would, narrowed
+// only as Narrowing says (caps, joinable keys). A subtree is cut only when
+// its lower bound (Bound.cpp), which no mapping below it beats, is already
+// dominated by a member of its group or lies above a cap: a dominated
+// pmapping would be pruned anyway, and ties go to the earlier one, as in
+// paretoPrune. Without pruning every valid mapping of the mapspace is
+// emitted, once.
+//
+// The generator's state and the small predicates the enumeration and the
+// bound ask at nearly every node (inline here); the enumeration itself in
+// Enumerate.cpp, the bound in Bound.cpp, the compatibility keys and groups
+// in Keys.cpp. Internal to lib/Mapper.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FFM_LIB_MAPPER_GENERATOR_H
+#define FFM_LIB_MAPPER_GENERATOR_H
+
+#include "Pmappings.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ffm::detail {
+
+/// Elements of the tensor `a` accesses: the product of its ranks' bounds,
+/// or of the points its windows reach (a strided window skips some).
+inline double accessSize(const Einsum &e, const TensorAccess &a) {
+  return a.accessedElements(e.ranks);
+}
+
+/// Enumerates one Einsum's mapspace top-down, one level at a time: keep
+/// sets, spatial choice, then each level's block key first (chooseBlock).
+/// Deciding the loops above every fused intermediate (its compatibility
+/// key) early lets a subtree be bounded against the pmappings already in
+/// its group when pruning is on.
+struct Generator {
+  const Workload &w;
+  const Arch &arch;
+  const Einsum &e;
+  int einsumIndex;
+  const SearchOptions &options;
+  bool prune;
+  EinsumPmappings &out;
+  /// Per level: false when no combination of reservations can exceed its
+  /// capacity, so reservations there need not be compared.
+  const std::vector<bool> &binding;
+
+  std::vector<const TensorAccess *> acc;
+  size_t numLevels;
+  double macs = 1;
+  double leakagePerCycle = arch.leakagePerCycle();
+  std::vector<double> tensorSize; // per access: product of its ranks' bounds
+  /// Per access: bit r set when rank r indexes it (the bound asks at
+  /// nearly every node of the enumeration).
+  std::vector<uint64_t> indexMask;
+  /// Bit l set when some tensor is kept at level l.
+  uint32_t nodeLevels = 0;
+  std::vector<bool> onChip;          // per access
+  std::vector<uint32_t> keepSet;     // per access: bitmask of levels
+  std::vector<int> outerOnChip;      // per access: outermost level if on chip
+  /// The compute unit the current mappings run on, and the innermost
+  /// level it can use.
+  int unit = 0;
+  size_t unitLevel = 0;
+  std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
+  /// Per slot, which of its dimension's slots it is (0: the first).
+  std::vector<unsigned> slotPart;
+  /// Per slot, Level::shares() for an input and for the output (the bound
+  /// asks at every node; the rule is a string).
+  std::vector<std::array<bool, 2>> slotShares;
+  std::vector<std::pair<int, int64_t>> spatial; // per slot: (rank, factor)
+  std::vector<std::vector<int64_t>> temporal;   // [level][rank] factor
+  std::vector<int64_t> remaining; // per rank: temporal count not yet placed
+  std::vector<std::vector<int>> order;          // [level] ranks, in order
+  std::vector<std::vector<int>> position;       // [level][access] or -1
+  std::vector<std::vector<double>> tileBytes;   // [level][access]
+  size_t lastLoopLevel = 0;  // innermost block that may hold loops
+  /// The level whose block fixes the last key (-1: every interface tensor
+  /// is in DRAM, all keys are known from the start).
+  int keysKnownAt = -1;
+  /// Levels [0, decided) have their blocks (counts, order, positions) fixed.
+  size_t decided = 0;
+  /// The block whose loop order is fixed while its counts are chosen.
+  int orderedBlock = -1;
+  /// The group every pmapping of the current subtree falls in, once known.
+  std::vector<Pmapping> *group = nullptr;
+  bool groupFused = false;
+  const Deadline &deadline;
+  const Narrowing &narrowing;
+  uint64_t steps = 0;
+  bool stop = false;
+
+  /// (Enumerate.cpp, with the enumeration.)
+  Generator(const Workload &w, const Arch &arch, int einsum,
+            const SearchOptions &options, bool prune, EinsumPmappings &out,
+            const std::vector<bool> &binding, const Deadline &deadline,
+            const Narrowing &narrowing);
+
+  //===--------------------------------------------------------------------===//
+  // What a mapping may be, asked at nearly every node (inline).
+  //===--------------------------------------------------------------------===//
+
+  bool indexes(size_t a, int rank) const { return indexMask[a] >> rank & 1; }
+  /// Per access: bit r set when rank r alone walks a dimension.
+  std::vector<uint64_t> projectMask;
+
+  /// Elements of access a's tile given each indexing rank's extent in
+  /// `ext`: their product, or with sliding windows the windows' spans.
+  double tileOf(size_t a, llvm::ArrayRef<double> ext) const {
+    if (acc[a]->hasWindows())
+      return acc[a]->footprint([&](int r) { return ext[r]; });
+    double tile = 1;
+    for (size_t r = 0; r < e.ranks.size(); ++r)
+      if (indexes(a, r))
+        tile *= ext[r];
+    return tile;
+  }
+
+  /// Per access: an input that some consumer of this Einsum's output reads
+  /// too. That consumer shares every loop above the input's on-chip node,
+  /// so each such loop must walk the output, or the consumer would read an
+  /// output tile still being reduced (a softmax's row sums, read by its
+  /// normalisation under the row sum's own reduction loop).
+  std::vector<bool> readWithOutput;
+
+  /// Whether a loop over `rank` may sit above the outermost node of on-chip
+  /// intermediate `a` (fusion validity; see fusionKey and readWithOutput).
+  bool mayFuseOver(size_t a, int rank) const {
+    // A window's tiles overlap (the halo): a loop over one of its ranks
+    // cannot hand the consumer exactly the producer's tile.
+    return (projectMask[a] >> rank & 1) &&
+           (!readWithOutput[a] || indexes(acc.size() - 1, rank));
+  }
+
+  void fail(std::string why) {
+    if (out.error.empty())
+      out.error = std::move(why);
+    stop = true;
+  }
+
+  /// The time limit is checked along the way, not only per pmapping: a
+  /// subtree may run long while pruning everything it meets.
+  bool tick() {
+    if (stop)
+      return false;
+    if (++steps % 4096 == 0 && deadline.passed()) {
+      fail(llvm::formatv("{0} while enumerating Einsum '{1}' (raise {2})",
+                         deadline.what(), e.name, deadline.option()));
+      return false;
+    }
+    return true;
+  }
+
+  /// The outermost node of an on-chip intermediate may sit anywhere in its
+  /// block; every other node heads its block.
+  bool floats(size_t a, size_t l) const {
+    return onChip[a] && outerOnChip[a] == (int)l;
+  }
+
+  bool levelHasNodes(size_t l) const { return nodeLevels >> l & 1; }
+
+  /// Whether the node of access `a` at level l and the loops above it are
+  /// fixed: in a decided block; heading the first undecided one; or the
+  /// floating node of the first undecided block once placed (placeFloating).
+  bool placed(size_t a, size_t l) const {
+    return l < decided ||
+           (l == decided && (!floats(a, l) || position[l][a] >= 0));
+  }
+
+  /// Loops of block l above the node of access `a` (its placed position).
+  llvm::ArrayRef<int> loopsAboveIn(size_t a, size_t l) const {
+    return llvm::ArrayRef<int>(order[l]).take_front(
+        std::max(position[l][a], 0));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The enumeration (Enumerate.cpp).
+  //===--------------------------------------------------------------------===//
+
+  /// Every unit that runs the Einsum, one after another: their pmappings
+  /// share groups (the unit is a choice inside the Einsum, invisible to
+  /// its neighbours), so one unit's finds bound the next one's subtrees.
+  void run();
+
+  void runOnUnit();
+
+  void chooseKeeps(size_t a);
+
+  int64_t spatialProduct(int rank) const;
+
+  /// A loop at level `l` (a block's loop, or a spatial loop of that level)
+  /// sits above the outermost node of every intermediate kept on chip below
+  /// level l, and must walk it (fusion validity; see fusionKey). It is then
+  /// one more of that intermediate's fused loops, of which each rank has at
+  /// most options.maxFusedLoopsPerRank.
+  bool mayLoopAbove(size_t l, int rank) const;
+
+  /// Loops over `rank` placed so far above the nodes of level l: in the
+  /// blocks above it, and spatial ones of the levels above it.
+  unsigned fusedLoops(size_t l, int rank) const;
+
+  /// Every level's spatial loops use at least its min_usage of its fanout.
+  bool usesEnough() const;
+
+  void chooseSpatial(size_t slot);
+
+  // Block l, key first. A level without storage nodes gets no loops of its
+  // own (they would be indistinguishable from the same loops one level up).
+  // The loops above the level's floating nodes (its prefix: ranks, counts,
+  // order, and where each floating node sits among them) fix their
+  // compatibility keys, so from there on the group bounds the rest: which
+  // other ranks loop in the block, their order below every floating node
+  // (one per set of stationary runs), and last their counts, each bounded
+  // with the order already known. The innermost block that may hold loops
+  // takes every remaining count.
+  void chooseBlock(size_t l);
+
+  /// Places a subset of the `unplaced` floating nodes of block l under the
+  /// prefix so far; the others go under more loops. The first node of a
+  /// level heads its block (loops above all of them belong one level up):
+  /// `mayWait` is false until one does.
+  void placeFloating(size_t l, uint32_t unplaced, bool mayWait);
+
+  /// One more prefix loop: above the `unplaced` floating nodes, so over a
+  /// rank each of them is indexed by (fusion validity), within the fused
+  /// loop limit per rank.
+  void extendPrefix(size_t l, uint32_t unplaced);
+
+  /// Every floating node is placed: the keys of this level are known.
+  void finishPrefix(size_t l);
+
+  /// Which of the other ranks loop in block l, below every floating node.
+  void chooseSuffix(size_t l);
+
+  /// Orders of the suffix (ascending first). Below every floating node
+  /// they are observable only through the stationary runs they leave above
+  /// the tensors stored deeper, unless a deeper fused intermediate's key
+  /// holds them.
+  void orderSuffix(size_t l, llvm::ArrayRef<int> loops);
+
+  /// Divisors of the counts that remain (a handful of values, asked at
+  /// every node of the count enumeration).
+  std::map<int64_t, std::vector<int64_t>> divisorsOf;
+
+  /// Gives rank r of block l each count it may take, with `temporal` and
+  /// `remaining` set around body(): what remains in the innermost block
+  /// that may hold loops, else every divisor above 1 of it.
+  template <typename Body>
+  void eachCount(size_t l, int r, bool largestFirst, Body body);
+
+  /// Counts of the suffix loops in order, each bounded.
+  void countSuffix(size_t l, size_t p);
+
+  /// The stationary run (set of ranks) that block l's loops in `loops`
+  /// leave above each tensor stored below the block; false when an order
+  /// with the same runs was already `seen` (the runs of each one after the
+  /// other).
+  bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
+                   llvm::SmallVectorImpl<uint64_t> &seen) const;
+
+  /// Block l is complete: checks what it alone decides, then goes deeper.
+  void finishLevel(size_t l);
+
+  /// The tiles of level l are fixed once its block is: the loops below a
+  /// node multiply to what the blocks above and its own prefix left.
+  bool fits(size_t l);
+
+  /// The mapping's nodes down to block `upTo` (all of them for numLevels).
+  Mapping buildMapping(size_t upTo) const;
+
+  uint64_t held = 0; // pmappings in the groups (see maxPmappings)
+  void emit();
+
+  //===--------------------------------------------------------------------===//
+  // Compatibility keys and the group of a subtree (Keys.cpp).
+  //===--------------------------------------------------------------------===//
+
+  std::optional<std::vector<Key>> keysOf(const Mapping &m) const;
+
+  /// Once every key is fixed, the group the subtree falls in is what
+  /// bounds it (created empty if need be; generatePmappings drops empty
+  /// groups). False when no key is valid.
+  bool lookUpGroup();
+
+  /// Whether every key is one Narrowing::joinable allows.
+  bool joinable(const std::vector<Key> &keys) const;
+
+  /// Groups by keyState(); no group where no key is valid or the keys are
+  /// not joinable.
+  struct GroupAt {
+    std::vector<Pmapping> *group = nullptr;
+    bool unjoinable = false;
+  };
+  llvm::StringMap<GroupAt> groupAt;
+
+  /// What fixes the keys: for each interface tensor its outermost level
+  /// and the loops above that node, (rank, count) for a block's loop and
+  /// (128 + slot, rank, factor) for a spatial one (a rank is below 128, so
+  /// the two read apart); -1 opens each tensor's part.
+  void keyState(llvm::SmallVectorImpl<int64_t> &state) const;
+
+  //===--------------------------------------------------------------------===//
+  // The criteria and the caps (Narrowing), asked of every bound and every
+  // pmapping (inline).
+  //===--------------------------------------------------------------------===//
+
+  /// The criterion the objective ranks by first: the order of each group,
+  /// and the one the caps bound (energy or latency).
+  double criterion(double energy, double latency) const {
+    return firstCriterion(options.objective, energy, latency);
+  }
+  double primary(const Pmapping &p) const {
+    return criterion(p.energy, p.latency);
+  }
+  /// The best criterion enumerated so far (Narrowing::slack).
+  double best = INFINITY;
+  double currentCap() const {
+    return std::min(narrowing.cap, best + narrowing.slack);
+  }
+  bool capped() const {
+    return currentCap() < INFINITY || narrowing.edpCap < INFINITY;
+  }
+  /// Whether the cap cuts what scores (energy, latency), at least; the
+  /// least score it cuts is recorded (EinsumPmappings::cutAt).
+  bool cutByCap(double energy, double latency) const {
+    // Lower bounds in, a lower bound of every completion's EDP out.
+    if ((energy + narrowing.otherEnergyFloors) *
+            (latency + narrowing.otherLatencyFloors) >
+        narrowing.edpCap * (1 + 1e-9))
+      return true;
+    double score = criterion(energy, latency);
+    if (score <= currentCap() * (1 + 1e-9))
+      return false;
+    out.cutAt = std::min(out.cutAt, score);
+    return true;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The bound (Bound.cpp).
+  //===--------------------------------------------------------------------===//
+
+  /// Whether the least tiles (leastTile) of on-chip level m already exceed
+  /// its capacity.
+  bool overflows(size_t m) const;
+
+  /// Whether the tiles the counts chosen so far in block l leave to the
+  /// next level with nodes already exceed its capacity.
+  bool overflowsBelow(size_t l) const;
+
+  /// The least tile access `a` can have at level l given what is decided: a
+  /// placed node in the first undecided block holds exactly what the loops
+  /// above it leave (the block's other loops, placed or not, sit below it).
+  /// A node heading the next block with nodes holds what the current one
+  /// leaves, of which the counts already chosen are known once that block's
+  /// loops are (orderedBlock). Otherwise a node holds at least its spatial
+  /// spread.
+  double leastTile(size_t a, size_t l) const;
+
+  /// Branch and bound: a subtree whose optimistic criteria (lowerBound()) a
+  /// generated pmapping of its group already dominates cannot contribute: a
+  /// dominated pmapping would be pruned anyway, and ties go to the earlier
+  /// one, as in paretoPrune. The bound holds for any choice still open
+  /// below this point (docs/mapspace.md derives it).
+  mutable size_t lastCut = 0;
+  mutable Pmapping boundScratch;
+  bool boundedOut() const;
+
+  /// Levels whose block is done have exact reservations (fits()); deeper
+  /// ones hold at least leastTile() per kept tensor. Persistent bytes are
+  /// exact once every fused intermediate's outermost node is placed, else
+  /// a lower bound.
+  void reservationBounds(llvm::SmallVectorImpl<double> &reservation,
+                         llvm::SmallVectorImpl<double> &persistent) const;
+
+  /// Loop nodes of level l: its block's and its spatial ones.
+  long loopsAt(size_t l) const;
+
+  /// Spatial factor of the slots at levels [from, to) over ranks that do not
+  /// index access `a`: instances holding the same data, or with
+  /// `sharedOnly`, those served by one access (the dimension's reuse rule).
+  double replication(size_t a, size_t from, size_t to,
+                     bool sharedOnly = false) const;
+
+  /// Fewest refetches of access `a`'s tile at level l: evaluate()'s
+  /// stationary run (the innermost non-indexing loops above the node) walked
+  /// exactly through the decided blocks; in an undecided one the order is
+  /// open, so its non-indexing loops may all join the run. Loops not yet
+  /// placed are left out and an undecided node taken at the head of its
+  /// block, which only removes refetches. In the block whose order is fixed
+  /// while its counts are chosen every loop is there (counts above 1): an
+  /// open count is at least 2, at most what remains of its rank.
+  /// With `upper`, the most refetches instead (open counts at their
+  /// largest), or infinity while a block above is undecided.
+  double refetchBound(size_t a, size_t l, bool upper = false) const;
+
+  /// What the decided blocks [0, d) multiply refetchBound() by, walked
+  /// inside out: entered within the stationary run or past it.
+  struct Runs {
+    double fromRun = 1, afterRun = 1;
+  };
+  std::vector<std::vector<Runs>> decidedRuns; // [d][access]
+
+  /// decidedRuns up to `decided`: all of them, since a level without nodes
+  /// is decided without a finishLevel() of its own.
+  void cacheRuns();
+
+  /// What lowerBound() reads of the keep sets and spatial loops, which are
+  /// fixed across the subtree below chooseSpatial.
+  std::vector<std::vector<double>> replAbove;   // [a][l]: replication(a, 0, l)
+  std::vector<std::vector<double>> sharedBelow; // [a][l]: down to a's next level
+  std::vector<double> instancesAbove;           // [l]
+  double units = 1;
+  void cacheSpread();
+
+  /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
+  /// tensor's size times its replication times its refetches, at least the
+  /// bound above.
+  std::pair<double, double> lowerBound() const;
+};
+
+} // namespace ffm::detail
+
+#endif // FFM_LIB_MAPPER_GENERATOR_H

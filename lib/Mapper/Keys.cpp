@@ -1,0 +1,109 @@
+//===- Keys.cpp - compatibility keys and the groups they select -----------===//
+//
+// The invariant: a pmapping's key (fusionKey) is everything its neighbours
+// must agree on, and the group lookUpGroup() picks for a subtree is the one
+// every pmapping in it falls in: keyState() holds every choice that fixes
+// the keys (each interface tensor's outermost level and the loops above
+// it), so subtrees with equal states share keys and the keys are built
+// once per state. Groups Narrowing::joinable rules out are never filled,
+// but their bounds still count toward the floors and the cut record.
+//
+//===----------------------------------------------------------------------===//
+#include "Generator.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include <algorithm>
+
+using namespace ffm;
+using namespace ffm::detail;
+
+std::optional<std::vector<int64_t>>
+ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
+  size_t pos = 0;
+  while (pos < m.nodes.size() && !(m.nodes[pos].kind == MapNode::Keep &&
+                                   m.nodes[pos].access == access))
+    ++pos;
+  if (pos == m.nodes.size() || m.nodes[pos].level == 0)
+    return std::vector<int64_t>{0};
+  std::vector<int64_t> key{m.nodes[pos].level};
+  for (size_t i = 0; i < pos; ++i) {
+    const MapNode &n = m.nodes[i];
+    if (!n.isLoop())
+      continue;
+    auto dim = llvm::find(acc.dimRanks, n.rank);
+    if (dim == acc.dimRanks.end())
+      return std::nullopt;
+    key.push_back(dim - acc.dimRanks.begin());
+    key.push_back(n.factor);
+    key.push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
+    key.push_back(n.kind == MapNode::Spatial ? n.dim : 0);
+  }
+  return key;
+}
+
+std::optional<std::vector<Key>> Generator::keysOf(const Mapping &m) const {
+  std::vector<Key> keys;
+  for (int a : out.interface) {
+    std::optional<Key> key = fusionKey(*acc[a], m, a);
+    if (!key)
+      return std::nullopt;
+    keys.push_back(std::move(*key));
+  }
+  return keys;
+}
+
+bool Generator::lookUpGroup() {
+  group = nullptr;
+  groupFused = llvm::any_of(onChip, [](bool b) { return b; });
+  if (!prune)
+    return true;
+  // The enumeration reaches each key many times: the mapping and its
+  // keys are built once per state that fixes them.
+  llvm::SmallVector<int64_t, 32> state;
+  keyState(state);
+  auto [it, fresh] = groupAt.try_emplace(
+      llvm::StringRef(reinterpret_cast<const char *>(state.data()),
+                      state.size() * sizeof(int64_t)),
+      GroupAt());
+  if (fresh)
+    if (std::optional<std::vector<Key>> keys =
+            keysOf(buildMapping(keysKnownAt + 1))) {
+      it->second.unjoinable = !joinable(*keys);
+      if (!it->second.unjoinable)
+        it->second.group = &(*out.groups)[*keys];
+    }
+  if (it->second.unjoinable) {
+    // Left out, but the floors must still bound it: its bound does.
+    auto [energy, latency] = lowerBound();
+    double least = criterion(energy, latency);
+    out.unjoinableFloor = std::min(out.unjoinableFloor, least);
+    out.cutAt = std::min(out.cutAt, least);
+  }
+  group = it->second.group;
+  return group;
+}
+
+bool Generator::joinable(const std::vector<Key> &keys) const {
+  for (auto [k, allowed] : llvm::enumerate(narrowing.joinable))
+    if (allowed && !allowed->count(keys[k]))
+      return false;
+  return true;
+}
+
+void Generator::keyState(llvm::SmallVectorImpl<int64_t> &state) const {
+  for (int a : out.interface) {
+    state.push_back(-1);
+    if (!onChip[a])
+      continue;
+    size_t outer = outerOnChip[a];
+    state.push_back(outer);
+    for (size_t m = 0; m <= outer; ++m) {
+      for (int r : m < outer ? llvm::ArrayRef<int>(order[m])
+                             : loopsAboveIn(a, m))
+        state.append({r, temporal[m][r]});
+      for (auto [slot, s] : llvm::enumerate(spatial))
+        if (m < outer && s.first >= 0 && fanoutSlots[slot].first == (int)m)
+          state.append({int64_t(128 + slot), s.first, s.second});
+    }
+  }
+}
