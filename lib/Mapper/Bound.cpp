@@ -315,8 +315,11 @@ std::pair<double, double> Generator::lowerBound() const {
       if (a == output && levels[k] != 0 && !placed(a, levels[k]))
         most = size * replAbove[a][levels[k]] *
                refetchBound(a, levels[k], /*upper=*/true);
-      double reads =
-          a != output ? childLow : std::max(0.0, childLow - most);
+      // With output_rmw: every_update a node below the outermost reads on
+      // every update (and on refills, which the bound leaves out).
+      double reads = a != output                        ? childLow
+                     : k > 0 && arch.everyUpdateReads() ? childLow
+                                  : std::max(0.0, childLow - most);
       double writes = a == output ? childLow : k > 0 ? low[k] : 0;
       energy += reads * lv.readEnergy + writes * lv.writeEnergy;
       readTraffic[levels[k]] += reads;
