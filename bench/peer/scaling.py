@@ -191,7 +191,9 @@ def main():
             r["layers"], r["einsums"],
             f"{o['seconds']:.2f}" if ok_o else "failed",
             f"{max(o['rss_MB'], o['tree_MB']):.0f}" if ok_o else "—",
-            f"{f['seconds']:.1f}" if ok_f else ("not run" if not f else "; ".join(f.get("error", ["failed"]))),
+            f"{f['seconds']:.1f}" if ok_f else ("not run" if not f else
+                                                 (lambda e: e if isinstance(e, str) else "; ".join(e))(
+                                                     f.get("error", "failed"))),
             f"{max(f['rss_MB'], f['tree_MB']):.0f}" if ok_f else "—",
             f"{o['seconds'] / f['seconds']:.4f}" if ok_o and ok_f else "—",
             f"{o['energy_pJ'] / f['energy_pJ']:.4f}" if ok_o and ok_f else "—"))
