@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -131,6 +132,7 @@ def main():
     shutil.copy(os.path.join(HERE, "ref_runner.py"), os.path.join(a.root, "opt", "peer", "ref_runner.py"))
     work = tempfile.mkdtemp(prefix="ffm-scaling-")
     arch = os.path.join(REPO, "examples", "arch", "tpu_v4i.yaml")
+    a.per_rank, a.our_timeout = 1, 1800  # what peer.run_ours reads
     rows, ref_alive, layers = [], True, 1
     while layers <= a.max_layers:
         name = f"gpt3_6.7B_x{layers}"
@@ -146,11 +148,10 @@ def main():
             f.write(so.strip().splitlines()[-1])
         ir = os.path.join(work, name + ".mlir")
         with open(ir, "w") as f:
-            f.write(peer.subprocess.run([sys.executable, os.path.join(HERE, "einsum_ir.py"), wj,
+            f.write(subprocess.run([sys.executable, os.path.join(HERE, "einsum_ir.py"), wj,
                                          "--name", "workload"], check=True,
                                         capture_output=True, text=True).stdout)
         einsums = len(json.load(open(wj))["einsums"])
-        a.per_rank, a.our_timeout = 1, 1800
         row = {"layers": layers, "einsums": einsums,
                "ours": peer.run_ours(a, arch, ir, "energy", os.path.join(work, name + ".report.json"))}
         print(f"{name}: ours {json.dumps(row['ours'])}", flush=True)

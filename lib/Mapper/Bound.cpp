@@ -317,9 +317,9 @@ std::pair<double, double> Generator::lowerBound() const {
                refetchBound(a, levels[k], /*upper=*/true);
       // With output_rmw: every_update a node below the outermost reads on
       // every update (and on refills, which the bound leaves out).
-      double reads = a != output                        ? childLow
-                     : k > 0 && arch.everyUpdateReads() ? childLow
-                                  : std::max(0.0, childLow - most);
+      double reads = a != output                   ? childLow
+                     : k > 0 && everyUpdateReads ? childLow
+                                 : std::max(0.0, childLow - most);
       double writes = a == output ? childLow : k > 0 ? low[k] : 0;
       energy += reads * lv.readEnergy + writes * lv.writeEnergy;
       readTraffic[levels[k]] += reads;

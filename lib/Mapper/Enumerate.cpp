@@ -222,13 +222,13 @@ void Generator::chooseSpatial(size_t slot) {
   int64_t width = lv.fanout[dim];
   for (size_t prev = slot - slotPart[slot]; prev < slot; ++prev)
     width /= spatial[prev].second;
-  if (slotPart[slot] > 0 && spatial[slot - 1].first < 0) {
+  if (slotPart[slot] > 0 && (spatial[slot - 1].first < 0 || width < 2)) {
     spatial[slot] = {-1, 1};
     return chooseSpatial(slot + 1);
   }
   for (auto [r, rank] : llvm::enumerate(e.ranks)) {
     if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r) ||
-        !mayLoopAbove(level, r) || width < 2 ||
+        !mayLoopAbove(level, r) ||
         llvm::any_of(llvm::seq(slot - slotPart[slot], slot),
                      [&](size_t prev) { return spatial[prev].first == (int)r; }))
       continue;

@@ -63,6 +63,8 @@ struct Generator {
   size_t numLevels;
   double macs = 1;
   double leakagePerCycle = arch.leakagePerCycle();
+  /// Arch::everyUpdateReads, asked by the bound at every node.
+  bool everyUpdateReads = arch.everyUpdateReads();
   std::vector<double> tensorSize; // per access: product of its ranks' bounds
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).

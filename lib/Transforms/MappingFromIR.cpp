@@ -244,11 +244,13 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
   for (auto [i, tile] : llvm::enumerate(tiles)) {
     together.insert(i);
     auto name = tile->getAttrOfType<StringAttr>(kEinsumAttr);
-    if (auto unit = tile->getAttrOfType<StringAttr>(kUnitAttr)) {
-      states[i].unit = arch.unitIndex(unit.getValue());
-      if (states[i].unit < 0)
+    int unit = 0;
+    if (auto unitName = tile->getAttrOfType<StringAttr>(kUnitAttr)) {
+      unit = arch.unitIndex(unitName.getValue());
+      if (unit < 0)
         return tile->emitError("ffm: tile runs on compute unit '")
-               << unit.getValue() << "', which the architecture does not have";
+               << unitName.getValue()
+               << "', which the architecture does not have";
     }
     // The loops above the tile, outermost first.
     SmallVector<Loop> loops;
@@ -363,8 +365,7 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     }
 
     states[i] = TileState{std::move(loops), std::move(rankOfIv),
-                          std::move(chains), std::move(extents),
-                          states[i].unit};
+                          std::move(chains), std::move(extents), unit};
     workload.einsums.push_back(std::move(e));
   }
 
