@@ -39,6 +39,32 @@ ARCHES = {
 OUR_ARCH_REG = os.path.join(HERE, "arch", "tpu_v4i_register.yaml")
 OUR_ARCH_V4I = os.path.join(REPO, "examples", "arch", "tpu_v4i.yaml")
 
+# Reference workloads made here (name -> function(chroot root) -> YAML text), written to a
+# temporary directory inside the chroot for each run.
+def mobilenet_28_valid(root):
+    """The reference's examples/workloads/mobilenet_28.yaml (two blocks of pointwise 1x1,
+    depthwise 3x3, pointwise) with every depthwise a valid convolution: its output ranks
+    shrink by 2 per block (P1 = Q1 = 26, P2 = Q2 = 24 from a 28x28 input). As shipped,
+    the depthwise outputs stay 28 wide and read the 28-wide input at p + r < 30, i.e. an
+    implicit zero padding that a linalg pad would model as an op of its own; unpadded,
+    both mappers see the same six Einsums. Derived from the installed file at run time,
+    so nothing of it is in this repository."""
+    import glob
+    import re
+    paths = glob.glob(os.path.join(root, "opt", "afvenv", "lib", "python3*", "site-packages",
+                                   "examples", "workloads", "mobilenet_28.yaml"))
+    if len(paths) != 1:
+        raise RuntimeError(f"mobilenet_28.yaml not found once in the reference's venv: {paths}")
+    text = open(paths[0]).read()
+    for rank, size in (("P1", 26), ("Q1", 26), ("P2", 24), ("Q2", 24)):
+        text, n = re.subn(rf"(?m)^(\s*){rank}: 28\s*$", rf"\g<1>{rank}: {size}", text)
+        if n != 1:
+            raise RuntimeError(f"mobilenet_28.yaml: rank {rank} is not `{rank}: 28` once")
+    return text
+
+
+GENERATED = {"mobilenet_28_valid": mobilenet_28_valid}
+
 # name -> (ref arch, ref workload, jinja, objective, how our IR is made, run the reference unfused)
 CASES = {
     "simple-matmuls2-edp": ("simple", "matmuls", {"N_EINSUMS": 2, "M": 64, "KN": 64}, "edp",
@@ -62,6 +88,11 @@ CASES = {
                                       ("chain", "3", "128,128,128,128,128"), True),
     "tpu_v4i+v4i-gpt3_6.7B-energy": ("tpu_v4i", "gpt3_6.7B", {}, "energy", ("einsum_ir",), False),
     "tpu_v4i+v4i-gpt3_6.7B-edp": ("tpu_v4i", "gpt3_6.7B", {}, "edp", ("einsum_ir",), False),
+    "simple-mobilenet_28_valid-edp": ("simple", "mobilenet_28_valid", {}, "edp", ("einsum_ir",), True),
+    "tpu_v4i+v4i-mobilenet_28_valid-energy": ("tpu_v4i", "mobilenet_28_valid", {}, "energy",
+                                              ("einsum_ir",), True),
+    "tpu_v4i+v4i-mobilenet_28_valid-edp": ("tpu_v4i", "mobilenet_28_valid", {}, "edp",
+                                           ("einsum_ir",), True),
 }
 
 
@@ -131,6 +162,19 @@ def run_child(cmd, timeout, cwd=None):
             err.read().decode(errors="replace"), secs, ru.ru_maxrss / 1024.0, peak[0] / 1024.0)
 
 
+def ref_workload(args, wl):
+    """The reference's name or in-chroot path for workload wl (GENERATED ones written once per run)."""
+    if wl not in GENERATED:
+        return wl
+    if not getattr(args, "ref_tmp", None):
+        args.ref_tmp = tempfile.mkdtemp(prefix="ffm-peer-", dir=os.path.join(args.root, "tmp"))
+    path = os.path.join(args.ref_tmp, wl + ".yaml")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(GENERATED[wl](args.root))
+    return "/" + os.path.relpath(path, args.root)
+
+
 def chroot_cmd(args, py_args):
     return ["chroot", args.root, os.path.join(args.venv, "bin", "python"), "/opt/peer/ref_runner.py"] + py_args
 
@@ -143,7 +187,7 @@ def make_ir(args, name, case, workdir):
                              "--n", how[1], "--dims", how[2], "--name", "chain"],
                             check=True, capture_output=True, text=True).stdout
     else:
-        rc, so, se, *_ = run_child(chroot_cmd(args, ["--arch", case[0], "--workload", wl,
+        rc, so, se, *_ = run_child(chroot_cmd(args, ["--arch", case[0], "--workload", ref_workload(args, wl),
                                                      "--jinja", json.dumps(jinja), "--dump-workload"]), 600)
         if rc != 0:
             raise RuntimeError(f"workload dump failed: {se[-2000:]}")
@@ -195,7 +239,7 @@ def run_ref(args, case, fused):
 def _run_ref(args, case, fused):
     arch, wl, jinja, objective, _, _ = case
     _, escale, clock = ARCHES[arch]
-    cmd = chroot_cmd(args, ["--arch", arch, "--workload", wl, "--jinja", json.dumps(jinja),
+    cmd = chroot_cmd(args, ["--arch", arch, "--workload", ref_workload(args, wl), "--jinja", json.dumps(jinja),
                             "--objective", objective, "--fused", "1" if fused else "0",
                             "--per-rank", str(args.per_rank), "--jobs", str(args.jobs)])
     rc, so, se, secs, rss, tree = run_child(cmd, args.ref_timeout)
@@ -309,8 +353,10 @@ def write_table(a, results):
             f"{fmt(o.get('unfused_energy_pJ'))} / {fmt(o.get('unfused_latency_cycles'))} | {uf} |")
     lines += ["", "Cases: the reference's arch and workload (its examples, as its regression test"
               " names them) and ours: `" + "`, `".join(sorted({r['case']['our_arch'] for r in results.values()}))
-              + "`; matmul chains from `bench/gen_workloads.py chain`, the GPT-3 layer from"
-              " `bench/peer/einsum_ir.py` (the reference's own parse of its workload, 10 Einsums).", ""]
+              + "`; matmul chains from `bench/gen_workloads.py chain`, the GPT-3 layer (10 Einsums) and"
+              " MobileNet (6) from `bench/peer/einsum_ir.py` (the reference's own parse of its workload)."
+              " `mobilenet_28_valid`: the reference's `mobilenet_28` with valid (unpadded) depthwise"
+              " convolutions, 28x28 -> 26x26 -> 24x24 (`bench/peer/README.md`).", ""]
     with open(os.path.join(a.out, "table.md"), "w") as f:
         f.write("\n".join(lines))
     with open(os.path.join(a.out, "reference_version.txt"), "w") as f:

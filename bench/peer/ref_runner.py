@@ -93,7 +93,8 @@ def main():
 
 def dump_workload(w):
     """The Einsums as plain data: rank sizes, and per Einsum its tensors with
-    (rank, index expression) pairs in projection order."""
+    (rank, index expression) pairs in projection order and its own bounds
+    on rank variables (e.g. a window's `0 <= r0 < 3`)."""
     einsums = []
     for e in w.einsums:
         tensors = []
@@ -104,7 +105,8 @@ def dump_workload(w):
             else:
                 pairs = [[str(v).upper(), str(v)] for v in proj]
             tensors.append({"name": ta.name, "output": bool(ta.output), "projection": pairs})
-        einsums.append({"name": e.name, "copy": bool(e.is_copy_operation), "tensors": tensors})
+        einsums.append({"name": e.name, "copy": bool(e.is_copy_operation), "tensors": tensors,
+                        "iteration_space_shape": [str(c) for c in (e.iteration_space_shape or [])]})
     return {"rank_sizes": {str(k): _size(v) for k, v in (w.rank_sizes or {}).items()},
             "iteration_space_shape": {str(k): str(v) for k, v in
                                       dict(w.iteration_space_shape or {}).items()},
