@@ -95,7 +95,7 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
                      const std::optional<llvm::APFloat> &minUsage,
                      ArrayRef<StringAttr> spatialRanks,
                      ArrayRef<StringAttr> reuse, ArrayRef<StringAttr> keep,
-                     ArrayRef<StringAttr> bypass) {
+                     ArrayRef<StringAttr> bypass, DictionaryAttr datumBits) {
   Level level;
   level.name = name.str();
   level.capacity = capacity;
@@ -122,6 +122,13 @@ static Level toLevel(StringRef name, std::optional<int64_t> capacity,
   level.reuse = strings(reuse);
   level.keep = strings(keep);
   level.bypass = strings(bypass);
+  if (datumBits)
+    for (NamedAttribute rule : datumBits) {
+      auto bits = dyn_cast<IntegerAttr>(rule.getValue());
+      // Not an integer: 0, which Level::validate rejects.
+      level.datumBits.emplace_back(rule.getName().str(),
+                                   bits ? bits.getInt() : 0);
+    }
   return level;
 }
 
@@ -130,7 +137,8 @@ Level LevelAttr::toLevel() const {
                    getWriteEnergy(), getBandwidth(), getReadBandwidth(),
                    getWriteBandwidth(), getLeakage(), getFanout(),
                    getMinUsage(),
-                   getSpatialRanks(), getReuse(), getKeep(), getBypass());
+                   getSpatialRanks(), getReuse(), getKeep(), getBypass(),
+                   getDatumBits());
 }
 
 static std::string str(StringAttr s) { return s ? s.str() : std::string(); }
@@ -192,11 +200,12 @@ LogicalResult LevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 ArrayRef<StringAttr> spatialRanks,
                                 ArrayRef<StringAttr> reuse,
                                 ArrayRef<StringAttr> keep,
-                                ArrayRef<StringAttr> bypass) {
+                                ArrayRef<StringAttr> bypass,
+                                DictionaryAttr datumBits) {
   return check(emitError, ::toLevel(name, capacity, readEnergy, writeEnergy,
                                     bandwidth, readBandwidth, writeBandwidth,
                                     leakage, fanout, minUsage, spatialRanks, reuse,
-                                    keep, bypass)
+                                    keep, bypass, datumBits)
                               .validate());
 }
 

@@ -104,6 +104,23 @@ int Level::keepRule(unsigned classes) const {
   return any(keep) ? 1 : 0;
 }
 
+int64_t Level::bitsFor(unsigned classes, int64_t archBits) const {
+  int64_t bits = 0;
+  for (const auto &[rule, width] : datumBits) {
+    std::optional<ClassSet> set = parseClassSet(rule);
+    if (set && set->matches(classes))
+      bits = std::max(bits, width);
+  }
+  return bits ? bits : archBits;
+}
+
+double Arch::widestBytesAt(size_t l) const {
+  int64_t bits = datumBits;
+  for (const auto &rule : levels[l].datumBits)
+    bits = std::max(bits, rule.second);
+  return bits / 8.0;
+}
+
 Level::Reuse Level::reuseOf(size_t dim) const {
   if (dim >= reuse.size())
     return Reuse::Any;
@@ -162,6 +179,17 @@ std::string Level::validate() const {
                              "classes (input, output, weight, intermediate, "
                              "fused, all) joined by + and -",
                              name, role);
+  for (const auto &[rule, bits] : datumBits) {
+    if (!parseClassSet(rule))
+      return llvm::formatv("level '{0}': datum_bits rule '{1}' is not "
+                           "classes (input, output, weight, intermediate, "
+                           "fused, all) joined by + and -",
+                           name, rule);
+    if (bits < 1)
+      return llvm::formatv("level '{0}': datum_bits of '{1}' must be a "
+                           "positive integer, got {2}",
+                           name, rule, bits);
+  }
   for (const std::string &role : keep)
     if (llvm::is_contained(bypass, role))
       return llvm::formatv("level '{0}': '{1}' both kept and bypassed", name,
@@ -281,8 +309,13 @@ std::string Arch::validate() const {
           "level '{0}' is unbounded; only the outermost level may be",
           level.name);
     // Inner levels are smaller: a level larger than the one holding it is
-    // almost always a unit slip or levels listed innermost first.
-    if (i > 1 && *level.capacity > *levels[i - 1].capacity)
+    // almost always a unit slip or levels listed innermost first. Levels
+    // with class rules need not nest (Eyeriss's per-tensor scratchpads).
+    auto hasRules = [](const Level &l) {
+      return !l.keep.empty() || !l.bypass.empty();
+    };
+    if (i > 1 && !hasRules(level) && !hasRules(levels[i - 1]) &&
+        *level.capacity > *levels[i - 1].capacity)
       return llvm::formatv("levels are not ordered outermost first: '{0}' "
                            "({1} bytes) is larger than '{2}' ({3} bytes)",
                            level.name, *level.capacity, levels[i - 1].name,

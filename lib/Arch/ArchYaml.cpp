@@ -14,6 +14,7 @@
 //       spatial_ranks: [m, n]
 //       reuse: [inputs, outputs]     # per fanout dimension
 //       keep: [inputs]               # roles it must hold; bypass: [...]
+//       datum_bits: {output: 24}     # widths by tensor class, optional
 //   compute: {mac_energy: 0.084, instances: 4, throughput: 1}
 //   units:                           # further compute units, optional
 //     - {name: Vector, level: GlobalBuffer, runs: all - contraction,
@@ -30,6 +31,20 @@
 using namespace ffm;
 
 namespace llvm::yaml {
+/// A level's `datum_bits: {class rule: bits, ...}`.
+template <>
+struct CustomMappingTraits<std::vector<std::pair<std::string, int64_t>>> {
+  using Rules = std::vector<std::pair<std::string, int64_t>>;
+  static void inputOne(IO &io, StringRef key, Rules &rules) {
+    int64_t bits = 0;
+    io.mapRequired(key.str().c_str(), bits);
+    rules.emplace_back(key.str(), bits);
+  }
+  static void output(IO &io, Rules &rules) {
+    for (auto &[rule, bits] : rules)
+      io.mapRequired(rule.c_str(), bits);
+  }
+};
 template <> struct MappingTraits<ffm::Level> {
   static void mapping(IO &io, ffm::Level &level) {
     io.mapRequired("name", level.name);
@@ -46,6 +61,7 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("reuse", level.reuse);
     io.mapOptional("keep", level.keep);
     io.mapOptional("bypass", level.bypass);
+    io.mapOptional("datum_bits", level.datumBits);
   }
   static std::string validate(IO &, ffm::Level &level) {
     return level.validate();

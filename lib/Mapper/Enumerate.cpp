@@ -109,6 +109,7 @@ void Generator::runOnUnit() {
     for (size_t i = 0; i < k; ++i)
       onChip[out.interface[i]] = mask & (1u << i);
     keepSet.assign(acc.size(), 0);
+    width.assign(acc.size(), std::vector<double>(numLevels, 1));
     chooseKeeps(0);
   }
 }
@@ -137,6 +138,8 @@ void Generator::chooseKeeps(size_t a) {
     return;
   }
   unsigned classes = accessClasses(w, einsumIndex, a, onChip[a]);
+  for (size_t l = 0; l < numLevels; ++l)
+    width[a][l] = arch.widthAt(l, classes);
   // No tile is kept below the unit.
   for (uint32_t set = 1; set < (1u << (unitLevel + 1)); ++set) {
     bool dram = set & 1u;
@@ -219,10 +222,10 @@ void Generator::chooseSpatial(size_t slot) {
   const Level &lv = arch.levels[level];
   // A further rank on a dimension spreads over what the ranks before it
   // left; it follows a used slot only (one order per set of slots used).
-  int64_t width = lv.fanout[dim];
+  int64_t room = lv.fanout[dim];
   for (size_t prev = slot - slotPart[slot]; prev < slot; ++prev)
-    width /= spatial[prev].second;
-  if (slotPart[slot] > 0 && (spatial[slot - 1].first < 0 || width < 2)) {
+    room /= spatial[prev].second;
+  if (slotPart[slot] > 0 && (spatial[slot - 1].first < 0 || room < 2)) {
     spatial[slot] = {-1, 1};
     return chooseSpatial(slot + 1);
   }
@@ -235,7 +238,7 @@ void Generator::chooseSpatial(size_t slot) {
     // A fanout dimension spreads each rank as widely as it divides: the
     // mapspace does not leave instances idle on purpose (docs/mapspace.md).
     int64_t rest = rank.bound / spatialProduct(r);
-    int64_t f = std::min(rest, width);
+    int64_t f = std::min(rest, room);
     while (f > 1 && rest % f)
       --f;
     if (f < 2)
@@ -471,7 +474,7 @@ bool Generator::fits(size_t l) {
         if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
           ext[r] *= s.second;
     }
-    tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes();
+    tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes() * width[a][l];
     bytes += tileBytes[l][a];
   }
   return bytes <= (double)*arch.levels[l].capacity;

@@ -73,6 +73,9 @@ struct Generator {
   uint32_t nodeLevels = 0;
   std::vector<bool> onChip;          // per access
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
+  /// [access][level]: Arch::widthAt for the access's classes (its datum
+  /// width there over datum_bits), fixed with its keep set.
+  std::vector<std::vector<double>> width;
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
   /// The compute unit the current mappings run on, and the innermost
   /// level it can use.

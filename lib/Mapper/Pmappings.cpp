@@ -56,10 +56,11 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch) {
   double everything = 0;
   for (const Einsum &e : w.einsums)
     for (const TensorAccess *a : e.accesses())
-      everything += accessSize(e, *a) * arch.datumBytes();
+      everything += accessSize(e, *a);
   std::vector<bool> binding(arch.levels.size(), false);
   for (size_t l = 1; l < arch.levels.size(); ++l)
-    binding[l] = everything > (double)*arch.levels[l].capacity;
+    binding[l] =
+        everything * arch.widestBytesAt(l) > (double)*arch.levels[l].capacity;
   return binding;
 }
 

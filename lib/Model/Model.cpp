@@ -282,6 +282,17 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
     }
 
+  // Each tensor's datum width per level, relative to datum_bits; only
+  // levels with width rules need its classes.
+  std::vector<std::vector<double>> width(accesses.size(),
+                                         std::vector<double>(numLevels, 1));
+  for (size_t l = 0; l < numLevels; ++l)
+    if (!arch.levels[l].datumBits.empty())
+      for (size_t a = 0; a < accesses.size(); ++a)
+        width[a][l] = arch.widthAt(
+            l, accessClasses(w, einsumIdx, a,
+                             a < onChipShared.size() && onChipShared[a]));
+
   // Reservations first: most candidates of a search fail capacity, and
   // this is cheap. The tile of each storage node is kept for the accesses.
   std::vector<double> tileAt(nodes.size(), 0);
@@ -300,9 +311,10 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                        [&](const MapNode &m) { return m.rank == r; });
       });
     tileAt[i] = tile;
-    ev.reservation[n.level] += tile * arch.datumBytes();
+    double bytes = tile * arch.datumBytes() * width[n.access][n.level];
+    ev.reservation[n.level] += bytes;
     if (n.level > 0 && loopsAbove(i) < fusedDepth)
-      ev.persistent[n.level] += tile * arch.datumBytes();
+      ev.persistent[n.level] += bytes;
   }
   for (size_t l = 1; l < numLevels; ++l)
     if (ev.reservation[l] > (double)*arch.levels[l].capacity) {
@@ -378,14 +390,16 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     }
   }
 
-  // Energy and latency.
+  // Energy and latency, on data of datum_bits: a wider datum costs more.
   std::vector<double> reads(numLevels, 0), writes(numLevels, 0);
-  for (auto &perLevel : ev.accesses)
+  for (auto [a, perLevel] : llvm::enumerate(ev.accesses))
     for (size_t l = 0; l < numLevels; ++l) {
-      ev.energy += perLevel[l].reads * arch.levels[l].readEnergy +
-                   perLevel[l].writes * arch.levels[l].writeEnergy;
-      reads[l] += perLevel[l].reads;
-      writes[l] += perLevel[l].writes;
+      double r = perLevel[l].reads * width[a][l];
+      double wr = perLevel[l].writes * width[a][l];
+      ev.energy += r * arch.levels[l].readEnergy +
+                   wr * arch.levels[l].writeEnergy;
+      reads[l] += r;
+      writes[l] += wr;
     }
   const Compute &unit = arch.unit(m.unit);
   ev.energy += ev.macs * unit.macEnergy;

@@ -70,6 +70,22 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
+// expected-error @+1 {{level 'GLB': datum_bits rule 'sums' is not classes (input, output, weight, intermediate, fused, all) joined by + and -}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, datum_bits = {sums = 24}>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': datum_bits of 'output' must be a positive integer, got 0}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, datum_bits = {output = "wide"}>} {}
+
+// -----
+
+// Levels with class rules need not nest by capacity (Eyeriss's per-tensor
+// scratchpads): no error for the larger weight scratchpad below.
+module attributes {ffm.a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>, #ffm.level<name = "In", capacity = 24, read_energy = 1.0, write_energy = 1.0, keep = ["input - weight"], bypass = ["all - input + weight"]>, #ffm.level<name = "W", capacity = 384, read_energy = 1.0, write_energy = 1.0, keep = ["weight"], bypass = ["all - weight"]>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
+
+// -----
+
 // expected-error @+1 {{level 'GLB': 'outputs' both kept and bypassed}}
 module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, keep = ["outputs"], bypass = ["outputs"]>} {}
 

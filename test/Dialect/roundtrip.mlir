@@ -52,10 +52,11 @@ module attributes {
 // tensor roles the level must / must not hold.
 
 // RUN: ffm-opt %s --split-input-file | ffm-opt | FileCheck %s --check-prefix=RULES
-// RULES: #ffm.level<name = "PE", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [8, 8], reuse = ["inputs", "none"], keep = ["outputs"], bypass = ["inputs"]>
+// RULES: #ffm.level<name = "PE", capacity = 64, read_energy = 1.0, write_energy = 1.0, fanout = [8, 8], reuse = ["inputs", "none"], keep = ["outputs"], bypass = ["inputs"], datum_bits = {"all - weight" = 16 : i64, output = 24 : i64}>
 module attributes {ffm.a = #ffm.level<name = "PE", capacity = 64, read_energy = 1.0, write_energy = 1.0,
                                   fanout = [8, 8], reuse = ["inputs", "none"],
-                                  keep = ["outputs"], bypass = ["inputs"]>} {}
+                                  keep = ["outputs"], bypass = ["inputs"],
+                                  datum_bits = {output = 24, "all - weight" = 16}>} {}
 // TPU4I: #ffm.level<name = "Register", capacity = 1, read_energy = 0.0, write_energy = 0.0, keep = ["weight"], bypass = ["all - weight"]>
 // TPU4I-SAME: compute = <name = "MAC", runs = "all - unary", mac_energy = 0.084, throughput = 1.0>
 // TPU4I-SAME: units = [#ffm.compute<name = "ScalarUnit", level = "LocalBuffer", runs = "unary", mac_energy = 0.0, throughput = 128.0>], output_rmw = "every_update">

@@ -206,7 +206,9 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
           extent *= nodes[j].factor;
       return extent;
     });
-    double bytes = tile * arch.datumBits / 8.0;
+    double bytes =
+        tile * arch.bytesAt(n.level, accessClasses(w, ei, n.access,
+                                                   an.onChip[n.access]));
     an.reservation[n.level] += bytes;
     if (loopsAbove(i) < fusedDepth)
       an.persistent[n.level] += bytes;
@@ -386,7 +388,8 @@ void Reference::enumerate(int ei) {
                     extent *= spatial[s].second;
                 return extent;
               });
-              least[l] += tile * arch.datumBits / 8.0;
+              least[l] +=
+                  tile * arch.bytesAt(l, accessClasses(w, ei, a, onChip[a]));
             }
           for (int l = 1; l < nL; ++l)
             if (least[l] > (double)*arch.levels[l].capacity)

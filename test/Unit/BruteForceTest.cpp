@@ -115,6 +115,21 @@ std::vector<ArchCase> archCases() {
     a.units = {vec};
     cases.push_back({"small_2level/units", a});
   }
+  {
+    // Datum widths by class: 24-bit outputs (partial sums) and 4-bit
+    // weights in the buffer, so its capacity, energy and bandwidth per
+    // datum differ by tensor, some below the arch's 8 bits.
+    Arch a = small;
+    a.levels[1].capacity = 24;
+    a.levels[1].bandwidth = 3;
+    a.levels[1].datumBits = {{"output", 24}, {"weight", 4}};
+    cases.push_back({"small_2level/widths", a});
+    // The reference's output accounting below the outermost node.
+    a = small;
+    a.levels[1].capacity = 12;
+    a.outputRmw = "every_update";
+    cases.push_back({"small_2level/rmw", a});
+  }
   Arch tpu = preset("tpu_v4i_like");
   cases.push_back({"tpu_v4i_like", tpu});
   {
@@ -386,7 +401,7 @@ TEST(BruteForce, Small2Level) {
   Totals t = compareOn("small_2level");
   // archs (one of them with 2 ranks per dimension too) x workloads x
   // limits x objectives
-  EXPECT_EQ(t.cases, 9u * 12 * 2 * 3);
+  EXPECT_EQ(t.cases, 11u * 12 * 2 * 3);
   EXPECT_GT(t.sharedDims, 5u);
   EXPECT_GT(t.fused, 20u);            // fusion must win often
   EXPECT_GT(t.offPrimary, 5u);        // and the vector unit of /units

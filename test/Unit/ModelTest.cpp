@@ -80,6 +80,44 @@ TEST_F(Small, MatmulWithReuse) {
   EXPECT_DOUBLE_EQ(ev.reservation[1], 16);
 }
 
+// docs/model.md, "Datum widths": the GLB stores weights in 24 bits, three
+// data of the arch's 8. In the mapping above B (the weight) moves 16
+// writes and 64 reads at the GLB: 1 x 64 + 2 x 16 = 96 pJ at 8 bits,
+// 3 x 96 = 288 at 24, so energy rises by 192 to 2272; its 16-element tile
+// takes 48 bytes. DRAM still moves B in 8 bits. With a GLB bandwidth of 2
+// data per cycle the 80 accesses take 3 x 80 / 2 = 120 cycles, above the
+// 64 of compute. A tensor takes the widest rule it matches (B is an input
+// and a weight).
+TEST_F(Small, DatumWidthByClassAndLevel) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  arch.levels[1].datumBits = {{"input", 16}, {"weight", 24}};
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), keep(1, 1),
+             loop(1, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].reads, 64); // still counted in data
+  EXPECT_DOUBLE_EQ(ev.energy, 2272);
+  EXPECT_DOUBLE_EQ(ev.reservation[1], 48);
+  EXPECT_DOUBLE_EQ(arch.bytesAt(1, kInputClass), 2);
+  EXPECT_DOUBLE_EQ(arch.bytesAt(0, kInputClass | kWeightClass), 1);
+  arch.levels[1].bandwidth = 2;
+  ev = evaluate(w, 0, arch, m);
+  EXPECT_DOUBLE_EQ(ev.componentCycles[1], 120);
+  EXPECT_DOUBLE_EQ(ev.latency, 120);
+  arch.levels[1].capacity = 47;
+  EXPECT_EQ(evaluate(w, 0, arch, m).error,
+            "level 'GLB' needs 48 bytes per instance, its capacity is 47");
+  arch.levels[1].capacity = 1024;
+  arch.levels[1].datumBits = {{"output", 0}};
+  EXPECT_EQ(arch.validate(), "level 'GLB': datum_bits of 'output' must be a "
+                             "positive integer, got 0");
+  arch.levels[1].datumBits = {{"partial sums", 24}};
+  EXPECT_EQ(arch.validate(),
+            "level 'GLB': datum_bits rule 'partial sums' is not classes "
+            "(input, output, weight, intermediate, fused, all) joined by + "
+            "and -");
+}
+
 // Separate read and write ports. The mapping above moves, at DRAM, 128
 // reads (A 64, B 16, Z 48) and 64 writes (Z). A shared port of 4 takes
 // 192 / 4 = 48 cycles, a read port of 2 takes 128 / 2 = 64, a write port

@@ -91,10 +91,20 @@ struct Level {
   /// constraints, as in Timeloop-style specs; on-chip levels only). A
   /// tensor in a bypass set is bypassed even if a keep set has it too.
   std::vector<std::string> keep, bypass;
+  /// Datum widths by tensor class at this level, where it stores some
+  /// tensors wider or narrower than the arch's datum_bits (Simba's
+  /// accumulation buffer holds 24-bit partial sums): (class rule, bits).
+  /// A tensor takes the widest rule it matches. A datum's capacity,
+  /// energy and bandwidth here scale with its width: the level's energies
+  /// and bandwidths are per datum of the arch's datum_bits.
+  std::vector<std::pair<std::string, int64_t>> datumBits;
 
   enum class Reuse { Any, None, Inputs, Outputs };
   /// +1: must keep a tensor of these classes, -1: must bypass it, 0: free.
   int keepRule(unsigned classes) const;
+  /// Bits per datum here of a tensor of `classes` (`archBits` unless a
+  /// datumBits rule matches).
+  int64_t bitsFor(unsigned classes, int64_t archBits) const;
   bool allowsSpatial(llvm::StringRef rank) const;
   Reuse reuseOf(size_t dim) const;
   /// Whether instances along fanout dimension `dim` share one access of a
@@ -185,6 +195,19 @@ struct Arch {
   /// compute unit's leakage times their instances.
   double leakagePerCycle() const;
   double datumBytes() const { return datumBits / 8.0; }
+  /// A datum of a tensor of `classes` at level l, in data of datum_bits:
+  /// what its energy and bandwidth per datum scale by.
+  double widthAt(size_t l, unsigned classes) const {
+    return levels[l].datumBits.empty()
+               ? 1.0
+               : levels[l].bitsFor(classes, datumBits) / double(datumBits);
+  }
+  /// Bytes per datum of a tensor of `classes` at level l.
+  double bytesAt(size_t l, unsigned classes) const {
+    return datumBytes() * widthAt(l, classes);
+  }
+  /// The most bytes any datum takes at level l.
+  double widestBytesAt(size_t l) const;
   /// Empty when the architecture is sound, else the first problem found.
   /// The #ffm.arch verifier and the YAML loader both use it.
   std::string validate() const;

@@ -63,7 +63,8 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     (inputs multicast; only ranks that leave an input unindexed) or
     "outputs" (output reduced; only ranks that do not index the output).
     `keep` / `bypass` name tensor roles ("inputs", "outputs") that every
-    mapping must / must not hold at this level.
+    mapping must / must not hold at this level. `datum_bits` gives widths
+    by tensor class where they differ from the arch's (`{output = 24}`).
   }];
   let parameters = (ins
     StringRefParameter<"level name">:$name,
@@ -79,7 +80,8 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
     FFM_List<"::mlir::StringAttr", "ranks allowed on the fanout">:$spatial_ranks,
     FFM_List<"::mlir::StringAttr", "what each fanout dimension shares">:$reuse,
     FFM_List<"::mlir::StringAttr", "roles always kept here">:$keep,
-    FFM_List<"::mlir::StringAttr", "roles never kept here">:$bypass
+    FFM_List<"::mlir::StringAttr", "roles never kept here">:$bypass,
+    OptionalParameter<"::mlir::DictionaryAttr", "bits per datum by tensor class">:$datum_bits
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
