@@ -28,21 +28,44 @@ using namespace ffm;
 using namespace ffm::detail;
 
 /// Which unique Einsums to enumerate after the others, restricted to the
-/// keys their neighbours kept (joinableKeys): the heads of fused chains,
-/// whose every interface tensor is their own output. A head's groups
-/// differ only in that output's key, which its consumers constrain by
-/// everything else they read; a projection feeding attention keeps a few
-/// percent of its groups. (No head reads another's output, so none waits
-/// for another.)
+/// keys their neighbours kept (joinableKeys). First the heads of fused
+/// chains, whose every interface tensor is their own output: a head's
+/// groups differ only in that output's key, which its consumers constrain
+/// by everything else they read (a projection feeding attention keeps a
+/// few percent of its groups). Then, largest mapspace first, any Einsum
+/// inside a chain none of whose neighbours is late (a softmax's exponent:
+/// its keys multiply over three interface tensors, and most combinations
+/// join nothing). A late Einsum restricts itself only by neighbours that
+/// are not late, so no late Einsum waits for another.
 static std::vector<bool> lateEinsums(const Workload &w,
                                      const std::vector<bool> &fusable,
-                                     const std::vector<size_t> &unique) {
+                                     const std::vector<size_t> &unique,
+                                     const std::vector<size_t> &source) {
   std::vector<bool> late(w.einsums.size(), false);
   for (size_t u : unique) {
     std::vector<int> tensors = interfaceTensors(w, fusable, u);
     late[u] = !tensors.empty() && llvm::all_of(tensors, [&](int t) {
       return w.tensors[t].producer == (int)u;
     });
+  }
+  // The unique Einsums whose enumerations share u's, and their neighbours.
+  auto neighbourhood = [&](size_t u) {
+    std::set<size_t> around;
+    for (size_t c = 0; c < w.einsums.size(); ++c)
+      if (source[c] == u)
+        for (int t : interfaceTensors(w, fusable, c))
+          for (int j : neighbours(w, t, c))
+            if (source[j] != u)
+              around.insert(source[j]);
+    return around;
+  };
+  // `unique` comes largest first.
+  for (size_t u : unique) {
+    if (late[u] || interfaceTensors(w, fusable, u).empty())
+      continue;
+    std::set<size_t> around = neighbourhood(u);
+    late[u] = !around.empty() &&
+              llvm::none_of(around, [&](size_t j) { return late[j]; });
   }
   return late;
 }
@@ -162,7 +185,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
     return std::make_pair(interfaces[a], size[a]) >
            std::make_pair(interfaces[b], size[b]);
   });
-  std::vector<bool> late = prune ? lateEinsums(w, fusable, unique)
+  std::vector<bool> late = prune ? lateEinsums(w, fusable, unique, source)
                                  : std::vector<bool>(w.einsums.size());
   // A late Einsum waits for the neighbours whose keys restrict it; those
   // go first. Each worker takes the first Einsum ready, so a wait happens

@@ -2,6 +2,7 @@
 #include "TestUtil.h"
 #include "ffm/Mapper/Mapper.h"
 #include "../../lib/Mapper/Pmappings.h"
+#include "../../lib/Mapper/Search.h"
 
 #include <gtest/gtest.h>
 #include <cmath>
@@ -239,6 +240,47 @@ TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
   ASSERT_LT(leftOutLeast, INFINITY);
   EXPECT_GT(pm[0].unjoinableFloor, 0);
   EXPECT_LE(pm[0].unjoinableFloor, leftOutLeast);
+}
+
+// Inside a chain too (docs/mapspace.md): in mm0 -> mm1 -> mm2 the head mm0
+// is late, so its neighbour mm1 is not, and mm2, whose only neighbour is
+// mm1, is enumerated after it and keeps only the X1 keys mm1 kept. Only mm2
+// spreads X1's second dimension (its "k"), so without the restriction it
+// has keys mm1 never has; the optimum is the exhaustive one.
+TEST(Mapper, LateEinsumInsideAChainKeepsOnlyJoinableKeys) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", 8, 8, 4);
+  int e1 = b.matmul("mm1", 8, 4, 8, b.w.einsums[e0].output.tensor);
+  int e2 = b.matmul("mm2", 8, 4, 4, b.w.einsums[e1].output.tensor);
+  int x1 = b.w.einsums[e1].output.tensor;
+  Workload w = b.finish({b.w.einsums[e2].output.tensor});
+  Arch arch = spreadingArch("k");
+  auto pm = detail::generateAll(w, arch, SearchOptions{}, /*prune=*/true);
+  ASSERT_TRUE(pm[1].error.empty() && pm[2].error.empty());
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  auto keysOf = [&](const detail::EinsumPmappings &p, size_t einsum) {
+    std::vector<int> slots = detail::interfaceTensors(w, fusable, einsum);
+    size_t slot = llvm::find(slots, x1) - slots.begin();
+    std::set<detail::Key> keys;
+    for (const auto &[k, group] : *p.groups)
+      keys.insert(k[slot]);
+    return keys;
+  };
+  std::set<detail::Key> produced = keysOf(pm[1], 1), consumed = keysOf(pm[2], 2);
+  EXPECT_TRUE(std::includes(produced.begin(), produced.end(),
+                            consumed.begin(), consumed.end()));
+  detail::Deadline none(0);
+  std::set<detail::Key> unrestricted = keysOf(
+      detail::generatePmappings(w, 2, arch, fusable, SearchOptions{},
+                                /*prune=*/true,
+                                detail::bindingLevels(w, arch), none),
+      2);
+  EXPECT_GT(unrestricted.size(), consumed.size());
+  SearchOptions exhaustive;
+  exhaustive.exhaustive = true;
+  SearchResult r = search(w, arch), reference = search(w, arch, exhaustive);
+  ASSERT_TRUE(r.ok() && reference.ok()) << r.error << reference.error;
+  EXPECT_EQ(r.energy, reference.energy);
 }
 
 // The join indexes only groups whose keys the other Einsums sharing their
