@@ -125,10 +125,29 @@ Level::Reuse Level::reuseOf(size_t dim) const {
   if (dim >= reuse.size())
     return Reuse::Any;
   llvm::StringRef r = reuse[dim];
-  return r == "none"      ? Reuse::None
+  return r == "any"       ? Reuse::Any
+         : r == "none"    ? Reuse::None
          : r == "inputs"  ? Reuse::Inputs
          : r == "outputs" ? Reuse::Outputs
-                          : Reuse::Any;
+                          : Reuse::Classes;
+}
+
+bool Level::shares(size_t dim, bool isOutput, unsigned classes) const {
+  switch (reuseOf(dim)) {
+  case Reuse::Any:
+    return true;
+  case Reuse::None:
+    return false;
+  case Reuse::Inputs:
+    return !isOutput;
+  case Reuse::Outputs:
+    return isOutput;
+  case Reuse::Classes: {
+    std::optional<ClassSet> set = parseClassSet(reuse[dim]);
+    return set && set->matches(classes);
+  }
+  }
+  return false;
 }
 
 double Level::portCycles(double reads, double writes) const {
@@ -195,9 +214,12 @@ std::string Level::validate() const {
       return llvm::formatv("level '{0}': '{1}' both kept and bypassed", name,
                            role);
   for (const std::string &r : reuse)
-    if (r != "any" && r != "none" && r != "inputs" && r != "outputs")
+    if (r != "any" && r != "none" && r != "inputs" && r != "outputs" &&
+        !parseClassSet(r))
       return llvm::formatv("level '{0}': reuse '{1}' is none of any, none, "
-                           "inputs, outputs",
+                           "inputs, outputs, nor a class set (input, "
+                           "output, weight, intermediate, all, joined by "
+                           "+ and -)",
                            name, r);
   return "";
 }

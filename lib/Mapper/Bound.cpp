@@ -176,7 +176,7 @@ double Generator::replication(size_t a, size_t from, size_t to,
     size_t level = fanoutSlots[slot].first;
     if (s.first >= 0 && level >= from && level < to &&
         !indexes(a, s.first) &&
-        (!sharedOnly || slotShares[slot][a == acc.size() - 1]))
+        (!sharedOnly || (slotShares[slot] >> a & 1)))
       p *= s.second;
   }
   return p;

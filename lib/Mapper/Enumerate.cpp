@@ -48,6 +48,7 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
       prune(prune), out(out), binding(binding), acc(e.accesses()),
       numLevels(arch.levels.size()), deadline(deadline),
       narrowing(narrowing) {
+  reuseClassesOf = reuseClasses(w, einsum);
   for (const RankVar &r : e.ranks)
     macs *= r.bound;
   for (const TensorAccess *a : acc) {
@@ -93,9 +94,12 @@ void Generator::run() {
                ++part) {
             fanoutSlots.push_back({(int)l, (int)d});
             slotPart.push_back(part);
-            slotShares.push_back(
-                {arch.levels[l].shares(d, /*isOutput=*/false),
-                 arch.levels[l].shares(d, /*isOutput=*/true)});
+            uint64_t mask = 0;
+            for (size_t a = 0; a < acc.size(); ++a)
+              if (arch.levels[l].shares(d, a + 1 == acc.size(),
+                                        reuseClassesOf[a]))
+                mask |= uint64_t(1) << a;
+            slotShares.push_back(mask);
           }
     runOnUnit();
   }
@@ -230,7 +234,7 @@ void Generator::chooseSpatial(size_t slot) {
     return chooseSpatial(slot + 1);
   }
   for (auto [r, rank] : llvm::enumerate(e.ranks)) {
-    if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r) ||
+    if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r, reuseClassesOf) ||
         !mayLoopAbove(level, r) ||
         llvm::any_of(llvm::seq(slot - slotPart[slot], slot),
                      [&](size_t prev) { return spatial[prev].first == (int)r; }))

@@ -84,9 +84,11 @@ struct Generator {
   std::vector<std::pair<int, int>> fanoutSlots; // (level, dim) with fanout > 1
   /// Per slot, which of its dimension's slots it is (0: the first).
   std::vector<unsigned> slotPart;
-  /// Per slot, Level::shares() for an input and for the output (the bound
-  /// asks at every node; the rule is a string).
-  std::vector<std::array<bool, 2>> slotShares;
+  /// Per slot, bit a set when Level::shares() holds for access a (the
+  /// bound asks at every node; the rule is a string).
+  std::vector<uint64_t> slotShares;
+  /// Per access, its classes for reuse rules (reuseClasses).
+  std::vector<unsigned> reuseClassesOf;
   std::vector<std::pair<int, int64_t>> spatial; // per slot: (rank, factor)
   std::vector<std::vector<int64_t>> temporal;   // [level][rank] factor
   std::vector<int64_t> remaining; // per rank: temporal count not yet placed

@@ -74,9 +74,26 @@ unsigned ffm::accessClasses(const Workload &w, int einsum, int a,
   return classes;
 }
 
+std::vector<unsigned> ffm::reuseClasses(const Workload &w, int einsum) {
+  std::vector<unsigned> classes;
+  for (size_t a = 0; a <= w.einsums[einsum].inputs.size(); ++a)
+    classes.push_back(accessClasses(w, einsum, a, /*fused=*/false));
+  return classes;
+}
+
 bool ffm::reuseAllows(const Level &level, size_t dim, const Einsum &e,
-                      int rank) {
+                      int rank, llvm::ArrayRef<unsigned> classes) {
   switch (level.reuseOf(dim)) {
+  case Level::Reuse::Classes: {
+    // Every tensor the rule shares must be left unindexed; a rule no
+    // tensor of this Einsum matches restricts nothing (and shares nothing).
+    std::vector<const TensorAccess *> accesses = e.accesses();
+    for (auto [a, acc] : llvm::enumerate(accesses))
+      if (level.shares(dim, a + 1 == accesses.size(), classes[a]) &&
+          acc->indexedBy(rank))
+        return false;
+    return true;
+  }
   case Level::Reuse::Inputs:
     return llvm::any_of(e.inputs, [&](const TensorAccess &in) {
       return !in.indexedBy(rank);
@@ -107,6 +124,7 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                          "runs {1})",
                          unit.displayName(), unit.runs);
   size_t unitLevel = arch.unitLevel(m.unit);
+  std::vector<unsigned> reuse = reuseClasses(w, einsum);
   std::vector<int64_t> product(e.ranks.size(), 1);
   std::vector<int> lastLevel(numAccesses, -1);
   // Per level and fanout dimension, the instances its spatial loops use.
@@ -169,7 +187,7 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
       return llvm::formatv("rank '{0}' may not be spread over the fanout of "
                            "level '{1}'",
                            e.ranks[n.rank].name, level.name);
-    if (!reuseAllows(level, n.dim, e, n.rank))
+    if (!reuseAllows(level, n.dim, e, n.rank, reuse))
       return llvm::formatv("rank '{0}' on fanout dimension {1} of level "
                            "'{2}' shares no tensor that dimension reuses "
                            "('{3}')",
@@ -326,13 +344,14 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       return ev;
     }
 
+  std::vector<unsigned> reuse = reuseClasses(w, einsumIdx);
   for (size_t a = 0; a < accesses.size(); ++a) {
     const TensorAccess &acc = *accesses[a];
     auto indexes = [&](const MapNode &n) { return acc.indexedBy(n.rank); };
     bool isOutput = (int)a == outputAccess;
     auto sharedAcross = [&](const MapNode &n) {
       return n.kind == MapNode::Spatial && !acc.indexedBy(n.rank) &&
-             arch.levels[n.level].shares(n.dim, isOutput);
+             arch.levels[n.level].shares(n.dim, isOutput, reuse[a]);
     };
     auto temporal = [](const MapNode &n) { return n.kind == MapNode::Temporal; };
     auto spatial = [](const MapNode &n) { return n.kind == MapNode::Spatial; };

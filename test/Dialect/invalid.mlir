@@ -60,8 +60,8 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
-// expected-error @+1 {{level 'GLB': reuse 'weights' is none of any, none, inputs, outputs}}
-module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4], reuse = ["weights"]>} {}
+// expected-error @+1 {{level 'GLB': reuse 'sideways' is none of any, none, inputs, outputs, nor a class set (input, output, weight, intermediate, all, joined by + and -)}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, fanout = [4], reuse = ["sideways"]>} {}
 
 // -----
 

@@ -469,6 +469,17 @@ void Reference::enumerate(int ei) {
       }
       if (reuse == Level::Reuse::Outputs && e.output.indexedBy(r))
         continue;
+      // A class set: no tensor of the set may be indexed by the rank.
+      if (reuse == Level::Reuse::Classes) {
+        std::optional<ClassSet> set =
+            parseClassSet(lv.reuse[slots[s].second]);
+        bool indexed = false;
+        for (int a = 0; a < nA; ++a)
+          indexed |= set->matches(accessClasses(w, ei, a, false)) &&
+                     acc[a]->indexedBy(r);
+        if (indexed)
+          continue;
+      }
       int64_t left = e.ranks[r].bound;
       for (size_t q = 0; q < s; ++q)
         if (spatial[q].first == r)

@@ -123,6 +123,9 @@ std::vector<ArchCase> archCases() {
     a.levels[1].capacity = 24;
     a.levels[1].bandwidth = 3;
     a.levels[1].datumBits = {{"output", 24}, {"weight", 4}};
+    // And the MAC row spreads only ranks that leave the weight unindexed,
+    // multicasting only it (the reference's `reuse: weight`).
+    a.levels[1].reuse = {"weight"};
     cases.push_back({"small_2level/widths", a});
     // The reference's output accounting below the outermost node.
     a = small;

@@ -80,6 +80,36 @@ TEST_F(Small, MatmulWithReuse) {
   EXPECT_DOUBLE_EQ(ev.reservation[1], 16);
 }
 
+// docs/arch.md, "Mapspace rules of a level": a class set as a fanout
+// dimension's reuse rule (the reference's `reuse: weight`) spreads only
+// ranks that leave every tensor of the set unindexed and shares only those
+// tensors. Over `par m : 4` the weight B is multicast: 64 MAC reads of B
+// cost 16 DRAM reads; n and k index B and may not be spread. A set no
+// tensor of the Einsum matches restricts nothing and shares nothing: B is
+// then read by each of the 4 instances, 64 DRAM reads (480 pJ more).
+TEST_F(Small, ReuseByTensorClass) {
+  Arch arch = twoLevel(10, 1, 2, 1024, {4});
+  arch.levels[1].reuse = {"weight"};
+  ASSERT_EQ(arch.validate(), "");
+  Mapping m{{keep(0, 0), keep(1, 0), keep(2, 0), par(0, 4, 1), loop(1, 4),
+             loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[1][0].reads, 16);
+  Mapping overN{{keep(0, 0), keep(1, 0), keep(2, 0), par(1, 4, 1), loop(0, 4),
+                 loop(2, 4)}};
+  EXPECT_NE(evaluate(w, 0, arch, overN).error.find("shares no tensor"),
+            std::string::npos);
+  arch.levels[1].reuse = {"intermediate"};
+  Evaluation alone = evaluate(w, 0, arch, m);
+  ASSERT_TRUE(alone.ok()) << alone.error;
+  EXPECT_DOUBLE_EQ(alone.accesses[1][0].reads, 64);
+  EXPECT_DOUBLE_EQ(alone.energy, ev.energy + 480);
+  EXPECT_TRUE(evaluate(w, 0, arch, overN).ok());
+  arch.levels[1].reuse = {"weights and sums"};
+  EXPECT_NE(arch.validate().find("nor a class set"), std::string::npos);
+}
+
 // docs/model.md, "Datum widths": the GLB stores weights in 24 bits, three
 // data of the arch's 8. In the mapping above B (the weight) moves 16
 // writes and 64 reads at the GLB: 1 x 64 + 2 x 16 = 96 pJ at 8 bits,

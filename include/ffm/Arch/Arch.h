@@ -99,7 +99,10 @@ struct Level {
   /// and bandwidths are per datum of the arch's datum_bits.
   std::vector<std::pair<std::string, int64_t>> datumBits;
 
-  enum class Reuse { Any, None, Inputs, Outputs };
+  /// `Classes`: a class set (parseClassSet), the reference's `reuse: X`:
+  /// the dimension spreads only ranks that leave every tensor of X
+  /// unindexed, and shares (multicasts, reduces) only the tensors of X.
+  enum class Reuse { Any, None, Inputs, Outputs, Classes };
   /// +1: must keep a tensor of these classes, -1: must bypass it, 0: free.
   int keepRule(unsigned classes) const;
   /// Bits per datum here of a tensor of `classes` (`archBits` unless a
@@ -108,12 +111,9 @@ struct Level {
   bool allowsSpatial(llvm::StringRef rank) const;
   Reuse reuseOf(size_t dim) const;
   /// Whether instances along fanout dimension `dim` share one access of a
-  /// tensor that the spread rank does not index.
-  bool shares(size_t dim, bool isOutput) const {
-    Reuse r = reuseOf(dim);
-    return r == Reuse::Any || (r == Reuse::Inputs && !isOutput) ||
-           (r == Reuse::Outputs && isOutput);
-  }
+  /// tensor (an output or not, of `classes`) that the spread rank does not
+  /// index.
+  bool shares(size_t dim, bool isOutput, unsigned classes) const;
   /// Instances below this level: the product of its fanout dimensions.
   double fanoutInstances() const;
   /// Whether spatial loops using `used` of those instances meet min_usage.

@@ -59,10 +59,17 @@ unsigned einsumKinds(const Einsum &e);
 /// The compute units of `arch` that run Einsum `e`, in unit order.
 std::vector<int> unitsFor(const Arch &arch, const Einsum &e);
 
+/// Per access of Einsum `einsum` (inputs, then the output), its classes as
+/// fanout reuse rules see them (no `fused`: they do not depend on the
+/// mapping).
+std::vector<unsigned> reuseClasses(const Workload &w, int einsum);
+
 /// Whether fanout dimension `dim` of `level` may spread `rank` of `e` under
 /// its reuse rule ("inputs": the rank leaves some input unindexed;
-/// "outputs": it does not index the output).
-bool reuseAllows(const Level &level, size_t dim, const Einsum &e, int rank);
+/// "outputs": it does not index the output; a class set: it indexes no
+/// tensor of the set, `classes` giving each access's, as reuseClasses).
+bool reuseAllows(const Level &level, size_t dim, const Einsum &e, int rank,
+                 llvm::ArrayRef<unsigned> classes);
 
 } // namespace ffm
 
