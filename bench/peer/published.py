@@ -72,8 +72,8 @@ CASES = [
      (7.272642342745611e-06, 1.9531248835846782e-04,
       1.1748031752823125e-05, 3.5156248486600816e-04)),
     # Eyeriss transcribed (examples/arch/eyeriss.yaml): latency equal, our
-    # energy 15-27% below: its fanouts' reuse rules and its refetch of
-    # tiles below another tensor's node are not ours (docs/arch.md), so
+    # energy 8-14% below: its refetch of tiles below another tensor's
+    # node and its partial-sum refills are not ours (docs/arch.md), so
     # these are reported, not required.
     ("eyeriss|matmuls|KN=64,M=64,N_EINSUMS=2", ("chain", 2, "64,64,64,64"), "differs",
      (3.0079024720858715e-06, 4.095999975106679e-05,
