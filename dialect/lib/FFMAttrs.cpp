@@ -161,7 +161,7 @@ Compute ComputeAttr::toCompute() const {
 
 static Arch toArch(ArrayRef<LevelAttr> levels, ComputeAttr compute,
                    ArrayRef<ComputeAttr> units, int64_t datumBits,
-                   StringAttr outputRmw) {
+                   StringAttr outputRmw, StringAttr accounting) {
   Arch arch;
   for (LevelAttr level : levels)
     arch.levels.push_back(level.toLevel());
@@ -171,12 +171,14 @@ static Arch toArch(ArrayRef<LevelAttr> levels, ComputeAttr compute,
   arch.datumBits = datumBits;
   if (outputRmw)
     arch.outputRmw = outputRmw.str();
+  if (accounting)
+    arch.accounting = accounting.str();
   return arch;
 }
 
 Arch ArchAttr::toArch() const {
   return ::toArch(getLevels(), getCompute(), getUnits(), getDatumBits(),
-                  getOutputRmw());
+                  getOutputRmw(), getAccounting());
 }
 
 // The rules live in lib/Arch so that YAML architectures obey the same ones.
@@ -223,11 +225,12 @@ ComputeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                ArrayRef<LevelAttr> levels, ComputeAttr compute,
                                ArrayRef<ComputeAttr> units, int64_t datumBits,
-                               StringAttr outputRmw) {
+                               StringAttr outputRmw, StringAttr accounting) {
   if (!compute || llvm::is_contained(units, ComputeAttr()))
     return emitError() << "arch needs a compute description";
   return check(emitError,
-               ::toArch(levels, compute, units, datumBits, outputRmw)
+               ::toArch(levels, compute, units, datumBits, outputRmw,
+                        accounting)
                    .validate());
 }
 

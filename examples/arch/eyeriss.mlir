@@ -10,5 +10,5 @@ module attributes {ffm.arch = #ffm.arch<
     #ffm.level<name = "OutputScratchpad", capacity = 32, read_energy = 0.2099792186, write_energy = 0.2982984845, bandwidth = 6.153846154, leakage = 0.002207195389, keep = ["output"], bypass = ["input"]>
   ],
   compute = #ffm.compute<name = "MAC", mac_energy = 1.281379681, instances = 168, throughput = 1.0, leakage = 0.04425935388>,
-  datum_bits = 8, output_rmw = "every_update">} {
+  datum_bits = 8, accounting = "reference">} {
 }

@@ -366,6 +366,10 @@ std::string Arch::validate() const {
           "give {2}",
           c.displayName(), *c.instances, llvm::format("%g", unitInstances(k)));
   }
+  if (accounting != "looptree" && accounting != "reference")
+    return llvm::formatv("accounting must be looptree or reference, got "
+                         "'{0}'",
+                         accounting);
   if (outputRmw != "skip_first" && outputRmw != "every_update")
     return llvm::formatv("output_rmw must be skip_first or every_update, "
                          "got '{0}'",

@@ -85,6 +85,7 @@ template <> struct MappingTraits<ffm::Arch> {
     io.mapOptional("units", arch.units);
     io.mapOptional("datum_bits", arch.datumBits, int64_t(8));
     io.mapOptional("output_rmw", arch.outputRmw, std::string("skip_first"));
+    io.mapOptional("accounting", arch.accounting, std::string("looptree"));
   }
   static std::string validate(IO &, ffm::Arch &arch) {
     return arch.validate();

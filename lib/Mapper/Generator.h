@@ -65,6 +65,8 @@ struct Generator {
   double leakagePerCycle = arch.leakagePerCycle();
   /// Arch::everyUpdateReads, asked by the bound at every node.
   bool everyUpdateReads = arch.everyUpdateReads();
+  /// Arch::referenceAccounting, likewise.
+  bool referenceAccounting = arch.referenceAccounting();
   std::vector<double> tensorSize; // per access: product of its ranks' bounds
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).

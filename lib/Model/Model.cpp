@@ -360,6 +360,50 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
     for (auto [i, n] : llvm::enumerate(nodes))
       if (n.kind == MapNode::Keep && n.access == (int)a)
         keeps.push_back(i);
+
+    if (arch.referenceAccounting()) {
+      // docs/model.md, "Accounting": per node X (and the compute, a tile
+      // of 1 below every node), all = Π of every loop above it, fresh = Π
+      // of the temporal loops over ranks indexing the tensor and of every
+      // spatial loop, shared = Π of the spatial loops multicasting it to X
+      // (no node of the tensor between). Fills and drains are tile x all
+      // / shared, an output's fresh starts tile x fresh / shared.
+      struct Node {
+        double tile, all, fresh, shared;
+      };
+      auto at = [&](size_t pos, double tile, size_t above) {
+        Node x{tile, product(0, pos, [](const MapNode &) { return true; }),
+               product(0, pos,
+                        [&](const MapNode &n) {
+                          return spatial(n) || indexes(n);
+                        }),
+               product(above, pos, sharedAcross)};
+        return x;
+      };
+      std::vector<Node> xs;
+      for (auto [k, pos] : llvm::enumerate(keeps))
+        xs.push_back(at(pos, tileAt[pos], k ? keeps[k - 1] : 0));
+      xs.push_back(at(nodes.size(), 1, keeps.empty() ? 0 : keeps.back()));
+      for (size_t k = 0; k < keeps.size(); ++k) {
+        const Node &x = xs[k], &y = xs[k + 1];
+        Accesses &here = ev.accesses[a][nodes[keeps[k]].level];
+        double fills = y.tile * y.all / y.shared;
+        if (isOutput) {
+          double fresh = y.tile * y.fresh / y.shared;
+          here.writes += fills; // the child's drains
+          here.reads += fills - fresh; // its refills
+          if (k > 0) {
+            here.writes += x.tile * (x.all - x.fresh); // own refills
+            here.reads += x.tile * x.all;              // own drains
+          }
+        } else {
+          here.reads += fills;
+          if (k > 0)
+            here.writes += x.tile * x.all;
+        }
+      }
+      continue;
+    }
     // Residencies of each keep, aggregated over instances.
     std::vector<double> residencies(keeps.size());
     for (auto [k, pos] : llvm::enumerate(keeps)) {

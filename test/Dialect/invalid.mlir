@@ -198,5 +198,10 @@ module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy
 
 // -----
 
+// expected-error @+1 {{accounting must be looptree or reference, got 'timeloop'}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, accounting = "timeloop">} {}
+
+// -----
+
 // expected-error @+1 {{output_rmw must be skip_first or every_update, got 'always'}}
 module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, output_rmw = "always">} {}

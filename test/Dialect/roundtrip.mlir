@@ -2,6 +2,9 @@
 // RUN: ffm-opt %ffm_src/examples/arch/tpu_v4i_like.mlir | ffm-opt | FileCheck %s --check-prefix=TPU
 // RUN: ffm-opt %ffm_src/examples/arch/eyeriss_like.mlir | ffm-opt | FileCheck %s --check-prefix=EYERISS
 // RUN: ffm-opt %ffm_src/examples/arch/tpu_v4i.mlir | ffm-opt | FileCheck %s --check-prefix=TPU4I
+// RUN: ffm-opt %ffm_src/examples/arch/simba.mlir | ffm-opt | FileCheck %s --check-prefix=SIMBA
+// SIMBA: #ffm.level<name = "AccumulationBuffer", {{.*}} reuse = ["outputs", "input - weight"], keep = ["output"], bypass = ["input"], datum_bits = {output = 24 : i64}>
+// SIMBA-SAME: output_rmw = "every_update">
 
 // CHECK: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8.0, bandwidth = 64.0>, #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0, read_bandwidth = 2048.0, write_bandwidth = 1024.0, leakage = 0.5, fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>], compute = <mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>, units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 16.0>], datum_bits = 16>
 // CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB, keep matmul_0.out in GLB, keep "odd name" in GLB]>

@@ -132,6 +132,11 @@ std::vector<ArchCase> archCases() {
     a.levels[1].capacity = 12;
     a.outputRmw = "every_update";
     cases.push_back({"small_2level/rmw", a});
+    // The reference's accounting: no stationarity, refills per instance
+    // of a reducing fanout; the generator's bounds must still hold.
+    a.outputRmw = "skip_first";
+    a.accounting = "reference";
+    cases.push_back({"small_2level/refacct", a});
   }
   Arch tpu = preset("tpu_v4i_like");
   cases.push_back({"tpu_v4i_like", tpu});
@@ -404,7 +409,7 @@ TEST(BruteForce, Small2Level) {
   Totals t = compareOn("small_2level");
   // archs (one of them with 2 ranks per dimension too) x workloads x
   // limits x objectives
-  EXPECT_EQ(t.cases, 11u * 12 * 2 * 3);
+  EXPECT_EQ(t.cases, 12u * 12 * 2 * 3);
   EXPECT_GT(t.sharedDims, 5u);
   EXPECT_GT(t.fused, 20u);            // fusion must win often
   EXPECT_GT(t.offPrimary, 5u);        // and the vector unit of /units

@@ -110,6 +110,38 @@ TEST_F(Small, ReuseByTensorClass) {
   EXPECT_NE(arch.validate().find("nor a class set"), std::string::npos);
 }
 
+// docs/model.md, "Accounting": with `accounting: reference` a tile is
+// refilled on every iteration of every loop above it. B kept in the GLB
+// below `for m : 4` is refilled 4 times (64 DRAM reads, 64 GLB writes;
+// 16 and 16 with DESIGN.md's stationarity). The output Z below `for m : 4,
+// for k : 2` (tile: a row of 4, all = 8 loop iterations above it, fresh
+// = 4, those of m alone): the compute drains 64 updates into the GLB and
+// takes back 64 - 16 (its fresh starts: m x n) refills; the GLB refills
+// itself 4 x (8 - 4) = 16 times and drains 4 x 8 = 32: GLB 80 writes and
+// 80 reads, DRAM 32 writes and 32 - 16 = 16 reads.
+TEST_F(Small, ReferenceAccounting) {
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  arch.accounting = "reference";
+  Mapping inputs{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), keep(1, 1),
+                  loop(1, 4), loop(2, 4)}};
+  Evaluation ev = evaluate(w, 0, arch, inputs);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[1][0].reads, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].writes, 64);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][1].reads, 64);
+  Mapping outputs{{keep(0, 0), keep(1, 0), keep(2, 0), loop(0, 4), loop(2, 2),
+                   keep(2, 1), loop(1, 4), loop(2, 2)}};
+  ev = evaluate(w, 0, arch, outputs);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].writes, 80);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].reads, 80);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][0].writes, 32);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][0].reads, 16);
+  arch.accounting = "timeloop";
+  EXPECT_EQ(arch.validate(),
+            "accounting must be looptree or reference, got 'timeloop'");
+}
+
 // docs/model.md, "Datum widths": the GLB stores weights in 24 bits, three
 // data of the arch's 8. In the mapping above B (the weight) moves 16
 // writes and 64 reads at the GLB: 1 x 64 + 2 x 16 = 96 pJ at 8 bits,

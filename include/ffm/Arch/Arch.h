@@ -170,6 +170,15 @@ struct Arch {
   /// every partial sum its ancestors send back).
   std::string outputRmw = "skip_first";
   bool everyUpdateReads() const { return outputRmw == "every_update"; }
+  /// How fills and accesses are counted (docs/model.md, "Accounting"):
+  /// "looptree" (default, DESIGN.md: a tile stays across the innermost
+  /// loops above it that do not index it) or "reference" (the FFM
+  /// authors' reference model: a tile is refilled on every iteration of
+  /// every loop above it, reused only by its node's placement; output
+  /// traffic as its drains and refills, a refill written into each
+  /// instance of a reducing fanout). "reference" overrides output_rmw.
+  std::string accounting = "looptree";
+  bool referenceAccounting() const { return accounting == "reference"; }
 
   int levelIndex(llvm::StringRef name) const;
   size_t numUnits() const { return 1 + units.size(); }

@@ -121,7 +121,8 @@ def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
     "::ffm::ComputeAttr":$compute,
     FFM_List<"::ffm::ComputeAttr", "further compute units">:$units,
     DefaultValuedParameter<"int64_t", "8", "bits per datum">:$datum_bits,
-    OptionalParameter<"::mlir::StringAttr", "output accounting below the outermost node">:$output_rmw
+    OptionalParameter<"::mlir::StringAttr", "output accounting below the outermost node">:$output_rmw,
+    OptionalParameter<"::mlir::StringAttr", "fill and access accounting">:$accounting
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
