@@ -169,6 +169,28 @@ std::vector<ArchCase> archCases() {
     cases.push_back({"eyeriss_like/tight", a});
   }
   cases.push_back({"eyeriss_like", eyeriss});
+  {
+    // The reference's Eyeriss and Simba (examples/arch), shrunk: their
+    // per-tensor scratchpads in hierarchy order, class reuse rules,
+    // 24-bit partial sums, leakage and accounting.
+    Arch a = preset("eyeriss");
+    a.levels[1].capacity = 96;
+    a.levels[1].fanout = {2, 2};
+    a.levels[2].capacity = 4;
+    a.levels[3].capacity = 8;
+    a.levels[4].capacity = 4;
+    a.compute.instances = 4;
+    cases.push_back({"ref_eyeriss/tight", a});
+    a = preset("simba");
+    a.levels[1].capacity = 96;
+    a.levels[1].fanout = {2};
+    a.levels[2].capacity = 8;
+    a.levels[3].capacity = 16;
+    a.levels[4].capacity = 24;
+    a.levels[4].fanout = {2, 2};
+    a.compute.instances = 8;
+    cases.push_back({"ref_simba/tight", a});
+  }
   return cases;
 }
 
@@ -419,6 +441,12 @@ TEST(BruteForce, TpuV4iLike) {
   Totals t = compareOn("tpu_v4i_like");
   EXPECT_EQ(t.cases, 4u * 12 * 2 * 3); // tight with 2 ranks per dimension too
   EXPECT_GT(t.fused, 5u);
+}
+
+TEST(BruteForce, ReferencePresets) {
+  Totals t = compareOn("ref_");
+  EXPECT_EQ(t.cases, 2u * 12 * 2 * 3);
+  EXPECT_GT(t.fused, 2u);
 }
 
 TEST(BruteForce, EyerissLike) {
