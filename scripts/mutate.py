@@ -21,8 +21,8 @@ import tempfile
 MUTANTS = [
     ("model energy term: writes charged at the read energy",
      "lib/Model/Model.cpp",
-     "perLevel[l].writes * arch.levels[l].writeEnergy;",
-     "perLevel[l].writes * arch.levels[l].readEnergy;"),
+     "wr * arch.levels[l].writeEnergy;",
+     "wr * arch.levels[l].readEnergy;"),
     ("Pareto pruning drops the middle kept pmapping",
      "lib/Mapper/Pareto.cpp",
      "  list = std::move(kept);\n}",
