@@ -107,9 +107,11 @@ bool ffm::reuseAllows(const Level &level, size_t dim, const Einsum &e,
 
 namespace {
 /// Structural checks shared by every evaluation; returns why not, or "".
+/// `reuse`: reuseClasses(w, einsum), which evaluate() uses too.
 std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                            const Mapping &m,
-                           const std::vector<bool> &onChipShared) {
+                           const std::vector<bool> &onChipShared,
+                           llvm::ArrayRef<unsigned> reuse) {
   const Einsum &e = w.einsums[einsum];
   auto classesOf = [&](int a) {
     return accessClasses(w, einsum, a,
@@ -124,7 +126,6 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                          "runs {1})",
                          unit.displayName(), unit.runs);
   size_t unitLevel = arch.unitLevel(m.unit);
-  std::vector<unsigned> reuse = reuseClasses(w, einsum);
   std::vector<int64_t> product(e.ranks.size(), 1);
   std::vector<int> lastLevel(numAccesses, -1);
   // Per level and fanout dimension, the instances its spatial loops use.
@@ -261,7 +262,8 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                          const std::vector<bool> &onChipShared) {
   const Einsum &e = w.einsums[einsumIdx];
   Evaluation ev;
-  ev.error = checkStructure(w, einsumIdx, arch, m, onChipShared);
+  std::vector<unsigned> reuse = reuseClasses(w, einsumIdx);
+  ev.error = checkStructure(w, einsumIdx, arch, m, onChipShared, reuse);
   if (!ev.ok())
     return ev;
 
@@ -344,7 +346,6 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       return ev;
     }
 
-  std::vector<unsigned> reuse = reuseClasses(w, einsumIdx);
   for (size_t a = 0; a < accesses.size(); ++a) {
     const TensorAccess &acc = *accesses[a];
     auto indexes = [&](const MapNode &n) { return acc.indexedBy(n.rank); };
