@@ -27,6 +27,23 @@
 using namespace ffm;
 using namespace ffm::detail;
 
+/// The unique Einsums (as `source` maps each Einsum to the one whose
+/// enumeration it shares) sharing an interface tensor with any Einsum
+/// that shares unique Einsum u's enumeration, u aside.
+static std::set<size_t> neighbourhood(const Workload &w,
+                                      const std::vector<bool> &fusable,
+                                      const std::vector<size_t> &source,
+                                      size_t u) {
+  std::set<size_t> around;
+  for (size_t c = 0; c < w.einsums.size(); ++c)
+    if (source[c] == u)
+      for (int t : interfaceTensors(w, fusable, c))
+        for (int j : neighbours(w, t, c))
+          if (source[j] != u)
+            around.insert(source[j]);
+  return around;
+}
+
 /// Which unique Einsums to enumerate after the others, restricted to the
 /// keys their neighbours kept (joinableKeys). First the heads of fused
 /// chains, whose every interface tensor is their own output: a head's
@@ -48,22 +65,11 @@ static std::vector<bool> lateEinsums(const Workload &w,
       return w.tensors[t].producer == (int)u;
     });
   }
-  // The unique Einsums whose enumerations share u's, and their neighbours.
-  auto neighbourhood = [&](size_t u) {
-    std::set<size_t> around;
-    for (size_t c = 0; c < w.einsums.size(); ++c)
-      if (source[c] == u)
-        for (int t : interfaceTensors(w, fusable, c))
-          for (int j : neighbours(w, t, c))
-            if (source[j] != u)
-              around.insert(source[j]);
-    return around;
-  };
   // `unique` comes largest first.
   for (size_t u : unique) {
     if (late[u] || interfaceTensors(w, fusable, u).empty())
       continue;
-    std::set<size_t> around = neighbourhood(u);
+    std::set<size_t> around = neighbourhood(w, fusable, source, u);
     late[u] = !around.empty() &&
               llvm::none_of(around, [&](size_t j) { return late[j]; });
   }
@@ -194,16 +200,11 @@ detail::generateAll(const Workload &w, const Arch &arch,
   std::vector<bool> awaited(w.einsums.size());
   for (size_t u : unique)
     if (late[u])
-      for (size_t c = 0; c < w.einsums.size(); ++c)
-        if (source[c] == u)
-          for (int t : interfaceTensors(w, fusable, c))
-            for (int j : neighbours(w, t, c)) {
-              size_t them = source[j];
-              if (late[them] || llvm::is_contained(waitsFor[u], them))
-                continue;
-              waitsFor[u].push_back(them);
-              awaited[them] = true;
-            }
+      for (size_t them : neighbourhood(w, fusable, source, u))
+        if (!late[them]) {
+          waitsFor[u].push_back(them);
+          awaited[them] = true;
+        }
   llvm::stable_sort(unique, [&](size_t a, size_t b) {
     return awaited[a] > awaited[b];
   });
