@@ -98,6 +98,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     // Rounding-level slack on top: the caps must never cut a tie.
     caps[i] = Narrowing();
     caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
+    caps[i].floor = floor[i];
     // An Einsum whose caps cut nothing under the new one keeps its fronts.
     if (pm[i].cutAt > caps[i].cap * (1 + 1e-9))
       caps[i].reuse = &pm[i];

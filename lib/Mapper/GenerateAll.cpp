@@ -7,7 +7,12 @@
 // model reads nothing else. A late Einsum (the head of a fused chain) is
 // enumerated only after every neighbour whose keys restrict it, and keeps
 // only keys those neighbours kept: a group with any other key has no
-// partner to join, so no complete mapping loses a pmapping. The order the
+// partner to join, so no complete mapping loses a pmapping. Under fixed
+// caps every Einsum is also restricted to the keys its neighbours can take
+// within their caps (their key bounds, a cheap first pass) and capped
+// lower by what those neighbours must score above their floors with its
+// keys: a complete mapping within the known score scores at least its
+// pmappings' neighbours' bounds, so none it holds is cut. The order the
 // unique Einsums run in changes when they finish, never what they keep.
 //
 //===----------------------------------------------------------------------===//
@@ -17,6 +22,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <iterator>
 #include <map>
@@ -76,12 +82,21 @@ static std::vector<bool> lateEinsums(const Workload &w,
   return late;
 }
 
+static std::set<Key> common(const std::set<Key> &a, const std::set<Key> &b) {
+  std::set<Key> both;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
+                        std::inserter(both, both.end()));
+  return both;
+}
+
 /// Per interface slot of unique Einsum u, the keys it may take: for each
 /// Einsum that shares u's pmappings, the keys that every neighbour of its
-/// tensor there enumerated before u kept for it (none: unrestricted).
+/// tensor there enumerated before u (`known`) kept for it (none:
+/// unrestricted).
 static std::vector<std::optional<std::set<Key>>>
 joinableKeys(const Workload &w, const std::vector<bool> &fusable,
-             const std::vector<size_t> &source, const std::vector<bool> &late,
+             const std::vector<size_t> &source,
+             const std::vector<size_t> &known,
              const std::vector<EinsumPmappings> &pm, size_t u) {
   size_t slots = interfaceTensors(w, fusable, u).size();
   std::vector<std::optional<std::set<Key>>> joinable(slots);
@@ -96,7 +111,8 @@ joinableKeys(const Workload &w, const std::vector<bool> &fusable,
       for (int j : neighbours(w, t, c)) {
         const EinsumPmappings &theirs = pm[source[j]];
         // Not known yet, or failed: the failure is its own to report.
-        if (late[source[j]] || !theirs.error.empty() || theirs.groups->empty())
+        if (!llvm::is_contained(known, source[j]) || !theirs.error.empty() ||
+            theirs.groups->empty())
           continue;
         std::vector<int> tensors = interfaceTensors(w, fusable, j);
         size_t slot = llvm::find(tensors, t) - tensors.begin();
@@ -107,10 +123,7 @@ joinableKeys(const Workload &w, const std::vector<bool> &fusable,
           all = std::move(kept);
           continue;
         }
-        std::set<Key> both;
-        std::set_intersection(all->begin(), all->end(), kept.begin(),
-                              kept.end(), std::inserter(both, both.end()));
-        all = std::move(both);
+        all = common(*all, kept);
       }
       if (!all)
         restricted = false; // some Einsum here takes any key
@@ -121,6 +134,59 @@ joinableKeys(const Workload &w, const std::vector<bool> &fusable,
       joinable[k] = std::move(any);
   }
   return joinable;
+}
+
+/// Per slot, the keys both restrictions allow (absent: unrestricted).
+static std::vector<std::optional<std::set<Key>>>
+intersect(std::vector<std::optional<std::set<Key>>> a,
+          const std::vector<std::optional<std::set<Key>>> &b) {
+  a.resize(b.size());
+  for (size_t k = 0; k < b.size(); ++k) {
+    if (!b[k])
+      continue;
+    if (!a[k]) {
+      a[k] = b[k];
+      continue;
+    }
+    a[k] = common(*a[k], *b[k]);
+  }
+  return a;
+}
+
+/// Narrowing::surcharges of unique Einsum u under fixed caps: per
+/// neighbour enumerated before it (`known`) and slot they share, the least
+/// score its pmappings with each key have above its floor. Only where u's
+/// pmappings are its own: shared ones serve Einsums with other neighbours.
+static std::vector<Narrowing::Surcharge>
+surcharges(const Workload &w, const std::vector<bool> &fusable,
+           const std::vector<size_t> &source, const std::vector<size_t> &known,
+           const std::vector<EinsumPmappings> &pm,
+           const std::vector<Narrowing> &narrowing, Objective objective,
+           size_t u) {
+  std::vector<Narrowing::Surcharge> out;
+  if (llvm::count(source, u) != 1)
+    return out;
+  std::vector<int> tensors = interfaceTensors(w, fusable, u);
+  for (auto [k, t] : llvm::enumerate(tensors))
+    for (int j : neighbours(w, t, u)) {
+      const EinsumPmappings &theirs = pm[source[j]];
+      if (!llvm::is_contained(known, source[j]) || !theirs.error.empty())
+        continue;
+      std::vector<int> slots = interfaceTensors(w, fusable, j);
+      size_t slot = llvm::find(slots, t) - slots.begin();
+      Narrowing::Surcharge s{(size_t)j, k, {}};
+      for (const auto &[keys, group] : *theirs.groups)
+        for (const Pmapping &p : group) {
+          double score = firstCriterion(objective, p.energy, p.latency);
+          // Rounded down: the join sums scores in its own order.
+          double above = std::max(
+              0.0, score - narrowing[j].floor - 1e-9 * std::abs(score));
+          auto [it, fresh] = s.above.try_emplace(keys[slot], above);
+          it->second = std::min(it->second, above);
+        }
+      out.push_back(std::move(s));
+    }
+  return out;
 }
 
 std::vector<EinsumPmappings>
@@ -167,9 +233,13 @@ detail::generateAll(const Workload &w, const Arch &arch,
   // Per late Einsum: the keys each interface tensor may take.
   std::vector<std::vector<std::optional<std::set<Key>>>> joinable(
       w.einsums.size());
+  std::vector<std::vector<Narrowing::Surcharge>> surcharged(
+      w.einsums.size());
+  std::vector<uint64_t> boundSteps(w.einsums.size(), 0);
   auto generate = [&](size_t i) {
     Narrowing narrow = narrowing.empty() ? Narrowing() : narrowing[i];
     narrow.joinable = std::move(joinable[i]);
+    narrow.surcharges = std::move(surcharged[i]);
     if (narrow.reuse) {
       pm[i] = *narrow.reuse;
       pm[i].steps = 0; // nothing enumerated for it
@@ -191,8 +261,41 @@ detail::generateAll(const Workload &w, const Arch &arch,
     return std::make_pair(interfaces[a], size[a]) >
            std::make_pair(interfaces[b], size[b]);
   });
-  std::vector<bool> late = prune ? lateEinsums(w, fusable, unique, source)
-                                 : std::vector<bool>(w.einsums.size());
+  // With fixed caps (each a known score's excess over the floors), what a
+  // neighbour can score with a key bounds what it adds to any mapping
+  // within the known score. A first pass bounds each key from below
+  // without enumerating below the choices that fix it (keyBoundsOnly, so
+  // cheap); every Einsum is then restricted to the keys each neighbour can
+  // take within its cap and capped lower by the neighbours' least excess
+  // over their floors with its keys (Narrowing::surcharges).
+  bool fixedCaps =
+      prune && !narrowing.empty() &&
+      llvm::all_of(narrowing, [&](const Narrowing &n) {
+        return std::isfinite(n.cap) && std::isfinite(n.floor) &&
+               !n.keyBoundsOnly;
+      });
+  bool boundsPass = !narrowing.empty() && narrowing.front().keyBoundsOnly;
+  std::vector<bool> late = prune && !boundsPass
+                               ? lateEinsums(w, fusable, unique, source)
+                               : std::vector<bool>(w.einsums.size());
+  if (fixedCaps) {
+    std::vector<Narrowing> keyBounds = narrowing;
+    for (Narrowing &n : keyBounds) {
+      n.keyBoundsOnly = true;
+      n.reuse = nullptr; // its groups hold pmappings, not bounds
+    }
+    std::vector<EinsumPmappings> bounds =
+        generateAll(w, arch, options, prune, deadline, keyBounds);
+    for (size_t u : unique) {
+      std::set<size_t> around = neighbourhood(w, fusable, source, u);
+      std::vector<size_t> known(around.begin(), around.end());
+      joinable[u] = joinableKeys(w, fusable, source, known, bounds, u);
+      surcharged[u] = surcharges(w, fusable, source, known, bounds,
+                                 narrowing, options.objective, u);
+    }
+    for (size_t i = 0; i < bounds.size(); ++i)
+      boundSteps[i] = bounds[i].steps;
+  }
   // A late Einsum waits for the neighbours whose keys restrict it; those
   // go first. Each worker takes the first Einsum ready, so a wait happens
   // only while another one runs (one worker alone never waits).
@@ -229,7 +332,15 @@ detail::generateAll(const Workload &w, const Arch &arch,
       state[u] = Running;
       lock.unlock();
       if (late[u])
-        joinable[u] = joinableKeys(w, fusable, source, late, pm, u);
+        joinable[u] = intersect(
+            std::move(joinable[u]),
+            joinableKeys(w, fusable, source, waitsFor[u], pm, u));
+      // What the neighbours it waited for kept bounds them at least as
+      // well as their key bounds (the larger one counts).
+      if (fixedCaps)
+        llvm::append_range(surcharged[u],
+                           surcharges(w, fusable, source, waitsFor[u], pm,
+                                      narrowing, options.objective, u));
       generate(u);
       lock.lock();
       state[u] = Done;
@@ -250,7 +361,9 @@ detail::generateAll(const Workload &w, const Arch &arch,
     pm[i] = pm[source[i]];
     pm[i].steps = 0; // nothing enumerated for it
   }
-  for (size_t i = 0; i < pm.size(); ++i)
+  for (size_t i = 0; i < pm.size(); ++i) {
     pm[i].mapspaceLog10 = size[i];
+    pm[i].steps += boundSteps[i]; // the key bounds' enumeration counts too
+  }
   return pm;
 }

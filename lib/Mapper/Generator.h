@@ -307,12 +307,18 @@ struct Generator {
 
   /// Whether every key is one Narrowing::joinable allows.
   bool joinable(const std::vector<Key> &keys) const;
+  /// How much lower the cap is for a group with these keys
+  /// (Narrowing::surcharges).
+  double surcharge(const std::vector<Key> &keys) const;
+  /// The current group's surcharge (valid while `group` is set).
+  double groupSurcharge = 0;
 
   /// Groups by keyState(); no group where no key is valid or the keys are
   /// not joinable.
   struct GroupAt {
     std::vector<Pmapping> *group = nullptr;
     bool unjoinable = false;
+    double surcharge = 0; // Narrowing::surcharges for its keys
   };
   llvm::StringMap<GroupAt> groupAt;
 
@@ -338,7 +344,8 @@ struct Generator {
   /// The best criterion enumerated so far (Narrowing::slack).
   double best = INFINITY;
   double currentCap() const {
-    return std::min(narrowing.cap, best + narrowing.slack);
+    return std::min(narrowing.cap - (group ? groupSurcharge : 0.0),
+                    best + narrowing.slack);
   }
   bool capped() const {
     return currentCap() < INFINITY || narrowing.edpCap < INFINITY;
@@ -354,7 +361,8 @@ struct Generator {
     double score = criterion(energy, latency);
     if (score <= currentCap() * (1 + 1e-9))
       return false;
-    out.cutAt = std::min(out.cutAt, score);
+    // As a score against the Einsum's own cap, its group's surcharge on.
+    out.cutAt = std::min(out.cutAt, score + (group ? groupSurcharge : 0.0));
     return true;
   }
 

@@ -6,11 +6,15 @@
 // the keys (each interface tensor's outermost level and the loops above
 // it), so subtrees with equal states share keys and the keys are built
 // once per state. Groups Narrowing::joinable rules out are never filled,
-// but their bounds still count toward the floors and the cut record.
+// but their bounds still count toward the floors and the cut record. A
+// group's surcharge is at most what the neighbours that constrain it must
+// score above their floors in any mapping joining it, so the cap it lowers
+// still cuts only what no mapping within the known score holds.
 //
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 
@@ -69,8 +73,10 @@ bool Generator::lookUpGroup() {
     if (std::optional<std::vector<Key>> keys =
             keysOf(buildMapping(keysKnownAt + 1))) {
       it->second.unjoinable = !joinable(*keys);
-      if (!it->second.unjoinable)
+      if (!it->second.unjoinable) {
         it->second.group = &(*out.groups)[*keys];
+        it->second.surcharge = surcharge(*keys);
+      }
     }
   if (it->second.unjoinable) {
     // Left out, but the floors must still bound it: its bound does.
@@ -80,6 +86,21 @@ bool Generator::lookUpGroup() {
     out.cutAt = std::min(out.cutAt, least);
   }
   group = it->second.group;
+  groupSurcharge = it->second.surcharge;
+  if (group && narrowing.keyBoundsOnly) {
+    // The key's bound, not its pmappings: every one of them lies below a
+    // node like this one, and scores at least its bound.
+    auto [energy, latency] = lowerBound();
+    if (!cutByCap(energy, latency) &&
+        (group->empty() ||
+         criterion(energy, latency) < primary(group->front()))) {
+      Pmapping bound;
+      bound.energy = energy;
+      bound.latency = latency;
+      group->assign(1, std::move(bound));
+    }
+    group = nullptr;
+  }
   return group;
 }
 
@@ -88,6 +109,21 @@ bool Generator::joinable(const std::vector<Key> &keys) const {
     if (allowed && !allowed->count(keys[k]))
       return false;
   return true;
+}
+
+double Generator::surcharge(const std::vector<Key> &keys) const {
+  // One neighbour's score is bounded by each slot it shares: the largest
+  // bound counts, once.
+  llvm::SmallDenseMap<size_t, double, 8> most;
+  for (const Narrowing::Surcharge &s : narrowing.surcharges) {
+    auto it = s.above.find(keys[s.slot]);
+    if (it != s.above.end())
+      most[s.neighbour] = std::max(most[s.neighbour], it->second);
+  }
+  double total = 0;
+  for (const auto &entry : most)
+    total += entry.second;
+  return total;
 }
 
 void Generator::keyState(llvm::SmallVectorImpl<int64_t> &state) const {

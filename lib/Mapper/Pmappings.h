@@ -145,6 +145,25 @@ struct Narrowing {
   /// Per interface tensor (EinsumPmappings::interface), the keys it may
   /// take, where restricted: those its neighbours kept (joinable).
   std::vector<std::optional<std::set<Key>>> joinable;
+  /// The Einsum's floor that `cap` is its excess over (with a fixed cap:
+  /// cap = floor + the known score - the sum of every Einsum's floor).
+  double floor = -INFINITY;
+  /// With a fixed cap, what neighbours add to the Einsum's floor-based
+  /// cap: per neighbour Einsum, per interface slot it shares, the least its
+  /// pmappings with each key score above its own floor. A group whose keys make neighbours score that much above
+  /// their floors is capped that much lower (the largest over the slots
+  /// one neighbour shares, summed over neighbours).
+  struct Surcharge {
+    size_t neighbour;
+    size_t slot;
+    std::map<Key, double> above;
+  };
+  std::vector<Surcharge> surcharges;
+  /// Enumerate only down to the choices that fix the keys and keep, per
+  /// group, one pseudo-pmapping whose energy and latency are the least
+  /// lower bound found there: per-key floors for neighbours' surcharges
+  /// and restrictions, never joined.
+  bool keyBoundsOnly = false;
 };
 
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With

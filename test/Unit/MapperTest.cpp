@@ -414,6 +414,56 @@ TEST(Mapper, CapSlackOnlyTradesSpeed) {
   }
 }
 
+// Under fixed caps (the rerun's), what each neighbour can score with a key
+// bounds a group: pmappings whose neighbours must score too far above
+// their floors to join them are left out (Narrowing::surcharges), and the
+// optimum stays.
+TEST(Mapper, NeighbourKeyBoundsNarrowFixedCaps) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", 16, 16, 16);
+  int e1 = b.matmul("mm1", 16, 16, 16, b.w.einsums[e0].output.tensor);
+  int e2 = b.matmul("mm2", 16, 16, 16, b.w.einsums[e1].output.tensor);
+  Workload w = b.finish({b.w.einsums[e2].output.tensor});
+  // Too small to fuse both intermediates whole: each Einsum's floor keeps
+  // its neighbours' tensors on chip in ways no one mapping combines.
+  Arch arch = chainArch(256);
+  arch.levels[1].fanout = {2};
+  arch.levels.push_back(level("RF", 16, 1, 1));
+  arch.compute.instances = 2;
+  SearchOptions o;
+  std::vector<detail::EinsumPmappings> all =
+      detail::generateAll(w, arch, o, /*prune=*/true);
+  SearchResult best = detail::joinPmappings(w, arch, all, o);
+  ASSERT_TRUE(best.ok()) << best.error;
+  std::vector<double> floor;
+  for (const detail::EinsumPmappings &p : all)
+    floor.push_back(p.floor);
+  double sum = floor[0] + floor[1] + floor[2];
+  ASSERT_GT(best.energy, sum * (1 + 1e-6)) << "floors must be loose here";
+  std::vector<detail::Narrowing> plain(3), bounded(3);
+  for (size_t i = 0; i < 3; ++i) {
+    plain[i].cap = floor[i] + (best.energy - sum) + 1e-9 * best.energy;
+    bounded[i] = plain[i];
+    bounded[i].floor = floor[i]; // enables the neighbours' key bounds
+  }
+  auto kept = [](const std::vector<detail::EinsumPmappings> &pm) {
+    size_t n = 0;
+    for (const detail::EinsumPmappings &p : pm)
+      for (const auto &group : *p.groups)
+        n += group.second.size();
+    return n;
+  };
+  auto a = detail::generateAll(w, arch, o, true, nullptr, plain);
+  auto c = detail::generateAll(w, arch, o, true, nullptr, bounded);
+  EXPECT_LT(kept(c), kept(a));
+  for (const auto *pm : {&a, &c}) {
+    SearchResult r = detail::joinPmappings(w, arch, *pm, o);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.energy, best.energy);
+    EXPECT_EQ(r.latency, best.latency);
+  }
+}
+
 TEST(Mapper, DeterministicWithThreads) {
   Workload w = matmulChain(8, 8, 4, 4);
   SearchResult serial = search(w, chainArch(256));
