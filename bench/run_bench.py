@@ -12,7 +12,9 @@ ratios measured in the same run; last it maps the full-size GPT-3 layer
 (bench/workloads/gpt3_layer.mlir) for each objective and, when
 ../shared/inputs is there, the
 DeepSeek-R1 decoder block for each objective (FFM_BENCH_GPT3_LIMIT seconds
-each, default 3600). Writes bench/results/<arch>/scaling.csv,
+each, default 3600), the CNN blocks, and GPT-3-size stacks of 1 to 16
+layers for each objective (stacks.csv, stacks.png). FFM_BENCH_ONLY=
+gpt3,cnn,deepseek,stacks runs only those parts. Writes bench/results/<arch>/scaling.csv,
 exhaustive.csv, gpt3.csv, deepseek.csv, scaling.png, machine.txt and
 prints tables.
 """
@@ -121,6 +123,75 @@ def cnn(arch, tmp):
     write_csv("cnn.csv", rows)
 
 
+def gpt3(arch, limit):
+    """The headline workload: the full-size GPT-3 6.7B layer of the FFM
+    paper, every objective (gpt3.csv)."""
+    path = os.path.join(ROOT, "bench", "workloads", "gpt3_layer.mlir")
+    print(f"\n# GPT-3 6.7B layer (bench/workloads/gpt3_layer.mlir, 13 Einsums), time-limit {limit} s")
+    write_csv("gpt3.csv", [mapped(f"gpt3_layer_{o}", path, arch,
+                                  f"objective={o} time-limit={limit}", objective=o)
+                           for o in ("energy", "latency", "edp")])
+
+
+def stacks(arch, tmp, limit):
+    """GPT-3-size Transformer stacks (8192 tokens, D = 4096, 32 heads of 128,
+    FFN 16384; 13 Einsums a layer) of 1, 2, 4, 8 and 16 layers, every
+    objective: time, peak RSS and the search's effort per layer count, and
+    the time each layer adds after the first (stacks.csv, stacks.png)."""
+    counts = [int(c) for c in os.environ.get("FFM_BENCH_STACKS", "1,2,4,8,16").split(",")]
+    print(f"\n# GPT-3-size stacks (8192 tokens, D 4096, 32x128 heads, FFN 16384), time-limit {limit} s")
+    print(f"{'objective':>9} {'layers':>6} {'einsums':>7} {'seconds':>8} {'s/layer>1':>9} {'rss_MB':>7} {'steps':>11} {'kept':>9} {'frontier':>8}")
+    rows = []
+    for o in ("energy", "latency", "edp"):
+        first = None
+        for n in counts:
+            path = os.path.join(tmp, f"gpt3stack{n}.mlir")
+            if not os.path.exists(path):
+                gen(["transformer", "--layers", str(n), "--tokens", "8192", "--model", "4096",
+                     "--heads", "32", "--head-dim", "128", "--ffn", "16384",
+                     "--name", f"gpt3stack{n}"], path)
+            r, wall, rss = fuse(path, arch, f"objective={o} time-limit={limit}")
+            if r is None:
+                print(f"{o:>9} {n:>6} failed: {rss}")
+                rows.append(dict(objective=o, layers=n, einsums=13 * n, seconds=round(wall, 3),
+                                 error=rss))
+                break
+            s = r["stats"]
+            if first is None:
+                first = (n, wall)
+            # The time each layer adds beyond the first run's: flat or
+            # falling means growth no worse than linear.
+            per = (wall - first[1]) / (n - first[0]) if n > first[0] else float("nan")
+            rows.append(dict(objective=o, layers=n, einsums=13 * n, seconds=round(wall, 3),
+                             seconds_per_added_layer=round(per, 3) if per == per else "",
+                             peak_rss_mb=round(rss / 1024, 1), search_steps=s["search_steps"],
+                             kept=s["kept"], max_frontier=s["max_frontier"],
+                             energy_pj=r["energy_pj"], latency_cycles=r["latency_cycles"], error=""))
+            print(f"{o:>9} {n:>6} {13 * n:>7} {wall:>8.2f} {per:>9.2f} {rss / 1024:>7.1f} {s['search_steps']:>11} {s['kept']:>9} {s['max_frontier']:>8}")
+    write_csv("stacks.csv", rows)
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+        for o in ("energy", "latency", "edp"):
+            ok = [r for r in rows if r["objective"] == o and not r["error"]]
+            ax[0].plot([r["layers"] for r in ok], [r["seconds"] for r in ok], "o-", label=o)
+            ax[1].plot([r["layers"] for r in ok], [r["peak_rss_mb"] for r in ok], "o-", label=o)
+        ax[0].set_xlabel("layers (13 Einsums each)")
+        ax[0].set_ylabel("ffm-fuse seconds")
+        ax[0].set_title("GPT-3-size stacks: search time")
+        ax[1].set_xlabel("layers (13 Einsums each)")
+        ax[1].set_ylabel("peak RSS (MB)")
+        ax[1].set_title("GPT-3-size stacks: memory")
+        for a in ax:
+            a.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "stacks.png"), dpi=100)
+    except ImportError:
+        print("(matplotlib missing: no plot; bench/run.sh installs python3-matplotlib)")
+
+
 def main():
     global OUT
     arch = os.path.join(ROOT, "examples", "arch", sys.argv[1] if len(sys.argv) > 1 else "small_2level.yaml")
@@ -137,8 +208,12 @@ def main():
                 cnn(arch, tmp)
             elif part == "deepseek":
                 deepseek(arch, os.environ.get("FFM_BENCH_GPT3_LIMIT", "3600"))
+            elif part == "gpt3":
+                gpt3(arch, os.environ.get("FFM_BENCH_GPT3_LIMIT", "3600"))
+            elif part == "stacks":
+                stacks(arch, tmp, os.environ.get("FFM_BENCH_GPT3_LIMIT", "3600"))
             else:
-                sys.exit(f"FFM_BENCH_ONLY: unknown part '{part}' (cnn, deepseek)")
+                sys.exit(f"FFM_BENCH_ONLY: unknown part '{part}' (gpt3, cnn, deepseek, stacks)")
         return
     rows = []
     print(f"# ffm-opt --ffm-fuse scaling on {os.path.basename(arch)}; machine: {machine}")
@@ -181,15 +256,11 @@ def main():
         ex_rows.append(dict(matmuls=n, ffm_seconds=round(ta, 3), exhaustive_seconds=round(tb, 3),
                             speedup=round(tb / ta, 2), same_optimum=same))
     write_csv("exhaustive.csv", ex_rows)
-    # The headline workload: the full-size GPT-3 6.7B layer of the FFM paper.
     limit = os.environ.get("FFM_BENCH_GPT3_LIMIT", "3600")
-    gpt3 = os.path.join(ROOT, "bench", "workloads", "gpt3_layer.mlir")
-    print(f"\n# GPT-3 6.7B layer (bench/workloads/gpt3_layer.mlir, 13 Einsums), time-limit {limit} s")
-    write_csv("gpt3.csv", [mapped(f"gpt3_layer_{o}", gpt3, arch,
-                                  f"objective={o} time-limit={limit}", objective=o)
-                           for o in ("energy", "latency", "edp")])
+    gpt3(arch, limit)
     deepseek(arch, limit)
     cnn(arch, tmp)
+    stacks(arch, tmp, limit)
     with open(os.path.join(OUT, "machine.txt"), "w") as f:
         f.write(machine + "\n")
     try:
