@@ -37,8 +37,12 @@ MUTANTS = [
      "LevelSpaceAttr::get(rewriter.getContext(),\n                             arch.levels[level > 1 ? level - 1 : level].name));"),
     ("loop trip count: scf.for one iteration short",
      "lib/Transforms/LoopTreeCodegen.cpp",
-     "scf::ForOp::create(rewriter, loc, index(0), index(n.factor),",
-     "scf::ForOp::create(rewriter, loc, index(0),\n                                   index(n.factor > 2 ? n.factor - 1 : n.factor),"),
+     "runtimeTrips ? runtimeTrips : index(n.factor),",
+     "runtimeTrips ? runtimeTrips\n                                   : index(n.factor > 2 ? n.factor - 1 : n.factor),"),
+    ("runtime extent: the last, partial tile dropped",
+     "lib/Transforms/LoopTreeCodegen.cpp",
+     "getAffineDimExpr(0, rewriter.getContext())\n                                     .ceilDiv(step)),",
+     "getAffineDimExpr(0, rewriter.getContext())\n                                     .floorDiv(step)),"),
 ]
 
 # Quick lit tests (relative to test/): the structure, verify and model checks.
@@ -46,7 +50,8 @@ LIT = ["Transforms/fuse-chain.mlir", "Transforms/fuse-capacity.mlir",
        "Transforms/fuse-fused-loops.mlir", "Transforms/looptree-fan-out.mlir",
        "Transforms/looptree-chain-depths.mlir", "Transforms/looptree-output-levels.mlir",
        "Transforms/looptree-spatial-reduction.mlir", "Transforms/count-iterations.mlir",
-       "Transforms/rewrite-verify.test", "Model/evaluate.mlir"]
+       "Transforms/rewrite-verify.test", "Transforms/fuse-dynamic-remainder.mlir",
+       "Model/evaluate.mlir"]
 
 
 def run(cmd, **kw):

@@ -192,6 +192,9 @@ def main():
     ap.add_argument("--mlir-opt", default=None)
     ap.add_argument("--runtime-dims", default="",
                     help="sizes of the dynamic argument dimensions at run time, in order")
+    ap.add_argument("--serves-every-size", action="store_true",
+                    help="fail if the rewritten body is guarded by the mapped sizes "
+                         "(an scf.if carrying ffm.dim_sizes): the rewrite itself must run")
     a = ap.parse_args()
     original = run([a.ffm_opt, a.file])
     found = re.search(r"func\.func @([\w$.]+)", original)
@@ -206,6 +209,8 @@ def main():
     else:
         fused = run([a.ffm_opt, fuse, a.file])
     check_rewritten(fused)
+    if a.serves_every_size and re.search(r"^\s*\} \{ffm\.dim_sizes = ", fused, re.M):
+        sys.exit("FAIL: the rewritten body runs only at the mapped sizes (scf.if guard)")
     libs = ",".join(f"{a.lib_dir}/lib{n}.so" for n in ["mlir_runner_utils", "mlir_c_runner_utils"])
     outs = []
     for text in (original, fused):

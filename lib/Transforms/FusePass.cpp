@@ -139,8 +139,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (func.isExternal())
       return;
     // Dynamic shapes are mapped at given sizes (where there is an
-    // architecture to map on): the body is specialised now and guarded by
-    // a runtime check of the sizes once mapped. Static functions read the
+    // architecture to map on): the body is specialised now. The rewrite
+    // walks dynamic ranks by their runtime extents where it can, and the
+    // body then serves every size; otherwise it is guarded by a runtime
+    // check of the sizes once mapped. Static functions read the
     // architecture once, in preparePass.
     SmallVector<int64_t> sizes;
     OwningOpRef<func::FuncOp> unspecialized;
@@ -223,8 +225,18 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     func->setAttr("ffm.latency_cycles", b.getF64FloatAttr(result.latency));
     // The workload's names and accesses outlive the ops the rewrite erases.
     Workload original = w;
-    if (failed(rewriteToMapping(func, graph, arch, result)))
+    std::optional<RankExtents> runtime;
+    if (unspecialized)
+      runtime = runtimeExtents(func, graph, result);
+    if (failed(rewriteToMapping(func, graph, arch, result,
+                                runtime ? &*runtime : nullptr)))
       return signalPassFailure();
+    if (runtime) {
+      // MappingFromIR reads the trip counts at the mapped sizes from here.
+      func->setAttr(kDimSizesAttr, b.getDenseI64ArrayAttr(sizes));
+      if (servesEverySize(func))
+        unspecialized = nullptr; // no guard: one body for every size
+    }
     if (!verify && looptree.empty())
       return;
     MappingFromIR recovered(func, arch);
@@ -234,6 +246,26 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return signalPassFailure();
     if (!looptree.empty() && failed(writeLoopTree(func, arch, recovered)))
       return signalPassFailure();
+  }
+
+  /// The runtime extents of the dynamic ranks, when loops over them serve
+  /// every size: each Einsum must have a loop over each of its dynamic
+  /// ranks (a rank mapped at size 1 has none, and its one-point tile would
+  /// not cover a larger runtime extent).
+  std::optional<RankExtents> runtimeExtents(func::FuncOp func,
+                                            const EinsumGraphAnalysis &graph,
+                                            const SearchResult &result) {
+    std::optional<RankExtents> runtime = dynamicRankExtents(func, graph);
+    if (!runtime)
+      return std::nullopt;
+    for (auto [i, extents] : llvm::enumerate(*runtime))
+      for (auto [r, extent] : llvm::enumerate(extents))
+        if (extent && llvm::none_of(result.einsums[i].mapping.nodes,
+                                    [&](const MapNode &n) {
+                                      return n.isLoop() && n.rank == (int)r;
+                                    }))
+          return std::nullopt;
+    return runtime;
   }
 
   /// The IR read back must be the chosen mapping: node for node, with the

@@ -9,7 +9,9 @@
 // mapping's trip count; every on-chip keep node is one memref.alloc in its
 // level's memory space at the node's place, filled from its parent buffer;
 // every Einsum's tile is computed once per iteration of its own loops.
-// MappingFromIR reads all of this back.
+// A rank with a runtime extent (dynamic shapes) is walked by the same
+// loops with runtime trip counts, its last tile clipped. MappingFromIR
+// reads all of this back.
 //
 //===----------------------------------------------------------------------===//
 #include "ffm/Transforms/Rewrite.h"
@@ -68,6 +70,9 @@ struct Buffer {
   SmallVector<size_t> originTerms;
   SmallVector<int64_t> shape;
   bool isOutput = false;
+  /// Runtime sizes where a rank's extent is dynamic (clipped tiles); empty
+  /// when the buffer is `shape` throughout.
+  SmallVector<OpFoldResult> sizes;
 };
 
 /// What one member sees at a point of the tree.
@@ -79,14 +84,18 @@ struct MemberState {
   SmallVector<SmallVector<Term>> terms;
   /// Buffers per access, outermost first.
   SmallVector<SmallVector<Buffer>> buffers;
+  /// Per rank with a runtime extent, the extent of its current tile (the
+  /// whole extent above its loops, then clipped by each); null when static.
+  SmallVector<Value> remaining;
 };
 
 struct GroupEmitter {
   GroupEmitter(IRRewriter &rewriter, const Workload &w, const Arch &arch,
                const EinsumGraphAnalysis &graph, const SearchResult &result,
-               ArrayRef<int> members)
+               ArrayRef<int> members, const RankExtents *dynamic = nullptr)
       : rewriter(rewriter), w(w), arch(arch), graph(graph), result(result),
-        members(members), loc(graph.getOps()[members.back()]->getLoc()) {}
+        members(members), loc(graph.getOps()[members.back()]->getLoc()),
+        dynamic(dynamic) {}
 
   IRRewriter &rewriter;
   const Workload &w;
@@ -95,6 +104,13 @@ struct GroupEmitter {
   const SearchResult &result;
   ArrayRef<int> members;
   Location loc;
+  /// Runtime extents of dynamic ranks, or null: all ranks static.
+  const RankExtents *dynamic;
+
+  /// The runtime extent of rank `r` of Einsum `i`, or null when static.
+  Value runtimeExtent(int i, int r) const {
+    return dynamic ? (*dynamic)[i][r] : Value();
+  }
 
   /// Loops of each member (node indices), and the class of each: members
   /// share a loop when their loops at the same depth are in one class.
@@ -287,7 +303,12 @@ struct GroupEmitter {
   /// The part of `buffer` that a tile created now (terms of `s`) covers.
   Value subview(const MemberState &s, const TensorAccess &acc,
                 const Buffer &buffer, ArrayRef<int64_t> sizes) {
-    SmallVector<OpFoldResult> offsets, sizesOfr, strides;
+    return subview(s, acc, buffer,
+                   getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  }
+  Value subview(const MemberState &s, const TensorAccess &acc,
+                const Buffer &buffer, ArrayRef<OpFoldResult> sizes) {
+    SmallVector<OpFoldResult> offsets, strides;
     auto termsOf = [&](int r) {
       return ArrayRef<Term>(s.terms[r]).drop_front(buffer.originTerms[r]);
     };
@@ -302,11 +323,10 @@ struct GroupEmitter {
           for (Term t : termsOf(wt.rank))
             terms.push_back({t.iv, t.step * wt.coeff});
       offsets.push_back(offset(terms));
-      sizesOfr.push_back(rewriter.getIndexAttr(sizes[d]));
       strides.push_back(rewriter.getIndexAttr(1));
     }
     return memref::SubViewOp::create(rewriter, loc, buffer.memref, offsets,
-                                     sizesOfr, strides);
+                                     sizes, strides);
   }
 
   /// Extent of each tensor dimension below node `n` of Einsum `i`.
@@ -335,11 +355,68 @@ struct GroupEmitter {
     return b;
   }
 
-  Value alloc(ArrayRef<int64_t> shape, Type element, int level) {
+  Value alloc(ArrayRef<int64_t> shape, Type element, int level,
+              ValueRange dynamicSizes = {}) {
     auto type = MemRefType::get(
         shape, element, MemRefLayoutAttrInterface{},
         LevelSpaceAttr::get(rewriter.getContext(), arch.levels[level].name));
-    return memref::AllocOp::create(rewriter, loc, type);
+    return memref::AllocOp::create(rewriter, loc, type, dynamicSizes);
+  }
+
+  /// Runtime sizes of a tile of `acc` (static `shape`) created now in `s`,
+  /// or empty when no dimension has a runtime extent.
+  SmallVector<OpFoldResult> runtimeSizes(const MemberState &s,
+                                         const TensorAccess &acc,
+                                         ArrayRef<int64_t> shape) {
+    SmallVector<OpFoldResult> sizes;
+    bool any = false;
+    for (auto [d, r] : llvm::enumerate(acc.dimRanks)) {
+      Value v = r >= 0 ? s.remaining[r] : Value();
+      any |= (bool)v;
+      sizes.push_back(v ? OpFoldResult(v) : rewriter.getIndexAttr(shape[d]));
+    }
+    return any ? sizes : SmallVector<OpFoldResult>{};
+  }
+
+  /// A tile buffer in `level`: `shape`, or with runtime `sizes`, allocated
+  /// at the full tile (the runtime extent where the tile spans a whole
+  /// dynamic rank) and viewed at the clipped sizes.
+  Buffer tileBuffer(const MemberState &s, const TensorAccess &acc,
+                    ArrayRef<int64_t> shape, Type element, int level,
+                    bool isOutput) {
+    SmallVector<OpFoldResult> sizes = runtimeSizes(s, acc, shape);
+    if (sizes.empty())
+      return makeBuffer(s, acc, alloc(shape, element, level), shape, isOutput);
+    SmallVector<int64_t> full(shape);
+    SmallVector<Value> wholeRank;
+    bool clipped = false;
+    for (auto [d, r] : llvm::enumerate(acc.dimRanks)) {
+      if (r < 0 || !s.remaining[r])
+        continue;
+      if (s.remaining[r] == runtimeExtent(s.einsum, r)) {
+        full[d] = ShapedType::kDynamic;
+        wholeRank.push_back(s.remaining[r]);
+      } else {
+        clipped = true;
+      }
+    }
+    Value buffer = alloc(full, element, level, wholeRank);
+    if (clipped)
+      buffer = memref::SubViewOp::create(
+          rewriter, loc, buffer,
+          SmallVector<OpFoldResult>(full.size(), rewriter.getIndexAttr(0)),
+          sizes,
+          SmallVector<OpFoldResult>(full.size(), rewriter.getIndexAttr(1)));
+    Buffer b = makeBuffer(s, acc, buffer, shape, isOutput);
+    b.sizes = std::move(sizes);
+    return b;
+  }
+
+  /// The sizes a copy to or from `b` moves.
+  SmallVector<OpFoldResult> sizesOf(const Buffer &b) {
+    return b.sizes.empty()
+               ? getAsIndexOpFoldResult(rewriter.getContext(), b.shape)
+               : b.sizes;
   }
 
   Type elementOf(int i, int access) {
@@ -461,7 +538,7 @@ struct GroupEmitter {
       Buffer whole{dramBuffer(init),
                    SmallVector<size_t>(w.einsums[i].ranks.size(), 0),
                    {}, false};
-      return subview(s, w.einsums[i].output, whole, tile.shape);
+      return subview(s, w.einsums[i].output, whole, sizesOf(tile));
     });
   }
 
@@ -476,6 +553,14 @@ struct GroupEmitter {
     if (tensor >= 0)
       if (Value known = dram.lookup(tensor))
         return known;
+    // With runtime extents, the data is the dynamic value the body was
+    // specialised from (an argument, an earlier group's result).
+    while (auto c = value.getDefiningOp<tensor::CastOp>()) {
+      if (!dynamic || cast<RankedTensorType>(c.getSource().getType())
+                          .hasStaticShape())
+        break;
+      value = c.getSource();
+    }
     Value buffer;
     Operation *def = value.getDefiningOp();
     auto type = cast<RankedTensorType>(value.getType());
@@ -521,9 +606,16 @@ struct GroupEmitter {
         continue;
       linalg::LinalgOp op = graph.getOps()[i];
       auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      SmallVector<int64_t> shape(type.getShape());
+      SmallVector<Value> runtime;
+      for (auto [d, r] : llvm::enumerate(w.einsums[i].output.dimRanks))
+        if (Value extent = r >= 0 ? runtimeExtent(i, r) : Value()) {
+          shape[d] = ShapedType::kDynamic;
+          runtime.push_back(extent);
+        }
       Value buffer = memref::AllocOp::create(
-          rewriter, loc,
-          MemRefType::get(type.getShape(), type.getElementType()));
+          rewriter, loc, MemRefType::get(shape, type.getElementType()),
+          runtime);
       startFromInit(i, buffer, [&](Value init) { return dramBuffer(init); });
       dram[w.einsums[i].output.tensor] = buffer;
       results.push_back({i, buffer});
@@ -558,11 +650,11 @@ struct GroupEmitter {
         continue;
       }
       Buffer parent = s.buffers[n.access].back();
-      Buffer tile = makeBuffer(
-          s, acc, alloc(shape, elementOf(s.einsum, n.access), n.level), shape,
-          isOutput);
+      Buffer tile = tileBuffer(s, acc, shape, elementOf(s.einsum, n.access),
+                               n.level, isOutput);
       if (!isOutput || readsInit(s.einsum))
-        memref::CopyOp::create(rewriter, loc, subview(s, acc, parent, shape),
+        memref::CopyOp::create(rewriter, loc,
+                               subview(s, acc, parent, sizesOf(tile)),
                                tile.memref);
       if (isOutput)
         writeBack.push_back({tile, parent});
@@ -581,7 +673,7 @@ struct GroupEmitter {
       for (auto [r, terms] : llvm::enumerate(at.terms))
         terms.truncate(tile.originTerms[r]);
       memref::CopyOp::create(rewriter, loc, tile.memref,
-                             subview(at, out, parent, tile.shape));
+                             subview(at, out, parent, sizesOf(tile)));
     }
   }
 
@@ -676,12 +768,42 @@ struct GroupEmitter {
           n.kind == MapNode::Spatial &&
           w.einsums[s.einsum].isReduction(
               mappingOf(s.einsum).nodes[loops[s.einsum][depth]].rank);
+    // A rank with a runtime extent: the loop runs ceildiv(remaining,
+    // tile) times (what remains of the rank in the enclosing tile, the
+    // whole runtime extent above its first loop), and each iteration's
+    // tile is min(tile, remaining - iv * tile). Members sharing the loop
+    // walk one dimension of a fused tensor: the first one's extent serves.
+    Value remaining = states.front().remaining[n.rank];
+    int64_t step = extentBelow(first, n.rank, loops[first][depth]);
+    OpFoldResult trips = rewriter.getIndexAttr(n.factor);
+    if (remaining && step == 1)
+      trips = remaining;
+    else if (remaining)
+      trips = affine::AffineApplyOp::create(
+                  rewriter, loc,
+                  AffineMap::get(1, 0,
+                                 getAffineDimExpr(0, rewriter.getContext())
+                                     .ceilDiv(step)),
+                  remaining)
+                  .getResult();
     auto body = [&](Value iv) {
       for (MemberState &s : states) {
         size_t node = loops[s.einsum][depth];
-        s.terms[mappingOf(s.einsum).nodes[node].rank].push_back(
-            {iv, extentBelow(s.einsum, mappingOf(s.einsum).nodes[node].rank,
-                             node)});
+        int r = mappingOf(s.einsum).nodes[node].rank;
+        int64_t extent = extentBelow(s.einsum, r, node);
+        s.terms[r].push_back({iv, extent});
+        if (Value parent = s.remaining[r]) {
+          MLIRContext *ctx = rewriter.getContext();
+          AffineExpr rest = getAffineDimExpr(0, ctx),
+                     at = getAffineDimExpr(1, ctx);
+          s.remaining[r] = affine::AffineMinOp::create(
+              rewriter, loc,
+              AffineMap::get(2, 0,
+                             {getAffineConstantExpr(extent, ctx),
+                              rest - at * extent},
+                             ctx),
+              ValueRange{parent, iv});
+        }
         s.cursor = node + 1;
       }
       emitScope(states, depth + 1);
@@ -691,9 +813,10 @@ struct GroupEmitter {
       fanout = FanoutAttr::get(rewriter.getContext(),
                                arch.levels[n.level].name, n.dim);
     if (n.kind == MapNode::Spatial && !spatialReduction) {
-      auto forall = scf::ForallOp::create(
-          rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(n.factor)},
-          ValueRange{}, rewriter.getArrayAttr({fanout}));
+      auto forall = scf::ForallOp::create(rewriter, loc,
+                                          ArrayRef<OpFoldResult>{trips},
+                                          ValueRange{},
+                                          rewriter.getArrayAttr({fanout}));
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(forall.getBody());
       body(forall.getInductionVar(0));
@@ -701,7 +824,9 @@ struct GroupEmitter {
     }
     // A spatial reduction runs its instances one after another on the
     // host; the loop still says which fanout it spreads over.
-    auto loop = scf::ForOp::create(rewriter, loc, index(0), index(n.factor),
+    Value runtimeTrips = remaining ? cast<Value>(trips) : Value();
+    auto loop = scf::ForOp::create(rewriter, loc, index(0),
+                                   runtimeTrips ? runtimeTrips : index(n.factor),
                                    index(1));
     if (fanout)
       loop->setAttr(kFanoutAttr, fanout);
@@ -746,14 +871,17 @@ struct GroupEmitter {
       const TensorAccess &out = w.einsums[p.einsum].output;
       SmallVector<int64_t> shape = tileBelow(p.einsum, out, node);
       int level = mappingOf(p.einsum).nodes[node].level;
-      Value root = alloc(shape, elementOf(p.einsum, outputAccess(p.einsum)),
-                         level);
+      Buffer root =
+          tileBuffer(p, out, shape, elementOf(p.einsum, outputAccess(p.einsum)),
+                     level, true);
       for (MemberState &s : states) {
         int a = accessOf(s.einsum, tensor);
         if (a < 0)
           continue;
-        s.buffers[a].push_back(makeBuffer(s, *w.einsums[s.einsum].accesses()[a],
-                                          root, shape, s.einsum == p.einsum));
+        Buffer b = makeBuffer(s, *w.einsums[s.einsum].accesses()[a],
+                              root.memref, shape, s.einsum == p.einsum);
+        b.sizes = root.sizes;
+        s.buffers[a].push_back(std::move(b));
       }
       initOutputTile(p.einsum, p, p.buffers[outputAccess(p.einsum)].back());
     }
@@ -798,6 +926,8 @@ struct GroupEmitter {
       s.einsum = i;
       s.terms.resize(w.einsums[i].ranks.size());
       s.buffers.resize(w.einsums[i].accesses().size());
+      for (size_t r = 0; r < w.einsums[i].ranks.size(); ++r)
+        s.remaining.push_back(runtimeExtent(i, r));
       states.push_back(std::move(s));
     }
     emitScope(states, 0);
@@ -807,11 +937,21 @@ struct GroupEmitter {
     DenseSet<Operation *> dependent;
     for (auto [i, buffer] : results) {
       Value result = graph.getOps()[i]->getResult(0);
+      auto bufferType = cast<MemRefType>(buffer.getType());
       Value tensor = bufferization::ToTensorOp::create(
-          rewriter, loc, result.getType(), buffer, /*restrict=*/true,
-          /*writable=*/true);
-      rewriter.replaceAllUsesWith(result, tensor);
+          rewriter, loc,
+          RankedTensorType::get(bufferType.getShape(),
+                                bufferType.getElementType()),
+          buffer, /*restrict=*/true, /*writable=*/true);
       dependent.insert(tensor.getDefiningOp());
+      // A result at runtime extents is cast to the specialised type for its
+      // users; servesEverySize() folds the cast away where they are the
+      // next groups and the return.
+      if (tensor.getType() != result.getType()) {
+        tensor = tensor::CastOp::create(rewriter, loc, result.getType(), tensor);
+        dependent.insert(tensor.getDefiningOp());
+      }
+      rewriter.replaceAllUsesWith(result, tensor);
     }
     // Ops between the members that use their results now follow the tree.
     Operation *first = graph.getOps()[members.front()];
@@ -865,7 +1005,8 @@ std::optional<int> ffm::unemittableReader(const EinsumGraphAnalysis &graph,
 LogicalResult ffm::rewriteToMapping(func::FuncOp func,
                                     const EinsumGraphAnalysis &graph,
                                     const Arch &arch,
-                                    const SearchResult &result) {
+                                    const SearchResult &result,
+                                    const RankExtents *dynamic) {
   const Workload &w = graph.getWorkload();
   IRRewriter rewriter(func.getContext());
   SmallVector<linalg::LinalgOp> ops(graph.getOps().begin(),
@@ -873,7 +1014,7 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
   for (auto [i, op] : llvm::enumerate(ops))
     annotate(op, w, i, arch, result.einsums[i]);
   for (const std::vector<int> &group : result.groups) {
-    GroupEmitter emitter(rewriter, w, arch, graph, result, group);
+    GroupEmitter emitter(rewriter, w, arch, graph, result, group, dynamic);
     if (failed(emitter.emit()))
       return failure();
   }

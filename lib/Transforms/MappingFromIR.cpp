@@ -5,7 +5,9 @@
 // #ffm.fanout, or an scf.for carrying one); its rank is the tensor dimension
 // its induction variable offsets in the subviews of the tile's operands; a
 // keep node is a buffer on an operand's chain of copies, at its level's
-// memory space, placed under the loops that enclose its allocation.
+// memory space, placed under the loops that enclose its allocation. A loop
+// over a runtime extent (dynamic shapes) runs ceildiv(extent, tile) times;
+// its trip count is the one at the sizes the function was mapped at.
 //
 //===----------------------------------------------------------------------===//
 #include "ffm/Transforms/MappingFromIR.h"
@@ -18,6 +20,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 
@@ -84,15 +87,66 @@ MappingFromIR::MappingFromIR(func::FuncOp func, const Arch &arch) {
   valid = succeeded(build(func, arch));
 }
 
+/// The extent `v` has at the mapped sizes: a dynamic dimension of an
+/// argument is its size in the function's ffm.dim_sizes; a clipped tile,
+/// min(tile, rest), is the tile.
+static std::optional<int64_t> extentAtMappedSizes(Value v) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return c;
+  if (auto min = v.getDefiningOp<affine::AffineMinOp>()) {
+    std::optional<int64_t> tile;
+    for (AffineExpr e : min.getAffineMap().getResults())
+      if (auto c = dyn_cast<AffineConstantExpr>(e))
+        tile = tile ? std::min(*tile, c.getValue()) : c.getValue();
+    return tile;
+  }
+  auto dim = v.getDefiningOp<tensor::DimOp>();
+  std::optional<int64_t> index =
+      dim ? dim.getConstantIndex() : std::optional<int64_t>();
+  auto arg = dim ? dyn_cast<BlockArgument>(dim.getSource()) : BlockArgument();
+  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
+                  : func::FuncOp();
+  if (!index || !func)
+    return std::nullopt;
+  return mappedSize(func, arg.getArgNumber(), *index);
+}
+
+/// A loop's upper bound at the mapped sizes: a constant, or the runtime
+/// trip count ceildiv(extent, tile) the code generator emits for a rank
+/// with a runtime extent (the extent itself for one-point tiles).
+static std::optional<int64_t> tripsAtMappedSizes(OpFoldResult ub) {
+  if (std::optional<int64_t> c = getConstantIntValue(ub))
+    return c;
+  Value v = cast<Value>(ub);
+  auto apply = v.getDefiningOp<affine::AffineApplyOp>();
+  if (!apply)
+    return extentAtMappedSizes(v);
+  AffineMap map = apply.getAffineMap();
+  if (map.getNumResults() != 1 || map.getNumInputs() != 1)
+    return std::nullopt;
+  auto div = dyn_cast<AffineBinaryOpExpr>(map.getResult(0));
+  if (!div || div.getKind() != AffineExprKind::CeilDiv ||
+      !isa<AffineDimExpr, AffineSymbolExpr>(div.getLHS()))
+    return std::nullopt;
+  auto tile = dyn_cast<AffineConstantExpr>(div.getRHS());
+  std::optional<int64_t> extent =
+      extentAtMappedSizes(apply.getMapOperands()[0]);
+  if (!tile || tile.getValue() <= 0 || !extent)
+    return std::nullopt;
+  return (*extent + tile.getValue() - 1) / tile.getValue();
+}
+
 static FailureOr<Loop> loopOf(Operation *op, const Arch &arch) {
   Loop loop{op, Value(), 0, MapNode::Temporal};
   Attribute fanout;
   if (auto f = dyn_cast<scf::ForOp>(op)) {
     auto lb = getConstantIntValue(f.getLowerBound());
-    auto ub = getConstantIntValue(f.getUpperBound());
+    auto ub = tripsAtMappedSizes(f.getUpperBound());
     auto step = getConstantIntValue(f.getStep());
     if (!lb || !ub || !step || *step <= 0)
-      return op->emitError("ffm: loop bounds of a LoopTree are constants");
+      return op->emitError("ffm: loop bounds of a LoopTree are constants, "
+                           "or runtime trip counts of a dynamic extent the "
+                           "function's ffm.dim_sizes sizes");
     loop.iv = f.getInductionVar();
     loop.trips = (*ub - *lb + *step - 1) / *step;
     fanout = op->getAttr(kFanoutAttr);
@@ -100,11 +154,13 @@ static FailureOr<Loop> loopOf(Operation *op, const Arch &arch) {
     if (f.getRank() != 1 || !f.getMapping() || f.getMapping()->size() != 1)
       return op->emitError("ffm: a spatial loop is a one-dimensional "
                            "scf.forall mapped to one #ffm.fanout");
-    auto ub = getConstantIntValue(f.getMixedUpperBound()[0]);
+    auto ub = tripsAtMappedSizes(f.getMixedUpperBound()[0]);
     auto lb = getConstantIntValue(f.getMixedLowerBound()[0]);
     auto step = getConstantIntValue(f.getMixedStep()[0]);
     if (!lb || !ub || !step || *step <= 0)
-      return op->emitError("ffm: loop bounds of a LoopTree are constants");
+      return op->emitError("ffm: loop bounds of a LoopTree are constants, "
+                           "or runtime trip counts of a dynamic extent the "
+                           "function's ffm.dim_sizes sizes");
     loop.iv = f.getInductionVar(0);
     loop.trips = (*ub - *lb + *step - 1) / *step;
     fanout = (*f.getMapping())[0];
@@ -178,6 +234,16 @@ static Value peelUnitReshapes(Value v, SmallVectorImpl<int> &dims) {
       d = d >= 0 ? under[d] : -1;
     v = src;
   }
+}
+
+/// Whether `buffer` is a tile's buffer: an allocation, or a clipped view
+/// at its origin of one (the last tile of a runtime extent).
+static bool isTileBuffer(Value buffer) {
+  if (auto sub = buffer.getDefiningOp<memref::SubViewOp>())
+    return sub.getSource().getDefiningOp<memref::AllocOp>() &&
+           llvm::all_of(sub.getMixedOffsets(),
+                        [](OpFoldResult o) { return isZeroInteger(o); });
+  return (bool)buffer.getDefiningOp<memref::AllocOp>();
 }
 
 /// The buffer a tile buffer is filled from or written back to.
@@ -309,9 +375,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
                                "buffer that keeps it");
       while (link) {
         chain.insert(chain.begin(), *link);
-        link = link->buffer.getDefiningOp<memref::AllocOp>()
-                   ? parentOf(link->buffer)
-                   : std::nullopt;
+        link = isTileBuffer(link->buffer) ? parentOf(link->buffer)
+                                          : std::nullopt;
       }
       for (const ChainBuffer &c : chain)
         for (auto [d, offset] : llvm::enumerate(c.offsets)) {
@@ -473,13 +538,20 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     einsums.push_back(std::move(rec));
   }
 
-  // Fused intermediates' full shapes come from their producers' bounds;
+  // Fused intermediates' full shapes come from their producers' bounds,
+  // and a dynamic dimension's from the bound of the rank walking it;
   // results returned by the function end in DRAM.
   for (const Einsum &e : workload.einsums) {
     Tensor &t = workload.tensors[e.output.tensor];
     for (auto [d, r] : llvm::enumerate(e.output.dimRanks))
       if (r >= 0 && d < t.shape.size())
         t.shape[d] = e.ranks[r].bound;
+    for (const TensorAccess *acc : e.accesses()) {
+      Tensor &in = workload.tensors[acc->tensor];
+      for (auto [d, r] : llvm::enumerate(acc->dimRanks))
+        if (r >= 0 && d < in.shape.size() && ShapedType::isDynamic(in.shape[d]))
+          in.shape[d] = e.ranks[r].bound;
+    }
   }
   // Results leave through the return, or through the yield of a body
   // specialised to given sizes.

@@ -1,12 +1,14 @@
 //===- Specialize.cpp - map dynamic shapes at given sizes -----------------===//
 //
 // Invariant: the function computes what it computed for every runtime
-// size. The specialised body runs only when each dynamic argument
-// dimension equals the size it was mapped at; the original ops, kept
-// verbatim, run otherwise.
+// size. Either the rewritten body walks every dynamic rank by its runtime
+// extent (dynamicRankExtents, servesEverySize), or the specialised body
+// runs only when each dynamic argument dimension equals the size it was
+// mapped at and the original ops, kept verbatim, run otherwise.
 //
 //===----------------------------------------------------------------------===//
 #include "ffm/Transforms/Specialize.h"
+#include "ffm/Transforms/EinsumGraphAnalysis.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -14,6 +16,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include <map>
 
 using namespace mlir;
 using namespace ffm;
@@ -146,4 +150,135 @@ void ffm::versionOnSizes(func::FuncOp func, func::FuncOp original,
     results.push_back(map.lookupOrDefault(v));
   scf::YieldOp::create(eb, loc, results);
   ret->setOperands(ifOp.getResults());
+}
+
+std::optional<RankExtents>
+ffm::dynamicRankExtents(func::FuncOp func, const EinsumGraphAnalysis &graph) {
+  const Workload &w = graph.getWorkload();
+  // Tensor dimensions are (tensor, dim); ranks are (-1 - einsum, rank).
+  using Key = std::pair<int, int>;
+  llvm::EquivalenceClasses<Key> classes;
+  DenseSet<Key> unsupported, staticArg;
+  std::map<Key, std::pair<BlockArgument, unsigned>> dynamicArg;
+  auto rankKey = [](int i, int r) { return Key{-1 - i, r}; };
+  for (auto [i, e] : llvm::enumerate(w.einsums))
+    for (const TensorAccess *acc : e.accesses()) {
+      for (auto [d, r] : llvm::enumerate(acc->dimRanks)) {
+        Key dim{acc->tensor, (int)d};
+        classes.insert(dim);
+        if (r >= 0)
+          classes.unionSets(dim, rankKey(i, r));
+        if (acc->view >= 0)
+          unsupported.insert(dim);
+      }
+      for (const auto &terms : acc->windows)
+        for (const WindowTerm &t : terms) {
+          classes.insert(rankKey(i, t.rank));
+          unsupported.insert(rankKey(i, t.rank));
+        }
+    }
+  // The data a dynamic rank walks is an argument or an Einsum's result:
+  // views, moved data and constants are at the mapped sizes only.
+  DenseSet<int> fromArgument;
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type)
+      continue;
+    for (Operation *user : arg.getUsers()) {
+      auto cast = dyn_cast<tensor::CastOp>(user);
+      int t = cast ? graph.tensorOf(cast.getResult()) : -1;
+      if (t < 0)
+        continue;
+      fromArgument.insert(t);
+      for (unsigned d = 0; d < type.getRank(); ++d) {
+        classes.insert({t, (int)d});
+        if (type.isDynamicDim(d))
+          dynamicArg.try_emplace({t, (int)d}, arg, d);
+        else
+          staticArg.insert({t, (int)d});
+      }
+    }
+  }
+  for (auto [t, tensor] : llvm::enumerate(w.tensors))
+    if (tensor.aliasOf >= 0 || tensor.escapes ||
+        (tensor.producer < 0 && !fromArgument.contains(t)))
+      for (size_t d = 0; d < tensor.shape.size(); ++d)
+        unsupported.insert({(int)t, (int)d});
+  for (const Workload::Move &m : w.moves)
+    for (int t : llvm::concat<const int>(m.from, ArrayRef<int>(m.to)))
+      for (size_t d = 0; t >= 0 && d < w.tensors[t].shape.size(); ++d)
+        unsupported.insert({t, (int)d});
+
+  // Per class leader: the argument dimension giving its runtime extent.
+  std::map<Key, std::pair<BlockArgument, unsigned>> source;
+  for (auto &[key, arg] : dynamicArg)
+    source.try_emplace(classes.getLeaderValue(key), arg);
+  for (const Key &key : staticArg)
+    source.erase(classes.getLeaderValue(key));
+  for (const Key &key : unsupported)
+    if (classes.contains(key) &&
+        source.count(classes.getLeaderValue(key)))
+      return std::nullopt;
+
+  RankExtents extents(w.einsums.size());
+  OpBuilder b = OpBuilder::atBlockBegin(&func.front());
+  std::map<Key, Value> dims;
+  for (auto [i, e] : llvm::enumerate(w.einsums)) {
+    extents[i].resize(e.ranks.size());
+    for (size_t r = 0; r < e.ranks.size(); ++r) {
+      Key key = rankKey(i, r);
+      if (!classes.contains(key))
+        continue;
+      Key leader = classes.getLeaderValue(key);
+      auto it = source.find(leader);
+      if (it == source.end())
+        continue;
+      Value &dim = dims[leader];
+      if (!dim)
+        dim = tensor::DimOp::create(b, func.getLoc(), it->second.first,
+                                    it->second.second);
+      extents[i][r] = dim;
+    }
+  }
+  return extents;
+}
+
+bool ffm::servesEverySize(func::FuncOp func) {
+  // A cast to a static type and back to the type it came from is no cast.
+  func.walk([](tensor::CastOp cast) {
+    auto inner = cast.getSource().getDefiningOp<tensor::CastOp>();
+    if (inner && inner.getSource().getType() == cast.getType())
+      cast.replaceAllUsesWith(inner.getSource());
+  });
+  // Later casts first: erasing one may leave its source cast unused.
+  SmallVector<tensor::CastOp> casts;
+  func.walk([&](tensor::CastOp c) { casts.push_back(c); });
+  bool atMappedSizes = false;
+  for (tensor::CastOp c : llvm::reverse(casts)) {
+    if (c->use_empty()) {
+      c->erase();
+      continue;
+    }
+    auto from = cast<RankedTensorType>(c.getSource().getType());
+    auto to = cast<RankedTensorType>(c.getType());
+    for (int64_t d = 0; d < from.getRank(); ++d)
+      atMappedSizes |= from.isDynamicDim(d) && !to.isDynamicDim(d);
+  }
+  return !atMappedSizes;
+}
+
+std::optional<int64_t> ffm::mappedSize(func::FuncOp func, unsigned arg,
+                                       unsigned dim) {
+  auto sizes = func->getAttrOfType<DenseI64ArrayAttr>(kDimSizesAttr);
+  if (!sizes)
+    return std::nullopt;
+  size_t k = 0;
+  for (auto [a, d] : dynamicDims(func)) {
+    if (k >= (size_t)sizes.size())
+      return std::nullopt;
+    if (a == arg && d == dim)
+      return sizes[k];
+    ++k;
+  }
+  return std::nullopt;
 }

@@ -40,6 +40,30 @@ module attributes {ffm.arch = #arch} {
 
 // -----
 
+// A runtime trip count over an argument's dynamic dimension needs the size
+// it was mapped at: the function says none (no ffm.dim_sizes).
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0, fanout = [2]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @unsized_extent(%x: tensor<?xf32>, %o: memref<?xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %n = tensor.dim %x, %c0 : tensor<?xf32>
+    %a = bufferization.to_buffer %x read_only : tensor<?xf32> to memref<?xf32>
+    // expected-error @+1 {{ffm: loop bounds of a LoopTree are constants, or runtime trip counts of a dynamic extent the function's ffm.dim_sizes sizes}}
+    scf.for %i = %c0 to %n step %c1 {
+      %s = memref.subview %a[%i] [1] [1] : memref<?xf32> to memref<1xf32, strided<[1], offset: ?>>
+      %t = memref.subview %o[%i] [1] [1] : memref<?xf32> to memref<1xf32, strided<[1], offset: ?>>
+      linalg.copy {ffm.einsum = "copy_0"} ins(%s : memref<1xf32, strided<[1], offset: ?>>) outs(%t : memref<1xf32, strided<[1], offset: ?>>)
+    }
+    return
+  }
+}
+
+// -----
+
 #arch = #ffm.arch<levels = [
     #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
     #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0, fanout = [2]>],

@@ -1,30 +1,35 @@
-// Dynamic shapes are mapped at the sizes dim-sizes gives (here 24 rows):
-// the body is specialised to them, mapped and rewritten, and runs only
-// when the runtime sizes are those; any other size runs the original ops
-// (test/Execution/dynamic-equivalence.test runs both).
+// Dynamic shapes are mapped at the sizes dim-sizes gives (here 24 rows)
+// and rewritten into loops over the runtime extent: one body serves every
+// size, with no guard and no copy of the original ops
+// (test/Execution/dynamic-equivalence.test runs it at other sizes).
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml dim-sizes=24 verify=true" %s | FileCheck %s
 // The mapping read back from the output evaluates to the chosen figures.
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml dim-sizes=24" %s | ffm-opt --ffm-evaluate="arch-file=%ffm_src/examples/arch/small_2level.yaml" -o /dev/null | FileCheck %s --check-prefix=EVAL
 
-// CHECK-LABEL: func.func @mlp(%arg0: tensor<?x16xf32>, {{.*}}) -> tensor<?x16xf32> attributes {ffm.energy_pj = 3.351680e+05 : f64,
+// The rows are walked by the runtime dimension: `for m : 24` of matmul_0
+// runs %dim times, `for d0 : 6, par d0 : 4` of generic_0 ceildiv(%dim, 4)
+// times, each time over min(4, %dim - 4 * iv) rows.
+// CHECK-DAG:  #[[CEIL:.*]] = affine_map<(d0) -> (d0 ceildiv 4)>
+// CHECK-DAG:  #[[CLIP:.*]] = affine_map<(d0, d1) -> (4, d0 - d1 * 4)>
+// CHECK-LABEL: func.func @mlp(%arg0: tensor<?x16xf32>, {{.*}}) -> tensor<?x16xf32> attributes {ffm.dim_sizes = array<i64: 24>, ffm.energy_pj = 3.351680e+05 : f64,
+// CHECK-NOT:  scf.if
 // CHECK:      %[[D:.*]] = tensor.dim %arg0, %c0 : tensor<?x16xf32>
-// CHECK:      %[[EQ:.*]] = arith.cmpi eq, %[[D]], %c24 : index
-// CHECK:      %[[ALL:.*]] = arith.andi %{{.*}}, %[[EQ]] : i1
-// CHECK:      %[[R:.*]] = scf.if %[[ALL]] -> (tensor<?x16xf32>) {
-// CHECK:        tensor.cast %arg0 : tensor<?x16xf32> to tensor<24x16xf32>
-// CHECK:        scf.for
+// CHECK:      %[[OUT:.*]] = memref.alloc(%[[D]]) : memref<?x16xf32>
+// CHECK:      memref.alloc(%[[D]]) : memref<?x32xf32, #ffm.level_space<"GlobalBuffer">>
+// CHECK:      bufferization.to_buffer %arg0 read_only : tensor<?x16xf32> to memref<?x16xf32>
+// CHECK:      scf.for %{{.*}} = %c0 to %[[D]] step %c1 {
 // CHECK:        linalg.matmul {ffm.einsum = "matmul_0", {{.*}}memref<
-// CHECK:        ffm.einsum = "generic_0"
+// CHECK:      %[[T:.*]] = affine.apply #[[CEIL]](%[[D]])
+// CHECK:      scf.for %[[I:.*]] = %c0 to %[[T]] step %c1 {
+// CHECK-NEXT:   %[[N:.*]] = affine.min #[[CLIP]](%[[D]], %[[I]])
+// CHECK:        scf.forall (%{{.*}}) in (%[[N]]) {
+// CHECK:          ffm.einsum = "generic_0"
+// CHECK:      scf.for %{{.*}} = %c0 to %[[D]] step %c1 {
 // CHECK:        linalg.matmul {ffm.einsum = "matmul_1", {{.*}}memref<
-// CHECK:        %[[OUT:.*]] = tensor.cast %{{.*}} : tensor<24x16xf32> to tensor<?x16xf32>
-// CHECK-NEXT:   scf.yield %[[OUT]] : tensor<?x16xf32>
-// CHECK-NEXT: } else {
-// CHECK:        tensor.empty(%{{.*}}) : tensor<?x32xf32>
-// CHECK:        linalg.matmul ins(%arg0, %arg1 : tensor<?x16xf32>, tensor<16x32xf32>)
-// CHECK-NOT:    ffm.einsum
-// CHECK:        scf.yield %{{.*}} : tensor<?x16xf32>
-// CHECK-NEXT: } {ffm.dim_sizes = array<i64: 24>}
+// CHECK:      %[[R:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<?x16xf32> to tensor<?x16xf32>
 // CHECK-NEXT: return %[[R]] : tensor<?x16xf32>
+// CHECK-NOT:  tensor.empty
+// CHECK-NOT:  linalg.matmul ins
 
 // EVAL: total @mlp: energy 335168 pJ
 

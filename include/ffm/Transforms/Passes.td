@@ -70,8 +70,9 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
     Option<"dimSizes", "dim-sizes", "std::string", /*default=*/"",
            "Sizes to map the dynamic dimensions of the function's arguments "
            "at, in argument then dimension order (\"2048,128\"; default: "
-           "the function's ffm.dim_sizes); other runtime sizes run the "
-           "original ops">,
+           "the function's ffm.dim_sizes); the rewritten loops walk the "
+           "runtime sizes, or where they cannot, other runtime sizes run "
+           "the original ops">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
            "Rewrite the IR (false: only annotate the ops with the mapping)">,
     Option<"verify", "verify", "bool", /*default=*/"false",

@@ -4,6 +4,7 @@
 
 #include "ffm/Mapper/Mapper.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "ffm/Transforms/Specialize.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace ffm {
@@ -15,10 +16,18 @@ namespace ffm {
 /// every tile kept on chip is copied into a bufferization.alloc_tensor in
 /// that level's #ffm.level_space. Rewritten ops carry their mapping and
 /// modelled figures.
+///
+/// With `dynamic` (dynamicRankExtents), a loop over a rank with a runtime
+/// extent runs ceildiv(remaining extent, tile) times, the remaining extent
+/// of its tile being min(tile, remaining - iv * tile): the last tile is
+/// clipped, its buffers allocated at the full tile with a subview of the
+/// clipped size (at the runtime extent where a tile spans the whole rank).
+/// Static ranks are emitted as without it.
 mlir::LogicalResult rewriteToMapping(mlir::func::FuncOp func,
                                      const EinsumGraphAnalysis &graph,
                                      const Arch &arch,
-                                     const SearchResult &result);
+                                     const SearchResult &result,
+                                     const RankExtents *dynamic = nullptr);
 
 /// The first Einsum whose fusion group's tree cannot be emitted because
 /// it reads an earlier member's result that a loop they share does not

@@ -3,8 +3,11 @@
 // The mapper needs static sizes. A function whose arguments have dynamic
 // dimensions is mapped at sizes the user gives (the `dim-sizes` option or
 // an `ffm.dim_sizes` attribute on the function): its body is specialised
-// to them, mapped and rewritten, and guarded by a runtime check so that any
-// other size still runs the original ops.
+// to them and mapped. Where every dynamic rank can be walked by loops over
+// its runtime extent (dynamicRankExtents), the rewrite emits such loops,
+// the last tile clipped, and the one body serves every size; otherwise it
+// is guarded by a runtime check so that any other size still runs the
+// original ops.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FFM_TRANSFORMS_SPECIALIZE_H
@@ -12,6 +15,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include <optional>
+#include <vector>
 
 namespace ffm {
 
@@ -40,6 +45,35 @@ specializeToSizes(mlir::func::FuncOp func, llvm::ArrayRef<int64_t> sizes);
 /// `original`.
 void versionOnSizes(mlir::func::FuncOp func, mlir::func::FuncOp original,
                     llvm::ArrayRef<int64_t> sizes);
+
+class EinsumGraphAnalysis;
+
+/// Per Einsum, per rank: the runtime extent (an index value) of a rank whose
+/// size is dynamic in the function as written, or null for a static rank.
+using RankExtents = std::vector<llvm::SmallVector<mlir::Value>>;
+
+/// The runtime extents of the ranks of the specialised body `func` (graph
+/// built on it) that a dynamic argument dimension sizes: ranks and tensor
+/// dimensions that must be equal form classes; a class holding a dynamic
+/// argument dimension and no static one is dynamic, and gets one
+/// `tensor.dim` of that argument at the function's entry. std::nullopt,
+/// with no IR change, when a dynamic class reaches what loops over a
+/// runtime extent cannot serve: a sliding window, a reshape, data left in
+/// place (padding, slicing) or a constant tensor.
+std::optional<RankExtents> dynamicRankExtents(mlir::func::FuncOp func,
+                                              const EinsumGraphAnalysis &graph);
+
+/// After the rewrite on runtime extents: folds the casts the specialisation
+/// and the rewrite put around the body (dynamic to static and back) and
+/// says whether the body now serves every size, i.e. no value is still
+/// cast from a dynamic type to a static one (something outside the rewrite
+/// reads the data at the mapped sizes).
+bool servesEverySize(mlir::func::FuncOp func);
+
+/// The size a dynamic dimension `dim` of argument `arg` of `func` was
+/// mapped at (the function's ffm.dim_sizes), if any.
+std::optional<int64_t> mappedSize(mlir::func::FuncOp func, unsigned arg,
+                                  unsigned dim);
 
 } // namespace ffm
 
