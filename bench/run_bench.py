@@ -28,7 +28,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FFM = os.path.join(ROOT, "build", "bin", "ffm-opt")
+# FFM_OPT: another ffm-opt (a copy, so that a rebuild cannot change it mid-run).
+FFM = os.environ.get("FFM_OPT", os.path.join(ROOT, "build", "bin", "ffm-opt"))
 GEN = os.path.join(ROOT, "bench", "gen_workloads.py")
 OUT = os.path.join(ROOT, "bench", "results")
 REPORTS = tempfile.mkdtemp()  # the JSON reports, never next to the inputs
@@ -169,6 +170,11 @@ def stacks(arch, tmp, limit):
                              energy_pj=r["energy_pj"], latency_cycles=r["latency_cycles"], error=""))
             print(f"{o:>9} {n:>6} {13 * n:>7} {wall:>8.2f} {per:>9.2f} {rss / 1024:>7.1f} {s['search_steps']:>11} {s['kept']:>9} {s['max_frontier']:>8}")
     write_csv("stacks.csv", rows)
+    plot_stacks(rows)
+
+
+def plot_stacks(rows):
+    """stacks.png from stacks.csv's rows: time and peak RSS per layer count."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -176,8 +182,8 @@ def stacks(arch, tmp, limit):
         fig, ax = plt.subplots(1, 2, figsize=(11, 4))
         for o in ("energy", "latency", "edp"):
             ok = [r for r in rows if r["objective"] == o and not r["error"]]
-            ax[0].plot([r["layers"] for r in ok], [r["seconds"] for r in ok], "o-", label=o)
-            ax[1].plot([r["layers"] for r in ok], [r["peak_rss_mb"] for r in ok], "o-", label=o)
+            ax[0].plot([int(r["layers"]) for r in ok], [float(r["seconds"]) for r in ok], "o-", label=o)
+            ax[1].plot([int(r["layers"]) for r in ok], [float(r["peak_rss_mb"]) for r in ok], "o-", label=o)
         ax[0].set_xlabel("layers (13 Einsums each)")
         ax[0].set_ylabel("ffm-fuse seconds")
         ax[0].set_title("GPT-3-size stacks: search time")
