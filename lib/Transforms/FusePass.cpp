@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/IR/Threading.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -154,10 +155,23 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       if (failed(given))
         return signalPassFailure();
       sizes = std::move(*given);
-      if (!sizes.empty())
+      if (!sizes.empty()) {
         unspecialized = specializeToSizes(func, sizes);
+        // Sizes the ops tie together (a square matmul's M and K, a batch
+        // shared by two arguments, a dimension equal to a static one) must
+        // agree, or the specialised ops are invalid.
+        if (failed(mlir::verify(func))) {
+          emitError(func.getLoc(), "ffm-fuse: the sizes given to the "
+                                   "dynamic dimensions (dim-sizes or "
+                                   "ffm.dim_sizes) contradict the ops: "
+                                   "dimensions they tie together must "
+                                   "get equal sizes");
+          return signalPassFailure();
+        }
+      }
     }
     llvm::scope_exit guard([&] {
+      dropDynamicLoopMarks(func);
       if (unspecialized)
         versionOnSizes(func, *unspecialized, sizes);
     });
@@ -234,7 +248,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (runtime) {
       // MappingFromIR reads the trip counts at the mapped sizes from here.
       func->setAttr(kDimSizesAttr, b.getDenseI64ArrayAttr(sizes));
-      if (servesEverySize(func))
+      if (servesEverySize(func) && sizesOnlyShapeTensors(*unspecialized))
         unspecialized = nullptr; // no guard: one body for every size
     }
     if (!verify && looptree.empty())

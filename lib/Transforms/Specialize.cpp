@@ -11,6 +11,7 @@
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
@@ -18,6 +19,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace ffm;
@@ -85,6 +87,17 @@ OwningOpRef<func::FuncOp> ffm::specializeToSizes(func::FuncOp func,
                                                  ArrayRef<int64_t> sizes) {
   OwningOpRef<func::FuncOp> original = func.clone();
   MLIRContext *ctx = func.getContext();
+  // Which loops are dynamic as written: once specialised, every loop is
+  // static, and a rank whose runtime extent no argument gives would be
+  // walked at its mapped size only (dynamicRankExtents checks).
+  func.walk([&](linalg::LinalgOp op) {
+    SmallVector<int64_t> dynamic;
+    for (auto [r, bound] : llvm::enumerate(op.getStaticLoopRanges()))
+      if (ShapedType::isDynamic(bound))
+        dynamic.push_back(r);
+    op->setAttr(kDynamicLoopsAttr,
+                DenseI64ArrayAttr::get(ctx, dynamic));
+  });
   OpBuilder b = OpBuilder::atBlockBegin(&func.front());
   const int64_t *next = sizes.begin();
   for (BlockArgument arg : func.getArguments()) {
@@ -219,6 +232,16 @@ ffm::dynamicRankExtents(func::FuncOp func, const EinsumGraphAnalysis &graph) {
     if (classes.contains(key) &&
         source.count(classes.getLeaderValue(key)))
       return std::nullopt;
+  // Every dynamic argument dimension must size some rank: one that only
+  // sizes data no Einsum reads (an output shaped like an argument never
+  // read) would be left at its mapped size.
+  std::set<std::pair<unsigned, unsigned>> sized;
+  for (auto &[key, arg] : dynamicArg)
+    if (source.count(classes.getLeaderValue(key)))
+      sized.insert({arg.first.getArgNumber(), arg.second});
+  for (auto [arg, dim] : dynamicDims(func))
+    if (!sized.count({arg, dim}))
+      return std::nullopt;
 
   RankExtents extents(w.einsums.size());
   OpBuilder b = OpBuilder::atBlockBegin(&func.front());
@@ -239,8 +262,33 @@ ffm::dynamicRankExtents(func::FuncOp func, const EinsumGraphAnalysis &graph) {
                                     it->second.second);
       extents[i][r] = dim;
     }
+    // A loop dynamic as written that no argument sizes would run at its
+    // mapped size at every runtime size.
+    auto dynamic =
+        graph.getOps()[i]->getAttrOfType<DenseI64ArrayAttr>(kDynamicLoopsAttr);
+    if (!dynamic)
+      return std::nullopt; // not known: the guard keeps it correct
+    for (int64_t r : dynamic.asArrayRef())
+      if (r >= (int64_t)extents[i].size() || !extents[i][r])
+        return std::nullopt;
   }
   return extents;
+}
+
+bool ffm::sizesOnlyShapeTensors(func::FuncOp original) {
+  // A size read as a value (a mean's 1/N, a mask's length) is folded to
+  // its mapped value by the specialisation.
+  WalkResult r = original.walk([](tensor::DimOp dim) {
+    return llvm::all_of(dim->getUsers(),
+                        [](Operation *u) { return isa<tensor::EmptyOp>(u); })
+               ? WalkResult::advance()
+               : WalkResult::interrupt();
+  });
+  return !r.wasInterrupted();
+}
+
+void ffm::dropDynamicLoopMarks(func::FuncOp func) {
+  func.walk([](Operation *op) { op->removeAttr(kDynamicLoopsAttr); });
 }
 
 bool ffm::servesEverySize(func::FuncOp func) {

@@ -18,3 +18,19 @@ func.func @no_sizes(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
 func.func @bad_attr(%a: tensor<?x4xf32>) -> tensor<?x4xf32> attributes {ffm.dim_sizes = [8]} {
   return %a : tensor<?x4xf32>
 }
+
+// -----
+
+// A square matmul ties its rows to its reductions: sizes 12 and 8 cannot
+// both hold (the verifier names the op, then ffm-fuse the function).
+// expected-error @+1 {{ffm-fuse: the sizes given to the dynamic dimensions (dim-sizes or ffm.dim_sizes) contradict the ops: dimensions they tie together must get equal sizes}}
+func.func @contradicting_sizes(%x: tensor<?x?xf32>) -> tensor<?x?xf32> attributes {ffm.dim_sizes = array<i64: 12, 8>} {
+  %c0 = arith.constant 0 : index
+  %z = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %e = tensor.empty(%n, %n) : tensor<?x?xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<?x?xf32>) -> tensor<?x?xf32>
+  // expected-error @+1 {{'linalg.matmul' op inferred input/output operand #1 has shape's dimension #0 to be 8, but found 12}}
+  %o = linalg.matmul ins(%x, %x : tensor<?x?xf32>, tensor<?x?xf32>) outs(%f : tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %o : tensor<?x?xf32>
+}

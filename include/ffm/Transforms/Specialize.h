@@ -23,6 +23,9 @@ namespace ffm {
 /// Attribute of a function giving its arguments' dynamic sizes, and of the
 /// scf.if that versions a specialised body.
 constexpr llvm::StringLiteral kDimSizesAttr = "ffm.dim_sizes";
+/// Marks each linalg op of a specialised body with the loops that were
+/// dynamic before specialisation (dropDynamicLoopMarks removes them).
+constexpr llvm::StringLiteral kDynamicLoopsAttr = "ffm.dynamic_loops";
 
 /// Whether some tensor argument of `func` has a dynamic dimension.
 bool hasDynamicArguments(mlir::func::FuncOp func);
@@ -62,6 +65,15 @@ using RankExtents = std::vector<llvm::SmallVector<mlir::Value>>;
 /// place (padding, slicing) or a constant tensor.
 std::optional<RankExtents> dynamicRankExtents(mlir::func::FuncOp func,
                                               const EinsumGraphAnalysis &graph);
+
+/// Whether every dynamic size in `original` (the function as written) only
+/// shapes tensors (tensor.dim read by tensor.empty alone): a size used as a
+/// value is folded to its mapped value by the specialisation, so the body
+/// then serves the mapped sizes only.
+bool sizesOnlyShapeTensors(mlir::func::FuncOp original);
+
+/// Removes the kDynamicLoopsAttr marks of specializeToSizes.
+void dropDynamicLoopMarks(mlir::func::FuncOp func);
 
 /// After the rewrite on runtime extents: folds the casts the specialisation
 /// and the rewrite put around the body (dynamic to static and back) and
