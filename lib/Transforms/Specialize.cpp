@@ -120,7 +120,38 @@ OwningOpRef<func::FuncOp> ffm::specializeToSizes(func::FuncOp func,
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
-  (void)applyPatternsGreedily(func, std::move(patterns));
+  FrozenRewritePatternSet frozen(std::move(patterns));
+  (void)applyPatternsGreedily(func, frozen);
+  // Canonicalization leaves a concatenation of (cast) static operands with
+  // its dynamic result type: give it the static one (cast back for its
+  // uses) and let canonicalization carry that on, as far as it goes.
+  for (bool refined = true; refined;) {
+    refined = false;
+    func.walk([&](tensor::ConcatOp concat) {
+      // Its operands, looking through casts that only made them dynamic.
+      SmallVector<Value> inputs;
+      for (Value in : concat.getInputs()) {
+        auto cast = in.getDefiningOp<tensor::CastOp>();
+        inputs.push_back(cast && tensor::canFoldIntoConsumerOp(cast)
+                             ? cast.getSource()
+                             : in);
+      }
+      RankedTensorType inferred = tensor::ConcatOp::inferResultType(
+          concat.getDim(), ValueRange(inputs).getTypes());
+      if (!inferred.hasStaticShape() || inferred == concat.getType())
+        return;
+      OpBuilder cb(concat);
+      auto fixed = tensor::ConcatOp::create(cb, concat.getLoc(),
+                                            concat.getDim(), inputs);
+      auto back = tensor::CastOp::create(cb, concat.getLoc(),
+                                         concat.getType(), fixed);
+      concat.replaceAllUsesWith(back.getResult());
+      concat.erase();
+      refined = true;
+    });
+    if (refined)
+      (void)applyPatternsGreedily(func, frozen);
+  }
   return original;
 }
 
