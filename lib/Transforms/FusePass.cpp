@@ -125,6 +125,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           << static_cast<int>(maxSpatialRanksPerDim);
       return signalPassFailure();
     }
+    SmallVector<int64_t> optionSizes;
+    if (!dimSizes.empty() && !parseDimSizes(dimSizes, optionSizes)) {
+      emitError(func.getLoc(), "ffm-fuse: dim-sizes must be a "
+                               "comma-separated list of positive sizes, got '")
+          << dimSizes << "'";
+      return signalPassFailure();
+    }
     options.maxSpatialRanksPerDim = maxSpatialRanksPerDim;
     options.exhaustive = searchMode == "exhaustive";
     options.maxPmappings = maxPmappings;
@@ -151,7 +158,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
         hasDynamicArguments(func) ? lookupArch(func, archFile)
                                   : FailureOr<std::optional<Arch>>(std::nullopt);
     if (succeeded(dynamicArch) && *dynamicArch) {
-      FailureOr<SmallVector<int64_t>> given = dynamicArgSizes(func, dimSizes);
+      FailureOr<SmallVector<int64_t>> given = dynamicArgSizes(func, optionSizes);
       if (failed(given))
         return signalPassFailure();
       sizes = std::move(*given);

@@ -40,25 +40,28 @@ bool ffm::hasDynamicArguments(func::FuncOp func) {
   return !dynamicDims(func).empty();
 }
 
-FailureOr<SmallVector<int64_t>> ffm::dynamicArgSizes(func::FuncOp func,
-                                                     StringRef option) {
+bool ffm::parseDimSizes(StringRef option, SmallVectorImpl<int64_t> &sizes) {
+  SmallVector<StringRef> parts;
+  option.split(parts, ',');
+  for (StringRef p : parts) {
+    int64_t v;
+    if (p.trim().getAsInteger(10, v) || v <= 0)
+      return false;
+    sizes.push_back(v);
+  }
+  return true;
+}
+
+FailureOr<SmallVector<int64_t>>
+ffm::dynamicArgSizes(func::FuncOp func, ArrayRef<int64_t> optionSizes) {
   auto dims = dynamicDims(func);
   SmallVector<int64_t> sizes;
   if (dims.empty())
     return sizes;
-  if (!option.empty()) {
-    SmallVector<StringRef> parts;
-    option.split(parts, ',');
-    for (StringRef p : parts) {
-      int64_t v;
-      if (p.trim().getAsInteger(10, v) || v <= 0)
-        return emitError(func.getLoc(), "ffm-fuse: dim-sizes must be a "
-                                        "comma-separated list of positive "
-                                        "sizes, got '")
-               << option << "'";
-      sizes.push_back(v);
-    }
-  } else if (Attribute attr = func->getAttr(kDimSizesAttr)) {
+  // The function's own sizes win: the option is the default for the
+  // functions without them, so one run serves functions with different
+  // numbers of dynamic dimensions.
+  if (Attribute attr = func->getAttr(kDimSizesAttr)) {
     auto array = dyn_cast<DenseI64ArrayAttr>(attr);
     if (!array || llvm::any_of(array.asArrayRef(),
                                [](int64_t v) { return v <= 0; }))
@@ -67,6 +70,8 @@ FailureOr<SmallVector<int64_t>> ffm::dynamicArgSizes(func::FuncOp func,
                                       "(array<i64: 2048>), got ")
              << attr;
     sizes.assign(array.asArrayRef().begin(), array.asArrayRef().end());
+  } else if (!optionSizes.empty()) {
+    sizes.assign(optionSizes.begin(), optionSizes.end());
   } else {
     auto [arg, dim] = dims.front();
     return emitError(func.getLoc(), "ffm: dynamic shapes need sizes to map "

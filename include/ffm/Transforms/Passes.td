@@ -69,10 +69,10 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "2: a 128-wide dimension may take 8 heads x 16 rows)">,
     Option<"dimSizes", "dim-sizes", "std::string", /*default=*/"",
            "Sizes to map the dynamic dimensions of the function's arguments "
-           "at, in argument then dimension order (\"2048,128\"; default: "
-           "the function's ffm.dim_sizes); the rewritten loops walk the "
-           "runtime sizes, or where they cannot, other runtime sizes run "
-           "the original ops">,
+           "at, in argument then dimension order (\"2048,128\"), for the "
+           "functions without an ffm.dim_sizes attribute of their own; the "
+           "rewritten loops walk the runtime sizes, or where they cannot, "
+           "other runtime sizes run the original ops">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
            "Rewrite the IR (false: only annotate the ops with the mapping)">,
     Option<"verify", "verify", "bool", /*default=*/"false",

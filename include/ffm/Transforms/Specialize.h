@@ -30,12 +30,18 @@ constexpr llvm::StringLiteral kDynamicLoopsAttr = "ffm.dynamic_loops";
 /// Whether some tensor argument of `func` has a dynamic dimension.
 bool hasDynamicArguments(mlir::func::FuncOp func);
 
+/// Parses a dim-sizes option ("2048,128"): false unless every entry is a
+/// positive integer.
+bool parseDimSizes(llvm::StringRef option,
+                   llvm::SmallVectorImpl<int64_t> &sizes);
+
 /// The sizes of `func`'s dynamic argument dimensions, in argument then
-/// dimension order: from `option` ("2048,128") when non-empty, else the
-/// function's ffm.dim_sizes. Empty when no argument is dynamic; failure,
-/// with a diagnostic naming the option, when sizes are missing or wrong.
+/// dimension order: the function's ffm.dim_sizes where it has them, else
+/// `optionSizes` (the parsed dim-sizes), the default for functions
+/// without. Empty when no argument is dynamic; failure, with a diagnostic
+/// naming the option, when sizes are missing or wrong.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
-dynamicArgSizes(mlir::func::FuncOp func, llvm::StringRef option);
+dynamicArgSizes(mlir::func::FuncOp func, llvm::ArrayRef<int64_t> optionSizes);
 
 /// Rewrites `func`'s body to the static shapes `sizes` gives its dynamic
 /// arguments (casts at entry, then canonicalization propagates them) and
