@@ -246,15 +246,42 @@ static bool isTileBuffer(Value buffer) {
   return (bool)buffer.getDefiningOp<memref::AllocOp>();
 }
 
-/// The buffer a tile buffer is filled from or written back to.
+/// The allocation under `buffer` (through a clipped view at its origin).
+static Operation *allocationOf(Value buffer) {
+  if (auto sub = buffer.getDefiningOp<memref::SubViewOp>())
+    buffer = sub.getSource();
+  return buffer.getDefiningOp();
+}
+
+/// The buffer a tile buffer is filled from or written back to: by a copy
+/// of the buffer itself or, where the last tile of a runtime extent is
+/// clipped, of its clipped view at the origin. A copy also fills (or
+/// drains) the next inner buffer, which a clipped view makes look like a
+/// parent's view: the parent is the one allocated before, around.
 static std::optional<ChainBuffer> parentOf(Value buffer) {
+  // DRAM holds whole tensors: nothing is above it.
+  if (!isa_and_nonnull<LevelSpaceAttr>(
+          cast<MemRefType>(buffer.getType()).getMemorySpace()))
+    return std::nullopt;
+  Operation *mine = allocationOf(buffer);
+  auto before = [&](Value other) {
+    Operation *theirs = allocationOf(other);
+    if (!theirs || !mine)
+      return true;
+    Operation *around = theirs->getBlock()->findAncestorOpInBlock(*mine);
+    return around && around != theirs && theirs->isBeforeInBlock(around);
+  };
   for (Operation *user : buffer.getUsers()) {
+    if (auto sub = dyn_cast<memref::SubViewOp>(user))
+      if (sub.getSource() == buffer && isTileBuffer(sub.getResult()))
+        if (std::optional<ChainBuffer> p = parentOf(sub.getResult()))
+          return p;
     auto copy = dyn_cast<memref::CopyOp>(user);
     if (!copy)
       continue;
     Value other = copy.getTarget() == buffer ? copy.getSource()
                                              : copy.getTarget();
-    if (other == buffer)
+    if (other == buffer || !before(other))
       continue;
     if (std::optional<ChainBuffer> p = viewed(other))
       return p;
