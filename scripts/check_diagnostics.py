@@ -60,6 +60,10 @@ def fragments(stmt):
 # Defensive diagnostics no input can reach, and why. Keep this list short:
 # anything a user can trigger belongs in a test instead.
 UNREACHABLE = {
+    "ffm-fuse: internal error: the function folded differently from its copy":
+        "folding reshapes is deterministic (a greedy rewrite of equal IR); "
+        "the check guards the search result's Einsum order against a change "
+        "upstream",
     "no compute unit runs Einsum '":
         "ffm-fuse reports an Einsum no unit runs at its op before searching "
         "(fuse-units-invalid.mlir); the generator's own check guards the "

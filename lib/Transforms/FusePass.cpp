@@ -1,6 +1,7 @@
 //===- FusePass.cpp - --ffm-fuse: search + rewrite + report ---------------===//
 #include "ffm/Mapper/Mapper.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
+#include "ffm/Transforms/FoldReshapes.h"
 #include "ffm/Transforms/MappingFromIR.h"
 #include "ffm/Transforms/Passes.h"
 #include "ffm/Transforms/Rewrite.h"
@@ -192,36 +193,62 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (!*inputs)
       return;
     const Arch &arch = (*inputs)->arch;
-    EinsumGraphAnalysis &graph = *(*inputs)->graph;
-    const Workload &w = graph.getWorkload();
-    if (w.einsums.empty())
+    const EinsumGraphAnalysis *graphPtr = (*inputs)->graph;
+    if (graphPtr->getWorkload().einsums.empty())
       return;
-    for (auto [i, e] : llvm::enumerate(w.einsums))
+    for (auto [i, e] : llvm::enumerate(graphPtr->getWorkload().einsums))
       if (unitsFor(arch, e).empty()) {
-        graph.getOps()[i]->emitError("ffm-fuse: no compute unit of the "
-                                     "architecture runs this Einsum (")
+        graphPtr->getOps()[i]->emitError("ffm-fuse: no compute unit of the "
+                                         "architecture runs this Einsum (")
             << kindNames(einsumKinds(e)) << ")";
         return signalPassFailure();
       }
 
-    SearchResult result = search(w, arch, options);
-    // The mapspace does not see reads through DRAM inside a fusion group;
-    // where the tree could not run such a read after its producer, the
-    // search runs again with no group spanning the reader (a barrier, as
-    // for ops left in place), until every group can be emitted.
-    std::optional<Workload> constrained; // a copy only once needed
-    for (unsigned retry = 0; rewrite && result.ok() && retry < w.einsums.size();
-         ++retry) {
-      std::optional<int> reader = unemittableReader(graph, arch, result);
-      if (!reader)
-        break;
-      if (!constrained)
-        constrained.emplace(w);
-      if (llvm::is_contained(constrained->barriers, *reader))
-        break;
-      constrained->barriers.push_back(*reader);
-      result = search(*constrained, arch, options);
+    SearchResult result = searchEmittable(*graphPtr, arch, options);
+    // Reshapes that regroup dimensions between Einsums: the form with the
+    // reshapes folded into the ops can fuse through them, the form as
+    // written can tile the merged ranks more ways; the better mapping of
+    // the two is kept. Not in a specialised body, whose ops carry which of
+    // their loops were dynamic.
+    std::optional<EinsumGraphAnalysis> foldedGraph;
+    if (foldReshapes && !unspecialized && result.ok() &&
+        hasReshapesBetweenEinsums(func)) {
+      OwningOpRef<func::FuncOp> folded = func.clone();
+      foldReshapesIntoEinsums(*folded);
+      std::optional<SearchResult> better;
+      {
+        // An op the graph cannot take once folded leaves the form as
+        // written; it is no error of the input's.
+        ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) {
+          return success();
+        });
+        EinsumGraphAnalysis g(*folded);
+        if (g.isValid() &&
+            llvm::all_of(g.getWorkload().einsums, [&](const Einsum &e) {
+              return !unitsFor(arch, e).empty();
+            })) {
+          SearchResult r = searchEmittable(g, arch, options);
+          if (r.ok() &&
+              r.score(options.objective) < result.score(options.objective))
+            better = std::move(r);
+        }
+      }
+      if (better) {
+        foldReshapesIntoEinsums(func);
+        foldedGraph.emplace(func.getOperation());
+        if (!foldedGraph->isValid() ||
+            foldedGraph->getWorkload().einsums.size() !=
+                better->einsums.size()) {
+          emitError(func.getLoc(), "ffm-fuse: internal error: the function "
+                                   "folded differently from its copy");
+          return signalPassFailure();
+        }
+        result = std::move(*better);
+        graphPtr = &*foldedGraph;
+      }
     }
+    const EinsumGraphAnalysis &graph = *graphPtr;
+    const Workload &w = graph.getWorkload();
     if (!result.ok()) {
       // At the function's location, without dumping the whole function.
       emitError(func.getLoc(), "ffm-fuse: ") << result.error;
@@ -267,6 +294,30 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return signalPassFailure();
     if (!looptree.empty() && failed(writeLoopTree(func, arch, recovered)))
       return signalPassFailure();
+  }
+
+  /// The search, again with a barrier at each read through DRAM inside a
+  /// fusion group that the tree could not run after its producer (the
+  /// mapspace does not see them), until every group can be emitted.
+  SearchResult searchEmittable(const EinsumGraphAnalysis &graph,
+                               const Arch &arch,
+                               const SearchOptions &options) {
+    const Workload &w = graph.getWorkload();
+    SearchResult result = search(w, arch, options);
+    std::optional<Workload> constrained; // a copy only once needed
+    for (unsigned retry = 0; rewrite && result.ok() && retry < w.einsums.size();
+         ++retry) {
+      std::optional<int> reader = unemittableReader(graph, arch, result);
+      if (!reader)
+        break;
+      if (!constrained)
+        constrained.emplace(w);
+      if (llvm::is_contained(constrained->barriers, *reader))
+        break;
+      constrained->barriers.push_back(*reader);
+      result = search(*constrained, arch, options);
+    }
+    return result;
   }
 
   /// The runtime extents of the dynamic ranks, when loops over them serve

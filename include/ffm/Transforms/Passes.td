@@ -73,6 +73,10 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "functions without an ffm.dim_sizes attribute of their own; the "
            "rewritten loops walk the runtime sizes, or where they cannot, "
            "other runtime sizes run the original ops">,
+    Option<"foldReshapes", "fold-reshapes", "bool", /*default=*/"true",
+           "Fold reshapes that split or merge dimensions between two linalg "
+           "ops into them (they become generics over the finer ranks), so "
+           "that fusion sees through the reshape">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
            "Rewrite the IR (false: only annotate the ops with the mapping)">,
     Option<"verify", "verify", "bool", /*default=*/"false",
