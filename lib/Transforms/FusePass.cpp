@@ -15,6 +15,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+#include <chrono>
 #include <map>
 #include <set>
 #include <mutex>
@@ -204,6 +205,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
         return signalPassFailure();
       }
 
+    auto searchStart = std::chrono::steady_clock::now();
     SearchResult result = searchEmittable(*graphPtr, arch, options);
     // Reshapes that regroup dimensions between Einsums: the form with the
     // reshapes folded into the ops can fuse through them, the form as
@@ -211,7 +213,16 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // the two is kept. Not in a specialised body, whose ops carry which of
     // their loops were dynamic.
     std::optional<EinsumGraphAnalysis> foldedGraph;
+    // time-limit bounds both searches together: the folded form gets what
+    // the first left, and running out of it keeps the form as written.
+    SearchOptions foldedOptions = options;
+    if (options.timeLimitSeconds > 0)
+      foldedOptions.timeLimitSeconds -=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                        searchStart)
+              .count();
     if (foldReshapes && !unspecialized && result.ok() &&
+        (options.timeLimitSeconds <= 0 || foldedOptions.timeLimitSeconds > 0) &&
         hasReshapesBetweenEinsums(func)) {
       OwningOpRef<func::FuncOp> folded = func.clone();
       foldReshapesIntoEinsums(*folded);
@@ -227,7 +238,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
             llvm::all_of(g.getWorkload().einsums, [&](const Einsum &e) {
               return !unitsFor(arch, e).empty();
             })) {
-          SearchResult r = searchEmittable(g, arch, options);
+          SearchResult r = searchEmittable(g, arch, foldedOptions);
           if (r.ok() &&
               r.score(options.objective) < result.score(options.objective))
             better = std::move(r);
