@@ -486,3 +486,13 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
 
   return ev;
 }
+
+Evaluation ffm::evaluateMove(const Arch &arch, double reads, double writes) {
+  Evaluation ev;
+  const Level &dram = arch.levels.front();
+  ev.energy = reads * dram.readEnergy + writes * dram.writeEnergy;
+  ev.latency = dram.portCycles(reads, writes);
+  ev.leakageEnergy = arch.leakagePerCycle() * ev.latency;
+  ev.energy += ev.leakageEnergy;
+  return ev;
+}

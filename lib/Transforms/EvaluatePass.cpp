@@ -7,8 +7,10 @@
 #include "ffm/Transforms/Support.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+#include <mutex>
 
 namespace ffm {
 #define GEN_PASS_DEF_FFMEVALUATE
@@ -19,6 +21,15 @@ using namespace mlir;
 using namespace ffm;
 
 namespace {
+/// Writes one function's lines to stdout in one piece: the pass manager
+/// evaluates functions in parallel, and their lines must not interleave.
+static void writeWhole(llvm::StringRef text) {
+  static std::mutex stdoutMutex;
+  std::lock_guard<std::mutex> lock(stdoutMutex);
+  llvm::outs() << text;
+  llvm::outs().flush();
+}
+
 struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
   using Base::Base;
 
@@ -98,7 +109,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
     const Workload &w = recovered.getWorkload();
     Builder b(&getContext());
     double energy = 0, latency = 0;
-    llvm::raw_ostream &os = llvm::outs();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::scope_exit whole([&] { writeWhole(text); });
     for (auto [i, rec] : llvm::enumerate(recovered.getEinsums())) {
       Evaluation ev = recovered.evaluate(i, **arch);
       if (!ev.ok()) {
@@ -113,7 +126,8 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       rec.tile->setAttr("ffm.latency_cycles", b.getF64FloatAttr(ev.latency));
       print(os, w, i, **arch, ev);
     }
-    printTotal(os, w, energy, latency);
+    Evaluation moves = evaluateMoves(func, **arch);
+    printTotal(os, w, energy + moves.energy, latency + moves.latency);
   }
 
   void runOnOperation() override {
@@ -135,7 +149,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
     Builder b(&getContext());
     double energy = 0, latency = 0;
     bool any = false, failedAny = false;
-    llvm::raw_ostream &os = llvm::outs();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::scope_exit whole([&] { writeWhole(text); });
     for (auto [i, op] : llvm::enumerate(graph.getOps())) {
       Attribute attr = op->getAttr("ffm.mapping");
       if (!attr)
@@ -169,8 +185,10 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       failedAny = failed(checkFusedLoops(graph, arch));
     if (failedAny)
       return signalPassFailure();
-    if (any)
-      printTotal(os, w, energy, latency);
+    if (any) {
+      Evaluation moves = evaluateMoves(func, arch);
+      printTotal(os, w, energy + moves.energy, latency + moves.latency);
+    }
     markAllAnalysesPreserved();
   }
 };

@@ -260,6 +260,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     }
     const EinsumGraphAnalysis &graph = *graphPtr;
     const Workload &w = graph.getWorkload();
+    // What the ops left in place move through DRAM: the same for every
+    // mapping, so charged once the mapping is chosen.
+    Evaluation moves = evaluateMoves(func, arch);
+    result.energy += moves.energy;
+    result.latency += moves.latency;
     if (!result.ok()) {
       // At the function's location, without dumping the whole function.
       emitError(func.getLoc(), "ffm-fuse: ") << result.error;

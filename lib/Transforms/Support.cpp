@@ -2,6 +2,7 @@
 #include "ffm/Transforms/Support.h"
 #include "ffm/Transforms/EinsumGraphAnalysis.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -163,4 +164,44 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
     mapping.nodes.push_back(n);
   }
   return mapping;
+}
+
+/// Elements of a statically shaped value, or nullopt.
+static std::optional<double> elements(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  return double(type.getNumElements());
+}
+
+Evaluation ffm::evaluateMoves(func::FuncOp func, const Arch &arch) {
+  Evaluation total;
+  func.walk([&](Operation *op) {
+    std::optional<double> reads, writes;
+    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+      reads = elements(pad.getSource());
+      writes = elements(pad.getResult());
+    } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      reads = writes = elements(slice.getResult());
+    } else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+      reads = writes = elements(insert.getSource());
+    } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+      reads = 0.0;
+      for (Value in : concat.getInputs())
+        if (std::optional<double> n = elements(in); n && reads)
+          *reads += *n;
+        else
+          reads.reset();
+      writes = elements(concat.getResult());
+    } else {
+      return;
+    }
+    if (!reads || !writes)
+      return;
+    Evaluation ev = evaluateMove(arch, *reads, *writes);
+    total.energy += ev.energy;
+    total.latency += ev.latency;
+    total.leakageEnergy += ev.leakageEnergy;
+  });
+  return total;
 }

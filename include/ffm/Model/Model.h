@@ -49,6 +49,13 @@ Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
                     const Mapping &mapping,
                     const std::vector<bool> &onChipShared = {});
 
+/// A pad, slice or concatenation left in place runs on DRAM data between
+/// fusion groups: it reads `reads` data from the outermost level and
+/// writes `writes` back (docs/model.md, "Data movement ops"). Energy at
+/// that level's costs per datum, latency its ports' time, and the
+/// machine's leakage over that time. No mapping changes it.
+Evaluation evaluateMove(const Arch &arch, double reads, double writes);
+
 /// The classes (TensorClass) of access `a` of Einsum `einsum`; `fused`: the
 /// mapping keeps that intermediate on chip only.
 unsigned accessClasses(const Workload &w, int einsum, int a, bool fused);

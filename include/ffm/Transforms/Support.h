@@ -4,6 +4,7 @@
 
 #include "ffm/Dialect/FFMDialect.h"
 #include "ffm/Model/Mapping.h"
+#include "ffm/Model/Model.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace ffm {
@@ -69,6 +70,14 @@ MappingAttr toAttr(mlir::MLIRContext *ctx, const Mapping &mapping,
 mlir::FailureOr<Mapping> fromAttr(MappingAttr attr, const Workload &w,
                                   int einsum, const Arch &arch,
                                   mlir::Operation *diagOp);
+
+/// The pads, slices and concatenations `func` runs on DRAM data, each
+/// charged by evaluateMove: a pad reads its source and writes its result, a
+/// slice reads and writes the slice, an insert_slice the inserted source (in
+/// place), a concatenation its inputs and its result. Ops of dynamic shape
+/// (the original ops a dynamic-size guard falls back to) are not charged:
+/// the mapped body's are. Summed over the ops.
+Evaluation evaluateMoves(mlir::func::FuncOp func, const Arch &arch);
 
 } // namespace ffm
 
