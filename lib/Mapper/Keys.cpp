@@ -69,6 +69,13 @@ ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
             return t.rank == m.nodes[j].rank;
           }))
         return std::nullopt;
+    // The other ranks are whole at their bounds, which a halo loop of
+    // theirs would make virtual (Halo.cpp lists no such candidate).
+    for (const WindowTerm &t : acc.windows[h])
+      if (t.rank != n.rank && llvm::any_of(m.nodes, [&](const MapNode &o) {
+            return o.isLoop() && o.isHalo() && o.rank == t.rank;
+          }))
+        return std::nullopt;
     int64_t bound = e.ranks[n.rank].bound;
     if (!n.isHalo() && bound % n.factor != 0)
       return std::nullopt;
