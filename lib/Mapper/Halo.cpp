@@ -64,7 +64,8 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
         // dividing the rank), as fusionKey reads it.
         std::vector<std::vector<std::pair<int, WindowLoop>>> choices;
         for (size_t h = 0; h < in.dimRanks.size(); ++h) {
-          if (in.dimRanks[h] != TensorAccess::kWindow)
+          if (in.dimRanks[h] != TensorAccess::kWindow ||
+              h >= pe.output.dimRanks.size() || h >= shape.size())
             continue;
           int pr = pe.output.dimRanks[h];
           if (pr < 0)

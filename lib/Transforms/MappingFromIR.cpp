@@ -570,7 +570,7 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     // A halo loop's span is what the loops below it cover: its rank's
     // recovered bound (count * span) is the one the model charges.
     for (MapNode &n : loopNodes)
-      if (n.haloStep > 0)
+      if (n.haloStep > 0 && n.factor > 0)
         n.haloSpan = e.ranks[n.rank].bound / n.factor;
     // Keep nodes: per chain buffer, under the loops enclosing it.
     std::vector<std::vector<MapNode>> keepsAt(loops.size() + 1);
