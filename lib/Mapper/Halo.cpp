@@ -59,9 +59,9 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
               return &t;
           return nullptr;
         };
-        // Per window dimension: no fused loop, or one over a rank of the
-        // consumer's output in it (a halo loop of its own, or a count
-        // dividing the rank), as fusionKey reads it.
+        // Per window dimension: no fused loop, or one over a rank in it (a
+        // halo loop of the consumer's own, or a count dividing the rank),
+        // as fusionKey reads it.
         std::vector<std::vector<std::pair<int, WindowLoop>>> choices;
         for (size_t h = 0; h < in.dimRanks.size(); ++h) {
           if (in.dimRanks[h] != TensorAccess::kWindow ||
@@ -71,9 +71,10 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
           if (pr < 0)
             continue;
           std::vector<std::pair<int, WindowLoop>> dim;
+          // Any rank of the dimension may be the looped one: an output
+          // pixel or a filter tap (a reduction rank of the consumer, never
+          // itself a halo loop's).
           for (const WindowTerm &t : in.windows[h]) {
-            if (!ce.output.projects(t.rank))
-              continue;
             // fusionKey takes the other ranks of the dimension whole at
             // their bounds, which a halo loop of theirs would change.
             bool othersTagged = llvm::any_of(in.windows[h], [&](auto &o) {

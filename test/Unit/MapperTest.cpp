@@ -25,7 +25,8 @@ Arch chainArch(int64_t glbCapacity) {
 
 // Halo co-tiling: b = conv(a, stride 2) reads a's rows 2p + r. Its fused
 // loop `for p : 3` hands over tiles of 3 rows, 2 apart: the reverse pass
-// offers a exactly that halo loop (among the others b's counts give), and
+// offers a exactly that halo loop (and the one a loop over b's taps
+// needs), and
 // the two sides' keys on a agree; a plain loop over a's rows does not
 // join it.
 TEST(Mapper, HaloCandidatesAndKeysMatch) {
@@ -36,9 +37,13 @@ TEST(Mapper, HaloCandidatesAndKeysMatch) {
   Workload w = b.finish({b.w.einsums[c].output.tensor});
   std::vector<bool> fusable = detail::fusableTensors(w);
   auto halo = detail::haloCandidates(w, fusable, SearchOptions{});
-  ASSERT_EQ(halo[a].size(), 1u); // b's p (3) has one count above 1
+  // b's p (3 iterations of 1 row: rows [2i, 2i + 3)) and b's filter tap r
+  // (3 iterations of 1 tap: rows [i, i + 5)) each have one count above 1.
+  ASSERT_EQ(halo[a].size(), 2u);
   ASSERT_EQ(halo[a][0].size(), 1u);
+  ASSERT_EQ(halo[a][1].size(), 1u);
   EXPECT_EQ(halo[a][0][0], (detail::HaloTag{0, 3, 3, 2}));
+  EXPECT_EQ(halo[a][1][0], (detail::HaloTag{0, 3, 5, 1}));
   EXPECT_TRUE(halo[c].empty());
   SearchOptions off;
   off.haloFusion = false;
