@@ -124,11 +124,15 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
                  step * (loop.count - 1) + span <= shape[h];
             tags.push_back({pr, loop.count, span, step});
           }
-          if (!ok)
-            continue;
           llvm::sort(tags, [](const HaloTag &a, const HaloTag &b) {
             return a.rank < b.rank;
           });
+          // One halo loop per rank (a rank writing two dimensions of T
+          // cannot walk both with different tiles).
+          for (size_t j = 1; j < tags.size(); ++j)
+            ok &= tags[j].rank != tags[j - 1].rank;
+          if (!ok)
+            continue;
           sets[e].insert(std::move(tags));
         }
       }
