@@ -10,7 +10,7 @@
   gen_workloads.py mobilenet [--batch N --hw H --channels C --expand T
                               --stride S]
   gen_workloads.py convchain [--n N --hw H --channels C --kernel K
-                              --stride S --dilation D] [--seed X]
+                              --stride S --dilation D] [--seed X [--widen]]
 
 A random workload is a seeded DAG of small Einsums over odd and prime
 sizes: contractions with new weights or with earlier results (fan-in),
@@ -394,9 +394,17 @@ def convchain(args):
         H, C = args.hw, args.channels
     else:
         rng = random.Random(args.seed)
-        layers = [(rng.randint(1, 3), rng.randint(1, 2), rng.randint(1, 2), rng.randint(1, 6))
-                  for _ in range(args.n or rng.randint(1, 4))]
-        H, C = rng.randint(1, 4), rng.randint(1, 6)
+        if args.widen:
+            # Channels grow from a 1-channel input: each intermediate is
+            # larger than what its producer reads, where recomputing a halo
+            # beats a DRAM round trip (halo loops, docs/model.md).
+            layers = [(rng.randint(2, 3), rng.randint(1, 2), rng.randint(1, 2), rng.randint(3, 6))
+                      for _ in range(args.n or rng.randint(2, 3))]
+            H, C = rng.randint(3, 5), 1
+        else:
+            layers = [(rng.randint(1, 3), rng.randint(1, 2), rng.randint(1, 2), rng.randint(1, 6))
+                      for _ in range(args.n or rng.randint(1, 4))]
+            H, C = rng.randint(1, 4), rng.randint(1, 6)
         for K, S, D, _ in reversed(layers):  # smallest input for H outputs, plus a remainder < S
             H = (H - 1) * S + D * (K - 1) + 1 + rng.randrange(S)
     x = em.arg("x", [1, H, H, C])
@@ -434,6 +442,8 @@ def main():
     rn = sub.add_parser("resnet")
     mb = sub.add_parser("mobilenet")
     cc = sub.add_parser("convchain")
+    cc.add_argument("--widen", action="store_true",
+                    help="with --seed: kernels 2-3, channels growing from 1 (halo fusion pays)")
     for p, name in [(rn, "resnet_bottleneck"), (mb, "mobilenet_block"), (cc, "convchain")]:
         if p is not cc:
             p.add_argument("--batch", type=int, default=1)

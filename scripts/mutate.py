@@ -39,6 +39,14 @@ MUTANTS = [
      "lib/Transforms/LoopTreeCodegen.cpp",
      "runtimeTrips ? runtimeTrips : index(n.factor),",
      "runtimeTrips ? runtimeTrips\n                                   : index(n.factor > 2 ? n.factor - 1 : n.factor),"),
+    ("halo loop: iterations offset by the span instead of the step",
+     "lib/Transforms/LoopTreeCodegen.cpp",
+     "int64_t extent = loop.isHalo() ? loop.haloStep",
+     "int64_t extent = loop.isHalo() ? loop.haloSpan"),
+    ("halo loop: the model charges the step, not the span, per iteration",
+     "lib/Model/Model.cpp",
+     "v.ranks[n.rank].bound = n.factor * n.haloSpan;",
+     "v.ranks[n.rank].bound = n.factor * n.haloStep;"),
     ("runtime extent: the last, partial tile dropped",
      "lib/Transforms/LoopTreeCodegen.cpp",
      "getAffineDimExpr(0, rewriter.getContext())\n                                     .ceilDiv(step)),",
@@ -51,7 +59,8 @@ LIT = ["Transforms/fuse-chain.mlir", "Transforms/fuse-capacity.mlir",
        "Transforms/looptree-chain-depths.mlir", "Transforms/looptree-output-levels.mlir",
        "Transforms/looptree-spatial-reduction.mlir", "Transforms/count-iterations.mlir",
        "Transforms/rewrite-verify.test", "Transforms/fuse-dynamic-remainder.mlir",
-       "Model/evaluate.mlir"]
+       "Model/evaluate.mlir", "Transforms/looptree-halo.mlir",
+       "Model/evaluate-halo.mlir"]
 
 
 def run(cmd, **kw):

@@ -18,7 +18,8 @@ using namespace ffm;
 
 llvm::hash_code ffm::hash_value(const MappingNode &node) {
   return llvm::hash_combine(static_cast<int>(node.kind), node.name, node.level,
-                            node.count, node.dim);
+                            node.count, node.dim, node.haloSpan,
+                            node.haloStep);
 }
 
 FailureOr<llvm::APFloat> ffm::detail::parseDouble(AsmParser &parser) {
@@ -270,6 +271,16 @@ Attribute MappingAttr::parse(AsmParser &parser, Type) {
       if (node.kind == MappingNode::Kind::Spatial &&
           (parser.parseKeyword("in") || parseName(parser, node.level)))
         return failure();
+      // `for p : 4 halo 6 step 4`: a halo loop (overlapping tiles).
+      if (node.kind == MappingNode::Kind::Temporal &&
+          succeeded(parser.parseOptionalKeyword("halo"))) {
+        if (parser.parseInteger(node.haloSpan) || parser.parseKeyword("step") ||
+            parser.parseInteger(node.haloStep))
+          return failure();
+        if (node.haloSpan < 1 || node.haloStep < 1)
+          return parser.emitError(parser.getCurrentLocation(),
+                                  "halo span and step must be at least 1");
+      }
       if (node.kind == MappingNode::Kind::Spatial &&
           succeeded(parser.parseOptionalLSquare())) {
         if (parser.parseInteger(node.dim) || parser.parseRSquare())
@@ -316,6 +327,8 @@ void MappingAttr::print(AsmPrinter &printer) const {
       printer << (node.kind == MappingNode::Kind::Temporal ? "for " : "par ");
       printName(printer, node.name);
       printer << " : " << node.count;
+      if (node.haloSpan > 0)
+        printer << " halo " << node.haloSpan << " step " << node.haloStep;
       if (node.kind == MappingNode::Kind::Spatial) {
         printer << " in ";
         printName(printer, node.level);

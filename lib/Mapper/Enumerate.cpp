@@ -112,6 +112,9 @@ void Generator::runOnUnit() {
     onChip.assign(acc.size(), false);
     for (size_t i = 0; i < k; ++i)
       onChip[out.interface[i]] = mask & (1u << i);
+    // A halo loop's overlapping tiles never go to DRAM (checkHalo).
+    if (!halo.empty() && !onChip.back())
+      continue;
     keepSet.assign(acc.size(), 0);
     width.assign(acc.size(), std::vector<double>(numLevels, 1));
     chooseKeeps(0);
@@ -514,6 +517,8 @@ void Generator::emit() {
     return;
   ++out.candidates;
   Mapping m = buildMapping(numLevels);
+  if (!halo.empty() && !markHalo(m))
+    return;
   // With pruning the subtree's group is known (lookUpGroup), keys and all.
   std::vector<Pmapping> *members = group;
   std::optional<std::vector<Key>> keys;

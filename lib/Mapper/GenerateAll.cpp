@@ -201,6 +201,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
   if (!options.allowFusion)
     fusable.assign(fusable.size(), false);
   std::vector<bool> binding = bindingLevels(w, arch);
+  std::vector<std::vector<HaloTags>> halo = haloCandidates(w, fusable, options);
   // Einsums that differ only in their tensors (the V, K and Q projections
   // of a layer; every layer of a stack) have the same pmappings: mappings
   // name ranks and accesses by index, and the model reads nothing else.
@@ -218,6 +219,13 @@ detail::generateAll(const Workload &w, const Arch &arch,
         for (const WindowTerm &t : window)
           os << t.rank << '*' << t.coeff << ';';
       }
+    }
+    // Its consumers decide which halo loops it may have.
+    for (const HaloTags &tags : halo[&e - &w.einsums[0]]) {
+      os << "|h";
+      for (const HaloTag &t : tags)
+        os << ',' << t.rank << ':' << t.count << ':' << t.span << ':'
+           << t.step;
     }
     return s;
   };
@@ -246,7 +254,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
       return;
     }
     pm[i] = generatePmappings(w, i, arch, fusable, options, prune, binding,
-                              *deadline, narrow);
+                              *deadline, narrow, halo[i]);
   };
   // The long enumerations first, so that they run together instead of one
   // waiting for the other: those with more interface tensors (each one

@@ -150,8 +150,10 @@ struct Generator {
   /// intermediate `a` (fusion validity; see fusionKey and readWithOutput).
   bool mayFuseOver(size_t a, int rank) const {
     // A window's tiles overlap (the halo): a loop over one of its ranks
-    // cannot hand the consumer exactly the producer's tile.
-    return (projectMask[a] >> rank & 1) &&
+    // hands the consumer a tile that only a producer with a matching halo
+    // loop computes (options.haloFusion; fusionKey says which).
+    uint64_t walks = options.haloFusion ? indexMask[a] : projectMask[a];
+    return (walks >> rank & 1) &&
            (!readWithOutput[a] || indexes(acc.size() - 1, rank));
   }
 
@@ -298,7 +300,16 @@ struct Generator {
   // Compatibility keys and the group of a subtree (Keys.cpp).
   //===--------------------------------------------------------------------===//
 
-  std::optional<std::vector<Key>> keysOf(const Mapping &m) const;
+  std::optional<std::vector<Key>> keysOf(Mapping m) const;
+
+  /// The halo loops every mapping of this enumeration has (Halo.cpp); the
+  /// Einsum `e` already has their ranks at count * span.
+  HaloTags halo;
+  /// Marks the halo loops in `m`: false when the outermost loop over a
+  /// tagged rank is missing, not temporal, of another count, or below the
+  /// output's outermost node (the output is on chip in every mapping of a
+  /// halo enumeration).
+  bool markHalo(Mapping &m) const;
 
   /// Once every key is fixed, the group the subtree falls in is what
   /// bounds it (created empty if need be; generatePmappings drops empty

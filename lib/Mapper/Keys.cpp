@@ -22,7 +22,8 @@ using namespace ffm;
 using namespace ffm::detail;
 
 std::optional<std::vector<int64_t>>
-ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
+ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
+               int access) {
   size_t pos = 0;
   while (pos < m.nodes.size() && !(m.nodes[pos].kind == MapNode::Keep &&
                                    m.nodes[pos].access == access))
@@ -35,20 +36,93 @@ ffm::fusionKey(const TensorAccess &acc, const Mapping &m, int access) {
     if (!n.isLoop())
       continue;
     auto dim = llvm::find(acc.dimRanks, n.rank);
-    if (dim == acc.dimRanks.end())
+    if (dim != acc.dimRanks.end()) {
+      int64_t d = dim - acc.dimRanks.begin();
+      // A halo loop hands each iteration an overlapping tile: what the
+      // consumers' windows must take is its span and step, not its count.
+      if (n.isHalo()) {
+        key.insert(key.end(), {kHaloKeyDim + d, n.factor, n.haloSpan,
+                               n.haloStep});
+        continue;
+      }
+      key.push_back(d);
+      key.push_back(n.factor);
+      key.push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
+      key.push_back(n.kind == MapNode::Spatial ? n.dim : 0);
+      continue;
+    }
+    // A loop over one rank of a window dimension (docs/model.md, "Halo
+    // co-tiling"): temporal, the only loop above the node over any of the
+    // dimension's ranks (the others are whole below it). Iteration i then
+    // reads [i * step, i * step + span) of the dimension.
+    int64_t h = -1;
+    for (size_t d = 0; d < acc.windows.size() && h < 0; ++d)
+      if (acc.dimRanks[d] == TensorAccess::kWindow)
+        for (const WindowTerm &t : acc.windows[d])
+          if (t.rank == n.rank)
+            h = d;
+    if (h < 0 || n.kind != MapNode::Temporal)
       return std::nullopt;
-    key.push_back(dim - acc.dimRanks.begin());
-    key.push_back(n.factor);
-    key.push_back(n.kind == MapNode::Spatial ? n.level + 1 : 0);
-    key.push_back(n.kind == MapNode::Spatial ? n.dim : 0);
+    for (size_t j = 0; j < pos; ++j)
+      if (j != i && m.nodes[j].isLoop() &&
+          llvm::any_of(acc.windows[h], [&](const WindowTerm &t) {
+            return t.rank == m.nodes[j].rank;
+          }))
+        return std::nullopt;
+    // The other ranks are whole at their bounds, which a halo loop of
+    // theirs would make virtual (Halo.cpp lists no such candidate).
+    for (const WindowTerm &t : acc.windows[h])
+      if (t.rank != n.rank && llvm::any_of(m.nodes, [&](const MapNode &o) {
+            return o.isLoop() && o.isHalo() && o.rank == t.rank;
+          }))
+        return std::nullopt;
+    int64_t bound = e.ranks[n.rank].bound;
+    if (!n.isHalo() && bound % n.factor != 0)
+      return std::nullopt;
+    int64_t tile = n.isHalo() ? n.haloSpan : bound / n.factor;
+    int64_t stride = n.isHalo() ? n.haloStep : tile;
+    int64_t span = 1, step = 0;
+    for (const WindowTerm &t : acc.windows[h]) {
+      if (t.rank == n.rank) {
+        span += t.coeff * (tile - 1);
+        step += t.coeff * stride;
+      } else {
+        span += t.coeff * (e.ranks[t.rank].bound - 1);
+      }
+    }
+    key.insert(key.end(), {kHaloKeyDim + h, n.factor, span, step});
   }
   return key;
 }
 
-std::optional<std::vector<Key>> Generator::keysOf(const Mapping &m) const {
+bool Generator::markHalo(Mapping &m) const {
+  int out = acc.size() - 1;
+  for (const HaloTag &tag : halo) {
+    bool found = false;
+    for (MapNode &n : m.nodes) {
+      if (n.kind == MapNode::Keep && n.access == out)
+        return false; // the output's tile above the halo loop
+      if (!n.isLoop() || n.rank != tag.rank)
+        continue;
+      if (n.kind != MapNode::Temporal || n.factor != tag.count)
+        return false;
+      n.haloSpan = tag.span;
+      n.haloStep = tag.step;
+      found = true;
+      break;
+    }
+    if (!found)
+      return false;
+  }
+  return true;
+}
+
+std::optional<std::vector<Key>> Generator::keysOf(Mapping m) const {
+  if (!halo.empty() && !markHalo(m))
+    return std::nullopt;
   std::vector<Key> keys;
   for (int a : out.interface) {
-    std::optional<Key> key = fusionKey(*acc[a], m, a);
+    std::optional<Key> key = fusionKey(e, *acc[a], m, a);
     if (!key)
       return std::nullopt;
     keys.push_back(std::move(*key));

@@ -71,7 +71,8 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                                           bool prune,
                                           const std::vector<bool> &binding,
                                           const Deadline &deadline,
-                                          const Narrowing &narrowing) {
+                                          const Narrowing &narrowing,
+                                          const std::vector<HaloTags> &halo) {
   EinsumPmappings out;
   const Einsum &e = w.einsums[einsum];
   std::vector<const TensorAccess *> acc = e.accesses();
@@ -82,6 +83,26 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                 narrowing);
   gen.run();
   out.steps = gen.steps;
+  // Each set of halo loops enumerates the Einsum whose tagged ranks are
+  // count * span long (the recomputed halo is work it does), into the
+  // same groups: its keys differ in those loops' entries.
+  for (const HaloTags &tags : halo) {
+    if (gen.stop)
+      break;
+    Workload v = w;
+    for (const HaloTag &t : tags)
+      v.einsums[einsum].ranks[t.rank].bound = t.count * t.span;
+    Generator tagged(v, arch, einsum, options, prune, out, binding, deadline,
+                     narrowing);
+    tagged.halo = tags;
+    tagged.best = gen.best; // a floor of the whole Einsum
+    tagged.held = gen.held;
+    tagged.run();
+    out.steps += tagged.steps;
+    gen.best = std::min(gen.best, tagged.best);
+    gen.held = tagged.held;
+    gen.stop |= tagged.stop;
+  }
   // One pass over the groups (they are many, and scattered in memory).
   for (auto it = out.groups->begin(); it != out.groups->end();) {
     std::vector<Pmapping> &group = it->second;

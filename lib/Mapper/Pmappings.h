@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 namespace ffm::detail {
@@ -116,6 +117,30 @@ private:
   mutable bool memory = false;
 };
 
+/// A halo loop an Einsum's pmappings must have (MapNode::haloSpan): the
+/// outermost loop over `rank`, `count` iterations, each covering `span`
+/// values of the rank from `step` times its index.
+struct HaloTag {
+  int rank;
+  int64_t count, span, step;
+  bool operator<(const HaloTag &o) const {
+    return std::tie(rank, count, span, step) <
+           std::tie(o.rank, o.count, o.span, o.step);
+  }
+  bool operator==(const HaloTag &o) const {
+    return std::tie(rank, count, span, step) ==
+           std::tie(o.rank, o.count, o.span, o.step);
+  }
+};
+/// One halo loop per rank, by rank.
+using HaloTags = std::vector<HaloTag>;
+
+/// Per Einsum, every set of halo loops some consumer's fused window loops
+/// can join (Halo.cpp); empty without options.haloFusion.
+std::vector<std::vector<HaloTags>>
+haloCandidates(const Workload &w, const std::vector<bool> &fusable,
+               const SearchOptions &options);
+
 /// Tensors that may stay on chip between their producer and consumers.
 std::vector<bool> fusableTensors(const Workload &w);
 
@@ -175,7 +200,8 @@ EinsumPmappings generatePmappings(const Workload &w, int einsum,
                                   const SearchOptions &options, bool prune,
                                   const std::vector<bool> &binding,
                                   const Deadline &deadline,
-                                  const Narrowing &narrowing = {});
+                                  const Narrowing &narrowing = {},
+                                  const std::vector<HaloTags> &halo = {});
 
 /// log10 of the raw mapspace size of Einsum `einsum` (SearchStats).
 double rawMapspaceLog10(const Workload &w, int einsum, const Arch &arch,

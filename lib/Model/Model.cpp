@@ -23,6 +23,8 @@ std::string Mapping::str(const Workload &w, const Einsum &e,
       break;
     case MapNode::Temporal:
       os << "for " << e.ranks[n.rank].name << " : " << n.factor;
+      if (n.isHalo())
+        os << " halo " << n.haloSpan << " step " << n.haloStep;
       break;
     case MapNode::Spatial:
       os << "par " << e.ranks[n.rank].name << " : " << n.factor << " in "
@@ -257,11 +259,94 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
 }
 } // namespace
 
+std::string ffm::checkHalo(const Workload &w, int einsumIdx, const Mapping &m,
+                           const std::vector<bool> &onChipShared) {
+  const Einsum &e = w.einsums[einsumIdx];
+  int out = e.inputs.size();
+  for (auto [i, n] : llvm::enumerate(m.nodes)) {
+    if (!n.isLoop() || (n.haloSpan == 0 && n.haloStep == 0))
+      continue;
+    if (n.rank < 0 || n.rank >= (int)e.ranks.size())
+      return llvm::formatv("loop {0} names no rank of the Einsum", i);
+    llvm::StringRef name = e.ranks[n.rank].name;
+    if (n.kind != MapNode::Temporal || n.haloSpan < 1 || n.haloStep < 1 ||
+        n.factor < 2)
+      return llvm::formatv("halo loop over '{0}' must be temporal, with at "
+                           "least 2 iterations, a span and a step of at "
+                           "least 1",
+                           name);
+    // The output's own dimension: the recomputed tiles are the consumer's
+    // halo. A reduction rank would sum overlapping tiles twice.
+    auto dim = llvm::find(e.output.dimRanks, n.rank);
+    if (dim == e.output.dimRanks.end() || e.output.view >= 0)
+      return llvm::formatv("halo loop over '{0}', which walks no dimension "
+                           "of the output alone",
+                           name);
+    size_t h = dim - e.output.dimRanks.begin();
+    const Tensor &t = w.tensors[e.output.tensor];
+    if (h >= t.shape.size() || n.haloStep * (n.factor - 1) + n.haloSpan >
+                                   t.shape[h])
+      return llvm::formatv("halo loop over '{0}' reaches past the output's "
+                           "extent",
+                           name);
+    // Overlapping tiles written to DRAM would be written twice: the
+    // output stays on chip, under the halo loop.
+    if (out >= (int)onChipShared.size() || !onChipShared[out])
+      return llvm::formatv("halo loop over '{0}', but the output is not a "
+                           "fused intermediate kept on chip",
+                           name);
+    for (size_t j = 0; j < i; ++j) {
+      const MapNode &above = m.nodes[j];
+      if (above.isLoop() && above.rank == n.rank)
+        return llvm::formatv("halo loop over '{0}' is not the outermost loop "
+                             "over it",
+                             name);
+      // Above the halo loop a tile would span the virtual extent (the
+      // recomputed rows counted apart), which no real buffer holds.
+      if (above.kind == MapNode::Keep && above.level > 0 &&
+          (above.access == out ||
+           e.accesses()[above.access]->indexedBy(n.rank)))
+        return llvm::formatv("halo loop over '{0}' lies below an on-chip "
+                             "tile that it indexes",
+                             name);
+    }
+  }
+  return "";
+}
+
+Einsum ffm::haloEinsum(const Einsum &e, const Mapping &m) {
+  Einsum v = e;
+  for (const MapNode &n : m.nodes)
+    if (n.isLoop() && n.isHalo() && n.rank >= 0 &&
+        n.rank < (int)v.ranks.size())
+      v.ranks[n.rank].bound = n.factor * n.haloSpan;
+  return v;
+}
+
 Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                          const Mapping &m,
                          const std::vector<bool> &onChipShared) {
   const Einsum &e = w.einsums[einsumIdx];
   Evaluation ev;
+  // A halo loop recomputes its overlap: the Einsum is evaluated as if its
+  // rank were factor * span long (docs/model.md, "Halo co-tiling").
+  if (llvm::any_of(m.nodes, [](const MapNode &n) {
+        return n.haloSpan != 0 || n.haloStep != 0;
+      })) {
+    Evaluation bad;
+    bad.error = checkHalo(w, einsumIdx, m, onChipShared);
+    if (!bad.ok())
+      return bad;
+    Einsum v = haloEinsum(e, m);
+    bool same = llvm::all_of(llvm::seq<size_t>(0, e.ranks.size()), [&](size_t r) {
+      return v.ranks[r].bound == e.ranks[r].bound;
+    });
+    if (!same) {
+      Workload copy = w;
+      copy.einsums[einsumIdx] = std::move(v);
+      return evaluate(copy, einsumIdx, arch, m, onChipShared);
+    }
+  }
   std::vector<unsigned> reuse = reuseClasses(w, einsumIdx);
   ev.error = checkStructure(w, einsumIdx, arch, m, onChipShared, reuse);
   if (!ev.ok())

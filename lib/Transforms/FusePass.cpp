@@ -140,6 +140,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     options.timeLimitSeconds = timeLimit;
     options.maxMemoryMB = maxMemoryMB;
     options.maxFusedLoopsPerRank = maxFusedLoopsPerRank;
+    options.haloFusion = haloFusion;
     MLIRContext *ctx = &getContext();
     options.parallelFor = [ctx](size_t n,
                                 const std::function<void(size_t)> &body) {
@@ -405,7 +406,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                            : ev.error)
                << ", the chosen mapping to " << chosen.energy << " pJ, "
                << chosen.latency << " cycles";
-      std::optional<int64_t> work = e.work();
+      // A halo loop recomputes its overlap: the tile runs as often as the
+      // Einsum the model charges (haloEinsum), no more.
+      std::optional<int64_t> work = haloEinsum(e, want).work();
       if (!work || rec.executions != (double)*work)
         return rec.tile->emitError("ffm-fuse: verify: the tile of '")
                << e.name << "' runs " << rec.executions

@@ -241,8 +241,18 @@ struct GroupEmitter {
           const MapNode &pl = mappingOf(p).nodes[loops[p][d]];
           const MapNode &cl = mappingOf(c).nodes[loops[c][d]];
           auto cDim = llvm::find(acc->dimRanks, cl.rank);
-          if (!edge || cDim == acc->dimRanks.end() ||
-              edge->producerRanks[cDim - acc->dimRanks.begin()] != pl.rank)
+          // A loop over a rank of one of the consumer's windows is shared
+          // with the producer's halo loop over that dimension: each
+          // iteration produces exactly the overlapping tile it reads.
+          int64_t dim = cDim - acc->dimRanks.begin();
+          if (cDim == acc->dimRanks.end() && pl.isHalo())
+            for (auto [h, window] : llvm::enumerate(acc->windows))
+              if (llvm::any_of(window, [&](const WindowTerm &t) {
+                    return t.rank == cl.rank;
+                  }))
+                dim = h;
+          if (!edge || dim >= (int64_t)acc->dimRanks.size() ||
+              edge->producerRanks[dim] != pl.rank)
             return blockedReader = c, error(c)
                    << "cannot emit the fused mapping: loop " << d
                    << " is shared with producer '" << w.einsums[p].name
@@ -790,7 +800,11 @@ struct GroupEmitter {
       for (MemberState &s : states) {
         size_t node = loops[s.einsum][depth];
         int r = mappingOf(s.einsum).nodes[node].rank;
-        int64_t extent = extentBelow(s.einsum, r, node);
+        const MapNode &loop = mappingOf(s.einsum).nodes[node];
+        // A halo loop's tiles start `haloStep` apart and overlap (the
+        // recomputed halo): its extent below is the span, not the step.
+        int64_t extent = loop.isHalo() ? loop.haloStep
+                                       : extentBelow(s.einsum, r, node);
         s.terms[r].push_back({iv, extent});
         if (Value parent = s.remaining[r]) {
           MLIRContext *ctx = rewriter.getContext();

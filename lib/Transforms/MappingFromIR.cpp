@@ -302,6 +302,40 @@ static void ivsOf(OpFoldResult ofr, SmallVectorImpl<Value> &out) {
   out.push_back(v);
 }
 
+/// The coefficient of `iv` in an offset (the extent one iteration of its
+/// loop advances the dimension), or nullopt when `iv` is not a plain term.
+static std::optional<int64_t> strideOf(OpFoldResult ofr, Value iv) {
+  auto v = dyn_cast<Value>(ofr);
+  if (!v)
+    return std::nullopt;
+  if (v == iv)
+    return 1;
+  auto apply = v.getDefiningOp<affine::AffineApplyOp>();
+  if (!apply || apply.getAffineMap().getNumResults() != 1)
+    return std::nullopt;
+  AffineMap map = apply.getAffineMap();
+  MLIRContext *ctx = map.getContext();
+  // Offsets are sums of dims times constants: the coefficient is the
+  // difference made by setting iv's dims to 1 instead of 0.
+  auto valueWith = [&](int64_t one) -> std::optional<int64_t> {
+    SmallVector<AffineExpr> dims;
+    for (Value operand : apply.getMapOperands())
+      dims.push_back(getAffineConstantExpr(operand == iv ? one : 0, ctx));
+    AffineExpr e = map.getResult(0).replaceDimsAndSymbols(
+        dims, SmallVector<AffineExpr>(map.getNumSymbols(),
+                                      getAffineConstantExpr(0, ctx)));
+    if (auto c = dyn_cast<AffineConstantExpr>(e))
+      return c.getValue();
+    return std::nullopt;
+  };
+  if (!llvm::is_contained(apply.getMapOperands(), iv))
+    return std::nullopt;
+  std::optional<int64_t> at1 = valueWith(1), at0 = valueWith(0);
+  if (!at1 || !at0)
+    return std::nullopt;
+  return *at1 - *at0;
+}
+
 LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
   workload.name = func.getSymName().str();
   SmallVector<linalg::LinalgOp> tiles;
@@ -329,6 +363,12 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
   struct TileState {
     SmallVector<Loop> loops;
     DenseMap<Value, int> rankOfIv;
+    /// Per loop, how far one iteration advances its rank (from the offsets
+    /// of a dimension the rank walks alone, or through a shared buffer).
+    DenseMap<Value, int64_t> strideOfIv;
+    /// Loops that walk the rank through a consumer's window on a shared
+    /// buffer: halo loops (MapNode::haloSpan), with their step.
+    DenseMap<Value, int64_t> haloOfIv;
     SmallVector<SmallVector<ChainBuffer>> chains;
     SmallVector<int64_t> extents;
     int unit = 0; // Arch::unit
@@ -369,6 +409,7 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
 
     // Each operand's chain of buffers, and the ranks its offsets walk.
     DenseMap<Value, int> rankOfIv;
+    DenseMap<Value, int64_t> strideOfIv;
     SmallVector<SmallVector<ChainBuffer>> chains;
     SmallVector<OpOperand *> operands;
     for (OpOperand *in : tile.getDpsInputOperands())
@@ -419,6 +460,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
             if (!fresh && it->second != r)
               return tile->emitError("ffm: a loop walks two ranks of '")
                      << e.name << "'";
+            if (std::optional<int64_t> stride = strideOf(offset, iv))
+              strideOfIv.try_emplace(iv, *stride);
           }
         }
       // The tensor: its outermost buffer (a result of an earlier group read
@@ -457,7 +500,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     }
 
     states[i] = TileState{std::move(loops), std::move(rankOfIv),
-                          std::move(chains), std::move(extents), unit};
+                          std::move(strideOfIv), {}, std::move(chains),
+                          std::move(extents), unit};
     workload.einsums.push_back(std::move(e));
   }
 
@@ -478,19 +522,42 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
             const TensorAccess *acx = workload.einsums[x].accesses()[ax];
             const TensorAccess *acy = workload.einsums[y].accesses()[ay];
             for (const Loop &loop : sx.loops) {
-              if (sx.rankOfIv.count(loop.iv))
-                continue;
+              // Known ranks are looked at again: a loop may walk a
+              // projection of x directly and still be a halo loop.
               auto it = sy.rankOfIv.find(loop.iv);
-              if (it == sy.rankOfIv.end())
+              if (it == sy.rankOfIv.end() || it->second < 0)
                 continue;
+              auto yStride = sy.strideOfIv.find(loop.iv);
               auto d = llvm::find(acy->dimRanks, it->second);
-              if (d == acy->dimRanks.end() || it->second < 0)
-                continue;
-              int r = acx->dimRanks[d - acy->dimRanks.begin()];
+              int r = -1;
+              std::optional<int64_t> stride;
+              bool halo = false;
+              if (d != acy->dimRanks.end()) {
+                r = acx->dimRanks[d - acy->dimRanks.begin()];
+                if (yStride != sy.strideOfIv.end())
+                  stride = yStride->second;
+              } else if (yStride != sy.strideOfIv.end()) {
+                // y reads the buffer through a window over the loop's
+                // rank: x walks that dimension with overlapping tiles,
+                // c times y's stride apart (docs/rewrite.md).
+                for (auto [h, window] : llvm::enumerate(acy->windows))
+                  for (const WindowTerm &t : window)
+                    if (t.rank == it->second && h < acx->dimRanks.size()) {
+                      r = acx->dimRanks[h];
+                      stride = t.coeff * yStride->second;
+                      halo = true;
+                    }
+              }
               if (r < 0)
                 continue;
-              sx.rankOfIv[loop.iv] = r;
-              changed = true;
+              auto [rk, freshRank] = sx.rankOfIv.try_emplace(loop.iv, r);
+              if (rk->second != r)
+                continue;
+              bool freshHalo =
+                  halo && sx.haloOfIv.try_emplace(loop.iv, *stride).second;
+              bool freshStride =
+                  stride && sx.strideOfIv.try_emplace(loop.iv, *stride).second;
+              changed |= freshRank || freshStride || freshHalo;
             }
           }
   }
@@ -521,10 +588,17 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       n.factor = loop.trips;
       n.level = loop.level;
       n.dim = loop.dim;
+      if (auto halo = st.haloOfIv.find(loop.iv); halo != st.haloOfIv.end())
+        n.haloStep = halo->second;
       loopNodes.push_back(n);
       e.ranks[n.rank].bound *= loop.trips;
       rec.executions *= loop.trips;
     }
+    // A halo loop's span is what the loops below it cover: its rank's
+    // recovered bound (count * span) is the one the model charges.
+    for (MapNode &n : loopNodes)
+      if (n.haloStep > 0 && n.factor > 0)
+        n.haloSpan = e.ranks[n.rank].bound / n.factor;
     // Keep nodes: per chain buffer, under the loops enclosing it.
     std::vector<std::vector<MapNode>> keepsAt(loops.size() + 1);
     for (auto [a, chain] : llvm::enumerate(chains))
@@ -573,6 +647,13 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     for (auto [d, r] : llvm::enumerate(e.output.dimRanks))
       if (r >= 0 && d < t.shape.size())
         t.shape[d] = e.ranks[r].bound;
+    // A halo loop's tiles reach step * (count - 1) + span of the dimension.
+    const RecoveredEinsum &rec = einsums[&e - &workload.einsums[0]];
+    for (const MapNode &n : rec.mapping.nodes)
+      if (n.isLoop() && n.isHalo())
+        for (auto [d, r] : llvm::enumerate(e.output.dimRanks))
+          if (r == n.rank && d < t.shape.size())
+            t.shape[d] = n.haloStep * (n.factor - 1) + n.haloSpan;
     for (const TensorAccess *acc : e.accesses()) {
       Tensor &in = workload.tensors[acc->tensor];
       for (auto [d, r] : llvm::enumerate(acc->dimRanks))

@@ -104,6 +104,8 @@ MappingAttr ffm::toAttr(MLIRContext *ctx, const Mapping &mapping,
                                               : MappingNode::Kind::Spatial;
       node.name = StringAttr::get(ctx, e.ranks[n.rank].name);
       node.count = n.factor;
+      node.haloSpan = n.haloSpan;
+      node.haloStep = n.haloStep;
       if (n.kind == MapNode::Spatial) {
         node.level = StringAttr::get(ctx, arch.levels[n.level].name);
         node.dim = n.dim;
@@ -152,6 +154,8 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
         return diagOp->emitError("ffm: mapping loops over '")
                << node.name.getValue() << "', which is not a rank of this op";
       n.factor = node.count;
+      n.haloSpan = node.haloSpan;
+      n.haloStep = node.haloStep;
     }
     if (node.kind != MappingNode::Kind::Temporal) {
       n.level = arch.levelIndex(node.level.getValue());

@@ -205,3 +205,10 @@ module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy
 
 // expected-error @+1 {{output_rmw must be skip_first or every_update, got 'always'}}
 module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, throughput = 1.0>, output_rmw = "always">} {}
+
+// -----
+
+// expected-error @+1 {{halo span and step must be at least 1}}
+func.func @halo_span() attributes {m = #ffm.mapping<[for p : 4 halo 0 step 2]>} {
+  return
+}

@@ -10,6 +10,7 @@
 // CHECK-SAME: ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, for m : 4, par n : 2 in GLB, keep matmul_0.out in GLB, keep "odd name" in GLB]>
 // CHECK-SAME: ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>
 // CHECK-SAME: ffm.mapping3 = #ffm.mapping<[keep arg0 in GLB, for m : 4] on Vec>
+// CHECK-SAME: ffm.mapping4 = #ffm.mapping<[for p : 7 halo 3 step 2, keep x in GLB]>
 // CHECK-SAME: ffm.space = #ffm.level_space<"GLB">
 module attributes {
   ffm.arch = #ffm.arch<levels = [
@@ -24,6 +25,7 @@ module attributes {
                               keep matmul_0.out in GLB, keep "odd name" in GLB]>,
   ffm.mapping2 = #ffm.mapping<[par m : 4 in GLB[1], par n : 2 in GLB[0]]>,
   ffm.mapping3 = #ffm.mapping<[keep arg0 in GLB, for m : 4] on Vec>,
+  ffm.mapping4 = #ffm.mapping<[for p : 7 halo 3 step 2, keep x in GLB]>,
   ffm.space = #ffm.level_space<"GLB">
 } {}
 

@@ -10,12 +10,15 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <set>
 #include <limits>
 
 using namespace ffm;
 using namespace ffm::bruteforce;
 
 namespace {
+/// Key entries of window and halo loops: (kWindowKey + dim, ...).
+constexpr int64_t kWindowKey = 1000000;
 
 std::vector<int64_t> divisorsOf(int64_t n) {
   std::vector<int64_t> d;
@@ -75,8 +78,48 @@ Reference::Reference(const Workload &w, const Arch &arch, Options options)
     interface[t] = ok && last > tensor.producer;
   }
   spaces.resize(w.einsums.size());
-  for (size_t i = 0; i < w.einsums.size() && error_.empty(); ++i)
+  // Consumers first: their window loops say which halo loops a producer
+  // may have.
+  for (size_t i = w.einsums.size(); i-- > 0 && error_.empty();) {
     enumerate(i);
+    if (opts.haloFusion)
+      for (const Halo &halo : haloSets(i))
+        enumerate(i, halo);
+  }
+}
+
+std::vector<Reference::Halo> Reference::haloSets(int ei) const {
+  const Einsum &e = w.einsums[ei];
+  int t = e.output.tensor;
+  std::set<Halo> sets;
+  if (!interface[t])
+    return {};
+  for (int c : w.tensors[t].consumers) {
+    std::vector<const TensorAccess *> acc = w.einsums[c].accesses();
+    for (size_t a = 0; a + 1 < acc.size(); ++a) {
+      if (acc[a]->tensor != t)
+        continue;
+      for (const Class &cls : spaces[c].classes) {
+        if (!cls.onChip[a])
+          continue;
+        // The key's window entries: (kWindowKey + dim, count, span, step).
+        Halo halo;
+        const std::vector<int64_t> &key = cls.key[a];
+        for (size_t k = 1; k + 3 < key.size(); k += 4)
+          if (key[k] >= kWindowKey) {
+            int rank = e.output.dimRanks[key[k] - kWindowKey];
+            if (rank < 0)
+              continue;
+            halo.push_back({rank, key[k + 1], key[k + 2], key[k + 3]});
+          }
+        if (halo.empty())
+          continue;
+        std::sort(halo.begin(), halo.end());
+        sets.insert(halo);
+      }
+    }
+  }
+  return {sets.begin(), sets.end()};
 }
 
 uint64_t Reference::hashOf(const Mapping &m) {
@@ -108,6 +151,8 @@ uint64_t Reference::hashOf(const Mapping &m) {
     mix(n.rank);
     mix(n.factor);
     mix(n.dim);
+    mix(n.haloSpan);
+    mix(n.haloStep);
   }
   return h;
 }
@@ -168,10 +213,66 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
         continue;
       auto dim = std::find(acc[a]->dimRanks.begin(), acc[a]->dimRanks.end(),
                            n.rank);
+      if (dim == acc[a]->dimRanks.end() && opts.haloFusion) {
+        // A window loop: the one loop above the node over the ranks of
+        // its window dimension, temporal. It reads per iteration the
+        // dimension's extent under the node, from the rank's start
+        // (times its coefficient) apart.
+        int h = -1;
+        for (size_t d = 0; d < acc[a]->windows.size(); ++d)
+          for (const WindowTerm &term : acc[a]->windows[d])
+            if (term.rank == n.rank)
+              h = d;
+        bool alone = h >= 0 && n.kind == MapNode::Temporal;
+        for (int j = 0; alone && j < outermost[a]; ++j)
+          for (const WindowTerm &term : acc[a]->windows[h])
+            alone &= j == i || !nodes[j].isLoop() ||
+                     nodes[j].rank != term.rank;
+        for (const MapNode &o : nodes)
+          for (const WindowTerm &term : alone ? acc[a]->windows[h]
+                                              : std::vector<WindowTerm>{})
+            alone &= !(o.isLoop() && o.isHalo() && term.rank != n.rank &&
+                       o.rank == term.rank);
+        if (!alone) {
+          an.error = "a window loop above an on-chip intermediate is not "
+                     "the only temporal loop over its dimension";
+          return an;
+        }
+        if ((readWithOutput[a] && !e.output.indexedBy(n.rank)) ||
+            (opts.maxFusedLoopsPerRank &&
+             ++perRank[n.rank] > opts.maxFusedLoopsPerRank)) {
+          an.error = "rules 7 and 8 on a window loop";
+          return an;
+        }
+        auto below = [&](int r, size_t from) {
+          int64_t extent = 1;
+          for (size_t j = from + 1; j < nodes.size(); ++j)
+            if (nodes[j].isLoop() && nodes[j].rank == r)
+              extent *= nodes[j].factor;
+          return extent;
+        };
+        int64_t span = acc[a]->extent(h, [&](int r) {
+          return (double)below(r, outermost[a]);
+        });
+        int64_t coeff = 0;
+        for (const WindowTerm &term : acc[a]->windows[h])
+          if (term.rank == n.rank)
+            coeff = term.coeff;
+        int64_t step = coeff * (n.isHalo() ? n.haloStep : below(n.rank, i));
+        an.key[a].insert(an.key[a].end(),
+                         {kWindowKey + h, n.factor, span, step});
+        continue;
+      }
       if (dim == acc[a]->dimRanks.end()) {
         an.error = "rule 7: a loop above an on-chip intermediate does not "
                    "index it";
         return an;
+      }
+      if (n.isHalo()) {
+        int64_t d = dim - acc[a]->dimRanks.begin();
+        an.key[a].insert(an.key[a].end(),
+                         {kWindowKey + d, n.factor, n.haloSpan, n.haloStep});
+        continue;
       }
       if (readWithOutput[a] && !e.output.indexedBy(n.rank)) {
         an.error = "rule 7: a loop above an on-chip input read by a consumer "
@@ -221,7 +322,16 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
   return an;
 }
 
-void Reference::enumerate(int ei) {
+void Reference::enumerate(int ei, const Halo &halo) {
+  // A halo loop recomputes its overlap: the Einsum is enumerated with its
+  // rank count * span long (docs/model.md), the only change.
+  Workload longer;
+  if (!halo.empty()) {
+    longer = this->w;
+    for (const auto &h : halo)
+      longer.einsums[ei].ranks[h[0]].bound = h[1] * h[2];
+  }
+  const Workload &w = halo.empty() ? this->w : longer;
   const Einsum &e = w.einsums[ei];
   EinsumSpace &space = spaces[ei];
   std::vector<const TensorAccess *> acc = e.accesses();
@@ -274,6 +384,27 @@ void Reference::enumerate(int ei) {
         if (slots[s].first == l && spatial[s].first >= 0)
           m.nodes.push_back({MapNode::Spatial, -1, l, spatial[s].first,
                              spatial[s].second, slots[s].second});
+    }
+    for (const auto &h : halo) {
+      // The rank's outermost loop is the halo loop, temporal with the
+      // count, above the output's node and below every on-chip tile of a
+      // tensor the rank indexes.
+      bool found = false;
+      for (MapNode &n : m.nodes) {
+        if (n.kind == MapNode::Keep && n.level > 0 &&
+            (n.access == nA - 1 || acc[n.access]->indexedBy(h[0])))
+          return;
+        if (!n.isLoop() || n.rank != h[0])
+          continue;
+        if (n.kind != MapNode::Temporal || n.factor != h[1])
+          return;
+        n.haloSpan = h[2];
+        n.haloStep = h[3];
+        found = true;
+        break;
+      }
+      if (!found)
+        return;
     }
     Analysis an = analyze(ei, m);
     if (!an.error.empty())
@@ -546,7 +677,8 @@ void Reference::enumerate(int ei) {
     spatial.assign(slots.size(), {-1, 1});
     // Item 1: each interface tensor in DRAM or on chip.
     for (uint32_t mask = 0; mask < (1u << nA) && error_.empty(); ++mask) {
-      bool ok = true;
+      // Halo loops keep the output on chip only.
+      bool ok = halo.empty() || (mask >> (nA - 1) & 1);
       for (int a = 0; a < nA; ++a) {
         onChip[a] = mask >> a & 1;
         if (onChip[a] && (!opts.allowFusion || !interface[acc[a]->tensor]))

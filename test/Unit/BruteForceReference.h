@@ -14,6 +14,7 @@
 
 #include "ffm/Mapper/Mapper.h" // Objective only
 #include "ffm/Model/Model.h"
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -33,6 +34,11 @@ struct Options {
   /// of that level heads the block. The generator puts such loops one
   /// level up instead (the first node of a level heads its block).
   bool floatingMayLeadBlock = false;
+  /// Halo loops (docs/model.md, "Halo co-tiling"): a consumer's loop over
+  /// one rank of a window dimension above an on-chip input, and producers
+  /// enumerated with the halo loops (count, span, step) that the
+  /// consumers' enumerated mappings read per iteration.
+  bool haloFusion = false;
   /// Give up (error) past this many enumerated mappings of one Einsum.
   uint64_t maxMappingsPerEinsum = 20'000'000;
 };
@@ -107,7 +113,14 @@ private:
   std::vector<bool> interface; // per tensor (docs/mapspace.md item 1)
   std::vector<EinsumSpace> spaces;
 
-  void enumerate(int einsum);
+  /// One halo loop: rank, count, span, step.
+  using Halo = std::vector<std::array<int64_t, 4>>;
+  /// Enumerates the Einsum as is (`halo` empty), or as the Einsum whose
+  /// halo ranks are count * span long with those halo loops.
+  void enumerate(int einsum, const Halo &halo = {});
+  /// The halo loop sets the enumerated consumers of Einsum `einsum`'s
+  /// output read through their window loops.
+  std::vector<Halo> haloSets(int einsum) const;
   static uint64_t hashOf(const Mapping &m);
 };
 

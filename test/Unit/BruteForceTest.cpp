@@ -17,6 +17,9 @@
 // objectives energy, latency and EDP; max-fused-loops-per-rank 1 and (but
 // on eyeriss_like) 0. FFM's optimum must equal the reference's (relative
 // 1e-9), and its mapping must be one the reference enumerates and accepts.
+// Halo loops (fusion through a window dimension) are in both: the
+// reference derives each producer's from its consumers' enumerated window
+// loops, FFM from its candidate pass.
 // 540 cases, about 3 M valid mappings, ~10 s (Release, 2 cores).
 // Without the windows' spans in the generator's tile sizes (the product of
 // the ranks' extents instead) all three tests fail.
@@ -340,13 +343,15 @@ struct Totals {
   uint64_t cases = 0, mappings = 0, combinations = 0, fused = 0;
   uint64_t offPrimary = 0; // Einsums an optimum runs on a further unit
   uint64_t sharedDims = 0; // fanout dimensions an optimum gives two ranks
+  uint64_t halo = 0; // optima with a halo loop (fusion through a window)
 };
 
 /// FFM (search(), as the pass runs it) against the reference on every
 /// workload case, every objective, on the architectures named `family`.
 Totals compareOn(const std::string &family) {
   Totals t;
-  auto &[cases, mappings, combinations, fused, offPrimary, sharedDims] = t;
+  auto &[cases, mappings, combinations, fused, offPrimary, sharedDims,
+         halo] = t;
   auto start = std::chrono::steady_clock::now();
   for (const ArchCase &ac : archCases()) {
     if (ac.name.rfind(family, 0) != 0)
@@ -367,6 +372,7 @@ Totals compareOn(const std::string &family) {
       bruteforce::Options ro;
       ro.maxFusedLoopsPerRank = limit;
       ro.maxSpatialRanksPerDim = spread;
+      ro.haloFusion = true; // as FFM's default
       bruteforce::Reference ref(wc.w, ac.arch, ro);
       EXPECT_EQ(ref.error(), "") << ac.name << " " << wc.name;
       if (!ref.error().empty())
@@ -404,6 +410,10 @@ Totals compareOn(const std::string &family) {
             << describe(wc.w, ac.arch, chosen);
         if (obj == Objective::Energy && ffm.groups.size() < wc.w.einsums.size())
           ++fused;
+        halo += llvm::any_of(ffm.einsums, [](const EinsumResult &er) {
+          return llvm::any_of(er.mapping.nodes,
+                              [](const MapNode &n) { return n.isHalo(); });
+        });
         for (const EinsumResult &er : ffm.einsums) {
           t.offPrimary += er.mapping.unit != 0;
           // Some optimum shares a fanout dimension between two ranks.
@@ -420,10 +430,10 @@ Totals compareOn(const std::string &family) {
                     std::chrono::steady_clock::now() - start)
                     .count();
   printf("%s: %llu cases, %llu valid mappings, %llu complete mappings "
-         "scored, %llu fused optima, %.1fs\n",
+         "scored, %llu fused optima, %llu with halo loops, %.1fs\n",
          family.c_str(), (unsigned long long)cases,
          (unsigned long long)mappings, (unsigned long long)combinations,
-         (unsigned long long)fused, secs);
+         (unsigned long long)fused, (unsigned long long)halo, secs);
   return t;
 }
 
@@ -435,6 +445,7 @@ TEST(BruteForce, Small2Level) {
   EXPECT_GT(t.sharedDims, 5u);
   EXPECT_GT(t.fused, 20u);            // fusion must win often
   EXPECT_GT(t.offPrimary, 5u);        // and the vector unit of /units
+  EXPECT_GT(t.halo, 5u);              // and halo loops on the conv chains
 }
 
 TEST(BruteForce, TpuV4iLike) {

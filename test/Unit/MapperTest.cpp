@@ -23,6 +23,65 @@ Arch chainArch(int64_t glbCapacity) {
   return arch;
 }
 
+// Halo co-tiling: b = conv(a, stride 2) reads a's rows 2p + r. Its fused
+// loop `for p : 3` hands over tiles of 3 rows, 2 apart: the reverse pass
+// offers a exactly that halo loop (and the one a loop over b's taps
+// needs), and
+// the two sides' keys on a agree; a plain loop over a's rows does not
+// join it.
+TEST(Mapper, HaloCandidatesAndKeysMatch) {
+  WorkloadBuilder b;
+  int a = b.conv1d("a", 7, 1, 3, 1);
+  int c = b.conv1d("b", 3, 1, 3, 1, /*stride=*/2, 1,
+                   b.w.einsums[a].output.tensor);
+  Workload w = b.finish({b.w.einsums[c].output.tensor});
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  auto halo = detail::haloCandidates(w, fusable, SearchOptions{});
+  // b's p (3 iterations of 1 row: rows [2i, 2i + 3)) and b's filter tap r
+  // (3 iterations of 1 tap: rows [i, i + 5)) each have one count above 1.
+  ASSERT_EQ(halo[a].size(), 2u);
+  ASSERT_EQ(halo[a][0].size(), 1u);
+  ASSERT_EQ(halo[a][1].size(), 1u);
+  EXPECT_EQ(halo[a][0][0], (detail::HaloTag{0, 3, 3, 2}));
+  EXPECT_EQ(halo[a][1][0], (detail::HaloTag{0, 3, 5, 1}));
+  EXPECT_TRUE(halo[c].empty());
+  SearchOptions off;
+  off.haloFusion = false;
+  EXPECT_TRUE(detail::haloCandidates(w, fusable, off)[a].empty());
+
+  MapNode hl = loop(0, 3);
+  hl.haloSpan = 3;
+  hl.haloStep = 2;
+  Mapping producer{{keep(0, 0), keep(1, 0), hl, keep(0, 1), keep(1, 1),
+                    keep(2, 1), loop(0, 3), loop(2, 3)}};
+  Mapping consumer{{keep(1, 0), keep(2, 0), loop(0, 3), keep(0, 1),
+                    keep(1, 1), keep(2, 1), loop(2, 3)}};
+  auto pk = fusionKey(w.einsums[a], w.einsums[a].output, producer, 2);
+  auto ck = fusionKey(w.einsums[c], w.einsums[c].inputs[0], consumer, 0);
+  ASSERT_TRUE(pk && ck);
+  EXPECT_EQ(*pk, *ck);
+  EXPECT_EQ(*ck, (std::vector<int64_t>{1, kHaloKeyDim, 3, 3, 2}));
+  Mapping plain = producer;
+  plain.nodes[2] = loop(0, 3);
+  EXPECT_NE(*fusionKey(w.einsums[a], w.einsums[a].output, plain, 2), *ck);
+
+  // The search fuses the chain through the window on a buffer too small
+  // for a whole: a's rows are recomputed rather than sent to DRAM.
+  Arch arch;
+  arch.levels = {level("DRAM", std::nullopt, 100, 100),
+                 level("GLB", 12, 1, 1)};
+  arch.compute = {1.0, 1, 1.0};
+  SearchResult r = search(w, arch);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(llvm::any_of(r.einsums[a].mapping.nodes,
+                           [](const MapNode &n) { return n.isHalo(); }));
+  SearchOptions plainOnly;
+  plainOnly.haloFusion = false;
+  SearchResult p = search(w, arch, plainOnly);
+  ASSERT_TRUE(p.ok()) << p.error;
+  EXPECT_LT(r.energy, p.energy);
+}
+
 TEST(Mapper, FusionWinsWhenTheIntermediateFits) {
   Workload w = matmulChain(8, 8, 4, 4);
   SearchResult fused = search(w, chainArch(4096));

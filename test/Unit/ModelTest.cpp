@@ -235,6 +235,57 @@ TEST(Model, SlidingWindowHaloIsRefetched) {
   EXPECT_DOUBLE_EQ(ev.accesses[0][0].reads, 14);
 }
 
+// Halo co-tiling (docs/model.md): a = conv(x) with P = 7, R = 3, then
+// b = conv(a) with stride 2 (P = 3, R = 3: a's rows 2p + r, 7 of them).
+// b's fused loop `for p : 3` reads rows [2i, 2i + 3) of a per iteration,
+// so a runs `for p : 3 halo 3 step 2`: 9 rows computed for 7 (rows 2 and
+// 4 twice), evaluated as a with P = 9. Hand-computed, DRAM 10 pJ per
+// datum, GLB 1 read / 2 write, MAC 1: 27 MACs (not 21); x's GLB tile
+// spans 5 rows, filled 3 times (15 DRAM reads, 15 GLB writes, 27 GLB
+// reads); the 3-tap weight is filled once (3, 3, 27); a's 3-row tile
+// takes 27 updates and 27 - 3 * 3 = 18 read-backs. Energy 180 + 36 + 54
+// + 54 + 18 + 27 = 369 pJ; the GLB holds 5 + 3 + 3 = 11 bytes.
+TEST(Model, HaloLoopChargesTheRecomputedHalo) {
+  WorkloadBuilder b;
+  int a = b.conv1d("a", 7, 1, 3, 1);
+  int c = b.conv1d("b", 3, 1, 3, 1, /*stride=*/2, 1,
+                   b.w.einsums[a].output.tensor);
+  Workload w = b.finish({b.w.einsums[c].output.tensor});
+  Arch arch = twoLevel(10, 1, 2, 1024);
+  MapNode halo = loop(0, 3);
+  halo.haloSpan = 3;
+  halo.haloStep = 2;
+  Mapping m{{keep(0, 0), keep(1, 0), halo, keep(0, 1), keep(1, 1),
+             keep(2, 1), loop(0, 3), loop(2, 3)}};
+  std::vector<bool> onChip{false, false, true};
+  Evaluation ev = evaluate(w, a, arch, m, onChip);
+  ASSERT_TRUE(ev.ok()) << ev.error;
+  EXPECT_DOUBLE_EQ(ev.macs, 27);
+  EXPECT_DOUBLE_EQ(ev.accesses[0][0].reads, 15);
+  EXPECT_DOUBLE_EQ(ev.accesses[0][1].writes, 15);
+  EXPECT_DOUBLE_EQ(ev.accesses[0][1].reads, 27);
+  EXPECT_DOUBLE_EQ(ev.accesses[1][0].reads, 3);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].writes, 27);
+  EXPECT_DOUBLE_EQ(ev.accesses[2][1].reads, 18);
+  EXPECT_DOUBLE_EQ(ev.reservation[1], 11);
+  EXPECT_DOUBLE_EQ(ev.energy, 369);
+  EXPECT_EQ(m.str(w, w.einsums[a], arch),
+            "keep a.in in DRAM, keep a.w in DRAM, for p : 3 halo 3 step 2, "
+            "keep a.in in GLB, keep a.w in GLB, keep a.out in GLB, for p : "
+            "3, for r : 3");
+
+  // What the model refuses: overlapping tiles written to DRAM, a halo
+  // loop under another loop over its rank, tiles past the tensor's 7 rows.
+  EXPECT_FALSE(evaluate(w, a, arch, m).ok());
+  Mapping under = m;
+  std::swap(under.nodes[2], under.nodes[6]);
+  EXPECT_FALSE(evaluate(w, a, arch, under, onChip).ok());
+  Mapping past = m;
+  past.nodes[2].haloSpan = 3;
+  past.nodes[2].haloStep = 3;
+  EXPECT_FALSE(evaluate(w, a, arch, past, onChip).ok());
+}
+
 // Keep/bypass sets by tensor class (docs/arch.md): in X = A B, Y = X C the
 // inputs A, B, C, X are inputs and B, C (not the first operands A, X)
 // weights, X is mm0's output and mm1's input and an intermediate in both,

@@ -46,6 +46,10 @@ struct SearchOptions {
   /// authors' mapper: one fused tiling per rank keeps the number of
   /// compatibility groups manageable on machines with large buffers.
   unsigned maxFusedLoopsPerRank = 1;
+  /// Fusion through a window dimension (docs/mapspace.md, "Halo
+  /// co-tiling"): a consumer's fused loop over a convolution's output pixel
+  /// co-tiles its producer with overlapping tiles that recompute the halo.
+  bool haloFusion = true;
   /// How many ranks one fanout dimension may spread (>= 1): with 2, a
   /// 128-wide dimension may take 8 heads x 16 tokens. Each takes the
   /// largest divisor of its rest that fits what the ones before it left.
@@ -119,10 +123,16 @@ SearchResult search(const Workload &w, const Arch &arch,
 /// What a mapping must agree on with its neighbours for one tensor it
 /// shares: {0} when the tensor is kept in DRAM; else its outermost on-chip
 /// level followed by the loops above that storage node as (tensor dim,
-/// count, spatial level + 1 or 0, fanout dim). Nullopt when a loop above the
-/// on-chip storage does not walk the tensor: no valid fusion.
-std::optional<std::vector<int64_t>>
-fusionKey(const TensorAccess &access, const Mapping &mapping, int accessIndex);
+/// count, spatial level + 1 or 0, fanout dim). A halo loop, or a loop over
+/// one rank of a window dimension d, is (kHaloKeyDim + d, count, span,
+/// step): the tile each iteration hands over (docs/mapspace.md). Nullopt
+/// when a loop above the on-chip storage does not walk the tensor so: no
+/// valid fusion. `e` gives the bounds of the ranks of window dimensions.
+constexpr int64_t kHaloKeyDim = int64_t(1) << 20;
+std::optional<std::vector<int64_t>> fusionKey(const Einsum &e,
+                                              const TensorAccess &access,
+                                              const Mapping &mapping,
+                                              int accessIndex);
 
 /// Per access of Einsum `einsum`: a fusable intermediate that `mapping`
 /// never keeps in DRAM (it stays on chip between producer and consumer).

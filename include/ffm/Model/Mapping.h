@@ -23,11 +23,19 @@ struct MapNode {
   int64_t factor = 1;
   /// Spatial: which fanout dimension of `level`.
   int dim = 0;
+  /// Temporal, a halo loop (docs/model.md, "Halo co-tiling"): iteration i
+  /// covers ranks [i * haloStep, i * haloStep + haloSpan) of `rank`, tiles
+  /// that overlap (or leave gaps) instead of partitioning it. The Einsum is
+  /// then evaluated with bound(rank) = factor * haloSpan, the work each
+  /// iteration recomputes included. 0: an ordinary loop.
+  int64_t haloSpan = 0, haloStep = 0;
 
   bool isLoop() const { return kind != Keep; }
+  bool isHalo() const { return haloSpan > 0; }
   bool operator==(const MapNode &o) const {
     return kind == o.kind && access == o.access && level == o.level &&
-           rank == o.rank && factor == o.factor && dim == o.dim;
+           rank == o.rank && factor == o.factor && dim == o.dim &&
+           haloSpan == o.haloSpan && haloStep == o.haloStep;
   }
 };
 

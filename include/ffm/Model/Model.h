@@ -56,6 +56,18 @@ Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
 /// machine's leakage over that time. No mapping changes it.
 Evaluation evaluateMove(const Arch &arch, double reads, double writes);
 
+/// Why the halo loops of `m` (MapNode::haloSpan) are invalid for Einsum
+/// `einsum`, or "": each is temporal, the outermost loop over a rank that
+/// alone walks an output dimension, above every on-chip tile that rank
+/// indexes; the output is a fused intermediate kept on chip only; its
+/// tiles stay within the output's extent.
+std::string checkHalo(const Workload &w, int einsum, const Mapping &m,
+                      const std::vector<bool> &onChipShared);
+
+/// `e` with each halo loop's rank as long as the loop covers (count times
+/// span): the Einsum the model evaluates for such a mapping.
+Einsum haloEinsum(const Einsum &e, const Mapping &m);
+
 /// The classes (TensorClass) of access `a` of Einsum `einsum`; `fused`: the
 /// mapping keeps that intermediate on chip only.
 unsigned accessClasses(const Workload &w, int einsum, int a, bool fused);

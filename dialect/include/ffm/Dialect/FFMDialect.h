@@ -25,10 +25,13 @@ struct MappingNode {
   int64_t count = 1;      // loops: iterations
   /// Spatial: the fanout dimension of `level` (-1: the next unused one).
   int64_t dim = -1;
+  /// Temporal: a halo loop's span and step (ffm::MapNode), 0 otherwise.
+  int64_t haloSpan = 0, haloStep = 0;
 
   bool operator==(const MappingNode &o) const {
     return kind == o.kind && name == o.name && level == o.level &&
-           count == o.count && dim == o.dim;
+           count == o.count && dim == o.dim && haloSpan == o.haloSpan &&
+           haloStep == o.haloStep;
   }
 };
 llvm::hash_code hash_value(const MappingNode &node);
