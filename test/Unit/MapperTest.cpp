@@ -30,11 +30,8 @@ Arch chainArch(int64_t glbCapacity) {
 // the two sides' keys on a agree; a plain loop over a's rows does not
 // join it.
 TEST(Mapper, HaloCandidatesAndKeysMatch) {
-  WorkloadBuilder b;
-  int a = b.conv1d("a", 7, 1, 3, 1);
-  int c = b.conv1d("b", 3, 1, 3, 1, /*stride=*/2, 1,
-                   b.w.einsums[a].output.tensor);
-  Workload w = b.finish({b.w.einsums[c].output.tensor});
+  Workload w = strideTwoConvChain();
+  const int a = 0, c = 1;
   std::vector<bool> fusable = detail::fusableTensors(w);
   auto halo = detail::haloCandidates(w, fusable, SearchOptions{});
   // b's p (3 iterations of 1 row: rows [2i, 2i + 3)) and b's filter tap r

@@ -246,11 +246,8 @@ TEST(Model, SlidingWindowHaloIsRefetched) {
 // takes 27 updates and 27 - 3 * 3 = 18 read-backs. Energy 180 + 36 + 54
 // + 54 + 18 + 27 = 369 pJ; the GLB holds 5 + 3 + 3 = 11 bytes.
 TEST(Model, HaloLoopChargesTheRecomputedHalo) {
-  WorkloadBuilder b;
-  int a = b.conv1d("a", 7, 1, 3, 1);
-  int c = b.conv1d("b", 3, 1, 3, 1, /*stride=*/2, 1,
-                   b.w.einsums[a].output.tensor);
-  Workload w = b.finish({b.w.einsums[c].output.tensor});
+  Workload w = strideTwoConvChain();
+  const int a = 0;
   Arch arch = twoLevel(10, 1, 2, 1024);
   MapNode halo = loop(0, 3);
   halo.haloSpan = 3;

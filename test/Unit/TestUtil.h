@@ -66,6 +66,16 @@ inline Workload matmulChain(int64_t m, int64_t n, int64_t k, int64_t o) {
   return b.finish({b.w.einsums[e1].output.tensor});
 }
 
+/// Two 1-D convolutions: a over 7 rows (3 taps), then b of stride 2 over
+/// a's output, whose p reads a's rows 2p + r. Einsum 0 is a, 1 is b.
+inline Workload strideTwoConvChain() {
+  WorkloadBuilder b;
+  int a = b.conv1d("a", 7, 1, 3, 1);
+  int c = b.conv1d("b", 3, 1, 3, 1, /*stride=*/2, 1,
+                   b.w.einsums[a].output.tensor);
+  return b.finish({b.w.einsums[c].output.tensor});
+}
+
 inline Level level(std::string name, std::optional<int64_t> capacity,
                    double read, double write,
                    std::optional<double> bandwidth = std::nullopt,
