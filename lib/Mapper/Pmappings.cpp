@@ -86,10 +86,12 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   // Each set of halo loops enumerates the Einsum whose tagged ranks are
   // count * span long (the recomputed halo is work it does), into the
   // same groups: its keys differ in those loops' entries.
+  // One copy of the workload for them all, its ranks reset between sets.
+  Workload v = halo.empty() ? Workload() : w;
   for (const HaloTags &tags : halo) {
     if (gen.stop)
       break;
-    Workload v = w;
+    v.einsums[einsum].ranks = e.ranks;
     for (const HaloTag &t : tags)
       v.einsums[einsum].ranks[t.rank].bound = t.count * t.span;
     Generator tagged(v, arch, einsum, options, prune, out, binding, deadline,

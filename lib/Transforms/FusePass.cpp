@@ -198,13 +198,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     const EinsumGraphAnalysis *graphPtr = (*inputs)->graph;
     if (graphPtr->getWorkload().einsums.empty())
       return;
-    for (auto [i, e] : llvm::enumerate(graphPtr->getWorkload().einsums))
-      if (unitsFor(arch, e).empty()) {
-        graphPtr->getOps()[i]->emitError("ffm-fuse: no compute unit of the "
-                                         "architecture runs this Einsum (")
-            << kindNames(einsumKinds(e)) << ")";
-        return signalPassFailure();
-      }
+    if (std::optional<size_t> i =
+            unrunnableEinsum(graphPtr->getWorkload(), arch)) {
+      const Einsum &e = graphPtr->getWorkload().einsums[*i];
+      graphPtr->getOps()[*i]->emitError("ffm-fuse: no compute unit of the "
+                                        "architecture runs this Einsum (")
+          << kindNames(einsumKinds(e)) << ")";
+      return signalPassFailure();
+    }
 
     auto searchStart = std::chrono::steady_clock::now();
     SearchResult result = searchEmittable(*graphPtr, arch, options);
@@ -235,10 +236,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           return success();
         });
         EinsumGraphAnalysis g(*folded);
-        if (g.isValid() &&
-            llvm::all_of(g.getWorkload().einsums, [&](const Einsum &e) {
-              return !unitsFor(arch, e).empty();
-            })) {
+        if (g.isValid() && !unrunnableEinsum(g.getWorkload(), arch)) {
           SearchResult r = searchEmittable(g, arch, foldedOptions);
           if (r.ok() &&
               r.score(options.objective) < result.score(options.objective))
@@ -261,16 +259,16 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     }
     const EinsumGraphAnalysis &graph = *graphPtr;
     const Workload &w = graph.getWorkload();
-    // What the ops left in place move through DRAM: the same for every
-    // mapping, so charged once the mapping is chosen.
-    Evaluation moves = evaluateMoves(func, arch);
-    result.energy += moves.energy;
-    result.latency += moves.latency;
     if (!result.ok()) {
       // At the function's location, without dumping the whole function.
       emitError(func.getLoc(), "ffm-fuse: ") << result.error;
       return signalPassFailure();
     }
+    // What the ops left in place move through DRAM: the same for every
+    // mapping, so charged once the mapping is chosen.
+    Evaluation moves = evaluateMoves(func, arch);
+    result.energy += moves.energy;
+    result.latency += moves.latency;
     numCandidates += result.stats.candidates;
     numPmappings += result.stats.pmappings;
     numKept += result.stats.kept;
@@ -311,6 +309,15 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return signalPassFailure();
     if (!looptree.empty() && failed(writeLoopTree(func, arch, recovered)))
       return signalPassFailure();
+  }
+
+  /// The first Einsum no compute unit of `arch` runs, if any.
+  static std::optional<size_t> unrunnableEinsum(const Workload &w,
+                                                const Arch &arch) {
+    for (auto [i, e] : llvm::enumerate(w.einsums))
+      if (unitsFor(arch, e).empty())
+        return i;
+    return std::nullopt;
   }
 
   /// The search, again with a barrier at each read through DRAM inside a
