@@ -91,18 +91,12 @@ bool Generator::boundedOut() const {
   if (groupFused)
     reservationBounds(bound.reservation, bound.persistent);
   // Neighbouring subtrees tend to be cut by the same member: try it first.
-  if (lastCut < group->size() &&
-      dominates((*group)[lastCut], bound, groupFused, options.objective))
-    return true;
-  for (auto [i, p] : llvm::enumerate(*group)) {
-    if (primary(p) > primary(bound))
-      break; // so is every member after it
-    if (dominates(p, bound, groupFused, options.objective)) {
-      lastCut = i;
-      return true;
-    }
-  }
-  return false;
+  long cut = front->dominator(*group, bound, groupFused, options.objective,
+                              lastCut);
+  if (cut < 0)
+    return false;
+  lastCut = cut;
+  return true;
 }
 
 void Generator::reservationBounds(

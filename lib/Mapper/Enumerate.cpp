@@ -555,10 +555,15 @@ void Generator::emit() {
   // scans short: members the new one dominates go (an exact tie stays,
   // the earlier one wins in paretoPrune), so the result is the same.
   if (prune) {
+    // The index rebuilds from the first member that moves.
+    size_t changed = members->size();
     auto gone = std::remove_if(
         members->begin(), members->end(), [&](const Pmapping &q) {
-          return dominates(p, q, p.fused, options.objective) &&
-                 !dominates(q, p, p.fused, options.objective);
+          bool worse = dominates(p, q, p.fused, options.objective) &&
+                       !dominates(q, p, p.fused, options.objective);
+          if (worse)
+            changed = std::min<size_t>(changed, &q - members->data());
+          return worse;
         });
     held -= members->end() - gone;
     members->erase(gone, members->end());
@@ -569,7 +574,9 @@ void Generator::emit() {
                                 [&](double v, const Pmapping &q) {
                                   return v < primary(q);
                                 });
+    changed = std::min<size_t>(changed, at - members->begin());
     members->insert(at, std::move(p));
+    front->update(*members, changed, options.objective);
     return;
   }
   members->push_back(std::move(p));

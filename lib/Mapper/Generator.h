@@ -18,6 +18,7 @@
 #ifndef FFM_LIB_MAPPER_GENERATOR_H
 #define FFM_LIB_MAPPER_GENERATOR_H
 
+#include "FrontIndex.h"
 #include "Pmappings.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -30,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,8 +107,13 @@ struct Generator {
   size_t decided = 0;
   /// The block whose loop order is fixed while its counts are chosen.
   int orderedBlock = -1;
-  /// The group every pmapping of the current subtree falls in, once known.
+  /// The group every pmapping of the current subtree falls in, once known,
+  /// and its index (valid while `group` is set).
   std::vector<Pmapping> *group = nullptr;
+  FrontIndex *front = nullptr;
+  /// Per group, its index (node-based: `front` points into it while other
+  /// groups are added).
+  std::unordered_map<const std::vector<Pmapping> *, FrontIndex> fronts;
   bool groupFused = false;
   const Deadline &deadline;
   const Narrowing &narrowing;

@@ -160,6 +160,7 @@ bool Generator::lookUpGroup() {
     out.cutAt = std::min(out.cutAt, least);
   }
   group = it->second.group;
+  front = group ? &fronts[group] : nullptr;
   groupSurcharge = it->second.surcharge;
   if (group && narrowing.keyBoundsOnly) {
     // The key's bound, not its pmappings: every one of them lies below a
