@@ -35,8 +35,7 @@ using namespace ffm::detail;
 SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                                   const SearchOptions &options,
                                   const Deadline &deadline, const Run &run,
-                                  double &generateSeconds,
-                                  uint64_t &earlierSteps, unsigned &passes,
+                                  PassTotals &totals,
                                   std::vector<double> *floorsOut) {
   size_t n = w.einsums.size();
   // A complete mapping to scale the slack by: every Einsum unfused, at its
@@ -44,17 +43,16 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   SearchOptions unfusedOptions = options;
   unfusedOptions.allowFusion = false;
   auto t0 = Clock::now();
-  ++passes;
   std::vector<EinsumPmappings> unfused =
       generateAll(w, arch, unfusedOptions, /*prune=*/true, &deadline);
-  generateSeconds += since(t0);
+  totals.add(unfused, since(t0));
   double upper = 0;
   for (const EinsumPmappings &p : unfused) {
     // Errors are the full enumeration's to report, naming what failed.
     if (!p.error.empty() || p.groups->empty())
       return run({}, nullptr);
     upper += p.floor;
-    earlierSteps += p.steps;
+    totals.earlierSteps += p.steps;
   }
   // The unfused baseline reports ask for, at the cost of a trivial join
   // (one group of one front per Einsum).
@@ -92,7 +90,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   if ((result.ok() && score - sum <= slack) || deadline.passed() ||
       !std::isfinite(sum))
     return withBaseline(std::move(result));
-  earlierSteps += result.stats.steps;
+  totals.earlierSteps += result.stats.steps;
   double bound = result.ok() ? std::min(score, upper) : upper;
   for (size_t i = 0; i < n; ++i) {
     // Rounding-level slack on top: the caps must never cut a tie.
@@ -116,8 +114,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
 SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                                const SearchOptions &options,
                                const Deadline &deadline, const RunFor &runFor,
-                               double &generateSeconds,
-                               uint64_t &earlierSteps, unsigned &passes) {
+                               PassTotals &totals) {
   size_t n = w.einsums.size();
   std::vector<double> floors[2];
   double incumbent = INFINITY;
@@ -125,10 +122,9 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
     SearchOptions additive = options;
     additive.objective = o;
     SearchResult r = cappedSearch(w, arch, additive, deadline,
-                                  runFor(additive), generateSeconds,
-                                  earlierSteps, passes,
+                                  runFor(additive), totals,
                                   &floors[o == Objective::Latency]);
-    earlierSteps += r.stats.steps;
+    totals.earlierSteps += r.stats.steps;
     if (r.ok())
       incumbent = std::min(incumbent, r.energy * r.latency);
   }

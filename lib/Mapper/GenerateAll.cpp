@@ -244,6 +244,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
   std::vector<std::vector<Narrowing::Surcharge>> surcharged(
       w.einsums.size());
   std::vector<uint64_t> boundSteps(w.einsums.size(), 0);
+  std::vector<double> boundSeconds(w.einsums.size(), 0);
   auto generate = [&](size_t i) {
     Narrowing narrow = narrowing.empty() ? Narrowing() : narrowing[i];
     narrow.joinable = std::move(joinable[i]);
@@ -251,10 +252,13 @@ detail::generateAll(const Workload &w, const Arch &arch,
     if (narrow.reuse) {
       pm[i] = *narrow.reuse;
       pm[i].steps = 0; // nothing enumerated for it
+      pm[i].seconds = 0;
       return;
     }
+    auto t0 = Clock::now();
     pm[i] = generatePmappings(w, i, arch, fusable, options, prune, binding,
                               *deadline, narrow, halo[i]);
+    pm[i].seconds = since(t0);
   };
   // The long enumerations first, so that they run together instead of one
   // waiting for the other: those with more interface tensors (each one
@@ -301,8 +305,10 @@ detail::generateAll(const Workload &w, const Arch &arch,
       surcharged[u] = surcharges(w, fusable, source, known, bounds,
                                  narrowing, options.objective, u);
     }
-    for (size_t i = 0; i < bounds.size(); ++i)
+    for (size_t i = 0; i < bounds.size(); ++i) {
       boundSteps[i] = bounds[i].steps;
+      boundSeconds[i] = bounds[i].seconds;
+    }
   }
   // A late Einsum waits for the neighbours whose keys restrict it; those
   // go first. Each worker takes the first Einsum ready, so a wait happens
@@ -368,10 +374,13 @@ detail::generateAll(const Workload &w, const Arch &arch,
     }
     pm[i] = pm[source[i]];
     pm[i].steps = 0; // nothing enumerated for it
+    pm[i].seconds = 0;
   }
   for (size_t i = 0; i < pm.size(); ++i) {
     pm[i].mapspaceLog10 = size[i];
-    pm[i].steps += boundSteps[i]; // the key bounds' enumeration counts too
+    // The key bounds' enumeration counts too.
+    pm[i].steps += boundSteps[i];
+    pm[i].seconds += boundSeconds[i];
   }
   return pm;
 }

@@ -81,6 +81,7 @@ struct EinsumPmappings {
   /// which are many and large: copy the map before changing it.
   std::shared_ptr<Groups> groups = std::make_shared<Groups>();
   uint64_t candidates = 0, valid = 0, steps = 0;
+  double seconds = 0; // wall time of its enumerations (steps' time)
   /// The least score on the objective of anything a cap cut (a subtree by
   /// its lower bound): caps below it would keep the same pmappings.
   double cutAt = INFINITY;

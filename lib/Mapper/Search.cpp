@@ -116,18 +116,16 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
       return result;
     }
   Deadline deadline(options);
-  double generateSeconds = 0, joinSeconds = 0;
-  uint64_t earlierSteps = 0;
-  unsigned passes = 0;
+  double joinSeconds = 0;
+  PassTotals totals;
   // One enumeration and join under `o`; `kept` receives the pmappings.
   auto runFor = [&](const SearchOptions &o) {
     return [&, o](const std::vector<Narrowing> &narrowing,
                   std::vector<EinsumPmappings> *kept) {
-      ++passes;
       auto t0 = Clock::now();
       std::vector<EinsumPmappings> pm = generateAll(
           w, arch, o, /*prune=*/!o.exhaustive, &deadline, narrowing);
-      generateSeconds += since(t0);
+      totals.add(pm, since(t0));
       SearchResult result = joinPmappings(w, arch, pm, o, &deadline);
       joinSeconds += result.stats.joinSeconds;
       for (const EinsumPmappings &p : pm)
@@ -142,15 +140,28 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
     result = runFor(options)({}, nullptr);
   else if (options.objective != Objective::EDP)
     result = cappedSearch(w, arch, options, deadline, runFor(options),
-                          generateSeconds, earlierSteps, passes);
+                          totals);
   else
-    result = edpSearch(w, arch, options, deadline, runFor, generateSeconds,
-                       earlierSteps, passes);
-  result.stats.generateSeconds = generateSeconds;
+    result = edpSearch(w, arch, options, deadline, runFor, totals);
+  result.stats.generateSeconds = totals.generateSeconds;
   result.stats.joinSeconds = joinSeconds;
-  result.stats.generationPasses = passes;
-  result.stats.steps += earlierSteps;
+  result.stats.generationPasses = totals.passes;
+  result.stats.steps += totals.earlierSteps;
+  result.stats.einsumSteps = std::move(totals.einsumSteps);
+  result.stats.einsumSeconds = std::move(totals.einsumSeconds);
   return result;
+}
+
+void detail::PassTotals::add(const std::vector<EinsumPmappings> &pm,
+                             double seconds) {
+  ++passes;
+  generateSeconds += seconds;
+  einsumSteps.resize(pm.size());
+  einsumSeconds.resize(pm.size());
+  for (size_t i = 0; i < pm.size(); ++i) {
+    einsumSteps[i] += pm[i].steps;
+    einsumSeconds[i] += pm[i].seconds;
+  }
 }
 
 SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,

@@ -36,22 +36,33 @@ using Run = std::function<SearchResult(const std::vector<Narrowing> &,
 /// Such a pass under given options.
 using RunFor = std::function<Run(const SearchOptions &)>;
 
+/// What the search's generation passes add up to, for SearchStats: their
+/// count and time, the steps of passes whose join is not the result's,
+/// and per Einsum the steps and seconds of every pass.
+struct PassTotals {
+  double generateSeconds = 0;
+  uint64_t earlierSteps = 0;
+  unsigned passes = 0;
+  std::vector<uint64_t> einsumSteps;
+  std::vector<double> einsumSeconds;
+  /// One more generation pass, which took `seconds` and gave `pm`.
+  void add(const std::vector<EinsumPmappings> &pm, double seconds);
+};
+
 /// FFM for energy or latency: passes of `run` under caps from the Einsums'
-/// floors (Caps.cpp). Times, steps and passes add to the counters; with
+/// floors (Caps.cpp). Times, steps and passes add to `totals`; with
 /// `floorsOut`, each Einsum's floor on the objective.
 SearchResult cappedSearch(const Workload &w, const Arch &arch,
                           const SearchOptions &options,
                           const Deadline &deadline, const Run &run,
-                          double &generateSeconds, uint64_t &earlierSteps,
-                          unsigned &passes,
+                          PassTotals &totals,
                           std::vector<double> *floorsOut = nullptr);
 
 /// FFM for EDP: the energy and the latency searches, then one EDP pass
 /// capped by their floors and their better EDP (Caps.cpp).
 SearchResult edpSearch(const Workload &w, const Arch &arch,
                        const SearchOptions &options, const Deadline &deadline,
-                       const RunFor &runFor, double &generateSeconds,
-                       uint64_t &earlierSteps, unsigned &passes);
+                       const RunFor &runFor, PassTotals &totals);
 
 } // namespace ffm::detail
 

@@ -524,14 +524,20 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           placement.push_back(llvm::json::Object{
               {"tensor", w.tensors[accesses[n.access]->tensor].name},
               {"level", arch.levels[n.level].name}});
-      einsums.push_back(
-          llvm::json::Object{{"name", e.name},
-                             {"op", e.opName},
-                             {"mapping", er.mapping.str(w, e, arch)},
-                             {"placement", std::move(placement)},
-                             {"energy_pj", er.eval.energy},
-                             {"latency_cycles", er.eval.latency},
-                             {"accesses", accessesJson(w, e, arch, er.eval)}});
+      llvm::json::Object entry{{"name", e.name},
+                               {"op", e.opName},
+                               {"mapping", er.mapping.str(w, e, arch)},
+                               {"placement", std::move(placement)},
+                               {"energy_pj", er.eval.energy},
+                               {"latency_cycles", er.eval.latency},
+                               {"accesses", accessesJson(w, e, arch, er.eval)}};
+      // Where the search spent its time (absent where it did not count).
+      const SearchStats &st = result.stats;
+      if (i < st.einsumSteps.size() && i < st.einsumSeconds.size()) {
+        entry["search_steps"] = (int64_t)st.einsumSteps[i];
+        entry["search_seconds"] = st.einsumSeconds[i];
+      }
+      einsums.push_back(std::move(entry));
     }
     const SearchStats &st = result.stats;
     llvm::json::Object entry{

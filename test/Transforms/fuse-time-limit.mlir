@@ -19,3 +19,7 @@
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false report=%t.json" %ffm_src/examples/matmul_chain.mlir -o /dev/null
 // RUN: FileCheck %s --check-prefix=RSS < %t.json
 // RSS: "peak_rss_mb": {{[1-9][0-9]*}}
+// Each Einsum's entry says what its enumerations cost over every pass;
+// together they are the search's steps.
+// RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; e=f['einsums']; print('steps', sum(x['search_steps'] for x in e) == f['stats']['search_steps'] > 0, all(x['search_steps'] > 0 and x['search_seconds'] >= 0 for x in e))" %t.json | FileCheck %s --check-prefix=PER
+// PER: steps True True

@@ -92,6 +92,11 @@ struct SearchStats {
   /// pass the caps' slack is scaled by, one capped pass, and one more when
   /// the mapping it found does not prove its caps (docs/mapspace.md).
   unsigned generationPasses = 0;
+  /// Per Einsum, over every pass: the steps and wall seconds of its own
+  /// enumerations (0 for one sharing another's pmappings), which say where
+  /// a slow search spends its time.
+  std::vector<uint64_t> einsumSteps;
+  std::vector<double> einsumSeconds;
 };
 
 struct EinsumResult {
