@@ -269,6 +269,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     Evaluation moves = evaluateMoves(func, arch);
     result.energy += moves.energy;
     result.latency += moves.latency;
+    // The unfused baseline leaves the same ops in place.
+    if (result.unfused) {
+      result.unfused->first += moves.energy;
+      result.unfused->second += moves.latency;
+    }
     numCandidates += result.stats.candidates;
     numPmappings += result.stats.pmappings;
     numKept += result.stats.kept;
@@ -277,7 +282,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     for (auto &g : result.groups)
       numFusionGroups += g.size() > 1;
 
-    if (!report.empty() && failed(writeReport(func, w, arch, options, result)))
+    if (!report.empty() &&
+        failed(writeReport(func, w, arch, options, result, moves)))
       return signalPassFailure();
     if (!rewrite) {
       annotateWithMapping(graph, arch, result);
@@ -500,13 +506,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
   LogicalResult writeReport(func::FuncOp func, const Workload &w,
                             const Arch &arch, SearchOptions options,
-                            const SearchResult &result) {
+                            const SearchResult &result,
+                            const Evaluation &moves) {
     std::optional<std::pair<double, double>> unfused = result.unfused;
     if (!unfused) {
       options.allowFusion = false;
       SearchResult alone = search(w, arch, options);
       if (alone.ok())
-        unfused = {alone.energy, alone.latency};
+        unfused = {alone.energy + moves.energy, alone.latency + moves.latency};
     }
     llvm::json::Array groups, einsums;
     for (auto &g : result.groups) {

@@ -9,6 +9,14 @@
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml" %s | FileCheck %s
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml" %s | ffm-opt --ffm-evaluate="arch-file=%ffm_src/examples/arch/small_2level.yaml" -o /dev/null | FileCheck %s --check-prefix=EVAL
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml rewrite=false" %s | ffm-opt --ffm-evaluate="arch-file=%ffm_src/examples/arch/small_2level.yaml" -o /dev/null | FileCheck %s --check-prefix=EVAL
+// The report's unfused baseline leaves the same ops in place: with one
+// Einsum nothing fuses, so it is the total, moves and all.
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml rewrite=false report=%t.json" %s -o /dev/null
+// RUN: FileCheck %s --check-prefix=REPORT < %t.json
+// REPORT:      "energy_pj": 20048
+// REPORT:      "unfused": {
+// REPORT-NEXT:   "energy_pj": 20048,
+// REPORT-NEXT:   "latency_cycles": 25
 
 // CHECK-LABEL: func.func @moves
 // CHECK-SAME:  ffm.energy_pj = 2.004800e+04 : f64, ffm.latency_cycles = 2.500000e+01 : f64
