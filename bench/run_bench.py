@@ -66,19 +66,25 @@ def mapped(name, path, arch, extra, **fields):
         print(f"{name}: not mapped: {rss}")
         return dict(workload=name, **fields, seconds=round(wall, 2), mapped=False)
     s = r["stats"]
+    # The Einsum whose enumerations took the most steps, over every pass.
+    slowest = max(r["einsums"], key=lambda e: e.get("search_steps", 0))
     print(f"{name}: {wall:.2f} s (generation {s['generate_seconds']:.2f} s, join {s['join_seconds']:.2f} s, "
-          f"{s['generation_passes']} passes), {s['search_steps']} steps, {s['kept']} pmappings kept, "
+          f"{s['generation_passes']} passes in {s.get('searches', 1)} searches), {s['search_steps']} steps, {s['kept']} pmappings kept, "
           f"largest frontier {s['max_frontier']}, energy {r['energy_pj']:.4g} pJ vs unfused "
           f"{r['unfused']['energy_pj']:.4g} pJ, latency {r['latency_cycles']:.4g} cycles, "
-          f"{len(r['fusion_groups'])} fusion groups, peak RSS {rss / 1024:.0f} MB")
+          f"{len(r['fusion_groups'])} fusion groups, peak RSS {rss / 1024:.0f} MB; most steps: "
+          f"{slowest['name']} ({slowest.get('search_steps', 0)}, {slowest.get('search_seconds', 0):.2f} s)")
     return dict(workload=name, **fields, seconds=round(wall, 2), mapped=True,
                 generate_seconds=round(s["generate_seconds"], 2),
                 join_seconds=round(s["join_seconds"], 2), generation_passes=s["generation_passes"],
+                searches=s.get("searches", 1),
                 search_steps=s["search_steps"], pmappings=s["pmappings"], kept=s["kept"],
                 max_frontier=s["max_frontier"], mapspace_log10=round(s["mapspace_log10"], 1),
                 peak_rss_mb=round(rss / 1024, 1), energy_pj=r["energy_pj"],
                 latency_cycles=r["latency_cycles"], unfused_energy_pj=r["unfused"]["energy_pj"],
-                fusion_groups=len(r["fusion_groups"]))
+                fusion_groups=len(r["fusion_groups"]), most_steps_einsum=slowest["name"],
+                most_steps=slowest.get("search_steps", 0),
+                most_steps_seconds=round(slowest.get("search_seconds", 0), 2))
 
 
 def write_csv(name, rows):

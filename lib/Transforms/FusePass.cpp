@@ -238,9 +238,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
         EinsumGraphAnalysis g(*folded);
         if (g.isValid() && !unrunnableEinsum(g.getWorkload(), arch)) {
           SearchResult r = searchEmittable(g, arch, foldedOptions);
+          // The report's cost covers both forms' searches.
           if (r.ok() &&
-              r.score(options.objective) < result.score(options.objective))
+              r.score(options.objective) < result.score(options.objective)) {
+            r.stats.addCost(result.stats);
             better = std::move(r);
+          } else {
+            result.stats.addCost(r.stats);
+          }
         }
       }
       if (better) {
@@ -345,7 +350,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       if (llvm::is_contained(constrained->barriers, *reader))
         break;
       constrained->barriers.push_back(*reader);
+      SearchStats before = result.stats;
       result = search(*constrained, arch, options);
+      result.stats.addCost(before);
     }
     return result;
   }
@@ -564,6 +571,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"max_frontier", (int64_t)st.maxFrontier},
                             {"search_steps", (int64_t)st.steps},
                             {"generation_passes", (int64_t)st.generationPasses},
+                            {"searches", (int64_t)st.searches},
                             {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},
                             {"join_seconds", st.joinSeconds},

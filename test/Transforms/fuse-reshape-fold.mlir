@@ -5,6 +5,13 @@
 // intermediate stays in the GlobalBuffer instead of a DRAM round trip.
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml verify=true" %S/Inputs/heads.mlir | FileCheck %s
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml fold-reshapes=false verify=true" %S/Inputs/heads.mlir | FileCheck %s --check-prefix=ASIS
+// The report's cost covers both forms' searches.
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml rewrite=false report=%t.json" %S/Inputs/heads.mlir -o /dev/null
+// RUN: FileCheck %s --check-prefix=BOTH < %t.json
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml rewrite=false fold-reshapes=false report=%t.asis.json" %S/Inputs/heads.mlir -o /dev/null
+// RUN: FileCheck %s --check-prefix=ONE < %t.asis.json
+// BOTH: "searches": 2
+// ONE: "searches": 1
 
 // The weights are reshaped instead (DRAM views of arguments), every op is
 // a generic over the finer ranks, and no intermediate is in DRAM.

@@ -97,6 +97,19 @@ struct SearchStats {
   /// a slow search spends its time.
   std::vector<uint64_t> einsumSteps;
   std::vector<double> einsumSeconds;
+  /// Whole searches these figures cover (ffm-fuse also searches a
+  /// function's folded form, and again with barriers where it must).
+  unsigned searches = 1;
+
+  /// Adds what another search of the same function cost: its time, steps
+  /// and passes (its per-Einsum figures are another workload's).
+  void addCost(const SearchStats &other) {
+    steps += other.steps;
+    generateSeconds += other.generateSeconds;
+    joinSeconds += other.joinSeconds;
+    generationPasses += other.generationPasses;
+    searches += other.searches;
+  }
 };
 
 struct EinsumResult {
