@@ -1,6 +1,7 @@
 //===- MapperTest.cpp - FFM against exhaustive search, and its invariants -===//
 #include "TestUtil.h"
 #include "ffm/Mapper/Mapper.h"
+#include "../../lib/Mapper/FrontIndex.h"
 #include "../../lib/Mapper/Pmappings.h"
 #include "../../lib/Mapper/Search.h"
 
@@ -738,6 +739,82 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   // caps it does not (a rerun).
   EXPECT_GT(proved, 20);
   EXPECT_GT(rerun, 20);
+}
+
+// The generator's bound asks FrontIndex whether any member of a group
+// dominates a bound; the index must answer as the plain scan over the
+// members no worse on the first criterion does, for every objective, with
+// and without reservations, while the group changes as the generator
+// changes it (members erased, one inserted in order, update from the
+// first moved). Criteria come from a few values, so that ties on the
+// first criterion, near-ties within rounding and dominance all occur.
+TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
+  using namespace ffm::detail;
+  std::mt19937 rng(7);
+  auto pick = [&](std::initializer_list<double> values) {
+    std::uniform_int_distribution<size_t> d(0, values.size() - 1);
+    return values.begin()[d(rng)];
+  };
+  auto random = [&](size_t levels) {
+    Pmapping p;
+    p.energy = pick({10, 20, 20 * (1 + 1e-12), 30, 40});
+    p.latency = pick({5, 6, 7, 7 * (1 - 1e-12)});
+    for (size_t l = 0; l < levels; ++l) {
+      p.reservation.push_back(pick({0, 1, 2, 4}));
+      p.persistent.push_back(pick({0, 1, 3}));
+    }
+    return p;
+  };
+  size_t found = 0, missed = 0;
+  for (Objective obj : {Objective::Energy, Objective::Latency, Objective::EDP})
+    for (bool withRes : {false, true})
+      for (int round = 0; round < 40; ++round) {
+        std::vector<Pmapping> group;
+        FrontIndex index;
+        auto primary = [&](const Pmapping &p) {
+          return firstCriterion(obj, p.energy, p.latency);
+        };
+        for (int step = 0; step < 60; ++step) {
+          // The generator's emit: drop what the newcomer strictly
+          // dominates, insert it after every member no worse on the first
+          // criterion, update from the first member that moved.
+          Pmapping p = random(3);
+          size_t changed = group.size();
+          for (size_t i = 0; i < group.size();)
+            if (dominates(p, group[i], withRes, obj) &&
+                !dominates(group[i], p, withRes, obj)) {
+              changed = std::min(changed, i);
+              group.erase(group.begin() + i);
+            } else {
+              ++i;
+            }
+          size_t at = 0;
+          while (at < group.size() && primary(group[at]) <= primary(p))
+            ++at;
+          changed = std::min(changed, at);
+          group.insert(group.begin() + at, p);
+          index.update(group, changed, obj);
+          for (int q = 0; q < 20; ++q) {
+            Pmapping b = random(3);
+            bool plain = false;
+            for (const Pmapping &m : group) {
+              if (primary(m) > primary(b))
+                break;
+              plain |= dominates(m, b, withRes, obj);
+            }
+            long hint = std::uniform_int_distribution<long>(0, 80)(rng);
+            long got = index.dominator(group, b, withRes, obj, hint);
+            ASSERT_EQ(got >= 0, plain)
+                << "objective " << (int)obj << " withRes " << withRes;
+            if (got >= 0)
+              ASSERT_TRUE(dominates(group[got], b, withRes, obj));
+            ++(plain ? found : missed);
+          }
+        }
+      }
+  // Both answers must be common, or the comparison shows little.
+  EXPECT_GT(found, 5000u);
+  EXPECT_GT(missed, 5000u);
 }
 
 } // namespace
