@@ -24,13 +24,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run(binary, workload, arch, objective, extra):
-    rep = os.path.join(tempfile.mkdtemp(), "report.json")
-    t = time.perf_counter()
-    subprocess.run([binary, f"--ffm-fuse=arch-file={arch} objective={objective} "
-                    f"rewrite=false report={rep} {extra}", workload, "-o", os.devnull],
-                   check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - t
-    f = json.load(open(rep))["functions"][0]
+    with tempfile.TemporaryDirectory() as tmp:
+        rep = os.path.join(tmp, "report.json")
+        t = time.perf_counter()
+        p = subprocess.run([binary, f"--ffm-fuse=arch-file={arch} objective={objective} "
+                            f"rewrite=false report={rep} {extra}", workload, "-o", os.devnull],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t
+        if p.returncode != 0:
+            sys.exit(f"{binary} failed: {p.stderr.strip()}")
+        f = json.load(open(rep))["functions"][0]
     return wall, f["stats"]["search_steps"], f["energy_pj"], f["latency_cycles"]
 
 
@@ -45,6 +48,8 @@ def main():
     ap.add_argument("workload", nargs="?",
                     default=os.path.join(ROOT, "bench", "workloads", "gpt3_layer.mlir"))
     a = ap.parse_args()
+    if a.repeat < 1:
+        ap.error("--repeat must be at least 1")
     arch = os.path.join(ROOT, "examples", "arch", a.arch)
     print(f"# {os.path.basename(a.workload)} on {a.arch}, objective {a.objective}, "
           f"{a.repeat} alternating runs each; {os.cpu_count()} cores")

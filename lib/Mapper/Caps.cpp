@@ -52,7 +52,6 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     if (!p.error.empty() || p.groups->empty())
       return run({}, nullptr);
     upper += p.floor;
-    totals.earlierSteps += p.steps;
   }
   // The unfused baseline reports ask for, at the cost of a trivial join
   // (one group of one front per Einsum).
@@ -90,7 +89,6 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   if ((result.ok() && score - sum <= slack) || deadline.passed() ||
       !std::isfinite(sum))
     return withBaseline(std::move(result));
-  totals.earlierSteps += result.stats.steps;
   double bound = result.ok() ? std::min(score, upper) : upper;
   for (size_t i = 0; i < n; ++i) {
     // Rounding-level slack on top: the caps must never cut a tie.
@@ -124,7 +122,6 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
     SearchResult r = cappedSearch(w, arch, additive, deadline,
                                   runFor(additive), totals,
                                   &floors[o == Objective::Latency]);
-    totals.earlierSteps += r.stats.steps;
     if (r.ok())
       incumbent = std::min(incumbent, r.energy * r.latency);
   }

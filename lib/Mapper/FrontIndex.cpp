@@ -62,6 +62,19 @@ long FrontIndex::dominator(const std::vector<Pmapping> &group,
   if (hint < group.size() && dominates(group[hint], b, withRes, objective))
     return hint;
   double pb = firstCriterion(objective, b.energy, b.latency);
+  // The plain scan, up to the first member worse on the first criterion.
+  auto plainScan = [&]() -> long {
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (firstCriterion(objective, group[i].energy, group[i].latency) > pb)
+        break;
+      if (dominates(group[i], b, withRes, objective))
+        return i;
+    }
+    return -1;
+  };
+  // An index out of step with its group (never filled) answers nothing.
+  if (columns == 0 || first.size() != group.size())
+    return plainScan();
   // Members come in order of the first criterion: none after the first
   // one worse on it dominates.
   size_t end = std::upper_bound(first.begin(), first.end(), pb) - first.begin();
@@ -72,12 +85,8 @@ long FrontIndex::dominator(const std::vector<Pmapping> &group,
   // only as wide as the rows hold them.
   bool res = withRes && b.reservation.size() == levels &&
              b.persistent.size() == levels;
-  if (withRes && !res) {
-    for (size_t i = 0; i < end; ++i)
-      if (dominates(group[i], b, withRes, objective))
-        return i;
-    return -1;
-  }
+  if (withRes && !res)
+    return plainScan();
   row(b, objective, target.data());
   bool edp = objective == Objective::EDP;
   // Energy and latency look at the second criterion only where the first

@@ -146,7 +146,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   result.stats.generateSeconds = totals.generateSeconds;
   result.stats.joinSeconds = joinSeconds;
   result.stats.generationPasses = totals.passes;
-  result.stats.steps += totals.earlierSteps;
+  result.stats.steps = totals.steps;
   result.stats.einsumSteps = std::move(totals.einsumSteps);
   result.stats.einsumSeconds = std::move(totals.einsumSeconds);
   return result;
@@ -159,6 +159,7 @@ void detail::PassTotals::add(const std::vector<EinsumPmappings> &pm,
   einsumSteps.resize(pm.size());
   einsumSeconds.resize(pm.size());
   for (size_t i = 0; i < pm.size(); ++i) {
+    steps += pm[i].steps;
     einsumSteps[i] += pm[i].steps;
     einsumSeconds[i] += pm[i].seconds;
   }

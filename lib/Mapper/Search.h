@@ -37,11 +37,11 @@ using Run = std::function<SearchResult(const std::vector<Narrowing> &,
 using RunFor = std::function<Run(const SearchOptions &)>;
 
 /// What the search's generation passes add up to, for SearchStats: their
-/// count and time, the steps of passes whose join is not the result's,
-/// and per Einsum the steps and seconds of every pass.
+/// count, time and steps, and per Einsum the steps and seconds of every
+/// pass (so that these add up to the steps, failed passes included).
 struct PassTotals {
   double generateSeconds = 0;
-  uint64_t earlierSteps = 0;
+  uint64_t steps = 0;
   unsigned passes = 0;
   std::vector<uint64_t> einsumSteps;
   std::vector<double> einsumSeconds;

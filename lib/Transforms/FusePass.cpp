@@ -241,10 +241,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           // The report's cost covers both forms' searches.
           if (r.ok() &&
               r.score(options.objective) < result.score(options.objective)) {
-            r.stats.addCost(result.stats);
+            r.stats.addCost(result.stats, /*sameEinsums=*/false);
             better = std::move(r);
           } else {
-            result.stats.addCost(r.stats);
+            result.stats.addCost(r.stats, /*sameEinsums=*/false);
           }
         }
       }
@@ -352,7 +352,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       constrained->barriers.push_back(*reader);
       SearchStats before = result.stats;
       result = search(*constrained, arch, options);
-      result.stats.addCost(before);
+      result.stats.addCost(before, /*sameEinsums=*/true);
     }
     return result;
   }
@@ -516,11 +516,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             const SearchResult &result,
                             const Evaluation &moves) {
     std::optional<std::pair<double, double>> unfused = result.unfused;
+    SearchStats st = result.stats;
     if (!unfused) {
       options.allowFusion = false;
       SearchResult alone = search(w, arch, options);
       if (alone.ok())
         unfused = {alone.energy + moves.energy, alone.latency + moves.latency};
+      // A search of the same Einsums too, for the baseline alone.
+      st.addCost(alone.stats, /*sameEinsums=*/true);
     }
     llvm::json::Array groups, einsums;
     for (auto &g : result.groups) {
@@ -546,14 +549,12 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                {"latency_cycles", er.eval.latency},
                                {"accesses", accessesJson(w, e, arch, er.eval)}};
       // Where the search spent its time (absent where it did not count).
-      const SearchStats &st = result.stats;
       if (i < st.einsumSteps.size() && i < st.einsumSeconds.size()) {
         entry["search_steps"] = (int64_t)st.einsumSteps[i];
         entry["search_seconds"] = st.einsumSeconds[i];
       }
       einsums.push_back(std::move(entry));
     }
-    const SearchStats &st = result.stats;
     llvm::json::Object entry{
         {"name", w.name},
         {"energy_pj", result.energy},

@@ -23,3 +23,7 @@
 // together they are the search's steps.
 // RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; e=f['einsums']; print('steps', sum(x['search_steps'] for x in e) == f['stats']['search_steps'] > 0, all(x['search_steps'] > 0 and x['search_seconds'] >= 0 for x in e))" %t.json | FileCheck %s --check-prefix=PER
 // PER: steps True True
+// So with EDP, whose report also runs the unfused search for its baseline.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false objective=edp report=%t.edp.json" %ffm_src/examples/matmul_chain.mlir -o /dev/null
+// RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; e=f['einsums']; print('steps', sum(x['search_steps'] for x in e) == f['stats']['search_steps'] > 0, f['stats']['searches'])" %t.edp.json | FileCheck %s --check-prefix=EDP
+// EDP: steps True 2

@@ -806,6 +806,9 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
             long got = index.dominator(group, b, withRes, obj, hint);
             ASSERT_EQ(got >= 0, plain)
                 << "objective " << (int)obj << " withRes " << withRes;
+            // An index never filled answers by the plain scan.
+            ASSERT_EQ(FrontIndex().dominator(group, b, withRes, obj, hint) >= 0,
+                      plain);
             if (got >= 0)
               ASSERT_TRUE(dominates(group[got], b, withRes, obj));
             ++(plain ? found : missed);

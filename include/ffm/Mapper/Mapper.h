@@ -102,13 +102,20 @@ struct SearchStats {
   unsigned searches = 1;
 
   /// Adds what another search of the same function cost: its time, steps
-  /// and passes (its per-Einsum figures are another workload's).
-  void addCost(const SearchStats &other) {
+  /// and passes, and with `sameEinsums` (a search of the same workload)
+  /// its per-Einsum figures; another form's Einsums are not these.
+  void addCost(const SearchStats &other, bool sameEinsums) {
     steps += other.steps;
     generateSeconds += other.generateSeconds;
     joinSeconds += other.joinSeconds;
     generationPasses += other.generationPasses;
     searches += other.searches;
+    if (sameEinsums && other.einsumSteps.size() == einsumSteps.size() &&
+        other.einsumSeconds.size() == einsumSeconds.size())
+      for (size_t i = 0; i < einsumSteps.size(); ++i) {
+        einsumSteps[i] += other.einsumSteps[i];
+        einsumSeconds[i] += other.einsumSeconds[i];
+      }
   }
 };
 
