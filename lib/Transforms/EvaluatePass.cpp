@@ -89,8 +89,13 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       }
   }
 
-  static void printTotal(llvm::raw_ostream &os, const Workload &w,
-                         double energy, double latency) {
+  /// The Einsums' sums plus what the function's data movement ops move.
+  static void printTotal(llvm::raw_ostream &os, func::FuncOp func,
+                         const Workload &w, const Arch &arch, double energy,
+                         double latency) {
+    Evaluation moves = evaluateMoves(func, arch);
+    energy += moves.energy;
+    latency += moves.latency;
     os << "total @" << w.name << ": energy " << llvm::format("%.10g", energy)
        << " pJ, latency " << llvm::format("%.10g", latency) << " cycles\n";
   }
@@ -126,8 +131,7 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       rec.tile->setAttr("ffm.latency_cycles", b.getF64FloatAttr(ev.latency));
       print(os, w, i, **arch, ev);
     }
-    Evaluation moves = evaluateMoves(func, **arch);
-    printTotal(os, w, energy + moves.energy, latency + moves.latency);
+    printTotal(os, func, w, **arch, energy, latency);
   }
 
   void runOnOperation() override {
@@ -185,10 +189,8 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       failedAny = failed(checkFusedLoops(graph, arch));
     if (failedAny)
       return signalPassFailure();
-    if (any) {
-      Evaluation moves = evaluateMoves(func, arch);
-      printTotal(os, w, energy + moves.energy, latency + moves.latency);
-    }
+    if (any)
+      printTotal(os, func, w, arch, energy, latency);
     markAllAnalysesPreserved();
   }
 };

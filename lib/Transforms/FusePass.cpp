@@ -274,11 +274,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     Evaluation moves = evaluateMoves(func, arch);
     result.energy += moves.energy;
     result.latency += moves.latency;
-    // The unfused baseline leaves the same ops in place.
-    if (result.unfused) {
-      result.unfused->first += moves.energy;
-      result.unfused->second += moves.latency;
-    }
     numCandidates += result.stats.candidates;
     numPmappings += result.stats.pmappings;
     numKept += result.stats.kept;
@@ -521,9 +516,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       options.allowFusion = false;
       SearchResult alone = search(w, arch, options);
       if (alone.ok())
-        unfused = {alone.energy + moves.energy, alone.latency + moves.latency};
+        unfused = {alone.energy, alone.latency};
       // A search of the same Einsums too, for the baseline alone.
       st.addCost(alone.stats, /*sameEinsums=*/true);
+    }
+    // The unfused baseline leaves the same ops in place.
+    if (unfused) {
+      unfused->first += moves.energy;
+      unfused->second += moves.latency;
     }
     llvm::json::Array groups, einsums;
     for (auto &g : result.groups) {
