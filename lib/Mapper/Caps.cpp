@@ -9,7 +9,11 @@
 // its result is kept only when within the slack of the floors' sum, which
 // proves the optimum there too; otherwise one rerun with caps from the
 // found (or all-unfused) score. Caps get rounding-level slack on top, so
-// they never cut a tie.
+// they never cut a tie. Latency, whose floors tie across most mappings,
+// caps the energy at the floors instead of the latency above them: kept
+// only when the found mapping has every Einsum at its latency floor and
+// its energy within the slack of their energy floors there
+// (docs/mapspace.md, "Latency ties").
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"
@@ -17,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -32,6 +37,9 @@ using namespace ffm::detail;
 /// the floors plus the slack, the optimum does too, and the caps cut none
 /// of its pmappings; otherwise one rerun with caps from the found score
 /// (or the all-unfused mapping's), which hold by the same argument.
+/// Latency caps itself at the floors and the energy there instead, and
+/// reruns under fixed energy caps when the floors hold but the energy
+/// slack does not (docs/mapspace.md, "Latency ties").
 SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                                   const SearchOptions &options,
                                   const Deadline &deadline, const Run &run,
@@ -67,10 +75,22 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // A negative slack would cut each Einsum's own floor, which the proof
   // below takes as exact.
   double slack = std::max(0.0, options.capSlack) * upper;
+  // Latency ties: a compute-bound Einsum runs at its compute floor in most
+  // of its mappings, which a slack on latency cuts none of; they differ in
+  // energy, which is capped at the floor instead (the slack scaled by the
+  // unfused mapping's energy), and the latency capped at its best.
+  bool atFloors = options.objective == Objective::Latency &&
+                  options.tieSlack >= 0 && baseline.ok();
+  double secondSlack =
+      atFloors ? options.tieSlack * secondCriterion(options.objective,
+                                                    baseline.energy,
+                                                    baseline.latency)
+               : INFINITY;
   std::vector<bool> fusable = fusableTensors(w);
   std::vector<Narrowing> caps(n);
   for (size_t i = 0; i < n; ++i) {
-    caps[i].slack = slack;
+    caps[i].slack = atFloors ? 0 : slack;
+    caps[i].secondSlack = secondSlack;
     // Without an interface tensor an Einsum has one group, judged on the
     // objective alone: exactly what the unfused pass kept.
     if (!options.allowFusion || interfaceTensors(w, fusable, i).empty())
@@ -86,8 +106,27 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     *floorsOut = floor;
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
-  if ((result.ok() && score - sum <= slack) || deadline.passed() ||
-      !std::isfinite(sum))
+  bool proven = result.ok() && score - sum <= slack;
+  // With second caps: once every Einsum of the mapping found is at its
+  // floor (within the rounding the floors' window allows), so is every
+  // Einsum of an optimum, whose second criteria then lie at most this gap
+  // above their second floors (the found one's second criterion minus
+  // the others' floors).
+  std::optional<double> secondGap;
+  if (atFloors && result.ok()) {
+    double least = INFINITY, secondSum = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (floor[i] > 0)
+        least = std::min(least, floor[i]);
+      secondSum += pm[i].secondFloor;
+    }
+    double second =
+        secondCriterion(options.objective, result.energy, result.latency);
+    if (score - sum <= 1e-9 * least && std::isfinite(secondSum))
+      secondGap = second - secondSum;
+    proven = secondGap && *secondGap <= secondSlack + 1e-9 * second;
+  }
+  if (proven || deadline.passed() || !std::isfinite(sum))
     return withBaseline(std::move(result));
   double bound = result.ok() ? std::min(score, upper) : upper;
   for (size_t i = 0; i < n; ++i) {
@@ -95,8 +134,13 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     caps[i] = Narrowing();
     caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
     caps[i].floor = floor[i];
+    if (secondGap)
+      caps[i].secondCap = pm[i].secondFloor + *secondGap +
+                          1e-9 * std::abs(pm[i].secondFloor + *secondGap);
     // An Einsum whose caps cut nothing under the new one keeps its fronts.
-    if (pm[i].cutAt > caps[i].cap * (1 + 1e-9))
+    bool secondKept = pm[i].secondCutAt == INFINITY ||
+                      pm[i].secondCutAt > caps[i].secondCap * (1 + 1e-9);
+    if (pm[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept)
       caps[i].reuse = &pm[i];
   }
   return withBaseline(run(caps, nullptr));

@@ -528,7 +528,8 @@ void Generator::emit() {
   if (!ev.ok())
     return;
   ++out.valid;
-  best = std::min(best, criterion(ev.energy, ev.latency));
+  noteBest(criterion(ev.energy, ev.latency),
+           otherCriterion(ev.energy, ev.latency));
   if (prune && cutByCap(ev.energy, ev.latency))
     return;
   if (++held > options.maxPmappings)

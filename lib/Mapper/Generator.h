@@ -359,17 +359,36 @@ struct Generator {
   double primary(const Pmapping &p) const {
     return criterion(p.energy, p.latency);
   }
-  /// The best criterion enumerated so far (Narrowing::slack).
+  /// The criterion that breaks its ties.
+  double otherCriterion(double energy, double latency) const {
+    return secondCriterion(options.objective, energy, latency);
+  }
+  /// The best criterion enumerated so far (Narrowing::slack), and the
+  /// least second criterion among what was enumerated within rounding of
+  /// it since it last fell (Narrowing::secondSlack's anchor).
   double best = INFINITY;
+  double bestSecond = INFINITY;
+  void noteBest(double first, double second) {
+    if (first < best) {
+      // What came before may lie within rounding of the new best too:
+      // leaving it out only raises the anchor, which then cuts less.
+      best = first;
+      bestSecond = second;
+    } else if (first <= best * (1 + 1e-9)) {
+      bestSecond = std::min(bestSecond, second);
+    }
+  }
   double currentCap() const {
     return std::min(narrowing.cap - (group ? groupSurcharge : 0.0),
                     best + narrowing.slack);
   }
   bool capped() const {
-    return currentCap() < INFINITY || narrowing.edpCap < INFINITY;
+    return currentCap() < INFINITY || narrowing.edpCap < INFINITY ||
+           narrowing.secondSlack < INFINITY || narrowing.secondCap < INFINITY;
   }
-  /// Whether the cap cuts what scores (energy, latency), at least; the
-  /// least score it cuts is recorded (EinsumPmappings::cutAt).
+  /// Whether the caps cut what scores (energy, latency), at least; the
+  /// least score each cuts is recorded (EinsumPmappings::cutAt for the
+  /// first criterion, secondCutAt and secondAnchors for the second).
   bool cutByCap(double energy, double latency) const {
     // Lower bounds in, a lower bound of every completion's EDP out.
     if ((energy + narrowing.otherEnergyFloors) *
@@ -377,10 +396,22 @@ struct Generator {
         narrowing.edpCap * (1 + 1e-9))
       return true;
     double score = criterion(energy, latency);
-    if (score <= currentCap() * (1 + 1e-9))
+    if (score > currentCap() * (1 + 1e-9)) {
+      // As a score against the Einsum's own cap, its group's surcharge on.
+      out.cutAt = std::min(out.cutAt, score + (group ? groupSurcharge : 0.0));
+      return true;
+    }
+    double second = otherCriterion(energy, latency);
+    bool overFixed = second > narrowing.secondCap * (1 + 1e-9);
+    // At the best first criterion, which nothing below can lower, the
+    // second one is capped above the least found there.
+    bool overTie = score >= best &&
+                   second > (bestSecond + narrowing.secondSlack) * (1 + 1e-9);
+    if (!overFixed && !overTie)
       return false;
-    // As a score against the Einsum's own cap, its group's surcharge on.
-    out.cutAt = std::min(out.cutAt, score + (group ? groupSurcharge : 0.0));
+    if (!overFixed)
+      out.secondAnchors.add(score, bestSecond);
+    out.secondCutAt = std::min(out.secondCutAt, second);
     return true;
   }
 

@@ -158,6 +158,8 @@ bool Generator::lookUpGroup() {
     double least = criterion(energy, latency);
     out.unjoinableFloor = std::min(out.unjoinableFloor, least);
     out.cutAt = std::min(out.cutAt, least);
+    if (narrowing.secondSlack < INFINITY)
+      out.unjoinableBounds.add(least, otherCriterion(energy, latency));
   }
   group = it->second.group;
   front = group ? &fronts[group] : nullptr;

@@ -56,3 +56,22 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
   }
   list = std::move(kept);
 }
+
+void Staircase::add(double first, double second) {
+  auto atMost = [](std::pair<double, double> a, std::pair<double, double> b) {
+    return a.first <= b.first && a.second <= b.second;
+  };
+  std::pair<double, double> point{first, second};
+  if (llvm::any_of(points, [&](auto q) { return atMost(q, point); }))
+    return;
+  llvm::erase_if(points, [&](auto q) { return atMost(point, q); });
+  points.push_back(point);
+}
+
+double Staircase::leastSecondUpTo(double first) const {
+  double least = INFINITY;
+  for (auto [f, second] : points)
+    if (f <= first)
+      least = std::min(least, second);
+  return least;
+}

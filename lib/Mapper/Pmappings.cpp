@@ -98,10 +98,11 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
                      narrowing);
     tagged.halo = tags;
     tagged.best = gen.best; // a floor of the whole Einsum
+    tagged.bestSecond = gen.bestSecond;
     tagged.held = gen.held;
     tagged.run();
     out.steps += tagged.steps;
-    gen.best = std::min(gen.best, tagged.best);
+    gen.noteBest(tagged.best, tagged.bestSecond);
     gen.held = tagged.held;
     gen.stop |= tagged.stop;
   }
@@ -123,6 +124,24 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
       out.floor = std::min(out.floor, gen.primary(p));
     ++it;
   }
+  // A second cap may have cut what lay at the best (a cheaper one within
+  // rounding of it stayed): the best is the floor.
+  if (narrowing.secondSlack < INFINITY)
+    out.floor = std::min(out.floor, gen.best);
+  // The second floor: what lies at the floor, kept (its group's least on
+  // both, which no pruning drops) or left out, and the anchors of the
+  // second caps that cut there.
+  double atFloor = std::min(out.floor, out.unjoinableFloor) * (1 + 1e-9);
+  out.secondFloor = std::min(out.unjoinableBounds.leastSecondUpTo(atFloor),
+                             out.secondAnchors.leastSecondUpTo(atFloor));
+  for (const auto &[keys, group] : *out.groups)
+    for (const Pmapping &p : group) {
+      if (prune && gen.primary(p) > atFloor)
+        break; // paretoPrune left the group in order of the first one
+      if (gen.primary(p) <= atFloor)
+        out.secondFloor = std::min(out.secondFloor,
+                                   gen.otherCriterion(p.energy, p.latency));
+    }
   return out;
 }
 

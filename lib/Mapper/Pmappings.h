@@ -72,6 +72,18 @@ struct Pmapping {
 };
 
 /// The pmappings of one Einsum, grouped by the key of each interface tensor.
+/// Points (first, second criterion), none at most another on both: what
+/// is least on the second among those up to a first criterion.
+class Staircase {
+public:
+  void add(double first, double second);
+  /// The least second of the points whose first is at most `first`.
+  double leastSecondUpTo(double first) const;
+
+private:
+  std::vector<std::pair<double, double>> points;
+};
+
 struct EinsumPmappings {
   /// Access indices of the Einsum's interface tensors (fusable
   /// intermediates it reads or writes), in access order.
@@ -93,6 +105,21 @@ struct EinsumPmappings {
   /// Narrowing::joinable left out (their bounds): with `floor`, a floor
   /// of the whole mapspace.
   double unjoinableFloor = INFINITY;
+  /// At most the least second criterion of any pmapping of the whole
+  /// mapspace whose first criterion lies at the floor (within rounding of
+  /// min(floor, unjoinableFloor)), and at most the anchor of every second
+  /// cap that cut there: the floors that prove such caps (Caps.cpp). With
+  /// joinable keys, a floor of the whole mapspace only under
+  /// Narrowing::secondSlack (unjoinableBounds).
+  double secondFloor = INFINITY;
+  /// The least second criterion of anything the second caps cut
+  /// (Narrowing::secondSlack, secondCap), as cutAt for the first.
+  double secondCutAt = INFINITY;
+  /// With Narrowing::secondSlack, for secondFloor: the (first, second)
+  /// bounds of the groups Narrowing::joinable left out, and per subtree a
+  /// second cap cut, (its bound's first criterion, the anchor it was cut
+  /// against).
+  Staircase unjoinableBounds, secondAnchors;
   std::string error; // budget exceeded or similar
 };
 
@@ -159,6 +186,17 @@ struct Narrowing {
   /// floor): a cap that tightens as the enumeration finds better ones and
   /// never cuts anything within `slack` of the floor.
   double slack = INFINITY;
+  /// With `slack` 0, where the first criterion ties (latency: most
+  /// mappings are compute-bound), pmappings at the floor are capped on the
+  /// second one too: no pmapping whose first criterion is at the best so
+  /// far and whose second is more than this above the least second there.
+  /// Valid only if the mapping found has every Einsum at its floor
+  /// (cappedSearch proves it or reruns).
+  double secondSlack = INFINITY;
+  /// A fixed cap on the second criterion, under a `cap` that keeps only
+  /// pmappings at the floor (cappedSearch's rerun once every Einsum of the
+  /// mapping found is at its floor).
+  double secondCap = INFINITY;
   /// EDP: no pmapping whose energy and latency, each added to the other
   /// Einsums' floors of that criterion, multiply to more than this (the
   /// EDP of a known complete mapping): no complete mapping holding it

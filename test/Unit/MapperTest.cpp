@@ -471,22 +471,44 @@ TEST(Mapper, CapSlackOnlyTradesSpeed) {
   }
 }
 
+/// Three n-cubed matmuls in a chain.
+static Workload threeMatmuls(int64_t n) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", n, n, n);
+  int e1 = b.matmul("mm1", n, n, n, b.w.einsums[e0].output.tensor);
+  int e2 = b.matmul("mm2", n, n, n, b.w.einsums[e1].output.tensor);
+  return b.finish({b.w.einsums[e2].output.tensor});
+}
+
+/// Two PEs under a small global buffer, no bandwidths: a mapping's latency
+/// is its compute time. At 256 for threeMatmuls(16) (128 for n = 8) the
+/// buffer is too small to fuse both intermediates whole: each Einsum's
+/// floor keeps its neighbours' tensors on chip in ways no one mapping
+/// combines.
+static Arch twoPeArch(int64_t glbCapacity) {
+  Arch arch = chainArch(glbCapacity);
+  arch.levels[1].fanout = {2};
+  arch.levels.push_back(level("RF", 16, 1, 1));
+  arch.compute.instances = 2;
+  return arch;
+}
+
+/// Pmappings held over every Einsum's groups.
+static size_t keptPmappings(const std::vector<detail::EinsumPmappings> &pm) {
+  size_t n = 0;
+  for (const detail::EinsumPmappings &p : pm)
+    for (const auto &group : *p.groups)
+      n += group.second.size();
+  return n;
+}
+
 // Under fixed caps (the rerun's), what each neighbour can score with a key
 // bounds a group: pmappings whose neighbours must score too far above
 // their floors to join them are left out (Narrowing::surcharges), and the
 // optimum stays.
 TEST(Mapper, NeighbourKeyBoundsNarrowFixedCaps) {
-  WorkloadBuilder b;
-  int e0 = b.matmul("mm0", 16, 16, 16);
-  int e1 = b.matmul("mm1", 16, 16, 16, b.w.einsums[e0].output.tensor);
-  int e2 = b.matmul("mm2", 16, 16, 16, b.w.einsums[e1].output.tensor);
-  Workload w = b.finish({b.w.einsums[e2].output.tensor});
-  // Too small to fuse both intermediates whole: each Einsum's floor keeps
-  // its neighbours' tensors on chip in ways no one mapping combines.
-  Arch arch = chainArch(256);
-  arch.levels[1].fanout = {2};
-  arch.levels.push_back(level("RF", 16, 1, 1));
-  arch.compute.instances = 2;
+  Workload w = threeMatmuls(16);
+  Arch arch = twoPeArch(256);
   SearchOptions o;
   std::vector<detail::EinsumPmappings> all =
       detail::generateAll(w, arch, o, /*prune=*/true);
@@ -503,22 +525,98 @@ TEST(Mapper, NeighbourKeyBoundsNarrowFixedCaps) {
     bounded[i] = plain[i];
     bounded[i].floor = floor[i]; // enables the neighbours' key bounds
   }
-  auto kept = [](const std::vector<detail::EinsumPmappings> &pm) {
-    size_t n = 0;
-    for (const detail::EinsumPmappings &p : pm)
-      for (const auto &group : *p.groups)
-        n += group.second.size();
-    return n;
-  };
   auto a = detail::generateAll(w, arch, o, true, nullptr, plain);
   auto c = detail::generateAll(w, arch, o, true, nullptr, bounded);
-  EXPECT_LT(kept(c), kept(a));
+  EXPECT_LT(keptPmappings(c), keptPmappings(a));
   for (const auto *pm : {&a, &c}) {
     SearchResult r = detail::joinPmappings(w, arch, *pm, o);
     ASSERT_TRUE(r.ok()) << r.error;
     EXPECT_EQ(r.energy, best.energy);
     EXPECT_EQ(r.latency, best.latency);
   }
+}
+
+// Latency ties (docs/mapspace.md): on twoPeArch() every mapping using both
+// PEs runs at the compute floor, and the latency search is decided by
+// energy. Its energy caps at the floors cut, their second floors are
+// floors of the whole mapspace, a slack the found mapping proves finishes
+// in one capped pass, a smaller one reruns under fixed energy caps, and
+// every way reaches the exhaustive optimum.
+TEST(Mapper, LatencyTiesCapEnergyAtTheFloors) {
+  Workload w = threeMatmuls(8);
+  Arch arch = twoPeArch(128);
+  SearchOptions o;
+  o.objective = Objective::Latency;
+  o.exhaustive = true;
+  std::vector<detail::EinsumPmappings> all =
+      detail::generateAll(w, arch, o, /*prune=*/false);
+  SearchResult ex = detail::joinPmappings(w, arch, all, o);
+  ASSERT_TRUE(ex.ok()) << ex.error;
+  o.exhaustive = false;
+
+  // The first capped pass, as cappedSearch runs it, with an energy slack
+  // of 5% of the optimum's (cappedSearch scales it by the unfused one's).
+  std::vector<detail::Narrowing> tie(3);
+  for (detail::Narrowing &n : tie) {
+    n.slack = 0;
+    n.secondSlack = 0.05 * ex.energy;
+  }
+  auto capped = detail::generateAll(w, arch, o, true, nullptr, tie);
+  auto uncapped = detail::generateAll(w, arch, o, true);
+  EXPECT_LT(keptPmappings(capped), keptPmappings(uncapped));
+  bool cut = false;
+  for (size_t i = 0; i < 3; ++i) {
+    cut |= capped[i].secondCutAt < INFINITY;
+    // The least energy at the latency floor, over the whole mapspace.
+    double floor = INFINITY, least = INFINITY;
+    for (const auto &[keys, group] : *all[i].groups)
+      for (const detail::Pmapping &p : group)
+        floor = std::min(floor, p.latency);
+    for (const auto &[keys, group] : *all[i].groups)
+      for (const detail::Pmapping &p : group)
+        if (p.latency <= floor * (1 + 1e-9))
+          least = std::min(least, p.energy);
+    EXPECT_EQ(std::min(capped[i].floor, capped[i].unjoinableFloor), floor);
+    EXPECT_LE(capped[i].secondFloor, least);
+  }
+  EXPECT_TRUE(cut) << "the energy caps must cut here";
+
+  // The rerun's fixed caps: the latency at the floors, the energy at each
+  // second floor plus the found mapping's gap above their sum.
+  SearchResult found = detail::joinPmappings(w, arch, capped, o);
+  ASSERT_TRUE(found.ok()) << found.error;
+  double gap = found.energy;
+  for (const detail::EinsumPmappings &p : capped)
+    gap -= p.secondFloor;
+  ASSERT_GT(gap, 0) << "the floors must not combine here";
+  std::vector<detail::Narrowing> fixed(3);
+  for (size_t i = 0; i < 3; ++i) {
+    fixed[i].cap = capped[i].floor * (1 + 1e-9);
+    fixed[i].secondCap = (capped[i].secondFloor + gap) * (1 + 1e-9);
+  }
+  auto rerun = detail::generateAll(w, arch, o, true, nullptr, fixed);
+  EXPECT_LT(keptPmappings(rerun), keptPmappings(uncapped));
+  EXPECT_TRUE(llvm::any_of(rerun, [](const detail::EinsumPmappings &p) {
+    return p.secondCutAt < INFINITY;
+  })) << "the fixed energy caps must cut here";
+  SearchResult again = detail::joinPmappings(w, arch, rerun, o);
+  ASSERT_TRUE(again.ok()) << again.error;
+  EXPECT_EQ(again.latency, ex.latency);
+  EXPECT_EQ(again.energy, ex.energy);
+
+  // Through search(): without energy caps, with a slack that proves them
+  // (one capped pass after the unfused one), and with none (a rerun).
+  std::map<double, SearchResult> by;
+  for (double slack : {-1.0, 1.0, 0.0}) {
+    o.tieSlack = slack;
+    by[slack] = search(w, arch, o);
+    ASSERT_TRUE(by[slack].ok()) << by[slack].error;
+    EXPECT_EQ(by[slack].latency, ex.latency);
+    EXPECT_EQ(by[slack].energy, ex.energy);
+  }
+  EXPECT_EQ(by[1.0].stats.generationPasses, 2u);
+  EXPECT_EQ(by[0.0].stats.generationPasses, 3u);
+  EXPECT_LT(by[1.0].stats.steps, by[-1.0].stats.steps);
 }
 
 TEST(Mapper, DeterministicWithThreads) {
@@ -692,12 +790,14 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     for (Objective obj :
          {Objective::Energy, Objective::Latency, Objective::EDP}) {
       o.objective = obj;
-      // The default slack, and one whose caps the mapping found often does
-      // not prove (3% of the unfused score): both must reach the optimum.
+      // The default slacks, and ones whose caps the mapping found often
+      // does not prove (3% of the unfused score; latency's energy caps at
+      // the floors with none): both must reach the optimum.
       std::vector<SearchResult> ffms;
-      for (double slack : {0.005, 0.03}) {
+      for (auto [slack, tie] : {std::pair{0.005, 0.05}, {0.03, 0.0}}) {
         o.exhaustive = false;
         o.capSlack = slack;
+        o.tieSlack = tie;
         ffms.push_back(search(w, arch, o));
       }
       o.exhaustive = true;

@@ -54,11 +54,17 @@ struct SearchOptions {
   /// 128-wide dimension may take 8 heads x 16 tokens. Each takes the
   /// largest divisor of its rest that fits what the ones before it left.
   unsigned maxSpatialRanksPerDim = 1;
-  /// Energy and latency: each Einsum's pmappings are capped at its floor
-  /// plus this fraction (>= 0; less counts as 0) of the all-unfused
-  /// mapping's score. Only speed depends on it: a slack too small for the
-  /// optimum costs one rerun.
+  /// Energy (and latency when tieSlack is negative): each Einsum's
+  /// pmappings are capped at its floor plus this fraction (>= 0; less
+  /// counts as 0) of the all-unfused mapping's score. Only speed depends
+  /// on it: a slack too small for the optimum costs one rerun.
   double capSlack = 0.005;
+  /// Latency: each Einsum's pmappings at its latency floor are capped on
+  /// energy at the least energy there plus this fraction of the
+  /// all-unfused mapping's energy, and the latency at its floor
+  /// (docs/mapspace.md, "Latency ties"); negative: no energy caps, the
+  /// latency capped as energy is. Only speed depends on it.
+  double tieSlack = 0.05;
   /// Runs body(i) for i in [0, n); the default runs them in order. Results
   /// do not depend on the order or the concurrency.
   std::function<void(size_t n, const std::function<void(size_t)> &body)>
