@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"
@@ -38,8 +39,23 @@ parseNamedSet(llvm::StringRef text,
   }
 }
 
+/// parseNamedSet, once per text and thread: the model asks the rules of
+/// every mapping it evaluates, and an architecture has a handful of them.
+static std::optional<ClassSet>
+parseOnce(llvm::StringMap<std::optional<ClassSet>> &parsed,
+          llvm::StringRef text,
+          llvm::function_ref<unsigned(llvm::StringRef)> bitsOf) {
+  if (parsed.size() > 256)
+    parsed.clear(); // texts read once (a fuzzer's, say) do not pile up
+  auto [it, fresh] = parsed.try_emplace(text);
+  if (fresh)
+    it->second = parseNamedSet(text, bitsOf);
+  return it->second;
+}
+
 std::optional<ClassSet> ffm::parseClassSet(llvm::StringRef text) {
-  return parseNamedSet(text, [](llvm::StringRef name) {
+  thread_local llvm::StringMap<std::optional<ClassSet>> parsed;
+  return parseOnce(parsed, text, [](llvm::StringRef name) {
     return llvm::StringSwitch<unsigned>(name)
         .Cases({"input", "inputs"}, kInputClass)
         .Cases({"output", "outputs"}, kOutputClass)
@@ -52,7 +68,8 @@ std::optional<ClassSet> ffm::parseClassSet(llvm::StringRef text) {
 }
 
 std::optional<ClassSet> ffm::parseKindSet(llvm::StringRef text) {
-  return parseNamedSet(text, [](llvm::StringRef name) {
+  thread_local llvm::StringMap<std::optional<ClassSet>> parsed;
+  return parseOnce(parsed, text, [](llvm::StringRef name) {
     return llvm::StringSwitch<unsigned>(name)
         .Cases({"contraction", "contractions"}, kContractionKind)
         .Cases({"reduction", "reductions"}, kReductionKind)
