@@ -124,7 +124,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
         secondCriterion(options.objective, result.energy, result.latency);
     if (score - sum <= 1e-9 * least && std::isfinite(secondSum))
       secondGap = second - secondSum;
-    proven = secondGap && *secondGap <= secondSlack + 1e-9 * second;
+    proven = secondGap && *secondGap <= secondSlack;
   }
   if (proven || deadline.passed() || !std::isfinite(sum))
     return withBaseline(std::move(result));
