@@ -71,7 +71,6 @@ struct Pmapping {
   bool fused = false; // some interface tensor is on chip
 };
 
-/// The pmappings of one Einsum, grouped by the key of each interface tensor.
 /// Points (first, second criterion), none at most another on both: what
 /// is least on the second among those up to a first criterion.
 class Staircase {
@@ -84,6 +83,7 @@ private:
   std::vector<std::pair<double, double>> points;
 };
 
+/// The pmappings of one Einsum, grouped by the key of each interface tensor.
 struct EinsumPmappings {
   /// Access indices of the Einsum's interface tensors (fusable
   /// intermediates it reads or writes), in access order.
