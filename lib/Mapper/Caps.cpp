@@ -6,9 +6,11 @@
 // floors is in no better one (for EDP: its energy and latency, each with
 // the others' floors of that criterion, multiply to more than a known
 // EDP). The first capped pass caps each Einsum at its floor plus a slack;
-// its result is kept only when within the slack of the floors' sum, which
-// proves the optimum there too; otherwise one rerun with caps from the
-// found (or all-unfused) score. Caps get rounding-level slack on top, so
+// its result is kept only when within the least slack of the floors' sum
+// (or when no cap cut anything within the found score's excess over them),
+// which proves the optimum there too; otherwise the pass at the global
+// slack, where Einsums had less, and one rerun with caps from the found
+// (or all-unfused) score. Caps get rounding-level slack on top, so
 // they never cut a tie. Latency, whose floors tie across most mappings,
 // caps the energy at the floors instead of the latency above them: kept
 // only when the found mapping has every Einsum at its latency floor and
@@ -33,10 +35,13 @@ using namespace ffm::detail;
 /// best pmapping found so far plus the slack while the floor is not yet
 /// known), which cuts subtrees by the same lower bound as the group fronts
 /// and drops the far end of every front (pmappings that save reservations
-/// at any cost). If the mapping the join finds scores at most the sum of
-/// the floors plus the slack, the optimum does too, and the caps cut none
-/// of its pmappings; otherwise one rerun with caps from the found score
-/// (or the all-unfused mapping's), which hold by the same argument.
+/// at any cost); the slack is a share of the unfused score, the smaller of
+/// the whole mapping's and the Einsum's own. If the mapping the join finds
+/// scores at most the sum of the floors plus the least slack, the optimum
+/// does too, and the caps cut none of its pmappings; otherwise (after the
+/// pass at the whole mapping's share, if some Einsum had less) one rerun
+/// with caps from the found score (or the all-unfused mapping's), which
+/// hold by the same argument (docs/mapspace.md, "Each Einsum's own slack").
 /// Latency caps itself at the floors and the energy there instead, and
 /// reruns under fixed energy caps when the floors hold but the energy
 /// slack does not (docs/mapspace.md, "Latency ties").
@@ -88,8 +93,16 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                : INFINITY;
   std::vector<bool> fusable = fusableTensors(w);
   std::vector<Narrowing> caps(n);
+  // The slack the first pass proves: the least any Einsum was given.
+  double proves = atFloors ? 0 : slack;
   for (size_t i = 0; i < n; ++i) {
-    caps[i].slack = atFloors ? 0 : slack;
+    // Each Einsum's own share where that is less: a global slack can
+    // exceed a small Einsum's whole score, which then keeps everything.
+    caps[i].slack =
+        atFloors ? 0
+                 : std::min(slack, std::max(0.0, options.einsumSlack) *
+                                       unfused[i].floor);
+    proves = std::min(proves, caps[i].slack);
     caps[i].secondSlack = secondSlack;
     // Without an interface tensor an Einsum has one group, judged on the
     // objective alone: exactly what the unfused pass kept.
@@ -106,7 +119,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     *floorsOut = floor;
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
-  bool proven = result.ok() && score - sum <= slack;
+  bool proven = result.ok() && score - sum <= proves;
   // With second caps: once every Einsum of the mapping found is at its
   // floor (within the rounding the floors' window allows), so is every
   // Einsum of an optimum, whose second criteria then lie at most this gap
@@ -128,22 +141,74 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   }
   if (proven || deadline.passed() || !std::isfinite(sum))
     return withBaseline(std::move(result));
+  // The caps for any mapping scoring at most `bound`: floor plus the
+  // bound's excess over the floors (and the second criterion's gap). An
+  // Einsum whose caps cut nothing under the new ones keeps its fronts if
+  // it left out no group there as unjoinable, or if every neighbour (of
+  // every Einsum sharing its pmappings) keeps its fronts: those that
+  // restricted it left out none of their own, so the groups it left out
+  // join nothing within the bound. When the caps cut nothing there in any
+  // Einsum, the join of `was` already found the best mapping within the
+  // bound: the pass is not run.
+  auto rerun = [&](double bound, const std::vector<EinsumPmappings> &was,
+                   bool keyBounds, std::vector<EinsumPmappings> *kept)
+      -> std::optional<SearchResult> {
+    bool cutNothing = true;
+    std::vector<bool> capsKept(n);
+    for (size_t i = 0; i < n; ++i) {
+      // Rounding-level slack on top: the caps must never cut a tie.
+      caps[i] = Narrowing();
+      caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
+      caps[i].floor = floor[i];
+      if (secondGap)
+        caps[i].secondCap = was[i].secondFloor + *secondGap +
+                            1e-9 * std::abs(was[i].secondFloor + *secondGap);
+      bool secondKept = was[i].secondCutAt == INFINITY ||
+                        was[i].secondCutAt > caps[i].secondCap * (1 + 1e-9);
+      capsKept[i] = was[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept;
+      cutNothing &= capsKept[i];
+    }
+    if (cutNothing)
+      return std::nullopt;
+    for (size_t i = 0; i < n; ++i) {
+      bool keeps = capsKept[i];
+      if (keeps && was[i].unjoinableFloor <= caps[i].cap * (1 + 1e-9))
+        for (size_t j = 0; j < n; ++j)
+          if (was[j].groups == was[i].groups)
+            for (int t : interfaceTensors(w, fusable, j))
+              for (int k : neighbours(w, t, j))
+                keeps &= k < 0 || capsKept[k];
+      if (keeps)
+        caps[i].reuse = &was[i];
+      else if (!keyBounds)
+        caps[i].floor = -INFINITY; // a cap, but no fixed one (generateAll)
+    }
+    return run(caps, kept);
+  };
   double bound = result.ok() ? std::min(score, upper) : upper;
-  for (size_t i = 0; i < n; ++i) {
-    // Rounding-level slack on top: the caps must never cut a tie.
-    caps[i] = Narrowing();
-    caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
-    caps[i].floor = floor[i];
-    if (secondGap)
-      caps[i].secondCap = pm[i].secondFloor + *secondGap +
-                          1e-9 * std::abs(pm[i].secondFloor + *secondGap);
-    // An Einsum whose caps cut nothing under the new one keeps its fronts.
-    bool secondKept = pm[i].secondCutAt == INFINITY ||
-                      pm[i].secondCutAt > caps[i].secondCap * (1 + 1e-9);
-    if (pm[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept)
-      caps[i].reuse = &pm[i];
+  // The Einsums' own slacks found nothing within the global one: the pass
+  // the global slack would have been, now that the floors are known. It
+  // goes without the neighbours' key bounds, whose caps hold under its
+  // bound only: its fronts are then complete wherever its caps cut
+  // nothing, as the first pass's, for the rerun to reuse.
+  if (!atFloors && proves < slack && bound - sum > slack) {
+    std::vector<EinsumPmappings> wider;
+    if (std::optional<SearchResult> second =
+            rerun(sum + slack, pm, /*keyBounds=*/false, &wider)) {
+      double found =
+          firstCriterion(options.objective, second->energy, second->latency);
+      if ((second->ok() && found - sum <= slack) || deadline.passed())
+        return withBaseline(std::move(*second));
+      pm = std::move(wider);
+      if (second->ok()) {
+        bound = std::min(bound, found);
+        result = std::move(*second);
+      }
+    }
   }
-  return withBaseline(run(caps, nullptr));
+  std::optional<SearchResult> last =
+      rerun(bound, pm, /*keyBounds=*/true, nullptr);
+  return withBaseline(last ? std::move(*last) : std::move(result));
 }
 
 /// FFM for EDP, which does not add over Einsums, but energy and latency

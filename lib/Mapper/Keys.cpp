@@ -157,7 +157,6 @@ bool Generator::lookUpGroup() {
     auto [energy, latency] = lowerBound();
     double least = criterion(energy, latency);
     out.unjoinableFloor = std::min(out.unjoinableFloor, least);
-    out.cutAt = std::min(out.cutAt, least);
     // Only what may lie at the floor, which is at most the best, counts.
     if (narrowing.secondSlack < INFINITY && least <= best * (1 + 1e-9))
       out.unjoinableBounds.add(least, otherCriterion(energy, latency));

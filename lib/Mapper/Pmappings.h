@@ -95,7 +95,8 @@ struct EinsumPmappings {
   uint64_t candidates = 0, valid = 0, steps = 0;
   double seconds = 0; // wall time of its enumerations (steps' time)
   /// The least score on the objective of anything a cap cut (a subtree by
-  /// its lower bound): caps below it would keep the same pmappings.
+  /// its lower bound): caps below it and unjoinableFloor would keep the
+  /// same pmappings.
   double cutAt = INFINITY;
   double mapspaceLog10 = 0; // rawMapspaceLog10 of the Einsum
   /// The least score on the objective's first criterion of any pmapping

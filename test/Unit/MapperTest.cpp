@@ -493,6 +493,26 @@ static Arch twoPeArch(int64_t glbCapacity) {
   return arch;
 }
 
+/// search() once per value of one option, each required to reach the
+/// exhaustive search's mapping; the results by value (those that reach
+/// it).
+static std::map<double, SearchResult>
+searchEach(const Workload &w, const Arch &arch, SearchOptions o,
+           double SearchOptions::*option, std::vector<double> values,
+           const SearchResult &ex) {
+  std::map<double, SearchResult> by;
+  for (double v : values) {
+    o.*option = v;
+    SearchResult r = search(w, arch, o);
+    EXPECT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.energy, ex.energy) << v;
+    EXPECT_EQ(r.latency, ex.latency) << v;
+    if (r.ok() && r.energy == ex.energy && r.latency == ex.latency)
+      by[v] = std::move(r);
+  }
+  return by;
+}
+
 /// Pmappings held over every Einsum's groups.
 static size_t keptPmappings(const std::vector<detail::EinsumPmappings> &pm) {
   size_t n = 0;
@@ -606,17 +626,47 @@ TEST(Mapper, LatencyTiesCapEnergyAtTheFloors) {
 
   // Through search(): without energy caps, with a slack that proves them
   // (one capped pass after the unfused one), and with none (a rerun).
-  std::map<double, SearchResult> by;
-  for (double slack : {-1.0, 1.0, 0.0}) {
-    o.tieSlack = slack;
-    by[slack] = search(w, arch, o);
-    ASSERT_TRUE(by[slack].ok()) << by[slack].error;
-    EXPECT_EQ(by[slack].latency, ex.latency);
-    EXPECT_EQ(by[slack].energy, ex.energy);
-  }
+  std::map<double, SearchResult> by =
+      searchEach(w, arch, o, &SearchOptions::tieSlack, {-1.0, 1.0, 0.0}, ex);
+  if (by.size() != 3)
+    return;
   EXPECT_EQ(by[1.0].stats.generationPasses, 2u);
   EXPECT_EQ(by[0.0].stats.generationPasses, 3u);
   EXPECT_LT(by[1.0].stats.steps, by[-1.0].stats.steps);
+}
+
+// Each Einsum's own slack (docs/mapspace.md): beside a large matmul, the
+// global slack exceeds a small chain's whole score and caps nothing there.
+// Its own share caps it, the optimum lies at the floors, and one capped
+// pass proves it, with fewer steps for the small Einsums and the same
+// optimum as the exhaustive search.
+TEST(Mapper, EinsumSlackCapsSmallEinsums) {
+  WorkloadBuilder b;
+  // A copy of many data: most of the energy, a small mapspace.
+  int big = b.einsum("copy", {{"i", 1 << 16}},
+                     {{b.tensor("copy.in", {1 << 16}), {0}}},
+                     {b.tensor("copy.out", {1 << 16}), {0}});
+  int e0 = b.matmul("mm0", 8, 8, 8);
+  int e1 = b.matmul("mm1", 8, 8, 8, b.w.einsums[e0].output.tensor);
+  Workload w = b.finish(
+      {b.w.einsums[big].output.tensor, b.w.einsums[e1].output.tensor});
+  Arch arch = twoPeArch(1024);
+  SearchOptions o;
+  o.exhaustive = true;
+  SearchResult ex = search(w, arch, o);
+  ASSERT_TRUE(ex.ok()) << ex.error;
+  o.exhaustive = false;
+  std::map<double, SearchResult> by = searchEach(
+      w, arch, o, &SearchOptions::einsumSlack, {INFINITY, 0.05}, ex);
+  if (by.size() != 2)
+    return;
+  EXPECT_EQ(by[0.05].stats.generationPasses, 2u);
+  for (int i : {e0, e1})
+    EXPECT_LT(by[0.05].stats.einsumSteps[i],
+              by[INFINITY].stats.einsumSteps[i])
+        << w.einsums[i].name;
+  EXPECT_EQ(by[0.05].stats.einsumSteps[big],
+            by[INFINITY].stats.einsumSteps[big]);
 }
 
 TEST(Mapper, DeterministicWithThreads) {
@@ -771,6 +821,9 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   int cases = 0, tried = 0, fusedWins = 0;
   int proved = 0, rerun = 0; // capped passes that proved their caps, or not
   int tieProved = 0, tieRerun = 0; // of them, the latency searches
+  // Energy with no slack of the Einsums' own: proved at the floors in one
+  // capped pass, or after the pass at the global slack and a rerun.
+  int ownProved = 0, ownWidened = 0;
   // Bounded, so that a reference that skips too many workloads fails the
   // counts below instead of looping.
   while (cases < 200 && tried < 400) {
@@ -791,15 +844,25 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     for (Objective obj :
          {Objective::Energy, Objective::Latency, Objective::EDP}) {
       o.objective = obj;
-      // The default slacks, and ones whose caps the mapping found often
-      // does not prove (3% of the unfused score; latency's energy caps at
-      // the floors with none): both must reach the optimum.
+      // The default slacks, ones whose caps the mapping found often does
+      // not prove (3% of the unfused score; latency's energy caps at the
+      // floors with none), and 3% with no slack of the Einsums' own (the
+      // first capped pass proves only at the floors, and a found mapping
+      // within 3% of them must not be taken for proved): all must reach
+      // the optimum.
       std::vector<SearchResult> ffms;
-      for (auto [slack, tie] : {std::pair{0.005, 0.05}, {0.03, 0.0}}) {
+      for (auto [slack, tie, own] : {std::tuple{0.005, 0.05, 0.05},
+                                     {0.03, 0.0, 0.05},
+                                     {0.03, 0.05, 0.0}}) {
         o.exhaustive = false;
         o.capSlack = slack;
         o.tieSlack = tie;
+        o.einsumSlack = own;
         ffms.push_back(search(w, arch, o));
+      }
+      if (obj == Objective::Energy && ffms[2].ok()) {
+        ownProved += ffms[2].stats.generationPasses == 2;
+        ownWidened += ffms[2].stats.generationPasses == 4;
       }
       o.exhaustive = true;
       SearchResult ex = detail::joinPmappings(w, arch, all, o);
@@ -847,6 +910,8 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   // Of them the latency searches, each way at least a hundred times.
   EXPECT_GT(tieProved, 100);
   EXPECT_GT(tieRerun, 100);
+  EXPECT_GT(ownProved, 20);
+  EXPECT_GT(ownWidened, 20);
 }
 
 // The generator's bound asks FrontIndex whether any member of a group

@@ -59,6 +59,12 @@ struct SearchOptions {
   /// counts as 0) of the all-unfused mapping's score. Only speed depends
   /// on it: a slack too small for the optimum costs one rerun.
   double capSlack = 0.005;
+  /// Energy (and latency when tieSlack is negative): the first capped pass
+  /// caps each Einsum at its floor plus at most this fraction (>= 0) of its
+  /// own all-unfused score, where that is less than capSlack's: a small
+  /// Einsum of a large workload is otherwise left uncapped. Only speed
+  /// depends on it (docs/mapspace.md, "Each Einsum's own slack").
+  double einsumSlack = 0.05;
   /// Latency: each Einsum's pmappings at its latency floor are capped on
   /// energy at the least energy there plus this fraction of the
   /// all-unfused mapping's energy, and the latency at its floor
