@@ -98,11 +98,14 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   for (size_t i = 0; i < n; ++i) {
     // Each Einsum's own share where that is less: a global slack can
     // exceed a small Einsum's whole score, which then keeps everything.
-    caps[i].slack =
-        atFloors ? 0
-                 : std::min(slack, std::max(0.0, options.einsumSlack) *
-                                       unfused[i].floor);
-    proves = std::min(proves, caps[i].slack);
+    // (Written so that an infinite share of a zero score, NaN, is none.)
+    double own = std::max(0.0, options.einsumSlack) * unfused[i].floor;
+    double nominal = atFloors ? 0 : own < slack ? own : slack;
+    proves = std::min(proves, nominal);
+    // The proof compares sums over every Einsum, whose rounding a slack
+    // that small can be below: a rounding margin of the whole on top.
+    caps[i].slack = nominal < slack && !atFloors ? nominal + 1e-9 * upper
+                                                 : nominal;
     caps[i].secondSlack = secondSlack;
     // Without an interface tensor an Einsum has one group, judged on the
     // objective alone: exactly what the unfused pass kept.
@@ -165,25 +168,43 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                             1e-9 * std::abs(was[i].secondFloor + *secondGap);
       bool secondKept = was[i].secondCutAt == INFINITY ||
                         was[i].secondCutAt > caps[i].secondCap * (1 + 1e-9);
-      capsKept[i] = was[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept;
+      capsKept[i] = was[i].error.empty() &&
+                    was[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept;
       cutNothing &= capsKept[i];
     }
     if (cutNothing)
       return std::nullopt;
+    // Whether every neighbour of every Einsum sharing i's pmappings has
+    // `of` (true of k) in it.
+    auto aroundAll = [&](size_t i, auto of) {
+      for (size_t j = 0; j < n; ++j)
+        if (was[j].groups == was[i].groups)
+          for (int t : interfaceTensors(w, fusable, j))
+            for (int k : neighbours(w, t, j))
+              if (k >= 0 && !of(k))
+                return false;
+      return true;
+    };
     for (size_t i = 0; i < n; ++i) {
       bool keeps = capsKept[i];
       if (keeps && was[i].unjoinableFloor <= caps[i].cap * (1 + 1e-9))
-        for (size_t j = 0; j < n; ++j)
-          if (was[j].groups == was[i].groups)
-            for (int t : interfaceTensors(w, fusable, j))
-              for (int k : neighbours(w, t, j))
-                keeps &= k < 0 || capsKept[k];
+        keeps = aroundAll(i, [&](int k) { return capsKept[k]; });
       if (keeps)
         caps[i].reuse = &was[i];
       else if (!keyBounds)
         caps[i].floor = -INFINITY; // a cap, but no fixed one (generateAll)
     }
-    return run(caps, kept);
+    SearchResult r = run(caps, kept);
+    // A reused Einsum left its groups out by neighbours that may now be
+    // enumerated anew, keeping keys they lacked: for what follows, its
+    // left-out groups count as cut.
+    if (kept)
+      for (size_t i = 0; i < n; ++i)
+        if (caps[i].reuse &&
+            !aroundAll(i, [&](int k) { return caps[k].reuse != nullptr; }))
+          (*kept)[i].cutAt =
+              std::min((*kept)[i].cutAt, (*kept)[i].unjoinableFloor);
+    return r;
   };
   double bound = result.ok() ? std::min(score, upper) : upper;
   // The Einsums' own slacks found nothing within the global one: the pass
@@ -199,10 +220,12 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
           firstCriterion(options.objective, second->energy, second->latency);
       if ((second->ok() && found - sum <= slack) || deadline.passed())
         return withBaseline(std::move(*second));
-      pm = std::move(wider);
+      // A failed pass (nothing within the slack, or a budget) leaves the
+      // rerun to the first pass's fronts, and its error to the rerun.
       if (second->ok()) {
         bound = std::min(bound, found);
         result = std::move(*second);
+        pm = std::move(wider);
       }
     }
   }

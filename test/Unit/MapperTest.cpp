@@ -665,8 +665,6 @@ TEST(Mapper, EinsumSlackCapsSmallEinsums) {
     EXPECT_LT(by[0.05].stats.einsumSteps[i],
               by[INFINITY].stats.einsumSteps[i])
         << w.einsums[i].name;
-  EXPECT_EQ(by[0.05].stats.einsumSteps[big],
-            by[INFINITY].stats.einsumSteps[big]);
 }
 
 TEST(Mapper, DeterministicWithThreads) {
@@ -821,7 +819,7 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   int cases = 0, tried = 0, fusedWins = 0;
   int proved = 0, rerun = 0; // capped passes that proved their caps, or not
   int tieProved = 0, tieRerun = 0; // of them, the latency searches
-  // Energy with no slack of the Einsums' own: proved at the floors in one
+  // Energy with little or no slack of the Einsums' own: proved in one
   // capped pass, or after the pass at the global slack and a rerun.
   int ownProved = 0, ownWidened = 0;
   // Bounded, so that a reference that skips too many workloads fails the
@@ -848,22 +846,26 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
       // not prove (3% of the unfused score; latency's energy caps at the
       // floors with none), and 3% with no slack of the Einsums' own (the
       // first capped pass proves only at the floors, and a found mapping
-      // within 3% of them must not be taken for proved): all must reach
+      // within 3% of them must not be taken for proved) or 10% of their
+      // own (the larger Einsums at 3%, the others less): all must reach
       // the optimum.
       std::vector<SearchResult> ffms;
       for (auto [slack, tie, own] : {std::tuple{0.005, 0.05, 0.05},
                                      {0.03, 0.0, 0.05},
-                                     {0.03, 0.05, 0.0}}) {
+                                     {0.03, 0.05, 0.0},
+                                     {0.03, 0.05, 0.1}}) {
         o.exhaustive = false;
         o.capSlack = slack;
         o.tieSlack = tie;
         o.einsumSlack = own;
         ffms.push_back(search(w, arch, o));
       }
-      if (obj == Objective::Energy && ffms[2].ok()) {
-        ownProved += ffms[2].stats.generationPasses == 2;
-        ownWidened += ffms[2].stats.generationPasses == 4;
-      }
+      if (obj == Objective::Energy)
+        for (size_t k : {2, 3})
+          if (ffms[k].ok()) {
+            ownProved += ffms[k].stats.generationPasses == 2;
+            ownWidened += ffms[k].stats.generationPasses == 4;
+          }
       o.exhaustive = true;
       SearchResult ex = detail::joinPmappings(w, arch, all, o);
       if (!ex.ok() && ex.error.find("budget") != std::string::npos) {
@@ -910,8 +912,8 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   // Of them the latency searches, each way at least a hundred times.
   EXPECT_GT(tieProved, 100);
   EXPECT_GT(tieRerun, 100);
-  EXPECT_GT(ownProved, 20);
-  EXPECT_GT(ownWidened, 20);
+  EXPECT_GT(ownProved, 40);
+  EXPECT_GT(ownWidened, 30);
 }
 
 // The generator's bound asks FrontIndex whether any member of a group
