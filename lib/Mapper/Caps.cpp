@@ -20,6 +20,8 @@
 //===----------------------------------------------------------------------===//
 #include "Search.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -45,6 +47,16 @@ using namespace ffm::detail;
 /// Latency caps itself at the floors and the energy there instead, and
 /// reruns under fixed energy caps when the floors hold but the energy
 /// slack does not (docs/mapspace.md, "Latency ties").
+/// The result of a search whose floors show that nothing scores below
+/// SearchOptions::beat.
+static SearchResult cannotBeat(double beat) {
+  SearchResult r;
+  r.error = llvm::formatv("no mapping scores below {0}, the score to beat "
+                          "(its floors sum to more)",
+                          beat);
+  return r;
+}
+
 SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                                   const SearchOptions &options,
                                   const Deadline &deadline, const Run &run,
@@ -120,6 +132,11 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
   if (floorsOut)
     *floorsOut = floor;
+  // Nothing scores below the floors' sum (rounding aside), and a better
+  // mapping than the one to beat is all that is asked for.
+  if (sum > options.beat * (1 + 1e-9) &&
+      llvm::all_of(pm, [](const EinsumPmappings &p) { return p.error.empty(); }))
+    return withBaseline(cannotBeat(options.beat));
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
   bool proven = result.ok() && score - sum <= proves;
@@ -229,8 +246,10 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
       }
     }
   }
+  // Caps from the score to beat too: an optimum above it is of no use.
   std::optional<SearchResult> last =
-      rerun(bound, pm, /*keyBounds=*/true, nullptr);
+      rerun(std::min(bound, options.beat * (1 + 1e-9)), pm,
+            /*keyBounds=*/true, nullptr);
   return withBaseline(last ? std::move(*last) : std::move(result));
 }
 
@@ -251,18 +270,24 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   for (Objective o : {Objective::Energy, Objective::Latency}) {
     SearchOptions additive = options;
     additive.objective = o;
+    additive.beat = INFINITY; // an EDP to beat, not an energy or latency
     SearchResult r = cappedSearch(w, arch, additive, deadline,
                                   runFor(additive), totals,
                                   &floors[o == Objective::Latency]);
     if (r.ok())
       incumbent = std::min(incumbent, r.energy * r.latency);
   }
+  // Caps from the EDP to beat too: an optimum above it is of no use.
+  incumbent = std::min(incumbent, options.beat * (1 + 1e-9));
   std::vector<Narrowing> caps(n);
   if (std::isfinite(incumbent) && floors[0].size() == n &&
       floors[1].size() == n) {
     double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
     double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
-    if (std::isfinite(sumE) && std::isfinite(sumL))
+    if (std::isfinite(sumE) && std::isfinite(sumL)) {
+      // No mapping's EDP lies below the floors' product.
+      if (sumE * sumL > options.beat * (1 + 1e-9))
+        return cannotBeat(options.beat);
       for (size_t i = 0; i < n; ++i) {
         caps[i].edpCap = incumbent;
         // The other Einsums' floors, rounded down a little: a bound.
@@ -271,6 +296,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
         caps[i].otherLatencyFloors = std::max(0.0, sumL - floors[1][i]) *
                                      (1 - 1e-12);
       }
+    }
   }
   return runFor(options)(caps, nullptr);
 }

@@ -218,6 +218,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // time-limit bounds both searches together: the folded form gets what
     // the first left, and running out of it keeps the form as written.
     SearchOptions foldedOptions = options;
+    // Only a better mapping replaces the form as written: its score bounds
+    // the folded search, which stops once its floors cannot beat it.
+    if (result.ok())
+      foldedOptions.beat = result.score(options.objective);
     if (options.timeLimitSeconds > 0)
       foldedOptions.timeLimitSeconds -=
           std::chrono::duration<double>(std::chrono::steady_clock::now() -

@@ -667,6 +667,38 @@ TEST(Mapper, EinsumSlackCapsSmallEinsums) {
         << w.einsums[i].name;
 }
 
+// A score to beat (SearchOptions::beat, as ffm-fuse's folded form is
+// searched against the form as written): above the optimum it changes
+// nothing; at it, nothing better is returned; below the floors' sum (or,
+// for EDP, their product) the search stops after the floors, with fewer
+// steps than the full search.
+TEST(Mapper, BeatStopsOnceTheFloorsCannot) {
+  Workload w = threeMatmuls(16);
+  Arch arch = twoPeArch(256);
+  for (Objective obj :
+       {Objective::Energy, Objective::Latency, Objective::EDP}) {
+    SearchOptions o;
+    o.objective = obj;
+    SearchResult plain = search(w, arch, o);
+    ASSERT_TRUE(plain.ok()) << plain.error;
+    double best = plain.score(obj);
+    o.beat = 2 * best;
+    SearchResult above = search(w, arch, o);
+    ASSERT_TRUE(above.ok()) << above.error;
+    EXPECT_EQ(above.energy, plain.energy);
+    EXPECT_EQ(above.latency, plain.latency);
+    o.beat = best;
+    SearchResult at = search(w, arch, o);
+    EXPECT_TRUE(!at.ok() || at.score(obj) >= best) << (int)obj;
+    o.beat = best / 4;
+    SearchResult below = search(w, arch, o);
+    EXPECT_FALSE(below.ok()) << (int)obj;
+    EXPECT_NE(below.error.find("score to beat"), std::string::npos)
+        << below.error;
+    EXPECT_LT(below.stats.steps, plain.stats.steps) << (int)obj;
+  }
+}
+
 TEST(Mapper, DeterministicWithThreads) {
   Workload w = matmulChain(8, 8, 4, 4);
   SearchResult serial = search(w, chainArch(256));

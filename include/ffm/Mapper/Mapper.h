@@ -13,6 +13,7 @@
 #include "ffm/Model/Model.h"
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,12 @@ struct SearchOptions {
   /// 128-wide dimension may take 8 heads x 16 tokens. Each takes the
   /// largest divisor of its rest that fits what the ones before it left.
   unsigned maxSpatialRanksPerDim = 1;
+  /// Only a mapping scoring less than this on the objective is of use (a
+  /// known mapping's score, as ffm-fuse's folded form is searched against
+  /// the form as written): the search returns the optimum if it scores
+  /// less, and otherwise may stop early with an error once its floors
+  /// show that none does.
+  double beat = std::numeric_limits<double>::infinity();
   /// Energy (and latency when tieSlack is negative): each Einsum's
   /// pmappings are capped at its floor plus this fraction (>= 0; less
   /// counts as 0) of the all-unfused mapping's score. Only speed depends
