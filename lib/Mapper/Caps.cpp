@@ -15,7 +15,8 @@
 // caps the energy at the floors instead of the latency above them: kept
 // only when the found mapping has every Einsum at its latency floor and
 // its energy within the slack of their energy floors there
-// (docs/mapspace.md, "Latency ties").
+// (docs/mapspace.md, "Latency ties"). A score to beat (SearchOptions::beat)
+// is one more known score: nothing above it is needed.
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"
@@ -29,6 +30,16 @@
 
 using namespace ffm;
 using namespace ffm::detail;
+
+/// The result of a search whose floors show that nothing scores below
+/// SearchOptions::beat.
+static SearchResult cannotBeat(double beat) {
+  SearchResult r;
+  r.error = llvm::formatv("no mapping scores below {0}, the score to beat "
+                          "(its floors sum to more)",
+                          beat);
+  return r;
+}
 
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
 /// i can be part of a complete mapping scoring at most U only if it scores
@@ -46,17 +57,9 @@ using namespace ffm::detail;
 /// hold by the same argument (docs/mapspace.md, "Each Einsum's own slack").
 /// Latency caps itself at the floors and the energy there instead, and
 /// reruns under fixed energy caps when the floors hold but the energy
-/// slack does not (docs/mapspace.md, "Latency ties").
-/// The result of a search whose floors show that nothing scores below
-/// SearchOptions::beat.
-static SearchResult cannotBeat(double beat) {
-  SearchResult r;
-  r.error = llvm::formatv("no mapping scores below {0}, the score to beat "
-                          "(its floors sum to more)",
-                          beat);
-  return r;
-}
-
+/// slack does not (docs/mapspace.md, "Latency ties"). With a score to
+/// beat, it stops once the floors show nothing does, and its last rerun
+/// is capped by that score.
 SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                                   const SearchOptions &options,
                                   const Deadline &deadline, const Run &run,
@@ -113,19 +116,25 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     // (Written so that an infinite share of a zero score, NaN, is none.)
     double own = std::max(0.0, options.einsumSlack) * unfused[i].floor;
     double nominal = atFloors ? 0 : own < slack ? own : slack;
-    proves = std::min(proves, nominal);
     // The proof compares sums over every Einsum, whose rounding a slack
     // that small can be below: a rounding margin of the whole on top.
     caps[i].slack = nominal < slack && !atFloors ? nominal + 1e-9 * upper
                                                  : nominal;
     caps[i].secondSlack = secondSlack;
     // Without an interface tensor an Einsum has one group, judged on the
-    // objective alone: exactly what the unfused pass kept.
+    // objective alone: exactly what the unfused pass kept, uncapped.
     if (!options.allowFusion || interfaceTensors(w, fusable, i).empty())
       caps[i].reuse = &unfused[i];
+    else
+      proves = std::min(proves, nominal);
   }
   std::vector<EinsumPmappings> pm;
   SearchResult result = run(caps, &pm);
+  // A stopped enumeration's least is no floor; its error is the result.
+  if (llvm::any_of(pm, [](const EinsumPmappings &p) {
+        return !p.error.empty();
+      }))
+    return withBaseline(std::move(result));
   std::vector<double> floor;
   for (const EinsumPmappings &p : pm)
     floor.push_back(std::min(p.floor, p.unjoinableFloor));
@@ -134,8 +143,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     *floorsOut = floor;
   // Nothing scores below the floors' sum (rounding aside), and a better
   // mapping than the one to beat is all that is asked for.
-  if (sum > options.beat * (1 + 1e-9) &&
-      llvm::all_of(pm, [](const EinsumPmappings &p) { return p.error.empty(); }))
+  if (sum > options.beat * (1 + 1e-9))
     return withBaseline(cannotBeat(options.beat));
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
@@ -166,8 +174,10 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // Einsum whose caps cut nothing under the new ones keeps its fronts if
   // it left out no group there as unjoinable, or if every neighbour (of
   // every Einsum sharing its pmappings) keeps its fronts: those that
-  // restricted it left out none of their own, so the groups it left out
-  // join nothing within the bound. When the caps cut nothing there in any
+  // restricted it left out none of their own (in the passes whose fronts
+  // are reused, only late Einsums leave groups out, restricted by
+  // neighbours that are never late), so the groups it left out join
+  // nothing within the bound. When the caps cut nothing there in any
   // Einsum, the join of `was` already found the best mapping within the
   // bound: the pass is not run.
   auto rerun = [&](double bound, const std::vector<EinsumPmappings> &was,

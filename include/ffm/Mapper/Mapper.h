@@ -58,8 +58,10 @@ struct SearchOptions {
   /// Only a mapping scoring less than this on the objective is of use (a
   /// known mapping's score, as ffm-fuse's folded form is searched against
   /// the form as written): the search returns the optimum if it scores
-  /// less, and otherwise may stop early with an error once its floors
-  /// show that none does.
+  /// less; otherwise an error (that its floors show none does, or that
+  /// none was found under caps from this score) or a mapping scoring at
+  /// least this, not necessarily the optimum. The exhaustive search
+  /// ignores it.
   double beat = std::numeric_limits<double>::infinity();
   /// Energy (and latency when tieSlack is negative): each Einsum's
   /// pmappings are capped at its floor plus this fraction (>= 0; less
