@@ -31,6 +31,12 @@
 using namespace ffm;
 using namespace ffm::detail;
 
+/// SearchOptions::beat with rounding-level slack on top: a search's sums
+/// may round a score equal to it a little above.
+static double beatBound(const SearchOptions &options) {
+  return options.beat * (1 + 1e-9);
+}
+
 /// The result of a search whose floors show that nothing scores below
 /// SearchOptions::beat.
 static SearchResult cannotBeat(double beat) {
@@ -143,7 +149,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     *floorsOut = floor;
   // Nothing scores below the floors' sum (rounding aside), and a better
   // mapping than the one to beat is all that is asked for.
-  if (sum > options.beat * (1 + 1e-9))
+  if (sum > beatBound(options))
     return withBaseline(cannotBeat(options.beat));
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
@@ -179,7 +185,9 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // neighbours that are never late), so the groups it left out join
   // nothing within the bound. When the caps cut nothing there in any
   // Einsum, the join of `was` already found the best mapping within the
-  // bound: the pass is not run.
+  // bound: the pass is not run. (`was` holds no stopped enumeration: the
+  // first pass returns such an error, and the second is kept only if its
+  // join succeeded.)
   auto rerun = [&](double bound, const std::vector<EinsumPmappings> &was,
                    bool keyBounds, std::vector<EinsumPmappings> *kept)
       -> std::optional<SearchResult> {
@@ -195,8 +203,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                             1e-9 * std::abs(was[i].secondFloor + *secondGap);
       bool secondKept = was[i].secondCutAt == INFINITY ||
                         was[i].secondCutAt > caps[i].secondCap * (1 + 1e-9);
-      capsKept[i] = was[i].error.empty() &&
-                    was[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept;
+      capsKept[i] = was[i].cutAt > caps[i].cap * (1 + 1e-9) && secondKept;
       cutNothing &= capsKept[i];
     }
     if (cutNothing)
@@ -258,7 +265,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   }
   // Caps from the score to beat too: an optimum above it is of no use.
   std::optional<SearchResult> last =
-      rerun(std::min(bound, options.beat * (1 + 1e-9)), pm,
+      rerun(std::min(bound, beatBound(options)), pm,
             /*keyBounds=*/true, nullptr);
   return withBaseline(last ? std::move(*last) : std::move(result));
 }
@@ -288,7 +295,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
       incumbent = std::min(incumbent, r.energy * r.latency);
   }
   // Caps from the EDP to beat too: an optimum above it is of no use.
-  incumbent = std::min(incumbent, options.beat * (1 + 1e-9));
+  incumbent = std::min(incumbent, beatBound(options));
   std::vector<Narrowing> caps(n);
   if (std::isfinite(incumbent) && floors[0].size() == n &&
       floors[1].size() == n) {
@@ -296,7 +303,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
     double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
     if (std::isfinite(sumE) && std::isfinite(sumL)) {
       // No mapping's EDP lies below the floors' product.
-      if (sumE * sumL > options.beat * (1 + 1e-9))
+      if (sumE * sumL > beatBound(options))
         return cannotBeat(options.beat);
       for (size_t i = 0; i < n; ++i) {
         caps[i].edpCap = incumbent;

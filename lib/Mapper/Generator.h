@@ -368,13 +368,16 @@ struct Generator {
   /// it since it last fell (Narrowing::secondSlack's anchor).
   double best = INFINITY;
   double bestSecond = INFINITY;
+  /// Whether a first criterion lies within rounding of the best so far
+  /// (ties are judged so per Einsum, as group pruning judges them).
+  bool atBest(double first) const { return first <= best * (1 + 1e-9); }
   void noteBest(double first, double second) {
     if (first < best) {
       // What came before may lie within rounding of the new best too:
       // leaving it out only raises the anchor, which then cuts less.
       best = first;
       bestSecond = second;
-    } else if (first <= best * (1 + 1e-9)) {
+    } else if (atBest(first)) {
       bestSecond = std::min(bestSecond, second);
     }
   }

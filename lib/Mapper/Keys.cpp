@@ -158,7 +158,7 @@ bool Generator::lookUpGroup() {
     double least = criterion(energy, latency);
     out.unjoinableFloor = std::min(out.unjoinableFloor, least);
     // Only what may lie at the floor, which is at most the best, counts.
-    if (narrowing.secondSlack < INFINITY && least <= best * (1 + 1e-9))
+    if (narrowing.secondSlack < INFINITY && atBest(least))
       out.unjoinableBounds.add(least, otherCriterion(energy, latency));
   }
   group = it->second.group;
