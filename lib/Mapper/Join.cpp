@@ -198,17 +198,17 @@ bool Joiner::compatible(const std::vector<Key> &keys,
 
 bool Joiner::extend(const State &s, int i, const std::vector<Key> &keys,
                     const Pmapping &p, State &next) const {
-  advance(s, i, keys, p, next);
+  advance(s, liveAfter(s.liveId, i, keys), p, next);
   return reserve(s, p, next);
 }
 
-void Joiner::advance(const State &s, int i, const std::vector<Key> &keys,
-                     const Pmapping &p, State &next) const {
+void Joiner::advance(const State &s, uint32_t after, const Pmapping &p,
+                     State &next) const {
   next.energy = s.energy + p.energy;
   next.latency = s.latency + p.latency;
   next.choice = &p;
   next.groupStart = s.liveId == 0;
-  next.liveId = liveAfter(s.liveId, i, keys);
+  next.liveId = after;
 }
 
 bool Joiner::reserve(const State &s, const Pmapping &p, State &next) const {
@@ -417,17 +417,22 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
       for (auto [si, s] : llvm::enumerate(frontiers[i])) {
         for (const Joiner::Group *g : joiner.groupsAfter(s.liveId, i)) {
           const auto &[keys, group] = *g;
+          // What follows a group's pmappings is the same for all of them.
+          uint32_t after = joiner.liveAfter(s.liveId, i, keys);
+          std::pair<double, double> rest = bound.rest(after, i + 1);
           for (const Pmapping &p : group) {
             if (++extensions % 4096 == 0 && deadline.passed()) {
               result.error = lateError(w, deadline, i);
               timedOut = true;
               return false;
             }
-            State ns;
             // The bound first: most extensions fall to it, and it needs
-            // no reservations.
-            joiner.advance(s, i, keys, p, ns);
-            if (bound.cuts(ns, i + 1) || !joiner.reserve(s, p, ns))
+            // no state.
+            if (bound.cuts(s.energy + p.energy, s.latency + p.latency, rest))
+              continue;
+            State ns;
+            joiner.advance(s, after, p, ns);
+            if (!joiner.reserve(s, p, ns))
               continue;
             ns.parent = si;
             next.push_back(std::move(ns));
@@ -466,7 +471,8 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
   // join then drops the partial mappings that cannot beat it.
   if (forward(/*beam=*/1, frontiers)) {
     for (const State &s : frontiers[n])
-      bound.tighten(bound.criterion(s.energy, s.latency));
+      bound.tighten(bound.criterion(s.energy, s.latency),
+                    secondCriterion(objective, s.energy, s.latency));
   } else if (timedOut) {
     return false;
   }

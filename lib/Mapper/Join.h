@@ -184,9 +184,10 @@ struct Joiner {
   bool extend(const State &s, int i, const std::vector<Key> &keys,
               const Pmapping &p, State &next) const;
 
-  /// extend()'s scores and live set: all a bound needs.
-  void advance(const State &s, int i, const std::vector<Key> &keys,
-               const Pmapping &p, State &next) const;
+  /// extend()'s scores and live set (`after`, liveAfter() of the keys,
+  /// the same for a whole group): all a bound needs.
+  void advance(const State &s, uint32_t after, const Pmapping &p,
+               State &next) const;
 
   /// extend()'s reservations, after advance(); false if capacity is
   /// exceeded.

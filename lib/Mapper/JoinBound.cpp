@@ -6,7 +6,10 @@
 // a cut partial mapping cannot lead to an optimum. Per live set, the least
 // that the Einsums after it can add is taken over every group that can
 // follow it with capacity ignored, which only lowers it; the cut needs a
-// clear excess over the incumbent, so rounding never cuts a tie.
+// clear excess over the incumbent, so rounding never cuts a tie. A tie is
+// cut only when the incumbent is a mapping whose other criterion is known
+// and every completion's (the same least sum, on that criterion) clearly
+// exceeds it: the tie goes to the incumbent (preferred()).
 //
 //===----------------------------------------------------------------------===//
 #include "JoinBound.h"
@@ -19,25 +22,31 @@ using namespace ffm;
 using namespace ffm::detail;
 
 JoinBound::JoinBound(const Joiner &joiner, Objective objective)
-    : objective(objective), rest(joiner.pm.size() + 1) {
+    : objective(objective), restAfter(joiner.pm.size() + 1) {
   size_t n = joiner.pm.size();
   assert(objective != Objective::EDP && "one additive criterion");
-  rest[n][0] = 0; // nothing live after the last Einsum
+  restAfter[n][0] = {0, 0}; // nothing live after the last Einsum
   incumbent = 0;
   for (size_t i = n; i-- > 0;) {
     double dram = INFINITY;
     for (const Joiner::Joinable &link : joiner.joinable[i]) {
       const Joiner::Group &group = *link.group;
-      double best = INFINITY;
-      for (const Pmapping &p : group.second)
+      double best = INFINITY, bestSecond = INFINITY;
+      for (const Pmapping &p : group.second) {
         best = std::min(best, criterion(p.energy, p.latency));
+        bestSecond = std::min(bestSecond,
+                              secondCriterion(objective, p.energy, p.latency));
+      }
       if (llvm::all_of(group.first, inDram))
         dram = std::min(dram, best);
-      auto next = rest[i + 1].find(link.after);
-      if (next == rest[i + 1].end())
+      auto next = restAfter[i + 1].find(link.after);
+      if (next == restAfter[i + 1].end())
         continue; // no later Einsum can continue it
-      auto [it, fresh] = rest[i].try_emplace(link.before, INFINITY);
-      it->second = std::min(it->second, best + next->second);
+      auto [it, fresh] =
+          restAfter[i].try_emplace(link.before, INFINITY, INFINITY);
+      it->second.first = std::min(it->second.first, best + next->second.first);
+      it->second.second =
+          std::min(it->second.second, bestSecond + next->second.second);
     }
     incumbent += dram;
   }

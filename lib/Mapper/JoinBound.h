@@ -20,7 +20,8 @@ namespace ffm::detail {
 /// number per live set), exact wherever capacity does not bind. A partial
 /// mapping whose least completion exceeds the incumbent cannot lead to the
 /// optimum. Sums in different orders round differently: only a clear excess
-/// cuts, never a tie.
+/// cuts, or a tie that every completion loses on the other criterion (the
+/// latency objective's ties across compute-bound Einsums).
 /// (The constructor's backward pass is in JoinBound.cpp; the cut is here,
 /// inline, since the join asks it of every extension.)
 class JoinBound {
@@ -28,30 +29,61 @@ public:
   JoinBound(const Joiner &joiner, Objective objective);
 
   /// Lowers the incumbent to a complete mapping's score.
-  void tighten(double score) { incumbent = std::min(incumbent, score); }
+  void tighten(double score) { tighten(score, INFINITY); }
+  /// Lowers the incumbent to a complete mapping scoring `score` with
+  /// `second` on the other criterion, where less on either.
+  void tighten(double score, double second) {
+    if (score < incumbent)
+      incumbentSecond = second;
+    else if (score == incumbent)
+      incumbentSecond = std::min(incumbentSecond, second);
+    incumbent = std::min(incumbent, score);
+  }
 
   double criterion(double energy, double latency) const {
     return firstCriterion(objective, energy, latency);
   }
 
-  /// The least score state `s` of Einsums [0, i) can complete to.
-  double least(const State &s, size_t i) const {
-    auto it = rest[i].find(s.liveId);
-    return it == rest[i].end() ? INFINITY
-                               : criterion(s.energy, s.latency) + it->second;
+  /// The least score, and the least other criterion, Einsums [i, n) can
+  /// add after live set `liveId` (infinite: none can continue it).
+  std::pair<double, double> rest(uint32_t liveId, size_t i) const {
+    auto it = restAfter[i].find(liveId);
+    if (it == restAfter[i].end())
+      return {INFINITY, INFINITY};
+    return it->second;
   }
 
-  /// Whether state `s` of Einsums [0, i) is cut.
-  bool cuts(const State &s, size_t i) const {
-    return least(s, i) > incumbent * (1 + 1e-9);
+  /// The least score state `s` of Einsums [0, i) can complete to.
+  double least(const State &s, size_t i) const {
+    return criterion(s.energy, s.latency) + rest(s.liveId, i).first;
+  }
+
+  /// Whether a state of Einsums [0, i) scoring (energy, latency), whose
+  /// live set adds at least `rest` (rest()), is cut: each completion
+  /// scores clearly more than the incumbent, or cannot score clearly less
+  /// and is worse on the other criterion, so the tie goes to the
+  /// incumbent (preferred()).
+  bool cuts(double energy, double latency,
+            std::pair<double, double> rest) const {
+    double score = criterion(energy, latency) + rest.first;
+    if (score > incumbent * (1 + 1e-9))
+      return true;
+    // Half the tie window: the completion's own sum may round lower.
+    return score >= incumbent * (1 - 0.5e-9) &&
+           secondCriterion(objective, energy, latency) + rest.second >
+               incumbentSecond * (1 + 1e-9);
   }
 
 private:
   Objective objective;
-  /// Per i: the least score Einsums [i, n) can add after each live set
-  /// (absent: none can continue it).
-  std::vector<llvm::DenseMap<uint32_t, double>> rest;
-  double incumbent; // infinite when some Einsum cannot go through DRAM
+  /// Per i: the least score and the least other criterion Einsums [i, n)
+  /// can add after each live set, each on its own (absent: none can
+  /// continue it).
+  std::vector<llvm::DenseMap<uint32_t, std::pair<double, double>>> restAfter;
+  /// A complete mapping's score (infinite when some Einsum cannot go
+  /// through DRAM) and its other criterion (infinite when not known).
+  double incumbent;
+  double incumbentSecond = INFINITY;
 };
 
 } // namespace ffm::detail

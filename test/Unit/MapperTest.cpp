@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -365,20 +366,21 @@ TEST(Mapper, BudgetExceededIsAnError) {
   EXPECT_NE(r.error.find("raise max-pmappings"), std::string::npos);
 }
 
-// The join's own budget: pmappings that tie on energy and trade persistent
-// bytes against the rest of their reservation are all Pareto-optimal, so
-// no bound or pruning can shrink the frontier they make.
-TEST(Mapper, JoinFrontierBudgetIsAnError) {
-  Workload w = matmulChain(8, 8, 4, 4);
+// The pmappings of a fused pair (mm0 writes the intermediate, mm1 reads
+// it on chip): mm0 has `options` of them, the i-th with (energy, latency)
+// from `score(i)` and persistent bytes falling with i, mm1 one.
+static std::vector<detail::EinsumPmappings>
+fusedPairPmappings(int64_t options,
+                   std::function<std::pair<double, double>(int64_t)> score,
+                   std::function<double(int64_t)> reservation) {
   std::vector<detail::EinsumPmappings> pm(2);
-  pm[0].interface = {2}; // mm0 writes the intermediate
-  pm[1].interface = {0}; // mm1 reads it
-  const int64_t options = 8;
+  pm[0].interface = {2};
+  pm[1].interface = {0};
   for (int64_t i = 0; i < options; ++i) {
     detail::Pmapping p;
-    p.energy = p.latency = 1;
+    std::tie(p.energy, p.latency) = score(i);
     p.persistent = {0, double(options - i)};
-    p.reservation = {0, double(options - i + 2 * i)};
+    p.reservation = {0, reservation(i)};
     p.fused = true;
     (*pm[0].groups)[{{1}}].push_back(p);
   }
@@ -387,6 +389,18 @@ TEST(Mapper, JoinFrontierBudgetIsAnError) {
   last.persistent = last.reservation = {0, 0};
   last.fused = true;
   (*pm[1].groups)[{{1}}].push_back(last);
+  return pm;
+}
+
+// The join's own budget: pmappings that tie on energy and trade persistent
+// bytes against the rest of their reservation are all Pareto-optimal, so
+// no bound or pruning can shrink the frontier they make.
+TEST(Mapper, JoinFrontierBudgetIsAnError) {
+  Workload w = matmulChain(8, 8, 4, 4);
+  const int64_t options = 8;
+  std::vector<detail::EinsumPmappings> pm = fusedPairPmappings(
+      options, [](int64_t) { return std::pair(1.0, 1.0); },
+      [&](int64_t i) { return double(options - i + 2 * i); });
   SearchOptions o;
   o.maxPmappings = options / 2;
   SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
@@ -394,6 +408,24 @@ TEST(Mapper, JoinFrontierBudgetIsAnError) {
                      "'mm0' passed 4 partial mappings (raise max-pmappings)");
   o.maxPmappings = options;
   EXPECT_TRUE(detail::joinPmappings(w, chainArch(4096), pm, o).ok());
+}
+
+// Latency ties broken by energy bound the join too: pmappings that tie on
+// latency and trade energy against persistent bytes are all Pareto-optimal
+// to the frontier, but once a complete mapping is known every one whose
+// energy plus the least the rest can add exceeds its energy is cut (the
+// tie would go to it): the exact join's frontier holds one.
+TEST(Mapper, JoinBoundBreaksLatencyTiesByEnergy) {
+  Workload w = matmulChain(8, 8, 4, 4);
+  const int64_t options = 8;
+  std::vector<detail::EinsumPmappings> pm = fusedPairPmappings(
+      options, [](int64_t i) { return std::pair(1.0 + i, 1.0); },
+      [&](int64_t i) { return double(options - i); });
+  SearchOptions o;
+  o.objective = Objective::Latency;
+  SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.stats.maxFrontier, 1u);
 }
 
 // Hand-built pmappings for the join, each tagged by a loop whose count
