@@ -37,7 +37,7 @@ MUTANTS = [
      "LevelSpaceAttr::get(rewriter.getContext(),\n                             arch.levels[level > 1 ? level - 1 : level].name));"),
     ("join bound: a latency tie cut on energy alone, the score aside",
      "lib/Mapper/JoinBound.h",
-     "    return score >= incumbent * (1 - 0.5e-9) &&",
+     "    return score >= incumbent * (1 - 1e-12) &&",
      "    return"),
     ("loop trip count: scf.for one iteration short",
      "lib/Transforms/LoopTreeCodegen.cpp",

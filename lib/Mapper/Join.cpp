@@ -10,7 +10,8 @@
 // for another with the same live intermediates and keys (so the same
 // continuations) that is no worse on the criterion and holds no more of
 // any level; JoinBound (JoinBound.cpp) cuts only partial mappings whose
-// least completion clearly exceeds a known complete mapping. The beam pass
+// least completion clearly exceeds a known complete mapping, or ties it at
+// least and loses on the other criterion. The beam pass
 // is a heuristic for that incumbent alone: the exact pass prunes nothing
 // else.
 //
@@ -382,8 +383,9 @@ std::string detail::lateError(const Workload &w, const Deadline &deadline,
 
 /// FFM's join for energy or latency, Einsum by Einsum: every compatible
 /// extension, Pareto-pruned within equal live keys and cut by JoinBound.
-/// With `incumbent` (the score of a known complete mapping), an empty
-/// `found` means that no mapping scores below it, up to the bound's slack.
+/// With `incumbent` (a score to beat, not necessarily a mapping's: it cuts
+/// no ties), an empty `found` means that no mapping scores below it, up to
+/// the bound's slack.
 /// False on an error (result.error); frontier sizes go to result.stats.
 bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
                           const std::vector<EinsumPmappings> &pm,

@@ -7,9 +7,10 @@
 // that the Einsums after it can add is taken over every group that can
 // follow it with capacity ignored, which only lowers it; the cut needs a
 // clear excess over the incumbent, so rounding never cuts a tie. A tie is
-// cut only when the incumbent is a mapping whose other criterion is known
-// and every completion's (the same least sum, on that criterion) clearly
-// exceeds it: the tie goes to the incumbent (preferred()).
+// cut only when the incumbent is a mapping whose other criterion is known,
+// every completion scores at least as much (up to rounding) and every
+// completion's other criterion (the same least sum, on that criterion)
+// clearly exceeds it: the incumbent, or whatever prunes it, is preferred.
 //
 //===----------------------------------------------------------------------===//
 #include "JoinBound.h"

@@ -31,7 +31,8 @@ public:
   /// Lowers the incumbent to a complete mapping's score.
   void tighten(double score) { tighten(score, INFINITY); }
   /// Lowers the incumbent to a complete mapping scoring `score` with
-  /// `second` on the other criterion, where less on either.
+  /// `second` on the other criterion: the lower score, and at an equal
+  /// one the lower second criterion.
   void tighten(double score, double second) {
     if (score < incumbent)
       incumbentSecond = second;
@@ -60,16 +61,18 @@ public:
 
   /// Whether a state of Einsums [0, i) scoring (energy, latency), whose
   /// live set adds at least `rest` (rest()), is cut: each completion
-  /// scores clearly more than the incumbent, or cannot score clearly less
-  /// and is worse on the other criterion, so the tie goes to the
-  /// incumbent (preferred()).
+  /// scores clearly more than the incumbent, or at least as much (up to
+  /// rounding) and clearly more on the other criterion. A tie is cut
+  /// only at or above the incumbent's score: a mapping clearly below the
+  /// incumbent, which may prune it from the frontier, is then clearly
+  /// below every completion cut too, and beats it (preferred()).
   bool cuts(double energy, double latency,
             std::pair<double, double> rest) const {
     double score = criterion(energy, latency) + rest.first;
     if (score > incumbent * (1 + 1e-9))
       return true;
-    // Half the tie window: the completion's own sum may round lower.
-    return score >= incumbent * (1 - 0.5e-9) &&
+    // Rounding only: the completion's own sum may round a little lower.
+    return score >= incumbent * (1 - 1e-12) &&
            secondCriterion(objective, energy, latency) + rest.second >
                incumbentSecond * (1 + 1e-9);
   }

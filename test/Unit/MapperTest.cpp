@@ -368,7 +368,8 @@ TEST(Mapper, BudgetExceededIsAnError) {
 
 // The pmappings of a fused pair (mm0 writes the intermediate, mm1 reads
 // it on chip): mm0 has `options` of them, the i-th with (energy, latency)
-// from `score(i)` and persistent bytes falling with i, mm1 one.
+// from `score(i)`, persistent bytes falling with i and a loop of count
+// i + 1 that names it, mm1 one.
 static std::vector<detail::EinsumPmappings>
 fusedPairPmappings(int64_t options,
                    std::function<std::pair<double, double>(int64_t)> score,
@@ -382,6 +383,7 @@ fusedPairPmappings(int64_t options,
     p.persistent = {0, double(options - i)};
     p.reservation = {0, reservation(i)};
     p.fused = true;
+    p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, i + 1}};
     (*pm[0].groups)[{{1}}].push_back(p);
   }
   detail::Pmapping last;
@@ -414,7 +416,8 @@ TEST(Mapper, JoinFrontierBudgetIsAnError) {
 // latency and trade energy against persistent bytes are all Pareto-optimal
 // to the frontier, but once a complete mapping is known every one whose
 // energy plus the least the rest can add exceeds its energy is cut (the
-// tie would go to it): the exact join's frontier holds one.
+// tie would go to it): the exact join's frontier holds one, the least
+// energy's.
 TEST(Mapper, JoinBoundBreaksLatencyTiesByEnergy) {
   Workload w = matmulChain(8, 8, 4, 4);
   const int64_t options = 8;
@@ -426,6 +429,7 @@ TEST(Mapper, JoinBoundBreaksLatencyTiesByEnergy) {
   SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.stats.maxFrontier, 1u);
+  EXPECT_EQ(r.einsums[0].mapping.nodes.at(0).factor, 1);
 }
 
 // Hand-built pmappings for the join, each tagged by a loop whose count
