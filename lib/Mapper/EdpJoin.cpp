@@ -13,12 +13,9 @@
 //===----------------------------------------------------------------------===//
 #include "Join.h"
 
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <memory>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -37,45 +34,23 @@ bool detail::edpJoin(const Workload &w, const Arch &arch,
                      const std::vector<EinsumPmappings> &pm,
                      const SearchOptions &options, const Deadline &deadline,
                      SearchResult &result, JoinPath &best) {
-  // The same pmappings with the weighted sum in place of their energy; the
-  // groups keep their order, so the two walk in step.
-  // Einsums sharing their pmappings share the weighted ones too.
-  std::vector<EinsumPmappings> weighted = pm;
-  std::map<const EinsumPmappings::Groups *,
-           std::shared_ptr<EinsumPmappings::Groups>>
-      copies;
-  llvm::DenseMap<const Pmapping *, const Pmapping *> original;
-  for (size_t i = 0; i < pm.size(); ++i) {
-    auto [copy, fresh] = copies.try_emplace(pm[i].groups.get());
-    if (fresh)
-      copy->second = std::make_shared<EinsumPmappings::Groups>(*pm[i].groups);
-    weighted[i].groups = copy->second;
-    for (auto [from, to] : llvm::zip(*pm[i].groups, *weighted[i].groups))
-      for (auto [p, q] : llvm::zip(from.second, to.second))
-        original[&q] = &p;
-  }
-  Joiner joiner(w, arch, weighted);
+  Joiner joiner(w, arch, pm);
   result.stats.joinableGroups = joiner.joinableGroups();
   // Least energy + lambda * latency (lambda = infinity: least latency),
-  // below `incumbent` if given; the path then holds the original
-  // pmappings and their true sums.
+  // the join summing it in place of the energy (Weighting: the pmappings
+  // are not copied), below `incumbent` if given; the path then gets its
+  // true energy back.
   auto joinAt = [&](double lambda, std::optional<double> incumbent,
                     std::optional<JoinPath> &found) {
-    bool latencyOnly = std::isinf(lambda);
-    for (size_t i = 0; i < pm.size(); ++i)
-      for (auto &[keys, group] : *weighted[i].groups)
-        for (Pmapping &q : group)
-          q.energy = latencyOnly ? q.latency
-                                 : original[&q]->energy + lambda * q.latency;
-    if (!frontierJoin(w, joiner, weighted, Objective::Energy, options,
-                      deadline, incumbent, result, found))
+    Weighting weighting =
+        std::isinf(lambda) ? Weighting{0, 1} : Weighting{1, lambda};
+    if (!frontierJoin(w, joiner, pm, Objective::Energy, options, deadline,
+                      incumbent, result, found, weighting))
       return false;
     if (found) {
       found->energy = 0;
-      for (const Pmapping *&q : found->chosen) {
-        q = original[q];
+      for (const Pmapping *q : found->chosen)
         found->energy += q->energy;
-      }
     }
     return true;
   };

@@ -199,13 +199,13 @@ bool Joiner::compatible(const std::vector<Key> &keys,
 
 bool Joiner::extend(const State &s, int i, const std::vector<Key> &keys,
                     const Pmapping &p, State &next) const {
-  advance(s, liveAfter(s.liveId, i, keys), p, next);
+  advance(s, liveAfter(s.liveId, i, keys), p, p.energy, next);
   return reserve(s, p, next);
 }
 
 void Joiner::advance(const State &s, uint32_t after, const Pmapping &p,
-                     State &next) const {
-  next.energy = s.energy + p.energy;
+                     double energy, State &next) const {
+  next.energy = s.energy + energy;
   next.latency = s.latency + p.latency;
   next.choice = &p;
   next.groupStart = s.liveId == 0;
@@ -385,7 +385,7 @@ std::string detail::lateError(const Workload &w, const Deadline &deadline,
 /// extension, Pareto-pruned within equal live keys and cut by JoinBound.
 /// With `incumbent` (a score to beat, not necessarily a mapping's: it cuts
 /// no ties), an empty `found` means that no mapping scores below it, up to
-/// the bound's slack.
+/// the bound's slack. The energy it sums is `weighting`'s.
 /// False on an error (result.error); frontier sizes go to result.stats.
 bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
                           const std::vector<EinsumPmappings> &pm,
@@ -393,10 +393,11 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
                           const Deadline &deadline,
                           std::optional<double> incumbent,
                           SearchResult &result,
-                          std::optional<JoinPath> &found) {
+                          std::optional<JoinPath> &found,
+                          Weighting weighting) {
   size_t n = pm.size();
   uint64_t extensions = 0;
-  JoinBound bound(joiner, objective);
+  JoinBound bound(joiner, objective, weighting);
   if (incumbent)
     bound.tighten(*incumbent);
   // One join, Einsum by Einsum; with a beam, each live-key bucket keeps
@@ -430,10 +431,11 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
             }
             // The bound first: most extensions fall to it, and it needs
             // no state.
-            if (bound.cuts(s.energy + p.energy, s.latency + p.latency, rest))
+            double energy = weighting.of(p);
+            if (bound.cuts(s.energy + energy, s.latency + p.latency, rest))
               continue;
             State ns;
-            joiner.advance(s, after, p, ns);
+            joiner.advance(s, after, p, energy, ns);
             if (!joiner.reserve(s, p, ns))
               continue;
             ns.parent = si;

@@ -66,6 +66,16 @@ inline bool preferred(Objective o, double e1, double l1, double e2,
   return better(o, e1, l1, e2, l2);
 }
 
+/// The energy a join sums for a pmapping: its energy, or for EDP's joins
+/// at a chord slope lambda its energy + lambda * latency (the latency
+/// alone at lambda = infinity), read from the pmappings as they are.
+struct Weighting {
+  double energy = 1, latency = 0;
+  double of(const Pmapping &p) const {
+    return energy * p.energy + latency * p.latency;
+  }
+};
+
 /// A partial fused mapping of Einsums [0, i).
 struct State {
   double energy = 0, latency = 0;
@@ -185,9 +195,10 @@ struct Joiner {
               const Pmapping &p, State &next) const;
 
   /// extend()'s scores and live set (`after`, liveAfter() of the keys,
-  /// the same for a whole group): all a bound needs.
+  /// the same for a whole group), `energy` being p's (Weighting): all a
+  /// bound needs.
   void advance(const State &s, uint32_t after, const Pmapping &p,
-               State &next) const;
+               double energy, State &next) const;
 
   /// extend()'s reservations, after advance(); false if capacity is
   /// exceeded.
@@ -222,14 +233,16 @@ std::string lateError(const Workload &w, const Deadline &deadline, size_t i);
 
 /// FFM's join for energy or latency, Einsum by Einsum: every compatible
 /// extension, Pareto-pruned within equal live keys and cut by JoinBound.
-/// With `incumbent` (the score of a known complete mapping), an empty
-/// `found` means that no mapping scores below it, up to the bound's slack.
-/// False on an error (result.error); frontier sizes go to result.stats.
+/// With `incumbent` (a score to beat, not necessarily a mapping's: it cuts
+/// no ties), an empty `found` means that no mapping scores below it, up to
+/// the bound's slack. The energy it sums is `weighting`'s (and the path's
+/// energy too). False on an error (result.error); frontier sizes go to
+/// result.stats.
 bool frontierJoin(const Workload &w, const Joiner &joiner,
                   const std::vector<EinsumPmappings> &pm, Objective objective,
                   const SearchOptions &options, const Deadline &deadline,
                   std::optional<double> incumbent, SearchResult &result,
-                  std::optional<JoinPath> &found);
+                  std::optional<JoinPath> &found, Weighting weighting = {});
 
 /// The FFM join for energy or latency (frontierJoin). False on an error
 /// (result.error), else the mapping it picks is in `best`; so below.

@@ -22,7 +22,8 @@
 using namespace ffm;
 using namespace ffm::detail;
 
-JoinBound::JoinBound(const Joiner &joiner, Objective objective)
+JoinBound::JoinBound(const Joiner &joiner, Objective objective,
+                     Weighting weighting)
     : objective(objective), restAfter(joiner.pm.size() + 1) {
   size_t n = joiner.pm.size();
   assert(objective != Objective::EDP && "one additive criterion");
@@ -34,9 +35,10 @@ JoinBound::JoinBound(const Joiner &joiner, Objective objective)
       const Joiner::Group &group = *link.group;
       double best = INFINITY, bestSecond = INFINITY;
       for (const Pmapping &p : group.second) {
-        best = std::min(best, criterion(p.energy, p.latency));
+        double energy = weighting.of(p);
+        best = std::min(best, criterion(energy, p.latency));
         bestSecond = std::min(bestSecond,
-                              secondCriterion(objective, p.energy, p.latency));
+                              secondCriterion(objective, energy, p.latency));
       }
       if (llvm::all_of(group.first, inDram))
         dram = std::min(dram, best);

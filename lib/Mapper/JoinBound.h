@@ -26,7 +26,8 @@ namespace ffm::detail {
 /// inline, since the join asks it of every extension.)
 class JoinBound {
 public:
-  JoinBound(const Joiner &joiner, Objective objective);
+  /// Pmappings' energies are `weighting`'s (frontierJoin).
+  JoinBound(const Joiner &joiner, Objective objective, Weighting weighting);
 
   /// Lowers the incumbent to a complete mapping's score.
   void tighten(double score) { tighten(score, INFINITY); }
