@@ -13,7 +13,6 @@
 //===----------------------------------------------------------------------===//
 #include "Join.h"
 
-#include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 #include <cmath>
 

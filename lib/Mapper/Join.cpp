@@ -1,7 +1,8 @@
 //===- Join.cpp - FFM's join: compatible extensions, Pareto frontiers -----===//
 //
 // The invariant: every complete mapping that no other complete mapping
-// dominates survives the join, so the join returns an optimum. Joiner
+// dominates survives the join, or loses to the incumbent it returns too,
+// so the join returns an optimum. Joiner
 // extends a partial mapping exactly as a complete mapping may continue it:
 // each shared tensor on the same key in every Einsum that accesses it, no
 // live on-chip intermediate split from a later reader, and no fusion group
@@ -10,10 +11,10 @@
 // for another with the same live intermediates and keys (so the same
 // continuations) that is no worse on the criterion and holds no more of
 // any level; JoinBound (JoinBound.cpp) cuts only partial mappings whose
-// least completion clearly exceeds a known complete mapping, or ties it at
-// least and loses on the other criterion. The beam pass
-// is a heuristic for that incumbent alone: the exact pass prunes nothing
-// else.
+// least completion clearly exceeds a known complete mapping, or scores at
+// least as much and clearly loses on the other criterion. The beam pass
+// is a heuristic for that incumbent, which is a candidate too: the exact
+// pass prunes nothing else.
 //
 //===----------------------------------------------------------------------===//
 #include "Join.h"
@@ -381,12 +382,7 @@ std::string detail::lateError(const Workload &w, const Deadline &deadline,
                        deadline.what(), w.einsums[i].name, deadline.option());
 }
 
-/// FFM's join for energy or latency, Einsum by Einsum: every compatible
-/// extension, Pareto-pruned within equal live keys and cut by JoinBound.
-/// With `incumbent` (a score to beat, not necessarily a mapping's: it cuts
-/// no ties), an empty `found` means that no mapping scores below it, up to
-/// the bound's slack. The energy it sums is `weighting`'s.
-/// False on an error (result.error); frontier sizes go to result.stats.
+/// (Join.h.)
 bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
                           const std::vector<EinsumPmappings> &pm,
                           Objective objective, const SearchOptions &options,
@@ -469,14 +465,43 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
     }
     return true;
   };
+  // The complete mapping of a finished join that the objective prefers.
   std::vector<std::vector<State>> frontiers;
+  auto bestPath = [&] {
+    int best = -1;
+    for (auto [k, s] : llvm::enumerate(frontiers[n]))
+      if (best < 0 || preferred(objective, s.energy, s.latency,
+                             frontiers[n][best].energy,
+                             frontiers[n][best].latency))
+        best = k;
+    JoinPath path;
+    path.chosen.resize(n);
+    path.starts.resize(n);
+    path.energy = frontiers[n][best].energy;
+    path.latency = frontiers[n][best].latency;
+    for (size_t i = n; i-- > 0;) {
+      const State &s = frontiers[i + 1][best];
+      path.chosen[i] = s.choice;
+      path.starts[i] = s.groupStart;
+      best = s.parent;
+    }
+    return path;
+  };
   // A complete mapping found by a narrow join is an incumbent as good as
   // any for the bound, and usually far better than all-DRAM: the exact
-  // join then drops the partial mappings that cannot beat it.
+  // join then drops the partial mappings that cannot beat it. It is kept
+  // too (if below a given incumbent): the exact join's pruning judges ties
+  // on partial sums, so the incumbent's own line may be pruned for one
+  // that ties it in the end and loses on the other criterion, and cut.
+  std::optional<JoinPath> narrow;
   if (forward(/*beam=*/1, frontiers)) {
     for (const State &s : frontiers[n])
       bound.tighten(bound.criterion(s.energy, s.latency),
                     secondCriterion(objective, s.energy, s.latency));
+    narrow = bestPath();
+    if (incumbent &&
+        !(bound.criterion(narrow->energy, narrow->latency) < *incumbent))
+      narrow.reset();
   } else if (timedOut) {
     return false;
   }
@@ -485,29 +510,16 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
   emptied = false;
   if (!forward(/*beam=*/0, frontiers)) {
     // Below a given incumbent, an empty frontier is an answer: none.
-    if (!incumbent || !emptied)
+    if (!emptied || (!narrow && !incumbent))
       return false;
     result.error.clear();
+    found = std::move(narrow);
     return true;
   }
-  int best = -1;
-  for (auto [k, s] : llvm::enumerate(frontiers[n]))
-    if (best < 0 || preferred(objective, s.energy, s.latency,
-                           frontiers[n][best].energy,
-                           frontiers[n][best].latency))
-      best = k;
-  JoinPath path;
-  path.chosen.resize(n);
-  path.starts.resize(n);
-  path.energy = frontiers[n][best].energy;
-  path.latency = frontiers[n][best].latency;
-  for (size_t i = n; i-- > 0;) {
-    const State &s = frontiers[i + 1][best];
-    path.chosen[i] = s.choice;
-    path.starts[i] = s.groupStart;
-    best = s.parent;
-  }
-  found = std::move(path);
+  found = bestPath();
+  if (narrow && preferred(objective, narrow->energy, narrow->latency,
+                          found->energy, found->latency))
+    found = std::move(narrow);
   return true;
 }
 

@@ -68,7 +68,8 @@ inline bool preferred(Objective o, double e1, double l1, double e2,
 
 /// The energy a join sums for a pmapping: its energy, or for EDP's joins
 /// at a chord slope lambda its energy + lambda * latency (the latency
-/// alone at lambda = infinity), read from the pmappings as they are.
+/// alone at lambda = infinity, as {0, 1}: energies are finite), read from
+/// the pmappings as they are.
 struct Weighting {
   double energy = 1, latency = 0;
   double of(const Pmapping &p) const {
@@ -195,8 +196,7 @@ struct Joiner {
               const Pmapping &p, State &next) const;
 
   /// extend()'s scores and live set (`after`, liveAfter() of the keys,
-  /// the same for a whole group), `energy` being p's (Weighting): all a
-  /// bound needs.
+  /// the same for a whole group), `energy` being p's (Weighting).
   void advance(const State &s, uint32_t after, const Pmapping &p,
                double energy, State &next) const;
 
@@ -236,8 +236,8 @@ std::string lateError(const Workload &w, const Deadline &deadline, size_t i);
 /// With `incumbent` (a score to beat, not necessarily a mapping's: it cuts
 /// no ties), an empty `found` means that no mapping scores below it, up to
 /// the bound's slack. The energy it sums is `weighting`'s (and the path's
-/// energy too). False on an error (result.error); frontier sizes go to
-/// result.stats.
+/// energy too). The narrow first join's mapping is a candidate as well.
+/// False on an error (result.error); frontier sizes go to result.stats.
 bool frontierJoin(const Workload &w, const Joiner &joiner,
                   const std::vector<EinsumPmappings> &pm, Objective objective,
                   const SearchOptions &options, const Deadline &deadline,

@@ -21,7 +21,7 @@ namespace ffm::detail {
 /// mapping whose least completion exceeds the incumbent cannot lead to the
 /// optimum. Sums in different orders round differently: only a clear excess
 /// cuts, or a tie that every completion loses on the other criterion (the
-/// latency objective's ties across compute-bound Einsums).
+/// latency objective's ties across compute-bound Einsums, mostly).
 /// (The constructor's backward pass is in JoinBound.cpp; the cut is here,
 /// inline, since the join asks it of every extension.)
 class JoinBound {

@@ -368,8 +368,8 @@ TEST(Mapper, BudgetExceededIsAnError) {
 
 // The pmappings of a fused pair (mm0 writes the intermediate, mm1 reads
 // it on chip): mm0 has `options` of them, the i-th with (energy, latency)
-// from `score(i)`, persistent bytes falling with i and a loop of count
-// i + 1 that names it, mm1 one.
+// from `score(i)`, persistent bytes falling with i, `reservation(i)` bytes
+// reserved and a loop of count i + 1 that names it; mm1 has one.
 static std::vector<detail::EinsumPmappings>
 fusedPairPmappings(int64_t options,
                    std::function<std::pair<double, double>(int64_t)> score,
