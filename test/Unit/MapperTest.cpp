@@ -516,6 +516,44 @@ static Workload threeMatmuls(int64_t n) {
   return b.finish({b.w.einsums[e2].output.tensor});
 }
 
+// The join's pruning judges ties on partial sums, its tie cut on complete
+// ones: the narrow first join's mapping M (mm0 A, mm1 p, mm2 s) must stay
+// a candidate. In the exact join B + q is clearly faster than A + p after
+// mm1 (by 2e-9 of 11 cycles) and holds fewer bytes, so it prunes A + p;
+// once mm2's million cycles are added it only ties M, with 34 times M's
+// energy, and the tie cut drops it; r, which would have made it clearly
+// faster, fits nowhere. Nothing else completes within the tie: without M
+// the exact frontier empties.
+TEST(Mapper, JoinKeepsTheNarrowJoinsMappingAsACandidate) {
+  Workload w = threeMatmuls(8);
+  std::vector<detail::EinsumPmappings> pm(3);
+  pm[0].interface = {2};
+  pm[1].interface = {0, 2};
+  pm[2].interface = {0};
+  auto add = [&](int einsum, std::vector<detail::Key> keys, double latency,
+                 double energy, double bytes, int64_t tag) {
+    detail::Pmapping p;
+    p.latency = latency;
+    p.energy = energy;
+    p.persistent = p.reservation = {0, bytes};
+    p.fused = true;
+    p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, tag}};
+    (*pm[einsum].groups)[keys].push_back(p);
+  };
+  add(0, {{1}}, 1, 1, 5, 1);               // A
+  add(0, {{1}}, 2, 100, 1, 2);             // B
+  add(1, {{1}, {1}}, 10, 1, 2, 1);         // p
+  add(1, {{1}, {1}}, 9 - 2.2e-8, 1, 5, 2); // q
+  add(2, {{1}}, 1e6, 1, 0, 1);             // s
+  add(2, {{1}}, 1e6 - 1, 1, 10, 2);        // r: fits with nothing
+  SearchOptions o;
+  o.objective = Objective::Latency;
+  SearchResult r = detail::joinPmappings(w, chainArch(8), pm, o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(r.einsums[i].mapping.nodes.at(0).factor, 1) << "Einsum " << i;
+}
+
 /// Two PEs under a small global buffer, no bandwidths: a mapping's latency
 /// is its compute time. At 256 for threeMatmuls(16) (128 for n = 8) the
 /// buffer is too small to fuse both intermediates whole: each Einsum's
