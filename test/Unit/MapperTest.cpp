@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -366,6 +367,28 @@ TEST(Mapper, BudgetExceededIsAnError) {
   EXPECT_NE(r.error.find("raise max-pmappings"), std::string::npos);
 }
 
+// A hand-built pmapping for the join, tagged by a loop whose count names
+// it, so that a test can tell which one the join chose (tagOf); `bytes`
+// are held on the global buffer, persistent and reserved unless given
+// apart.
+static detail::Pmapping taggedPmapping(double energy, double latency,
+                                       int64_t tag, bool fused = false,
+                                       double bytes = 0,
+                                       std::optional<double> reserved = {}) {
+  detail::Pmapping p;
+  p.energy = energy;
+  p.latency = latency;
+  p.persistent = {0, bytes};
+  p.reservation = {0, reserved.value_or(bytes)};
+  p.fused = fused;
+  p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, tag}};
+  return p;
+}
+
+static int64_t tagOf(const SearchResult &r, int einsum) {
+  return r.einsums[einsum].mapping.nodes.at(0).factor;
+}
+
 // The pmappings of a fused pair (mm0 writes the intermediate, mm1 reads
 // it on chip): mm0 has `options` of them, the i-th with (energy, latency)
 // from `score(i)`, persistent bytes falling with i, `reservation(i)` bytes
@@ -378,19 +401,12 @@ fusedPairPmappings(int64_t options,
   pm[0].interface = {2};
   pm[1].interface = {0};
   for (int64_t i = 0; i < options; ++i) {
-    detail::Pmapping p;
-    std::tie(p.energy, p.latency) = score(i);
-    p.persistent = {0, double(options - i)};
-    p.reservation = {0, reservation(i)};
-    p.fused = true;
-    p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, i + 1}};
-    (*pm[0].groups)[{{1}}].push_back(p);
+    auto [energy, latency] = score(i);
+    (*pm[0].groups)[{{1}}].push_back(taggedPmapping(
+        energy, latency, i + 1, /*fused=*/true, options - i, reservation(i)));
   }
-  detail::Pmapping last;
-  last.energy = last.latency = 1;
-  last.persistent = last.reservation = {0, 0};
-  last.fused = true;
-  (*pm[1].groups)[{{1}}].push_back(last);
+  (*pm[1].groups)[{{1}}].push_back(
+      taggedPmapping(1, 1, 1, /*fused=*/true));
   return pm;
 }
 
@@ -429,23 +445,14 @@ TEST(Mapper, JoinBoundBreaksLatencyTiesByEnergy) {
   SearchResult r = detail::joinPmappings(w, chainArch(4096), pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.stats.maxFrontier, 1u);
-  EXPECT_EQ(r.einsums[0].mapping.nodes.at(0).factor, 1);
+  EXPECT_EQ(tagOf(r, 0), 1);
 }
 
-// Hand-built pmappings for the join, each tagged by a loop whose count
-// names it, so that a test can tell which one the join chose.
+// Two Einsums' unfused pmappings, built by hand.
 struct TaggedPmappings {
   std::vector<detail::EinsumPmappings> pm{2};
   void add(int einsum, double energy, double latency, int64_t tag) {
-    detail::Pmapping p;
-    p.energy = energy;
-    p.latency = latency;
-    p.reservation = p.persistent = {0, 0};
-    p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, tag}};
-    (*pm[einsum].groups)[{}].push_back(p);
-  }
-  static int64_t tagOf(const SearchResult &r, int einsum) {
-    return r.einsums[einsum].mapping.nodes.at(0).factor;
+    (*pm[einsum].groups)[{}].push_back(taggedPmapping(energy, latency, tag));
   }
 };
 
@@ -481,15 +488,15 @@ TEST(Mapper, EdpFindsTheHullVertexBetweenTheExtremes) {
   o.objective = Objective::EDP;
   SearchResult r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 2);
+  EXPECT_EQ(tagOf(r, 0), 2);
   o.objective = Objective::Energy;
   r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 1);
+  EXPECT_EQ(tagOf(r, 0), 1);
   o.objective = Objective::Latency;
   r = detail::joinPmappings(w, chainArch(4096), t.pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_EQ(TaggedPmappings::tagOf(r, 0), 3);
+  EXPECT_EQ(tagOf(r, 0), 3);
 }
 
 // The cap slack only trades speed: a zero or a negative one (taken as
@@ -532,13 +539,8 @@ TEST(Mapper, JoinKeepsTheNarrowJoinsMappingAsACandidate) {
   pm[2].interface = {0};
   auto add = [&](int einsum, std::vector<detail::Key> keys, double latency,
                  double energy, double bytes, int64_t tag) {
-    detail::Pmapping p;
-    p.latency = latency;
-    p.energy = energy;
-    p.persistent = p.reservation = {0, bytes};
-    p.fused = true;
-    p.mapping.nodes = {{MapNode::Temporal, -1, -1, 0, tag}};
-    (*pm[einsum].groups)[keys].push_back(p);
+    (*pm[einsum].groups)[keys].push_back(
+        taggedPmapping(energy, latency, tag, /*fused=*/true, bytes));
   };
   add(0, {{1}}, 1, 1, 5, 1);               // A
   add(0, {{1}}, 2, 100, 1, 2);             // B
@@ -551,7 +553,7 @@ TEST(Mapper, JoinKeepsTheNarrowJoinsMappingAsACandidate) {
   SearchResult r = detail::joinPmappings(w, chainArch(8), pm, o);
   ASSERT_TRUE(r.ok()) << r.error;
   for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(r.einsums[i].mapping.nodes.at(0).factor, 1) << "Einsum " << i;
+    EXPECT_EQ(tagOf(r, i), 1) << "Einsum " << i;
 }
 
 /// Two PEs under a small global buffer, no bandwidths: a mapping's latency
@@ -1093,8 +1095,9 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
             // An index never filled answers by the plain scan.
             ASSERT_EQ(FrontIndex().dominator(group, b, withRes, obj, hint) >= 0,
                       plain);
-            if (got >= 0)
+            if (got >= 0) {
               ASSERT_TRUE(dominates(group[got], b, withRes, obj));
+            }
             ++(plain ? found : missed);
           }
         }
