@@ -62,6 +62,15 @@ CASES = [
     ("tpu_v4i|gpt3_175B", ("gpt3", 96), "slow",
      (3.298996317562981, 0.25182220339775085,
       4.3112841368941845, 0.26065970584750175)),
+    # Decode (the reference's `_kv_cache` workloads): one new token attends
+    # to 8192 cached ones. On `simple` the input copy's traffic again
+    # (3e-6 and 6e-6 of the layer); on TPU v4i within 4e-5 (its fused-loop
+    # limit and soft min_usage, as for the prefill layer).
+    ("simple|gpt3_175B_kv_cache", ("decode", 96), 1e-5,
+     (66443870208.0, 2014052352.0, 66443870208.0, 2014052352.0)),
+    ("tpu_v4i|gpt3_175B_kv_cache", ("decode", 96), 1e-4,
+     (0.11356737119656994, 0.003280477598309517,
+      0.113700810225849, 0.003284458339749108)),
     # Simba transcribed (examples/arch/simba.yaml): latency equal (main
     # memory bound), our energy 0.1% below the reference's (docs/arch.md).
     ("simba|matmuls|KN=64,M=64,N_EINSUMS=2", ("chain", 2, "64,64,64,64"), None,
@@ -80,16 +89,24 @@ CASES = [
     ("eyeriss|three_matmuls_annotated", ("chain", 3, "128,128,128,128,128"), "slow",
      (2.93102843408578e-05, 4.915199824608862e-04,
       3.350458835341012e-05, 4.915199824608862e-04)),
+    # GPT-3 6.7B on Simba, decode: equal to 5e-7 fused, 3e-5 unfused.
+    ("simba|gpt3_6.7B_kv_cache", ("decode", 32), 1e-4,
+     (0.018505957226263435, 0.6400456428527832,
+      0.018582029451664546, 0.6426953088957816)),
 ]
 
 
-def gpt3_layer(heads, head_dim=128, tokens=8192):
-    """A GPT-3 layer's Einsums (prefill, batch 1) in the form einsum_ir.py
-    reads: the input copied, the V, K, Q projections, QK, a one-Einsum
-    softmax, AV, the output projection Z and the two FFN matmuls (4x)."""
+def gpt3_layer(heads, head_dim=128, tokens=8192, decode=False):
+    """A GPT-3 layer's Einsums (batch 1) in the form einsum_ir.py reads: the
+    input copied, the V, K, Q projections, QK, a one-Einsum softmax, AV, the
+    output projection Z and the two FFN matmuls (4x). Prefill: every token
+    new, K and V the projections'. Decode (the reference's `_kv_cache`
+    workloads): one new token whose query attends to `tokens` cached keys
+    and values (function arguments); its own K and V projections are
+    written and not read (the reference leaves out their concatenation)."""
     d = heads * head_dim
-    sizes = {"B": 1, "P": tokens, "M": tokens, "H": heads, "E": head_dim,
-             "F": head_dim, "D": d, "C": 4 * d, "J": d, "G": d}
+    sizes = {"B": 1, "M": 1 if decode else tokens, "P": tokens, "H": heads,
+             "E": head_dim, "F": head_dim, "D": d, "C": 4 * d, "J": d, "G": d}
 
     def t(name, dims, out=False):
         return {"name": name, "output": out,
@@ -102,15 +119,20 @@ def gpt3_layer(heads, head_dim=128, tokens=8192):
     bmhe = [("B", "b"), ("M", "m"), ("H", "h"), ("E", "e")]
     bmph = [("B", "b"), ("M", "m"), ("P", "p"), ("H", "h")]
     bmhf = [("B", "b"), ("M", "m"), ("H", "h"), ("F", "f")]
+    # The keys and values attended to, indexed by the token p.
+    cached = "P" if decode else "M"
+    new = "_new" if decode else ""
     einsums = [e("I", [t("I_in", bmd)], t("I", bmd, True), copy=True)]
     for p in "VKQ":
-        einsums.append(e(p, [t("I", bmd), t("W" + p, [("H", "h"), ("E", "e"), ("D", "d")])],
-                         t(p, bmhe, True)))
+        einsums.append(e(p + new, [t("I", bmd), t("W" + p, [("H", "h"), ("E", "e"), ("D", "d")])],
+                         t(p + new, bmhe, True)))
     einsums += [
-        e("QK", [t("Q", bmhe), t("K", [("B", "b"), ("M", "p"), ("H", "h"), ("E", "e")])],
+        e("QK", [t("Q" + new, bmhe),
+                 t("K", [("B", "b"), (cached, "p"), ("H", "h"), ("E", "e")])],
           t("QK", bmph, True)),
         e("QK_softmax", [t("QK", bmph)], t("QK_softmax", bmph, True)),
-        e("AV", [t("QK_softmax", bmph), t("V", [("B", "b"), ("M", "p"), ("H", "h"), ("E", "f")])],
+        e("AV", [t("QK_softmax", bmph),
+                 t("V", [("B", "b"), (cached, "p"), ("H", "h"), ("E", "f")])],
           t("AV", bmhf, True)),
         e("Z", [t("AV", bmhf), t("WZ", [("H", "h"), ("F", "f"), ("G", "g")])],
           t("Z", [("B", "b"), ("M", "m"), ("G", "g")], True)),
@@ -130,7 +152,7 @@ def workload_ir(how, tmp):
             check=True, capture_output=True, text=True).stdout
     spec = os.path.join(tmp, "workload.json")
     with open(spec, "w") as f:
-        json.dump(gpt3_layer(how[1]), f)
+        json.dump(gpt3_layer(how[1], decode=how[0] == "decode"), f)
     return subprocess.run([sys.executable, os.path.join(HERE, "einsum_ir.py"), spec,
                            "--name", "workload"],
                           check=True, capture_output=True, text=True).stdout

@@ -532,11 +532,6 @@ void Generator::emit() {
            otherCriterion(ev.energy, ev.latency));
   if (prune && cutByCap(ev.energy, ev.latency))
     return;
-  if (++held > options.maxPmappings)
-    return fail(llvm::formatv(
-        "search budget exceeded: Einsum '{0}' holds more than {1} "
-        "pmappings (raise max-pmappings)",
-        e.name, options.maxPmappings));
   Pmapping p;
   p.mapping = std::move(m);
   p.energy = ev.energy;
@@ -552,16 +547,27 @@ void Generator::emit() {
   p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
   if (!members)
     members = &(*out.groups)[*keys];
-  // With pruning the group stays near its front, which keeps the bound's
-  // scans short: members the new one dominates go (an exact tie stays,
-  // the earlier one wins in paretoPrune), so the result is the same.
+  // A member no worse on every criterion (an exact tie: the earlier one
+  // is kept) leaves the front as it is. The bound at the nodes above
+  // usually cut such a pmapping already, but not where a level's
+  // reservations are no criteria: there every mapping that ties on the
+  // score alone ties exactly, and the group would hold them all.
+  if (prune && front->dominator(*members, p, p.fused, options.objective, 0) >= 0)
+    return;
+  if (++held > options.maxPmappings)
+    return fail(llvm::formatv(
+        "search budget exceeded: Einsum '{0}' holds more than {1} "
+        "pmappings (raise max-pmappings)",
+        e.name, options.maxPmappings));
+  // With pruning the group stays its front, which keeps the bound's
+  // scans short: members the new one dominates go (none dominates it), so
+  // the result is paretoPrune's, the earlier of exact ties kept.
   if (prune) {
     // The index rebuilds from the first member that moves.
     size_t changed = members->size();
     auto gone = std::remove_if(
         members->begin(), members->end(), [&](const Pmapping &q) {
-          bool worse = dominates(p, q, p.fused, options.objective) &&
-                       !dominates(q, p, p.fused, options.objective);
+          bool worse = dominates(p, q, p.fused, options.objective);
           if (worse)
             changed = std::min<size_t>(changed, &q - members->data());
           return worse;

@@ -7,7 +7,8 @@
 // mapspace holds: fusableTensors gives exactly docs/mapspace.md's
 // interface tensors, and a level bindingLevels calls non-binding cannot be
 // overflowed by any fusion group (every tensor of every Einsum held whole
-// fits), so its reservations need not be criteria.
+// fits, or no tile there outlives the fused loops, so each pmapping's own
+// fit is the group's), so its reservations need not be criteria.
 //
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
@@ -57,8 +58,26 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch) {
   for (const Einsum &e : w.einsums)
     for (const TensorAccess *a : e.accesses())
       everything += accessSize(e, *a);
+  // A tile outlives the fused loops only if it sits above the outermost
+  // on-chip node of one of its Einsum's fused intermediates, so at a
+  // level below every level where such a node can sit no pmapping holds
+  // persistent bytes, and the join needs each alone to fit: an
+  // intermediate a level must keep has its outermost node there or above.
+  std::vector<bool> fusable = fusableTensors(w);
+  size_t deepest = 0;
+  for (auto [i, e] : llvm::enumerate(w.einsums))
+    for (auto [a, acc] : llvm::enumerate(e.accesses())) {
+      if (!fusable[acc->tensor])
+        continue;
+      unsigned classes = accessClasses(w, i, a, /*fused=*/true);
+      size_t m = 1;
+      while (m + 1 < arch.levels.size() &&
+             arch.levels[m].keepRule(classes) <= 0)
+        ++m;
+      deepest = std::max(deepest, m);
+    }
   std::vector<bool> binding(arch.levels.size(), false);
-  for (size_t l = 1; l < arch.levels.size(); ++l)
+  for (size_t l = 1; l <= deepest; ++l)
     binding[l] =
         everything * arch.widestBytesAt(l) > (double)*arch.levels[l].capacity;
   return binding;

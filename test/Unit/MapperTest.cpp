@@ -514,6 +514,32 @@ TEST(Mapper, CapSlackOnlyTradesSpeed) {
   }
 }
 
+// A level's reservations are join criteria only where a fusion group can
+// overflow it: where some tile may outlive the fused loops, above the
+// outermost on-chip node of a fused intermediate. Where every
+// intermediate must be kept higher up, each pmapping's own fit suffices.
+TEST(Mapper, ReservationsBindOnlyWhereFusedTilesMayPersist) {
+  Workload w = matmulChain(8, 8, 4, 4);
+  Arch arch = chainArch(16);
+  arch.levels.push_back(level("RF", 4, 1, 1));
+  arch.compute.instances = 1;
+  EXPECT_EQ(detail::bindingLevels(w, arch),
+            (std::vector<bool>{false, true, true}));
+  // Every intermediate in the GLB: no RF tile outlives a fused loop.
+  arch.levels[1].keep = {"intermediate"};
+  EXPECT_EQ(detail::bindingLevels(w, arch),
+            (std::vector<bool>{false, true, false}));
+  // The same search either way: the RF's reservations decided nothing.
+  SearchResult r = search(w, arch);
+  ASSERT_TRUE(r.ok()) << r.error;
+  SearchOptions o;
+  o.exhaustive = true;
+  SearchResult ex = search(w, arch, o);
+  ASSERT_TRUE(ex.ok()) << ex.error;
+  EXPECT_EQ(r.energy, ex.energy);
+  EXPECT_EQ(r.latency, ex.latency);
+}
+
 /// Three n-cubed matmuls in a chain.
 static Workload threeMatmuls(int64_t n) {
   WorkloadBuilder b;
