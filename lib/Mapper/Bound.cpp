@@ -178,7 +178,10 @@ double Generator::replication(size_t a, size_t from, size_t to,
 
 double Generator::refetchBound(size_t a, size_t l, bool upper) const {
   double refetch = 1;
-  bool inRun = true;
+  // With accounting: reference a tile is refilled on every iteration of
+  // every loop above it, stationary or not: no run of loops that leave
+  // the tensor unindexed is free, from the innermost on.
+  bool inRun = !referenceAccounting || upper;
   auto loop = [&](int r, double f) {
     if (f == 1)
       return;
