@@ -472,8 +472,10 @@ struct Generator {
   /// block, which only removes refetches. In the block whose order is fixed
   /// while its counts are chosen every loop is there (counts above 1): an
   /// open count is at least 2, at most what remains of its rank.
-  /// With `upper`, the most refetches instead (open counts at their
-  /// largest), or infinity while a block above is undecided.
+  /// Under accounting: reference there is no run: every non-indexing loop
+  /// counted refills. With `upper`, the most refetches instead (open
+  /// counts at their largest), or infinity while a block above is
+  /// undecided.
   double refetchBound(size_t a, size_t l, bool upper = false) const;
 
   /// What the decided blocks [0, d) multiply refetchBound() by, walked

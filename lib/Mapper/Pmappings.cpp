@@ -76,6 +76,8 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch) {
         ++m;
       deepest = std::max(deepest, m);
     }
+  // A machine of main memory alone has no on-chip level to bind.
+  deepest = std::min(deepest, arch.levels.size() - 1);
   std::vector<bool> binding(arch.levels.size(), false);
   for (size_t l = 1; l <= deepest; ++l)
     binding[l] =

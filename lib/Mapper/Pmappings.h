@@ -174,8 +174,10 @@ haloCandidates(const Workload &w, const std::vector<bool> &fusable,
 std::vector<bool> fusableTensors(const Workload &w);
 
 /// Per level: can the reservations of some fusion group exceed its
-/// capacity? (At most every tensor of every Einsum is held whole.) Where
-/// not, pruning drops the level's reservations from the criteria.
+/// capacity? Not where every tensor of every Einsum held whole fits, nor
+/// below every level where a fused intermediate's outermost on-chip node
+/// can sit (no tile there outlives the fused loops). Where not, pruning
+/// drops the level's reservations from the criteria.
 std::vector<bool> bindingLevels(const Workload &w, const Arch &arch);
 
 /// What a pruned enumeration keeps besides each group's Pareto front.

@@ -510,8 +510,8 @@ TEST(BruteForce, ReferenceAccountingBoundsEveryRefill) {
   SearchResult r = search(w, preset("eyeriss"));
   ASSERT_TRUE(r.ok()) << r.error;
   // 19,541 steps; 395,997 when the bound took stationary tiles as fetched
-  // once, with the same optimum (18,894,091.88 pJ). That the bound stays
-  // below the model is ReferencePresets' and the differential tests' to
-  // show: the brute-force reference on `eyeriss` and its tight variant.
+  // once (both found 18,894,091.88 pJ). That the bound stays below the
+  // model is for the brute-force reference to show, under the reference's
+  // accounting in its `ref_eyeriss/tight` and `small_2level/refacct` cases.
   EXPECT_LT(r.stats.steps, 40'000u);
 }

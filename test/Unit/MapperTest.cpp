@@ -529,6 +529,10 @@ TEST(Mapper, ReservationsBindOnlyWhereFusedTilesMayPersist) {
   arch.levels[1].keep = {"intermediate"};
   EXPECT_EQ(detail::bindingLevels(w, arch),
             (std::vector<bool>{false, true, false}));
+  // Main memory alone binds nothing (and has no level 1 to look at).
+  Arch dramOnly = arch;
+  dramOnly.levels.resize(1);
+  EXPECT_EQ(detail::bindingLevels(w, dramOnly), (std::vector<bool>{false}));
   // The same search either way: the RF's reservations decided nothing.
   SearchResult r = search(w, arch);
   ASSERT_TRUE(r.ok()) << r.error;
