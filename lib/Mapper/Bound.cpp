@@ -314,10 +314,11 @@ std::pair<double, double> Generator::lowerBound() const {
                refetchBound(a, levels[k], /*upper=*/true);
       // With output_rmw: every_update a node below the outermost reads on
       // every update (and on refills, which the bound leaves out).
-      // With accounting: reference an output node's reads are its own
-      // drains and its child's refills, which may both be few: none bound.
+      // With accounting: reference an output node's reads are its
+      // child's refills, which may be none, and below the outermost node
+      // its own drains, tile x all: at least its residencies' bound.
       double reads = a != output                   ? childLow
-                     : referenceAccounting         ? 0.0
+                     : referenceAccounting         ? (k > 0 ? low[k] : 0.0)
                      : k > 0 && everyUpdateReads ? childLow
                                  : std::max(0.0, childLow - most);
       double writes = a == output ? childLow : k > 0 ? low[k] : 0;

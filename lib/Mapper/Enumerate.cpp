@@ -424,7 +424,9 @@ bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
     if (!(keepSet[a] >> (l + 1)))
       continue;
     uint64_t run = 0;
-    for (size_t p = loops.size(); p-- > 0;) {
+    // Under accounting: reference a deeper tile is refilled on every loop
+    // above it whatever their order: every order leaves the same (no) run.
+    for (size_t p = loops.size(); !referenceAccounting && p-- > 0;) {
       if (indexes(a, loops[p]))
         break;
       run |= uint64_t(1) << loops[p];

@@ -284,9 +284,9 @@ struct Generator {
   void countSuffix(size_t l, size_t p);
 
   /// The stationary run (set of ranks) that block l's loops in `loops`
-  /// leave above each tensor stored below the block; false when an order
-  /// with the same runs was already `seen` (the runs of each one after the
-  /// other).
+  /// leave above each tensor stored below the block (none under
+  /// accounting: reference); false when an order with the same runs was
+  /// already `seen` (the runs of each one after the other).
   bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
                    llvm::SmallVectorImpl<uint64_t> &seen) const;
 

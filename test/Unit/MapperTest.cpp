@@ -191,6 +191,50 @@ TEST(Mapper, BranchAndBoundPrunesWithoutChangingTheOptimum) {
   }
 }
 
+// Under accounting: reference a tile is refilled on every loop above it, so
+// the order of a run of loops between two nodes is unobservable: one order
+// per run is generated, and every mapping of the looptree accounting's
+// mapspace still has its representative (its runs sorted by rank).
+TEST(Mapper, ReferenceAccountingGeneratesOneOrderPerRun) {
+  WorkloadBuilder b;
+  int e = b.matmul("mm", 4, 6, 4);
+  Workload w = b.finish({b.w.einsums[e].output.tensor});
+  Arch arch = chainArch(1 << 20);
+  arch.levels.push_back(level("RF", 1 << 10, 0.5, 0.5));
+  auto canonical = [&](Mapping m) {
+    for (auto at = m.nodes.begin(); at != m.nodes.end();) {
+      auto end = std::find_if(at, m.nodes.end(), [](const MapNode &n) {
+        return n.kind != MapNode::Temporal;
+      });
+      std::sort(at, end, [](const MapNode &x, const MapNode &y) {
+        return x.rank < y.rank;
+      });
+      at = end == m.nodes.end() ? end : end + 1;
+    }
+    return m.str(w, w.einsums[0], arch);
+  };
+  auto mappings = [&](const Arch &a) {
+    std::vector<std::string> all;
+    std::vector<bool> fusable(w.tensors.size(), false);
+    detail::EinsumPmappings pm = detail::generatePmappings(
+        w, 0, a, fusable, {}, /*prune=*/false,
+        detail::bindingLevels(w, a), detail::Deadline(0));
+    EXPECT_EQ(pm.error, "");
+    for (auto &[key, group] : *pm.groups)
+      for (const detail::Pmapping &p : group)
+        all.push_back(canonical(p.mapping));
+    return all;
+  };
+  std::vector<std::string> looptree = mappings(arch);
+  arch.accounting = "reference";
+  std::vector<std::string> reference = mappings(arch);
+  std::set<std::string> distinct(reference.begin(), reference.end());
+  EXPECT_EQ(distinct.size(), reference.size()) << "an order generated twice";
+  EXPECT_LT(reference.size(), looptree.size());
+  for (const std::string &m : looptree)
+    EXPECT_TRUE(distinct.count(m)) << m;
+}
+
 // Key-first enumeration with its bounds keeps GPT-3-size Einsums tractable
 // on the TPU-like preset: the enumeration steps of a chain of two matmuls
 // (8192x4096x4096, then x16384) are counted, not timed. Enumerating the
