@@ -200,7 +200,7 @@ detail::generateAll(const Workload &w, const Arch &arch,
   std::vector<bool> fusable = fusableTensors(w);
   if (!options.allowFusion)
     fusable.assign(fusable.size(), false);
-  std::vector<bool> binding = bindingLevels(w, arch);
+  std::vector<bool> binding = bindingLevels(w, arch, fusable);
   std::vector<std::vector<HaloTags>> halo = haloCandidates(w, fusable, options);
   // Einsums that differ only in their tensors (the V, K and Q projections
   // of a layer; every layer of a stack) have the same pmappings: mappings

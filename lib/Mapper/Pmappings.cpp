@@ -53,7 +53,8 @@ std::vector<bool> detail::fusableTensors(const Workload &w) {
   return fusable;
 }
 
-std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch) {
+std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch,
+                                        const std::vector<bool> &fusable) {
   double everything = 0;
   for (const Einsum &e : w.einsums)
     for (const TensorAccess *a : e.accesses())
@@ -63,7 +64,6 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch) {
   // level below every level where such a node can sit no pmapping holds
   // persistent bytes, and the join needs each alone to fit: an
   // intermediate a level must keep has its outermost node there or above.
-  std::vector<bool> fusable = fusableTensors(w);
   size_t deepest = 0;
   for (auto [i, e] : llvm::enumerate(w.einsums))
     for (auto [a, acc] : llvm::enumerate(e.accesses())) {

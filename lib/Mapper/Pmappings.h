@@ -176,9 +176,11 @@ std::vector<bool> fusableTensors(const Workload &w);
 /// Per level: can the reservations of some fusion group exceed its
 /// capacity? Not where every tensor of every Einsum held whole fits, nor
 /// below every level where a fused intermediate's outermost on-chip node
-/// can sit (no tile there outlives the fused loops). Where not, pruning
-/// drops the level's reservations from the criteria.
-std::vector<bool> bindingLevels(const Workload &w, const Arch &arch);
+/// can sit (no tile there outlives the fused loops), of the `fusable`
+/// intermediates (fusableTensors, none where fusion is off). Where not,
+/// pruning drops the level's reservations from the criteria.
+std::vector<bool> bindingLevels(const Workload &w, const Arch &arch,
+                                const std::vector<bool> &fusable);
 
 /// What a pruned enumeration keeps besides each group's Pareto front.
 struct Narrowing {

@@ -218,7 +218,7 @@ TEST(Mapper, ReferenceAccountingGeneratesOneOrderPerRun) {
     std::vector<bool> fusable(w.tensors.size(), false);
     detail::EinsumPmappings pm = detail::generatePmappings(
         w, 0, a, fusable, {}, /*prune=*/false,
-        detail::bindingLevels(w, a), detail::Deadline(0));
+        detail::bindingLevels(w, a, fusable), detail::Deadline(0));
     EXPECT_EQ(pm.error, "");
     for (auto &[key, group] : *pm.groups)
       for (const detail::Pmapping &p : group)
@@ -329,7 +329,7 @@ TEST(Mapper, ChainHeadKeepsOnlyJoinableKeys) {
   detail::Deadline none(0);
   detail::EinsumPmappings alone = detail::generatePmappings(
       w, 0, arch, fusable, SearchOptions{}, /*prune=*/true,
-      detail::bindingLevels(w, arch), none);
+      detail::bindingLevels(w, arch, fusable), none);
   for (const auto &[keys, group] : *alone.groups)
     unrestricted.insert(keys[0]);
   EXPECT_GT(unrestricted.size(), produced.size());
@@ -376,7 +376,7 @@ TEST(Mapper, LateEinsumInsideAChainKeepsOnlyJoinableKeys) {
   std::set<detail::Key> unrestricted = keysOf(
       detail::generatePmappings(w, 2, arch, fusable, SearchOptions{},
                                 /*prune=*/true,
-                                detail::bindingLevels(w, arch), none),
+                                detail::bindingLevels(w, arch, fusable), none),
       2);
   EXPECT_GT(unrestricted.size(), consumed.size());
   SearchOptions exhaustive;
@@ -567,16 +567,22 @@ TEST(Mapper, ReservationsBindOnlyWhereFusedTilesMayPersist) {
   Arch arch = chainArch(16);
   arch.levels.push_back(level("RF", 4, 1, 1));
   arch.compute.instances = 1;
-  EXPECT_EQ(detail::bindingLevels(w, arch),
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  EXPECT_EQ(detail::bindingLevels(w, arch, fusable),
             (std::vector<bool>{false, true, true}));
+  // Without fusion no tile outlives its Einsum's loops.
+  EXPECT_EQ(detail::bindingLevels(w, arch,
+                                  std::vector<bool>(fusable.size(), false)),
+            (std::vector<bool>{false, false, false}));
   // Every intermediate in the GLB: no RF tile outlives a fused loop.
   arch.levels[1].keep = {"intermediate"};
-  EXPECT_EQ(detail::bindingLevels(w, arch),
+  EXPECT_EQ(detail::bindingLevels(w, arch, fusable),
             (std::vector<bool>{false, true, false}));
   // Main memory alone binds nothing (and has no level 1 to look at).
   Arch dramOnly = arch;
   dramOnly.levels.resize(1);
-  EXPECT_EQ(detail::bindingLevels(w, dramOnly), (std::vector<bool>{false}));
+  EXPECT_EQ(detail::bindingLevels(w, dramOnly, fusable),
+            (std::vector<bool>{false}));
   // The same search either way: the RF's reservations decided nothing.
   SearchResult r = search(w, arch);
   ASSERT_TRUE(r.ok()) << r.error;
@@ -889,7 +895,7 @@ TEST(Mapper, DramTrafficIsAtLeastCompulsory) {
     std::vector<bool> fusable(w.tensors.size(), false);
     detail::EinsumPmappings pm =
         detail::generatePmappings(w, 0, arch, fusable, {}, /*prune=*/false,
-                                  detail::bindingLevels(w, arch),
+                                  detail::bindingLevels(w, arch, fusable),
                                   detail::Deadline(0));
     ASSERT_GT(pm.valid, 0u);
     for (auto &[key, group] : *pm.groups)
