@@ -175,9 +175,20 @@ bool Generator::mayLoopAbove(size_t l, int rank) const {
   for (size_t a = 0; a < acc.size(); ++a)
     if (onChip[a] && (size_t)outerOnChip[a] > l)
       if (!mayFuseOver(a, rank) ||
-          (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit))
+          (limit && fusedLoops(outerOnChip[a], rank) + 1 > limit) ||
+          fusedLoopsLeft(outerOnChip[a]) < 1)
         return false;
   return true;
+}
+
+unsigned Generator::fusedLoopsLeft(size_t l) const {
+  unsigned total = options.maxFusedLoops;
+  if (!total)
+    return ~0u;
+  unsigned n = 0;
+  for (size_t r = 0; r < e.ranks.size(); ++r)
+    n += fusedLoops(l, r);
+  return n < total ? total - n : 0;
 }
 
 unsigned Generator::fusedLoops(size_t l, int rank) const {
@@ -237,6 +248,8 @@ void Generator::chooseSpatial(size_t slot) {
     return chooseSpatial(slot + 1);
   }
   for (auto [r, rank] : llvm::enumerate(e.ranks)) {
+    // Counted as a fused loop only once chosen.
+    spatial[slot] = {-1, 1};
     if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r, reuseClassesOf) ||
         !mayLoopAbove(level, r) ||
         llvm::any_of(llvm::seq(slot - slotPart[slot], slot),
@@ -311,6 +324,9 @@ void Generator::placeFloating(size_t l, uint32_t unplaced, bool mayWait) {
 
 void Generator::extendPrefix(size_t l, uint32_t unplaced) {
   unsigned limit = options.maxFusedLoopsPerRank;
+  // Every loop of the prefix is above the nodes still to be placed.
+  if (fusedLoopsLeft(l) <= order[l].size())
+    return;
   for (size_t r = 0; r < e.ranks.size(); ++r) {
     if (temporal[l][r] > 1 || remaining[r] == 1 || !mayLoopAbove(l, r) ||
         (limit && fusedLoops(l, r) + 1 > limit) ||
@@ -343,9 +359,16 @@ void Generator::chooseSuffix(size_t l) {
     else if (l == lastLoopLevel)
       return; // a forced count this block may not hold
   }
+  // The suffix is above the fused nodes of deeper levels too.
+  unsigned left = ~0u;
+  for (size_t a = 0; a < acc.size(); ++a)
+    if (onChip[a] && outerOnChip[a] > (int)l)
+      left = std::min(left, fusedLoopsLeft(outerOnChip[a]));
   if (l == lastLoopLevel)
-    return orderSuffix(l, free);
+    return free.size() <= left ? orderSuffix(l, free) : void();
   for (uint32_t mask = 0; mask < (1u << free.size()) && !stop; ++mask) {
+    if ((unsigned)llvm::popcount(mask) > left)
+      continue;
     llvm::SmallVector<int, 16> suffix;
     for (size_t i = 0; i < free.size(); ++i)
       if (mask & (1u << i))

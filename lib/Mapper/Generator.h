@@ -230,6 +230,9 @@ struct Generator {
   /// Loops over `rank` placed so far above the nodes of level l: in the
   /// blocks above it, and spatial ones of the levels above it.
   unsigned fusedLoops(size_t l, int rank) const;
+  /// How many more loops options.maxFusedLoops leaves above the nodes of
+  /// level l (every rank's fusedLoops counted; ~0u without a limit).
+  unsigned fusedLoopsLeft(size_t l) const;
 
   /// Every level's spatial loops use at least its min_usage of its fanout.
   bool usesEnough() const;

@@ -121,6 +121,12 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           << static_cast<int>(maxFusedLoopsPerRank);
       return signalPassFailure();
     }
+    if (maxFusedLoops < 0) {
+      emitError(func.getLoc(), "ffm-fuse: max-fused-loops must be "
+                               "non-negative (0: any number), got ")
+          << static_cast<int>(maxFusedLoops);
+      return signalPassFailure();
+    }
     if (maxSpatialRanksPerDim < 1 || maxSpatialRanksPerDim > 4) {
       emitError(func.getLoc(), "ffm-fuse: max-spatial-ranks-per-dim must be "
                                "between 1 and 4, got ")
@@ -140,6 +146,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     options.timeLimitSeconds = timeLimit;
     options.maxMemoryMB = maxMemoryMB;
     options.maxFusedLoopsPerRank = maxFusedLoopsPerRank;
+    options.maxFusedLoops = maxFusedLoops;
     options.haloFusion = haloFusion;
     MLIRContext *ctx = &getContext();
     options.parallelFor = [ctx](size_t n,

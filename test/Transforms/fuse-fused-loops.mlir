@@ -7,12 +7,25 @@
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false max-fused-loops-per-rank=0 report=%t.any.json" %s -o /dev/null
 // RUN: FileCheck %s --check-prefix=ANY < %t.any.json
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-fused-loops-per-rank=-1" %s 2>&1 | FileCheck %s --check-prefix=BAD
+// max-fused-loops bounds them in all, as the authors' regression tests
+// map (one): here no fused mapping is left (the brute-force reference
+// checks the rule: BruteForceTest's max-fused-loops=1 cases).
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false max-fused-loops=1 report=%t.total.json" %s -o /dev/null
+// RUN: FileCheck %s --check-prefix=TOTAL < %t.total.json
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-fused-loops=-2" %s 2>&1 | FileCheck %s --check-prefix=BADTOTAL
 
 // ONE: "energy_pj": 2136064
 // ONE: "compatibility_groups": 36
 // ANY: "energy_pj": 2136064
 // ANY: "compatibility_groups": 198
-// BAD: fuse-fused-loops.mlir:[[@LINE+1]]:1: error: ffm-fuse: max-fused-loops-per-rank must be non-negative (0: any number), got -1
+// TOTAL: "energy_pj": 2860544
+// TOTAL-NEXT: "fusion_groups": [
+// TOTAL-NEXT: [
+// TOTAL-NEXT: "matmul_0"
+// TOTAL-NEXT: ],
+// TOTAL: "compatibility_groups": 2
+// BAD: fuse-fused-loops.mlir:[[@LINE+2]]:1: error: ffm-fuse: max-fused-loops-per-rank must be non-negative (0: any number), got -1
+// BADTOTAL: fuse-fused-loops.mlir:[[@LINE+1]]:1: error: ffm-fuse: max-fused-loops must be non-negative (0: any number), got -2
 func.func @matmul_chain(%x: tensor<64x32xf32>, %w0: tensor<32x64xf32>, %w1: tensor<64x16xf32>) -> tensor<64x16xf32> {
   %e1 = tensor.empty() : tensor<64x64xf32>
   %z2 = arith.constant 0.0 : f32

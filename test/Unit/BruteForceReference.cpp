@@ -207,6 +207,7 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
     // 1 or 0, fanout dim), and the level.
     an.key[a].push_back(outer.level);
     std::map<int, unsigned> perRank;
+    unsigned fused = 0;
     for (int i = 0; i < outermost[a]; ++i) {
       const MapNode &n = nodes[i];
       if (!n.isLoop())
@@ -240,7 +241,8 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
         }
         if ((readWithOutput[a] && !e.output.indexedBy(n.rank)) ||
             (opts.maxFusedLoopsPerRank &&
-             ++perRank[n.rank] > opts.maxFusedLoopsPerRank)) {
+             ++perRank[n.rank] > opts.maxFusedLoopsPerRank) ||
+            (opts.maxFusedLoops && ++fused > opts.maxFusedLoops)) {
           an.error = "rules 7 and 8 on a window loop";
           return an;
         }
@@ -279,8 +281,9 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
                    "of the output does not index the output";
         return an;
       }
-      if (opts.maxFusedLoopsPerRank &&
-          ++perRank[n.rank] > opts.maxFusedLoopsPerRank) {
+      if ((opts.maxFusedLoopsPerRank &&
+           ++perRank[n.rank] > opts.maxFusedLoopsPerRank) ||
+          (opts.maxFusedLoops && ++fused > opts.maxFusedLoops)) {
         an.error = "rule 8: too many fused loops over one rank";
         return an;
       }

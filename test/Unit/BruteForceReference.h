@@ -26,6 +26,8 @@ namespace ffm::bruteforce {
 struct Options {
   /// Rule 8 of docs/mapspace.md (0: any number).
   unsigned maxFusedLoopsPerRank = 1;
+  /// And in all, over every rank (0: any number).
+  unsigned maxFusedLoops = 0;
   /// Rule 3: ranks per fanout dimension.
   unsigned maxSpatialRanksPerDim = 1;
   bool allowFusion = true;

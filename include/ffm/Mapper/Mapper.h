@@ -47,6 +47,9 @@ struct SearchOptions {
   /// authors' mapper: one fused tiling per rank keeps the number of
   /// compatibility groups manageable on machines with large buffers.
   unsigned maxFusedLoopsPerRank = 1;
+  /// And at most this many in all above each fused intermediate (0: any
+  /// number): the authors' mapper's `max_fused_loops`.
+  unsigned maxFusedLoops = 0;
   /// Fusion through a window dimension (docs/mapspace.md, "Halo
   /// co-tiling"): a consumer's fused loop over a convolution's output pixel
   /// co-tiles its producer with overlapping tiles that recompute the halo.

@@ -63,6 +63,8 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
+    Option<"maxFusedLoops", "max-fused-loops", "int", /*default=*/"0",
+           "Fused loops above each fused intermediate in all, over every rank; 0: any">,
     Option<"haloFusion", "halo-fusion", "bool", /*default=*/"true",
            "Fuse convolution chains through window dimensions: a producer "
            "tile recomputes its consumer's halo (docs/model.md)">,
