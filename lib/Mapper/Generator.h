@@ -224,7 +224,7 @@ struct Generator {
   /// sits above the outermost node of every intermediate kept on chip below
   /// level l, and must walk it (fusion validity; see fusionKey). It is then
   /// one more of that intermediate's fused loops, of which each rank has at
-  /// most options.maxFusedLoopsPerRank.
+  /// most options.maxFusedLoopsPerRank, and all ranks options.maxFusedLoops.
   bool mayLoopAbove(size_t l, int rank) const;
 
   /// Loops over `rank` placed so far above the nodes of level l: in the
@@ -258,7 +258,7 @@ struct Generator {
 
   /// One more prefix loop: above the `unplaced` floating nodes, so over a
   /// rank each of them is indexed by (fusion validity), within the fused
-  /// loop limit per rank.
+  /// loop limits per rank and in all.
   void extendPrefix(size_t l, uint32_t unplaced);
 
   /// Every floating node is placed: the keys of this level are known.

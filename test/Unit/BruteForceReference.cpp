@@ -243,7 +243,7 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
             (opts.maxFusedLoopsPerRank &&
              ++perRank[n.rank] > opts.maxFusedLoopsPerRank) ||
             (opts.maxFusedLoops && ++fused > opts.maxFusedLoops)) {
-          an.error = "rules 7 and 8 on a window loop";
+          an.error = "rules 7 and 8 (fused loop limits) on a window loop";
           return an;
         }
         auto below = [&](int r, size_t from) {
@@ -284,7 +284,7 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
       if ((opts.maxFusedLoopsPerRank &&
            ++perRank[n.rank] > opts.maxFusedLoopsPerRank) ||
           (opts.maxFusedLoops && ++fused > opts.maxFusedLoops)) {
-        an.error = "rule 8: too many fused loops over one rank";
+        an.error = "rule 8: too many fused loops over one rank or in all";
         return an;
       }
       an.key[a].push_back(dim - acc[a]->dimRanks.begin());
