@@ -40,13 +40,21 @@ bool Generator::overflowsBelow(size_t l) const {
 
 double Generator::leastTile(size_t a, size_t l) const {
   bool exact = l == decided && placed(a, l);
+  // A node heading the block below the ordered one is under all of its
+  // loops (with options.nodeDepths it may be under some of its own too).
   bool next = l > decided && (int)decided == orderedBlock && !floats(a, l) &&
+              !options.nodeDepths &&
               llvm::none_of(llvm::seq<size_t>(decided + 1, l),
                             [&](size_t m) { return levelHasNodes(m); });
-  uint64_t above = 0, open = 0;
+  uint64_t above = 0, open = 0, openAbove = 0;
+  // A loop above the node whose count is still open (a node placeDeep
+  // put among the suffix) may take all that remains of its rank.
   if (exact)
-    for (int r : loopsAboveIn(a, l))
+    for (int r : loopsAboveIn(a, l)) {
       above |= uint64_t(1) << r;
+      if (temporal[l][r] == 1)
+        openAbove |= uint64_t(1) << r;
+    }
   // A loop of the ordered block whose count is still open (1 so far) may
   // take all of what remains.
   if (next)
@@ -57,7 +65,7 @@ double Generator::leastTile(size_t a, size_t l) const {
   for (size_t r = 0; r < e.ranks.size(); ++r) {
     if (!indexes(a, r))
       continue;
-    if (exact)
+    if (exact && !(openAbove >> r & 1))
       ext[r] *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
     if (next && !(open >> r & 1))
       ext[r] *= remaining[r];
@@ -191,9 +199,14 @@ double Generator::refetchBound(size_t a, size_t l, bool upper) const {
       refetch *= f;
   };
   if (placed(a, l))
-    for (int p = position[l][a]; p-- > 0;)
-      loop(order[l][p], temporal[l][order[l][p]]);
-  else if (upper && floats(a, l))
+    for (int p = position[l][a]; p-- > 0;) {
+      int r = order[l][p];
+      // An open count above the node (placeDeep) takes at most what
+      // remains; at least, none.
+      double f = temporal[l][r];
+      loop(r, f == 1 && upper ? remaining[r] : f);
+    }
+  else if (upper && (floats(a, l) || options.nodeDepths))
     return std::numeric_limits<double>::infinity();
   for (size_t m = l; m-- > decided;) {
     if ((int)m == orderedBlock) {
@@ -309,7 +322,7 @@ std::pair<double, double> Generator::lowerBound() const {
       // Elsewhere the most the residency can be still bounds the
       // read-back from below, once the blocks above are ordered.
       double most = low[k];
-      if (a == output && levels[k] != 0 && !placed(a, levels[k]))
+      if (a == output && levels[k] != 0 && !settled(a, levels[k]))
         most = size * replAbove[a][levels[k]] *
                refetchBound(a, levels[k], /*upper=*/true);
       // With output_rmw: every_update a node below the outermost reads on

@@ -286,12 +286,13 @@ void Generator::chooseBlock(size_t l) {
   if (l != 0 && overflows(l))
     return;
   uint32_t floating = 0;
-  bool headed = false;
+  // A node placed later (placeDeep) may head the block too.
+  bool headed = deepNodes(l) != 0;
   for (size_t a = 0; a < acc.size(); ++a) {
     bool kept = l != 0 && (keepSet[a] & (1u << l));
     if (kept && floats(a, l))
       floating |= 1u << a;
-    position[l][a] = kept && !floats(a, l) ? 0 : -1;
+    position[l][a] = kept && !floats(a, l) && !options.nodeDepths ? 0 : -1;
     headed |= position[l][a] == 0;
   }
   if (floating)
@@ -364,8 +365,9 @@ void Generator::chooseSuffix(size_t l) {
   for (size_t a = 0; a < acc.size(); ++a)
     if (onChip[a] && outerOnChip[a] > (int)l)
       left = std::min(left, fusedLoopsLeft(outerOnChip[a]));
+  // No fused tensor's outermost node is below the last loop level.
   if (l == lastLoopLevel)
-    return free.size() <= left ? orderSuffix(l, free) : void();
+    return orderSuffix(l, free);
   for (uint32_t mask = 0; mask < (1u << free.size()) && !stop; ++mask) {
     if ((unsigned)llvm::popcount(mask) > left)
       continue;
@@ -383,21 +385,50 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
   bool keyed = llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
     return onChip[a] && outerOnChip[a] > (int)l;
   });
+  uint32_t deep = deepNodes(l);
+  // Under accounting: reference every order leaves the same (no) runs
+  // below the block: only the first is enumerated, unless a key holds the
+  // order or the block's own nodes sit among its loops.
+  bool oneOrder = referenceAccounting && !keyed && !deep;
   llvm::SmallVector<uint64_t, 64> seen;
   do {
     order[l].resize(prefix);
     order[l].insert(order[l].end(), suffix.begin(), suffix.end());
-    if (!keyed && !firstOfRuns(l, order[l], seen))
-      continue;
-    int outer = orderedBlock;
-    orderedBlock = l;
-    // With the order known and every count open, the bound may already
-    // cut all of them.
-    if (l == lastLoopLevel || !boundedOut())
-      countSuffix(l, prefix);
-    orderedBlock = outer;
-  } while (std::next_permutation(suffix.begin(), suffix.end()) && tick());
+    if (deep)
+      placeDeep(l, prefix, deep, keyed, seen);
+    else if (keyed || firstOfRuns(l, order[l], seen))
+      countOrdered(l, prefix);
+  } while (!oneOrder && std::next_permutation(suffix.begin(), suffix.end()) &&
+           tick());
   order[l].resize(prefix);
+}
+
+void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,
+                          bool keyed, llvm::SmallVectorImpl<uint64_t> &seen) {
+  if (!tick())
+    return;
+  if (!unplaced) {
+    bool headed = llvm::any_of(position[l], [](int p) { return p == 0; });
+    if (headed && (keyed || firstOfRuns(l, order[l], seen)))
+      countOrdered(l, prefix);
+    return;
+  }
+  size_t a = llvm::countr_zero(unplaced);
+  for (size_t p = 0; p <= order[l].size() && !stop; ++p) {
+    position[l][a] = p;
+    placeDeep(l, prefix, unplaced & (unplaced - 1), keyed, seen);
+  }
+  position[l][a] = -1;
+}
+
+void Generator::countOrdered(size_t l, size_t prefix) {
+  int outer = orderedBlock;
+  orderedBlock = l;
+  // With the order known and every count open, the bound may already
+  // cut all of them.
+  if (l == lastLoopLevel || !boundedOut())
+    countSuffix(l, prefix);
+  orderedBlock = outer;
 }
 
 template <typename Body>
@@ -454,6 +485,23 @@ bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
         break;
       run |= uint64_t(1) << loops[p];
     }
+    runs.push_back(run);
+  }
+  // A node among the block's loops: its tile is what the loops below it
+  // leave, its refills what the loops above it make but the stationary
+  // run right above it (all of them under accounting: reference).
+  for (size_t a = 0; options.nodeDepths && a < acc.size(); ++a) {
+    if (!(deepNodes(l) >> a & 1))
+      continue;
+    uint64_t above = 0, run = 0;
+    bool inRun = !referenceAccounting;
+    for (size_t p = position[l][a]; p-- > 0;) {
+      above |= uint64_t(1) << loops[p];
+      inRun &= !indexes(a, loops[p]);
+      if (inRun)
+        run |= uint64_t(1) << loops[p];
+    }
+    runs.push_back(above);
     runs.push_back(run);
   }
   llvm::ArrayRef<uint64_t> all(seen);

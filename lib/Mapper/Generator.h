@@ -184,19 +184,40 @@ struct Generator {
   }
 
   /// The outermost node of an on-chip intermediate may sit anywhere in its
-  /// block; every other node heads its block.
+  /// block's prefix (the loops its key holds); every other node heads its
+  /// block, or with options.nodeDepths sits anywhere among its block's
+  /// loops, placed once their order is known (placeDeep).
   bool floats(size_t a, size_t l) const {
     return onChip[a] && outerOnChip[a] == (int)l;
+  }
+
+  /// Accesses with a node at level l that placeDeep places.
+  uint32_t deepNodes(size_t l) const {
+    uint32_t deep = 0;
+    for (size_t a = 0; options.nodeDepths && l > 0 && a < acc.size(); ++a)
+      if ((keepSet[a] >> l & 1) && !floats(a, l))
+        deep |= 1u << a;
+    return deep;
   }
 
   bool levelHasNodes(size_t l) const { return nodeLevels >> l & 1; }
 
   /// Whether the node of access `a` at level l and the loops above it are
-  /// fixed: in a decided block; heading the first undecided one; or the
-  /// floating node of the first undecided block once placed (placeFloating).
+  /// fixed: in a decided block; heading the first undecided one; or a node
+  /// of the first undecided block once placed (placeFloating, placeDeep).
   bool placed(size_t a, size_t l) const {
     return l < decided ||
-           (l == decided && (!floats(a, l) || position[l][a] >= 0));
+           (l == decided &&
+            (position[l][a] >= 0 || (!floats(a, l) && !options.nodeDepths)));
+  }
+
+  /// Placed, with every loop above it in its block counted: its
+  /// residencies are known (a node placeDeep put among the suffix is
+  /// placed before its counts are).
+  bool settled(size_t a, size_t l) const {
+    return placed(a, l) &&
+           llvm::all_of(loopsAboveIn(a, l),
+                        [&](int r) { return temporal[l][r] > 1; });
   }
 
   /// Loops of block l above the node of access `a` (its placed position).
@@ -273,6 +294,17 @@ struct Generator {
   /// holds them.
   void orderSuffix(size_t l, llvm::ArrayRef<int> loops);
 
+  /// With options.nodeDepths, a position among block l's ordered loops for
+  /// each node in `unplaced` (placed ones keep theirs); some node of the
+  /// level heads the block (loops above all of them belong one level up).
+  /// One placement per set of observable runs (firstOfRuns), unless
+  /// `keyed`.
+  void placeDeep(size_t l, size_t prefix, uint32_t unplaced, bool keyed,
+                 llvm::SmallVectorImpl<uint64_t> &seen);
+
+  /// The order and positions of block l are fixed: its counts, bounded.
+  void countOrdered(size_t l, size_t prefix);
+
   /// Divisors of the counts that remain (a handful of values, asked at
   /// every node of the count enumeration).
   std::map<int64_t, std::vector<int64_t>> divisorsOf;
@@ -288,8 +320,10 @@ struct Generator {
 
   /// The stationary run (set of ranks) that block l's loops in `loops`
   /// leave above each tensor stored below the block (none under
-  /// accounting: reference); false when an order with the same runs was
-  /// already `seen` (the runs of each one after the other).
+  /// accounting: reference), and with options.nodeDepths the loops above
+  /// each node the block places and the run among them; false when an
+  /// order with the same runs was already `seen` (the runs of each one
+  /// after the other).
   bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
                    llvm::SmallVectorImpl<uint64_t> &seen) const;
 

@@ -147,6 +147,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     options.maxMemoryMB = maxMemoryMB;
     options.maxFusedLoopsPerRank = maxFusedLoopsPerRank;
     options.maxFusedLoops = maxFusedLoops;
+    options.nodeDepths = nodeDepths;
     options.haloFusion = haloFusion;
     MLIRContext *ctx = &getContext();
     options.parallelFor = [ctx](size_t n,

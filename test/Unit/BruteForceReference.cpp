@@ -453,9 +453,10 @@ void Reference::enumerate(int ei, const Halo &halo) {
                {std::move(m), ev.energy, ev.latency});
   };
 
-  // Item 6: positions of the outermost nodes of on-chip intermediates.
+  // Item 6: positions of the outermost nodes of on-chip intermediates
+  // (with nodeDepths, of every node below DRAM).
   auto positionsThenEmit = [&] {
-    // Every node heads its block, then the floating ones move.
+    // Every node heads its block, then the ones that may move do.
     position.assign(nA * nL, 0);
     std::function<void(int)> go = [&](int a) {
       if (a == nA) {
@@ -473,14 +474,22 @@ void Reference::enumerate(int ei, const Halo &halo) {
           }
         return emit();
       }
-      int l = onChip[a] ? __builtin_ctz(keepSet[a]) : -1;
-      if (l < 0)
-        return go(a + 1);
-      for (size_t p = 0; p <= order[l].size(); ++p) {
-        position[a * nL + l] = p;
-        go(a + 1);
-      }
-      position[a * nL + l] = 0;
+      // The levels whose node of `a` moves, from level 1 up.
+      std::function<void(int)> level = [&](int l) {
+        if (l == nL)
+          return go(a + 1);
+        bool moves = (keepSet[a] >> l & 1) && l > 0 &&
+                     (opts.nodeDepths ||
+                      (onChip[a] && __builtin_ctz(keepSet[a]) == l));
+        if (!moves || order[l].empty())
+          return level(l + 1);
+        for (size_t p = 0; p <= order[l].size(); ++p) {
+          position[a * nL + l] = p;
+          level(l + 1);
+        }
+        position[a * nL + l] = 0;
+      };
+      level(0);
     };
     go(0);
   };
@@ -505,14 +514,15 @@ void Reference::enumerate(int ei, const Halo &halo) {
   std::function<void(int, size_t, int64_t)> chooseCounts =
       [&](int r, size_t b, int64_t left) {
         if (r == nR) {
-          // Capacity holds only if it holds with every floating node at the
-          // bottom of its block (its least tile): cut early.
+          // Capacity holds only if it holds with every node that may move
+          // at the bottom of its block (its least tile): cut early.
           std::vector<double> least(nL, 0);
           for (int a = 0; a < nA; ++a)
             for (int l = 1; l < nL; ++l) {
               if (!(keepSet[a] >> l & 1))
                 continue;
-              bool floats = onChip[a] && __builtin_ctz(keepSet[a]) == l;
+              bool floats = opts.nodeDepths ||
+                            (onChip[a] && __builtin_ctz(keepSet[a]) == l);
               double tile = acc[a]->footprint([&](int q) {
                 double extent = 1;
                 for (int m = floats ? l + 1 : l; m < nL; ++m)

@@ -36,6 +36,10 @@ struct Options {
   /// of that level heads the block. The generator puts such loops one
   /// level up instead (the first node of a level heads its block).
   bool floatingMayLeadBlock = false;
+  /// Rule 6 with node depths (SearchOptions::nodeDepths): every node of a
+  /// level, not only an on-chip intermediate's outermost, at any position
+  /// among its block's loops.
+  bool nodeDepths = false;
   /// Halo loops (docs/model.md, "Halo co-tiling"): a consumer's loop over
   /// one rank of a window dimension above an on-chip input, and producers
   /// enumerated with the halo loops (count, span, step) that the

@@ -344,14 +344,40 @@ struct Totals {
   uint64_t offPrimary = 0; // Einsums an optimum runs on a further unit
   uint64_t sharedDims = 0; // fanout dimensions an optimum gives two ranks
   uint64_t halo = 0; // optima with a halo loop (fusion through a window)
+  /// Optima keeping a function argument below a loop of its own level's
+  /// block (node depths).
+  uint64_t deep = 0;
 };
+
+/// Nodes of function arguments (never fused) below a loop of their own
+/// level's block in `m`.
+uint64_t deepArgumentNodes(const Workload &w, const Einsum &e,
+                           const Mapping &m) {
+  std::vector<const TensorAccess *> acc = e.accesses();
+  uint64_t deep = 0;
+  int level = -1;
+  bool loopSince = false;
+  for (const MapNode &n : m.nodes) {
+    if (n.kind == MapNode::Temporal) {
+      loopSince = true;
+      continue;
+    }
+    if (n.kind != MapNode::Keep || n.level == 0)
+      continue;
+    if (n.level != level)
+      loopSince = false;
+    level = n.level;
+    deep += loopSince && w.tensors[acc[n.access]->tensor].producer < 0;
+  }
+  return deep;
+}
 
 /// FFM (search(), as the pass runs it) against the reference on every
 /// workload case, every objective, on the architectures named `family`.
-Totals compareOn(const std::string &family) {
+Totals compareOn(const std::string &family, bool nodeDepths = false) {
   Totals t;
   auto &[cases, mappings, combinations, fused, offPrimary, sharedDims,
-         halo] = t;
+         halo, deep] = t;
   auto start = std::chrono::steady_clock::now();
   for (const ArchCase &ac : archCases()) {
     if (ac.name.rfind(family, 0) != 0)
@@ -360,12 +386,13 @@ Totals compareOn(const std::string &family) {
     // Fused loops (per rank, in all): any number per rank too, where it
     // stays quick, and one in all, as the authors' regression tests map.
     std::vector<std::pair<unsigned, unsigned>> limits = {{1, 0}, {1, 1}};
-    if (family != "eyeriss_like")
+    if (family != "eyeriss_like" && !nodeDepths)
       limits.push_back({0, 0});
     // Two ranks per fanout dimension on a few machines with small fanouts.
     std::vector<unsigned> spreads = {1};
-    if (ac.name == "small_2level" || ac.name == "tpu_v4i_like/tight" ||
-        ac.name == "eyeriss_like/fanout2x2")
+    if (!nodeDepths && (ac.name == "small_2level" ||
+                        ac.name == "tpu_v4i_like/tight" ||
+                        ac.name == "eyeriss_like/fanout2x2"))
       spreads.push_back(2);
     for (const WorkloadCase &wc : workloadCases(three))
     for (unsigned spread : spreads)
@@ -375,6 +402,7 @@ Totals compareOn(const std::string &family) {
       ro.maxFusedLoops = total;
       ro.maxSpatialRanksPerDim = spread;
       ro.haloFusion = true; // as FFM's default
+      ro.nodeDepths = nodeDepths;
       bruteforce::Reference ref(wc.w, ac.arch, ro);
       EXPECT_EQ(ref.error(), "") << ac.name << " " << wc.name;
       if (!ref.error().empty())
@@ -385,7 +413,8 @@ Totals compareOn(const std::string &family) {
         SCOPED_TRACE(ac.name + " " + wc.name + " " + objectiveName(obj) +
                      " max-fused-loops-per-rank=" + std::to_string(limit) +
                      " max-fused-loops=" + std::to_string(total) +
-                     " max-spatial-ranks-per-dim=" + std::to_string(spread));
+                     " max-spatial-ranks-per-dim=" + std::to_string(spread) +
+                     (nodeDepths ? " node-depths" : ""));
         bruteforce::Result r = ref.best(obj);
         EXPECT_EQ(r.error, "");
         combinations += r.combinations;
@@ -394,6 +423,7 @@ Totals compareOn(const std::string &family) {
         so.maxFusedLoopsPerRank = ro.maxFusedLoopsPerRank;
         so.maxFusedLoops = total;
         so.maxSpatialRanksPerDim = spread;
+        so.nodeDepths = nodeDepths;
         SearchResult ffm = search(wc.w, ac.arch, so);
         EXPECT_TRUE(ffm.ok()) << ffm.error;
         if (!ffm.ok() || !r.error.empty())
@@ -418,7 +448,8 @@ Totals compareOn(const std::string &family) {
           return llvm::any_of(er.mapping.nodes,
                               [](const MapNode &n) { return n.isHalo(); });
         });
-        for (const EinsumResult &er : ffm.einsums) {
+        for (auto [i, er] : llvm::enumerate(ffm.einsums)) {
+          deep += deepArgumentNodes(wc.w, wc.w.einsums[i], er.mapping);
           t.offPrimary += er.mapping.unit != 0;
           // Some optimum shares a fanout dimension between two ranks.
           std::set<std::pair<int, int>> dims;
@@ -433,11 +464,13 @@ Totals compareOn(const std::string &family) {
   double secs = std::chrono::duration<double>(
                     std::chrono::steady_clock::now() - start)
                     .count();
-  printf("%s: %llu cases, %llu valid mappings, %llu complete mappings "
-         "scored, %llu fused optima, %llu with halo loops, %.1fs\n",
-         family.c_str(), (unsigned long long)cases,
-         (unsigned long long)mappings, (unsigned long long)combinations,
-         (unsigned long long)fused, (unsigned long long)halo, secs);
+  printf("%s%s: %llu cases, %llu valid mappings, %llu complete mappings "
+         "scored, %llu fused optima, %llu with halo loops, %llu deep "
+         "argument nodes, %.1fs\n",
+         family.c_str(), nodeDepths ? " (node depths)" : "",
+         (unsigned long long)cases, (unsigned long long)mappings,
+         (unsigned long long)combinations, (unsigned long long)fused,
+         (unsigned long long)halo, (unsigned long long)deep, secs);
   return t;
 }
 
@@ -468,6 +501,22 @@ TEST(BruteForce, EyerissLike) {
   Totals t = compareOn("eyeriss_like");
   EXPECT_EQ(t.cases, 4u * 12 * 2 * 3); // fanout2x2 with 2 ranks per dimension too
   EXPECT_GT(t.fused, 5u);
+}
+
+// Every node of a level anywhere among its block's loops: the mapspace
+// of the authors' mapper. Its optima keep arguments below some of their
+// level's loops (a weight refetched per row tile while the rows' tile
+// stays): a generator that only heads its blocks, or that took two
+// placements with the same loops above each node for one, misses them.
+TEST(BruteForce, NodeDepths) {
+  Totals t;
+  for (const char *family : {"small_2level", "tpu_v4i_like/tight", "ref_"}) {
+    Totals f = compareOn(family, /*nodeDepths=*/true);
+    t.cases += f.cases;
+    t.deep += f.deep;
+  }
+  EXPECT_EQ(t.cases, (11u + 1 + 2) * 12 * 2 * 3);
+  EXPECT_GT(t.deep, 10u);
 }
 
 } // namespace

@@ -50,6 +50,11 @@ struct SearchOptions {
   /// And at most this many in all above each fused intermediate (0: any
   /// number): the authors' mapper's `max_fused_loops`.
   unsigned maxFusedLoops = 0;
+  /// Storage nodes of a level may sit anywhere among its block's loops
+  /// (each below some of them), not only at its head: the authors'
+  /// mapper's mapspace, where one buffer may keep a tensor above a loop
+  /// and another tensor below it. A larger mapspace, a slower search.
+  bool nodeDepths = false;
   /// Fusion through a window dimension (docs/mapspace.md, "Halo
   /// co-tiling"): a consumer's fused loop over a convolution's output pixel
   /// co-tiles its producer with overlapping tiles that recompute the halo.

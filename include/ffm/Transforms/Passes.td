@@ -65,6 +65,9 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
     Option<"maxFusedLoops", "max-fused-loops", "int", /*default=*/"0",
            "Fused loops above each fused intermediate in all, over every rank; 0: any">,
+    Option<"nodeDepths", "node-depths", "bool", /*default=*/"false",
+           "Let each storage node sit anywhere among its level's loops, not "
+           "only at the head of its block (the authors' mapspace; slower)">,
     Option<"haloFusion", "halo-fusion", "bool", /*default=*/"true",
            "Fuse convolution chains through window dimensions: a producer "
            "tile recomputes its consumer's halo (docs/model.md)">,
