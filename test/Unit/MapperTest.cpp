@@ -1107,6 +1107,57 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   EXPECT_GT(ownWidened, 30);
 }
 
+// With node depths the generator places nodes among loops whose counts are
+// still open: its bound must stay below every completion (open counts
+// above a node: all of their rank for its refills, none for its tile) and
+// its dedup must keep one placement per observable set of loops. The
+// pruned search, as the pass runs it, against the exhaustive join of the
+// unpruned enumeration, every objective.
+TEST(Mapper, NodeDepthsDifferentialAgainstExhaustive) {
+  std::mt19937 rng(2027);
+  int cases = 0, tried = 0;
+  uint64_t deep = 0;
+  while (cases < 60 && tried < 120) {
+    int numEinsums = 2 + rng() % 3;
+    int numLevels = 2 + rng() % 2;
+    Workload w = randomWorkload(rng, numEinsums, numLevels > 2);
+    Arch arch = randomArch(rng, numLevels);
+    // Half under the reference's accounting, where no run is free.
+    if (tried % 4 >= 2)
+      arch.accounting = "reference";
+    SearchOptions o;
+    o.maxPmappings = 2'000'000;
+    o.nodeDepths = true;
+    o.maxFusedLoopsPerRank = tried % 2;
+    auto all = detail::generateAll(w, arch, o, /*prune=*/false);
+    bool tooLarge = false;
+    for (Objective obj :
+         {Objective::Energy, Objective::Latency, Objective::EDP}) {
+      o.objective = obj;
+      o.exhaustive = false;
+      SearchResult ffm = search(w, arch, o);
+      o.exhaustive = true;
+      SearchResult ex = detail::joinPmappings(w, arch, all, o);
+      if (!ex.ok() && ex.error.find("budget") != std::string::npos) {
+        tooLarge = true;
+        break;
+      }
+      ASSERT_EQ(ffm.ok(), ex.ok()) << ffm.error << " | " << ex.error;
+      if (!ffm.ok())
+        continue;
+      ASSERT_EQ(ffm.score(obj), ex.score(obj))
+          << "case " << cases << " objective " << (int)obj;
+      for (auto [i, er] : llvm::enumerate(ffm.einsums))
+        deep += deepArgumentNodes(w, w.einsums[i], er.mapping);
+    }
+    cases += !tooLarge;
+    ++tried;
+  }
+  EXPECT_EQ(cases, 60);
+  // The optima must use the depths, or the test proves little.
+  EXPECT_GT(deep, 20u);
+}
+
 // The generator's bound asks FrontIndex whether any member of a group
 // dominates a bound; the index must answer as the plain scan over the
 // members no worse on the first criterion does, for every objective, with

@@ -100,6 +100,29 @@ inline MapNode par(int rank, int64_t factor, int lvl, int dim = 0) {
   return {MapNode::Spatial, -1, lvl, rank, factor, dim};
 }
 
+/// Nodes of function arguments (never fused) below a loop of their own
+/// level's block in `m`.
+inline uint64_t deepArgumentNodes(const Workload &w, const Einsum &e,
+                                  const Mapping &m) {
+  std::vector<const TensorAccess *> acc = e.accesses();
+  uint64_t deep = 0;
+  int level = -1;
+  bool loopSince = false;
+  for (const MapNode &n : m.nodes) {
+    if (n.kind == MapNode::Temporal) {
+      loopSince = true;
+      continue;
+    }
+    if (n.kind != MapNode::Keep || n.level == 0)
+      continue;
+    if (n.level != level)
+      loopSince = false;
+    level = n.level;
+    deep += loopSince && w.tensors[acc[n.access]->tensor].producer < 0;
+  }
+  return deep;
+}
+
 } // namespace ffm::test
 
 #endif // FFM_TEST_UNIT_TESTUTIL_H
