@@ -1003,6 +1003,15 @@ Arch randomArch(std::mt19937 &rng, int numLevels) {
   return arch;
 }
 
+/// The differential tests' options for their `tried`-th workload: half
+/// the cases allow any number of fused loops per rank.
+SearchOptions differentialOptions(int tried) {
+  SearchOptions o;
+  o.maxPmappings = 2'000'000;
+  o.maxFusedLoopsPerRank = tried % 2;
+  return o;
+}
+
 // The core promise: within the mapspace, FFM's optimum equals exhaustive
 // search's, on every objective.
 TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
@@ -1024,10 +1033,7 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
     // The reference enumerates everything once; FFM runs per objective
     // through search(), as the pass does (its branch and bound, its caps
     // and its pruning depend on the objective).
-    SearchOptions o;
-    o.maxPmappings = 2'000'000;
-    // Half the cases allow any number of fused loops per rank.
-    o.maxFusedLoopsPerRank = tried % 2;
+    SearchOptions o = differentialOptions(tried);
     auto all = detail::generateAll(w, arch, o, /*prune=*/false);
     bool tooLarge = false;
     for (Objective obj :
@@ -1125,10 +1131,8 @@ TEST(Mapper, NodeDepthsDifferentialAgainstExhaustive) {
     // Half under the reference's accounting, where no run is free.
     if (tried % 4 >= 2)
       arch.accounting = "reference";
-    SearchOptions o;
-    o.maxPmappings = 2'000'000;
+    SearchOptions o = differentialOptions(tried);
     o.nodeDepths = true;
-    o.maxFusedLoopsPerRank = tried % 2;
     auto all = detail::generateAll(w, arch, o, /*prune=*/false);
     bool tooLarge = false;
     for (Objective obj :
