@@ -4,7 +4,8 @@
 // action count below equal to its published one) is this mapping under
 // the reference's accounting. The GlobalBuffer keeps V above a loop over
 // the reduction rank and I below it: nodes of one level at two depths,
-// which our mapspace does not generate (docs/arch.md, "Published figures").
+// which our mapspace generates with node-depths=true (docs/arch.md,
+// "Published figures"; test/Peer/published-prefill.test).
 // RUN: sed 's/^output_rmw:.*/accounting: reference/' %ffm_src/examples/arch/simba.yaml > %t.yaml
 // RUN: ffm-opt --ffm-evaluate="arch-file=%t.yaml" %s -o /dev/null | FileCheck %s
 // CHECK-LABEL: einsum matmul_0: energy 1.497361493e+11 pJ, latency 3920000000 cycles
