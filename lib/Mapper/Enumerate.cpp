@@ -490,9 +490,8 @@ bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
   // A node among the block's loops: its tile is what the loops below it
   // leave, its refills what the loops above it make but the stationary
   // run right above it (all of them under accounting: reference).
-  for (size_t a = 0; options.nodeDepths && a < acc.size(); ++a) {
-    if (!(deepNodes(l) >> a & 1))
-      continue;
+  for (uint32_t deep = deepNodes(l); deep; deep &= deep - 1) {
+    size_t a = llvm::countr_zero(deep);
     uint64_t above = 0, run = 0;
     bool inRun = !referenceAccounting;
     for (size_t p = position[l][a]; p-- > 0;) {

@@ -453,8 +453,14 @@ void Reference::enumerate(int ei, const Halo &halo) {
                {std::move(m), ev.energy, ev.latency});
   };
 
-  // Item 6: positions of the outermost nodes of on-chip intermediates
-  // (with nodeDepths, of every node below DRAM).
+  // Item 6: whether the node of access a at level l > 0 may sit anywhere
+  // among its block's loops: an on-chip intermediate's outermost (with
+  // nodeDepths, every node); the others head the block.
+  auto moves = [&](int a, int l) {
+    return opts.nodeDepths || (onChip[a] && __builtin_ctz(keepSet[a]) == l);
+  };
+
+  // Item 6: positions of the nodes that move.
   auto positionsThenEmit = [&] {
     // Every node heads its block, then the ones that may move do.
     position.assign(nA * nL, 0);
@@ -478,10 +484,8 @@ void Reference::enumerate(int ei, const Halo &halo) {
       std::function<void(int)> level = [&](int l) {
         if (l == nL)
           return go(a + 1);
-        bool moves = (keepSet[a] >> l & 1) && l > 0 &&
-                     (opts.nodeDepths ||
-                      (onChip[a] && __builtin_ctz(keepSet[a]) == l));
-        if (!moves || order[l].empty())
+        if (!(keepSet[a] >> l & 1) || l == 0 || !moves(a, l) ||
+            order[l].empty())
           return level(l + 1);
         for (size_t p = 0; p <= order[l].size(); ++p) {
           position[a * nL + l] = p;
@@ -521,11 +525,9 @@ void Reference::enumerate(int ei, const Halo &halo) {
             for (int l = 1; l < nL; ++l) {
               if (!(keepSet[a] >> l & 1))
                 continue;
-              bool floats = opts.nodeDepths ||
-                            (onChip[a] && __builtin_ctz(keepSet[a]) == l);
               double tile = acc[a]->footprint([&](int q) {
                 double extent = 1;
-                for (int m = floats ? l + 1 : l; m < nL; ++m)
+                for (int m = moves(a, l) ? l + 1 : l; m < nL; ++m)
                   extent *= count[m][q];
                 for (size_t s = 0; s < slots.size(); ++s)
                   if (slots[s].first >= l && spatial[s].first == q)

@@ -5,9 +5,9 @@
 // docs/model.md with code of its own: per Einsum every fusion choice, keep
 // set, spatial choice, perfect factorization over the blocks, every loop
 // order of every block (no dedup) and every position of each on-chip
-// intermediate's outermost node; then every combination over the Einsums
-// with its own fusion-validity (rules 7, 8, equal fused loops and level on
-// both sides) and fusion-group capacity check (sum of persistent + largest
+// intermediate's outermost node (with node depths, of every node); then
+// every combination over the Einsums with its own fusion-validity (rules
+// 7, 8, equal fused loops and level on both sides) and fusion-group capacity check (sum of persistent + largest
 // other bytes, reservations computed from the LoopTree). Only the model
 // (evaluate) is shared. Workloads: chains of 2-3 matmuls, elementwise ops
 // and row reductions, a fan-out, a softmax-shaped row normalisation,
@@ -348,7 +348,6 @@ struct Totals {
   /// block (node depths).
   uint64_t deep = 0;
 };
-
 
 /// FFM (search(), as the pass runs it) against the reference on every
 /// workload case, every objective, on the architectures named `family`.
