@@ -115,6 +115,7 @@ void Generator::runOnUnit() {
     // A halo loop's overlapping tiles never go to DRAM (checkHalo).
     if (!halo.empty() && !onChip.back())
       continue;
+    model.emplace(w, einsumIndex, arch, onChip);
     keepSet.assign(acc.size(), 0);
     width.assign(acc.size(), std::vector<double>(numLevels, 1));
     chooseKeeps(0);
@@ -559,9 +560,13 @@ bool Generator::fits(size_t l) {
   return bytes <= (double)*arch.levels[l].capacity;
 }
 
-Mapping Generator::buildMapping(size_t upTo) const {
-  Mapping m;
+void Generator::buildMapping(size_t upTo, Mapping &m) const {
+  m.nodes.clear();
   m.unit = unit;
+  size_t loops = 0;
+  for (size_t l = 0; l < upTo; ++l)
+    loops += order[l].size();
+  m.nodes.reserve(loops + upTo * acc.size() + spatial.size());
   for (size_t a = 0; a < acc.size(); ++a)
     if (keepSet[a] & 1u)
       m.nodes.push_back({MapNode::Keep, (int)a, 0});
@@ -581,14 +586,14 @@ Mapping Generator::buildMapping(size_t upTo) const {
         m.nodes.push_back({MapNode::Spatial, -1, (int)l, s.first, s.second,
                            fanoutSlots[slot].second});
   }
-  return m;
 }
 
 void Generator::emit() {
   if (!tick())
     return;
   ++out.candidates;
-  Mapping m = buildMapping(numLevels);
+  Mapping &m = candidate;
+  buildMapping(numLevels, m);
   if (!halo.empty() && !markHalo(m))
     return;
   // With pruning the subtree's group is known (lookUpGroup), keys and all.
@@ -596,7 +601,8 @@ void Generator::emit() {
   std::optional<std::vector<Key>> keys;
   if (!members && !(keys = keysOf(m)))
     return;
-  Evaluation ev = evaluate(w, &e - &w.einsums[0], arch, m, onChip);
+  Evaluation &ev = evaluation;
+  model->evaluate(m, ev);
   if (!ev.ok())
     return;
   ++out.valid;
@@ -624,8 +630,11 @@ void Generator::emit() {
   // usually cut such a pmapping already, but not where a level's
   // reservations are no criteria: there every mapping that ties on the
   // score alone ties exactly, and the group would hold them all.
-  if (prune && front->dominator(*members, p, p.fused, options.objective, 0) >= 0)
+  if (prune &&
+      front->dominator(*members, p, p.fused, options.objective, 0) >= 0) {
+    candidate = std::move(p.mapping); // its storage serves the next one
     return;
+  }
   if (++held > options.maxPmappings)
     return fail(llvm::formatv(
         "search budget exceeded: Einsum '{0}' holds more than {1} "

@@ -76,6 +76,12 @@ struct Generator {
   /// Bit l set when some tensor is kept at level l.
   uint32_t nodeLevels = 0;
   std::vector<bool> onChip;          // per access
+  /// The model of this Einsum under `onChip`, which emit() asks of every
+  /// candidate.
+  std::optional<EinsumModel> model;
+  /// emit()'s candidate and its evaluation, reused.
+  Mapping candidate;
+  Evaluation evaluation;
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
   /// [access][level]: Arch::widthAt for the access's classes (its datum
   /// width there over datum_bits), fixed with its keep set.
@@ -335,7 +341,14 @@ struct Generator {
   bool fits(size_t l);
 
   /// The mapping's nodes down to block `upTo` (all of them for numLevels).
-  Mapping buildMapping(size_t upTo) const;
+  Mapping buildMapping(size_t upTo) const {
+    Mapping m;
+    buildMapping(upTo, m);
+    return m;
+  }
+  /// The mapping of the blocks above `upTo` into `m`, whose node storage
+  /// is reused: emit() builds every candidate into one.
+  void buildMapping(size_t upTo, Mapping &m) const;
 
   uint64_t held = 0; // pmappings in the groups (see maxPmappings)
   void emit();

@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -107,31 +108,62 @@ bool ffm::reuseAllows(const Level &level, size_t dim, const Einsum &e,
   }
 }
 
-namespace {
-/// Structural checks shared by every evaluation; returns why not, or "".
-/// `reuse`: reuseClasses(w, einsum), which evaluate() uses too.
-std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
-                           const Mapping &m,
-                           const std::vector<bool> &onChipShared,
-                           llvm::ArrayRef<unsigned> reuse) {
+EinsumModel::EinsumModel(const Workload &w, int einsum, const Arch &arch,
+                         std::vector<bool> onChipShared)
+    : w(w), einsum(einsum), arch(arch), onChip(std::move(onChipShared)) {
   const Einsum &e = w.einsums[einsum];
-  auto classesOf = [&](int a) {
-    return accessClasses(w, einsum, a,
-                         a < (int)onChipShared.size() && onChipShared[a]);
-  };
-  size_t numAccesses = e.inputs.size() + 1;
+  accesses = e.accesses();
+  onChip.resize(accesses.size(), false);
+  reuse = reuseClasses(w, einsum);
+  const size_t numLevels = arch.levels.size();
+  for (size_t a = 0; a < accesses.size(); ++a) {
+    classes.push_back(accessClasses(w, einsum, a, onChip[a]));
+    indexes.emplace_back(e.ranks.size());
+    for (size_t r = 0; r < e.ranks.size(); ++r)
+      indexes[a][r] = accesses[a]->indexedBy(r);
+    // Only levels with width rules need the classes.
+    width.emplace_back(numLevels, 1.0);
+    for (size_t l = 0; l < numLevels; ++l)
+      if (!arch.levels[l].datumBits.empty())
+        width[a][l] = arch.widthAt(l, classes[a]);
+  }
+  for (const Level &level : arch.levels) {
+    keep.emplace_back();
+    for (unsigned c : classes)
+      keep.back().push_back(level.keepRule(c));
+    spreads.emplace_back();
+    for (size_t dim = 0; dim < level.fanout.size(); ++dim) {
+      spreads.back().emplace_back(e.ranks.size());
+      for (size_t r = 0; r < e.ranks.size(); ++r)
+        spreads.back()[dim][r] = level.allowsSpatial(e.ranks[r].name) &&
+                                 reuseAllows(level, dim, e, r, reuse);
+    }
+  }
+  unsigned kinds = einsumKinds(e);
+  for (size_t k = 0; k < arch.numUnits(); ++k)
+    unitRuns.push_back(arch.unit(k).runsKinds(kinds));
+  for (const RankVar &r : e.ranks)
+    macs *= r.bound;
+  leakagePerCycle = arch.leakagePerCycle();
+}
+
+/// Structural checks shared by every evaluation; returns why not, or "".
+std::string EinsumModel::checkStructure(const Mapping &m) const {
+  const Einsum &e = w.einsums[einsum];
+  size_t numAccesses = accesses.size();
   if (m.unit < 0 || m.unit >= (int)arch.numUnits())
     return llvm::formatv("the mapping names no compute unit ({0})", m.unit);
   const Compute &unit = arch.unit(m.unit);
-  if (!unit.runsKinds(einsumKinds(e)))
+  if (!unitRuns[m.unit])
     return llvm::formatv("compute unit '{0}' does not run this Einsum (it "
                          "runs {1})",
                          unit.displayName(), unit.runs);
   size_t unitLevel = arch.unitLevel(m.unit);
-  std::vector<int64_t> product(e.ranks.size(), 1);
-  std::vector<int> lastLevel(numAccesses, -1);
+  llvm::SmallVector<int64_t, 8> product(e.ranks.size(), 1);
+  llvm::SmallVector<int, 8> lastLevel(numAccesses, -1);
   // Per level and fanout dimension, the instances its spatial loops use.
-  std::vector<std::vector<int64_t>> dimUsed(arch.levels.size());
+  llvm::SmallVector<llvm::SmallVector<int64_t, 4>, 8> dimUsed(
+      arch.levels.size());
   for (size_t l = 0; l < arch.levels.size(); ++l)
     dimUsed[l].assign(arch.levels[l].fanout.size(), 1);
   for (auto [i, n] : llvm::enumerate(m.nodes)) {
@@ -150,12 +182,12 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
         return llvm::formatv("storage node {0} keeps a tile in level '{1}', "
                              "below compute unit '{2}'",
                              i, arch.levels[n.level].name, unit.displayName());
-      if (arch.levels[n.level].keepRule(classesOf(n.access)) < 0)
+      if (keep[n.level][n.access] < 0)
         return llvm::formatv("level '{0}' bypasses tensor {1} of the Einsum "
                              "({2}: a bypass rule), yet storage node {3} "
                              "keeps it there",
                              arch.levels[n.level].name, n.access,
-                             classNames(classesOf(n.access)), i);
+                             classNames(classes[n.access]), i);
       continue;
     }
     if (n.rank < 0 || n.rank >= (int)e.ranks.size())
@@ -186,16 +218,17 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                            e.ranks[n.rank].name, n.factor,
                            level.fanout[n.dim], level.name,
                            used == n.factor ? "" : " with the loops before it");
-    if (!level.allowsSpatial(e.ranks[n.rank].name))
-      return llvm::formatv("rank '{0}' may not be spread over the fanout of "
-                           "level '{1}'",
-                           e.ranks[n.rank].name, level.name);
-    if (!reuseAllows(level, n.dim, e, n.rank, reuse))
+    if (!spreads[n.level][n.dim][n.rank]) {
+      if (!level.allowsSpatial(e.ranks[n.rank].name))
+        return llvm::formatv("rank '{0}' may not be spread over the fanout "
+                             "of level '{1}'",
+                             e.ranks[n.rank].name, level.name);
       return llvm::formatv("rank '{0}' on fanout dimension {1} of level "
                            "'{2}' shares no tensor that dimension reuses "
                            "('{3}')",
                            e.ranks[n.rank].name, n.dim, level.name,
                            level.reuse[n.dim]);
+    }
     // The instances below a level's fanout hold deeper levels only.
     for (auto [j, other] : llvm::enumerate(m.nodes)) {
       if (other.kind != MapNode::Keep)
@@ -234,7 +267,7 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
       return llvm::formatv("tensor {0} of the Einsum is never stored: every "
                            "tensor must reach compute",
                            a);
-    bool shared = a < onChipShared.size() && onChipShared[a];
+    bool shared = onChip[a];
     bool inDram = llvm::any_of(m.nodes, [&](const MapNode &n) {
       return n.kind == MapNode::Keep && n.access == (int)a && n.level == 0;
     });
@@ -246,18 +279,17 @@ std::string checkStructure(const Workload &w, int einsum, const Arch &arch,
                            "kept in '{1}'",
                            a, arch.levels[0].name);
     for (size_t l = 1; l <= unitLevel; ++l)
-      if (arch.levels[l].keepRule(classesOf(a)) > 0 &&
+      if (keep[l][a] > 0 &&
           !llvm::any_of(m.nodes, [&](const MapNode &n) {
             return n.kind == MapNode::Keep && n.access == (int)a &&
                    n.level == (int)l;
           }))
         return llvm::formatv("level '{0}' must keep tensor {1} of the Einsum "
                              "({2}: a keep rule), but it is not stored there",
-                             arch.levels[l].name, a, classNames(classesOf(a)));
+                             arch.levels[l].name, a, classNames(classes[a]));
   }
   return "";
 }
-} // namespace
 
 std::string ffm::checkHalo(const Workload &w, int einsumIdx, const Mapping &m,
                            const std::vector<bool> &onChipShared) {
@@ -326,41 +358,50 @@ Einsum ffm::haloEinsum(const Einsum &e, const Mapping &m) {
 Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                          const Mapping &m,
                          const std::vector<bool> &onChipShared) {
-  const Einsum &e = w.einsums[einsumIdx];
+  return EinsumModel(w, einsumIdx, arch, onChipShared).evaluate(m);
+}
+
+Evaluation EinsumModel::evaluate(const Mapping &m) const {
   Evaluation ev;
+  evaluate(m, ev);
+  return ev;
+}
+
+void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
+  const Einsum &e = w.einsums[einsum];
+  ev.error.clear();
+  ev.energy = ev.latency = ev.macs = ev.leakageEnergy = 0;
+  ev.componentCycles.clear();
   // A halo loop recomputes its overlap: the Einsum is evaluated as if its
   // rank were factor * span long (docs/model.md, "Halo co-tiling").
   if (llvm::any_of(m.nodes, [](const MapNode &n) {
         return n.haloSpan != 0 || n.haloStep != 0;
       })) {
-    Evaluation bad;
-    bad.error = checkHalo(w, einsumIdx, m, onChipShared);
-    if (!bad.ok())
-      return bad;
+    ev.error = checkHalo(w, einsum, m, onChip);
+    if (!ev.ok())
+      return;
     Einsum v = haloEinsum(e, m);
     bool same = llvm::all_of(llvm::seq<size_t>(0, e.ranks.size()), [&](size_t r) {
       return v.ranks[r].bound == e.ranks[r].bound;
     });
     if (!same) {
       Workload copy = w;
-      copy.einsums[einsumIdx] = std::move(v);
-      return evaluate(copy, einsumIdx, arch, m, onChipShared);
+      copy.einsums[einsum] = std::move(v);
+      return EinsumModel(copy, einsum, arch, onChip).evaluate(m, ev);
     }
   }
-  std::vector<unsigned> reuse = reuseClasses(w, einsumIdx);
-  ev.error = checkStructure(w, einsumIdx, arch, m, onChipShared, reuse);
+  ev.error = checkStructure(m);
   if (!ev.ok())
-    return ev;
+    return;
 
   const size_t numLevels = arch.levels.size();
-  std::vector<const TensorAccess *> accesses = e.accesses();
   const int outputAccess = accesses.size() - 1;
-  ev.accesses.assign(accesses.size(), std::vector<Accesses>(numLevels));
+  ev.accesses.resize(accesses.size());
+  for (std::vector<Accesses> &perLevel : ev.accesses)
+    perLevel.assign(numLevels, Accesses());
   ev.reservation.assign(numLevels, 0);
   ev.persistent.assign(numLevels, 0);
-  ev.macs = 1;
-  for (const RankVar &r : e.ranks)
-    ev.macs *= r.bound;
+  ev.macs = macs;
 
   const auto &nodes = m.nodes;
   auto product = [&](size_t from, size_t to, auto pred) {
@@ -379,34 +420,22 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                           [](const MapNode &n) { return n.isLoop(); });
   };
   long fusedDepth = 0;
-  std::vector<bool> seen(accesses.size(), false);
+  llvm::SmallVector<bool, 8> seen(accesses.size(), false);
   for (auto [i, n] : llvm::enumerate(nodes))
-    if (n.kind == MapNode::Keep && n.access < (int)onChipShared.size() &&
-        onChipShared[n.access] && !seen[n.access]) {
+    if (n.kind == MapNode::Keep && onChip[n.access] && !seen[n.access]) {
       seen[n.access] = true;
       fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
     }
 
-  // Each tensor's datum width per level, relative to datum_bits; only
-  // levels with width rules need its classes.
-  std::vector<std::vector<double>> width(accesses.size(),
-                                         std::vector<double>(numLevels, 1));
-  for (size_t l = 0; l < numLevels; ++l)
-    if (!arch.levels[l].datumBits.empty())
-      for (size_t a = 0; a < accesses.size(); ++a)
-        width[a][l] = arch.widthAt(
-            l, accessClasses(w, einsumIdx, a,
-                             a < onChipShared.size() && onChipShared[a]));
-
   // Reservations first: most candidates of a search fail capacity, and
   // this is cheap. The tile of each storage node is kept for the accesses.
-  std::vector<double> tileAt(nodes.size(), 0);
+  llvm::SmallVector<double, 32> tileAt(nodes.size(), 0);
   for (auto [i, n] : llvm::enumerate(nodes)) {
     if (n.kind != MapNode::Keep)
       continue;
     const TensorAccess &acc = *accesses[n.access];
     double tile = product(i + 1, nodes.size(), [&](const MapNode &m) {
-      return acc.indexedBy(m.rank);
+      return indexes[n.access][m.rank];
     });
     // A sliding window's tile also holds its halo: its dimensions span
     // more than the product of their ranks' extents says.
@@ -428,21 +457,20 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
                                arch.levels[l].name,
                                llvm::format("%.15g", ev.reservation[l]),
                                *arch.levels[l].capacity);
-      return ev;
+      return;
     }
 
   for (size_t a = 0; a < accesses.size(); ++a) {
-    const TensorAccess &acc = *accesses[a];
-    auto indexes = [&](const MapNode &n) { return acc.indexedBy(n.rank); };
+    auto indexed = [&](const MapNode &n) { return indexes[a][n.rank]; };
     bool isOutput = (int)a == outputAccess;
     auto sharedAcross = [&](const MapNode &n) {
-      return n.kind == MapNode::Spatial && !acc.indexedBy(n.rank) &&
+      return n.kind == MapNode::Spatial && !indexes[a][n.rank] &&
              arch.levels[n.level].shares(n.dim, isOutput, reuse[a]);
     };
     auto temporal = [](const MapNode &n) { return n.kind == MapNode::Temporal; };
     auto spatial = [](const MapNode &n) { return n.kind == MapNode::Spatial; };
 
-    std::vector<size_t> keeps;
+    llvm::SmallVector<size_t, 8> keeps;
     for (auto [i, n] : llvm::enumerate(nodes))
       if (n.kind == MapNode::Keep && n.access == (int)a)
         keeps.push_back(i);
@@ -461,12 +489,12 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
         Node x{tile, product(0, pos, [](const MapNode &) { return true; }),
                product(0, pos,
                         [&](const MapNode &n) {
-                          return spatial(n) || indexes(n);
+                          return spatial(n) || indexed(n);
                         }),
                product(above, pos, sharedAcross)};
         return x;
       };
-      std::vector<Node> xs;
+      llvm::SmallVector<Node, 8> xs;
       for (auto [k, pos] : llvm::enumerate(keeps))
         xs.push_back(at(pos, tileAt[pos], k ? keeps[k - 1] : 0));
       xs.push_back(at(nodes.size(), 1, keeps.empty() ? 0 : keeps.back()));
@@ -491,14 +519,14 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
       continue;
     }
     // Residencies of each keep, aggregated over instances.
-    std::vector<double> residencies(keeps.size());
+    llvm::SmallVector<double, 8> residencies(keeps.size());
     for (auto [k, pos] : llvm::enumerate(keeps)) {
       double tile = tileAt[pos];
       double fills = product(0, pos, temporal);
       for (size_t i = pos; i-- > 0;) {
         if (nodes[i].kind == MapNode::Keep || spatial(nodes[i]))
           continue;
-        if (indexes(nodes[i]))
+        if (indexed(nodes[i]))
           break;
         fills /= nodes[i].factor; // stationary across this loop
       }
@@ -540,7 +568,7 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   }
 
   // Energy and latency, on data of datum_bits: a wider datum costs more.
-  std::vector<double> reads(numLevels, 0), writes(numLevels, 0);
+  llvm::SmallVector<double, 8> reads(numLevels, 0), writes(numLevels, 0);
   for (auto [a, perLevel] : llvm::enumerate(ev.accesses))
     for (size_t l = 0; l < numLevels; ++l) {
       double r = perLevel[l].reads * width[a][l];
@@ -566,10 +594,9 @@ Evaluation ffm::evaluate(const Workload &w, int einsumIdx, const Arch &arch,
   ev.latency = *std::max_element(ev.componentCycles.begin(),
                                  ev.componentCycles.end());
   // Every instance of the machine leaks while the Einsum runs, used or not.
-  ev.leakageEnergy = arch.leakagePerCycle() * ev.latency;
+  ev.leakageEnergy = leakagePerCycle * ev.latency;
   ev.energy += ev.leakageEnergy;
 
-  return ev;
 }
 
 Evaluation ffm::evaluateMove(const Arch &arch, double reads, double writes) {

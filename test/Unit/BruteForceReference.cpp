@@ -12,6 +12,7 @@
 #include <functional>
 #include <set>
 #include <limits>
+#include <optional>
 
 using namespace ffm;
 using namespace ffm::bruteforce;
@@ -349,6 +350,7 @@ void Reference::enumerate(int ei, const Halo &halo) {
   std::vector<std::pair<int, int>> slots;
 
   std::vector<bool> onChip(nA);
+  std::optional<EinsumModel> model; // evaluate()'s, under onChip
   std::vector<uint32_t> keepSet(nA);
   std::vector<std::pair<int, int64_t>> spatial(slots.size());
   std::vector<int64_t> rem(nR);
@@ -416,7 +418,7 @@ void Reference::enumerate(int ei, const Halo &halo) {
       error_ = "reference: fusion choice lost in " + m.str(w, e, arch);
       return;
     }
-    Evaluation ev = evaluate(w, ei, arch, m, onChip);
+    Evaluation ev = model->evaluate(m);
     if (!ev.ok()) {
       // The reference built it from the definitions and found it valid:
       // the model must agree.
@@ -699,8 +701,10 @@ void Reference::enumerate(int ei, const Halo &halo) {
         if (onChip[a] && (!opts.allowFusion || !interface[acc[a]->tensor]))
           ok = false;
       }
-      if (ok)
+      if (ok) {
+        model.emplace(w, ei, arch, onChip);
         chooseKeeps(0);
+      }
     }
   }
   if (space.classes.empty() && error_.empty())

@@ -49,6 +49,43 @@ Evaluation evaluate(const Workload &w, int einsum, const Arch &arch,
                     const Mapping &mapping,
                     const std::vector<bool> &onChipShared = {});
 
+/// What evaluate() derives from the Einsum, the architecture and the fused
+/// set alone, derived once: a search evaluates millions of mappings of one
+/// Einsum under one fused set, and the tensors' classes, the keep, reuse
+/// and spread rules they select (rule texts in the architecture) and the
+/// datum widths are the same for all of them. Holds references to `w` and
+/// `arch`, which must outlive it.
+class EinsumModel {
+public:
+  EinsumModel(const Workload &w, int einsum, const Arch &arch,
+              std::vector<bool> onChipShared = {});
+  /// evaluate(w, einsum, arch, mapping, onChipShared).
+  Evaluation evaluate(const Mapping &mapping) const;
+  /// The same into `ev`, whose vectors keep their storage: a search's
+  /// inner loop evaluates into one Evaluation.
+  void evaluate(const Mapping &mapping, Evaluation &ev) const;
+
+private:
+  std::string checkStructure(const Mapping &m) const;
+
+  const Workload &w;
+  int einsum;
+  const Arch &arch;
+  std::vector<bool> onChip;            // per access, padded to every access
+  std::vector<const TensorAccess *> accesses;
+  std::vector<unsigned> classes;       // per access, `fused` included
+  std::vector<unsigned> reuse;         // reuseClasses(w, einsum)
+  std::vector<std::vector<int>> keep;  // [level][access]: Level::keepRule
+  std::vector<std::vector<double>> width; // [access][level]: Arch::widthAt
+  std::vector<std::vector<bool>> indexes; // [access][rank]
+  /// [level][dim][rank]: the level may spread the rank over that dimension
+  /// (its spread and reuse rules).
+  std::vector<std::vector<std::vector<bool>>> spreads;
+  std::vector<bool> unitRuns;          // per compute unit
+  double macs = 1;
+  double leakagePerCycle = 0; // Arch::leakagePerCycle
+};
+
 /// A pad, slice or concatenation left in place runs on DRAM data between
 /// fusion groups: it reads `reads` data from the outermost level and
 /// writes `writes` back (docs/model.md, "Data movement ops"). Energy at
