@@ -385,6 +385,7 @@ struct Generator {
   /// not joinable.
   struct GroupAt {
     std::vector<Pmapping> *group = nullptr;
+    FrontIndex *front = nullptr; // fronts[group], asked once
     bool unjoinable = false;
     double surcharge = 0; // Narrowing::surcharges for its keys
   };

@@ -149,6 +149,7 @@ bool Generator::lookUpGroup() {
       it->second.unjoinable = !joinable(*keys);
       if (!it->second.unjoinable) {
         it->second.group = &(*out.groups)[*keys];
+        it->second.front = &fronts[it->second.group];
         it->second.surcharge = surcharge(*keys);
       }
     }
@@ -162,7 +163,7 @@ bool Generator::lookUpGroup() {
       out.unjoinableBounds.add(least, otherCriterion(energy, latency));
   }
   group = it->second.group;
-  front = group ? &fronts[group] : nullptr;
+  front = it->second.front;
   groupSurcharge = it->second.surcharge;
   if (group && narrowing.keyBoundsOnly) {
     // The key's bound, not its pmappings: every one of them lies below a
