@@ -17,10 +17,11 @@
 using namespace ffm;
 using namespace ffm::detail;
 
-detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB)
+detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB,
+                           std::chrono::steady_clock::time_point from)
     : seconds(seconds), maxMemoryMB(maxMemoryMB) {
   if (seconds > 0)
-    at = std::chrono::steady_clock::now() +
+    at = from +
          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
              std::chrono::duration<double>(seconds));
 }

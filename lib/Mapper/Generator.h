@@ -177,11 +177,13 @@ struct Generator {
   }
 
   /// The time limit is checked along the way, not only per pmapping: a
-  /// subtree may run long while pruning everything it meets.
+  /// subtree may run long while pruning everything it meets. And at the
+  /// first step: a search may start past a limit it shares with earlier
+  /// ones (SearchOptions::timeLimitFrom).
   bool tick() {
     if (stop)
       return false;
-    if (++steps % 4096 == 0 && deadline.passed()) {
+    if (++steps % 4096 == 1 && deadline.passed()) {
       fail(llvm::formatv("{0} while enumerating Einsum '{1}' (raise {2})",
                          deadline.what(), e.name, deadline.option()));
       return false;

@@ -128,9 +128,14 @@ struct EinsumPmappings {
 /// memory. Checked every few thousand steps by generation and joins.
 class Deadline {
 public:
-  explicit Deadline(double seconds, uint64_t maxMemoryMB = 0);
+  explicit Deadline(
+      double seconds, uint64_t maxMemoryMB = 0,
+      std::chrono::steady_clock::time_point from =
+          std::chrono::steady_clock::now());
   explicit Deadline(const SearchOptions &options)
-      : Deadline(options.timeLimitSeconds, options.maxMemoryMB) {}
+      : Deadline(options.timeLimitSeconds, options.maxMemoryMB,
+                 options.timeLimitFrom.value_or(
+                     std::chrono::steady_clock::now())) {}
   bool passed() const;
   /// Which budget passed() found spent, for the error: "search time limit
   /// of 10 s exceeded" or "search memory budget of 512 MB exceeded (600

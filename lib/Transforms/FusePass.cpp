@@ -215,7 +215,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return signalPassFailure();
     }
 
-    auto searchStart = std::chrono::steady_clock::now();
+    // time-limit bounds every search for the function together: the form
+    // as written, its reruns with barriers, the folded form and the
+    // report's unfused baseline.
+    options.timeLimitFrom = std::chrono::steady_clock::now();
     SearchResult result = searchEmittable(*graphPtr, arch, options);
     // Reshapes that regroup dimensions between Einsums: the form with the
     // reshapes folded into the ops can fuse through them, the form as
@@ -223,20 +226,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // the two is kept. Not in a specialised body, whose ops carry which of
     // their loops were dynamic.
     std::optional<EinsumGraphAnalysis> foldedGraph;
-    // time-limit bounds both searches together: the folded form gets what
-    // the first left, and running out of it keeps the form as written.
+    // The folded form gets what the first search left of the time limit,
+    // and running out of it keeps the form as written.
     SearchOptions foldedOptions = options;
     // Only a better mapping replaces the form as written: its score bounds
     // the folded search, which stops once its floors cannot beat it.
     if (result.ok())
       foldedOptions.beat = result.score(options.objective);
-    if (options.timeLimitSeconds > 0)
-      foldedOptions.timeLimitSeconds -=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                        searchStart)
-              .count();
-    if (foldReshapes && !unspecialized && result.ok() &&
-        (options.timeLimitSeconds <= 0 || foldedOptions.timeLimitSeconds > 0) &&
+    if (foldReshapes && !unspecialized && result.ok() && timeLeft(options) &&
         hasReshapesBetweenEinsums(func)) {
       OwningOpRef<func::FuncOp> folded = func.clone();
       foldReshapesIntoEinsums(*folded);
@@ -336,6 +333,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       if (unitsFor(arch, e).empty())
         return i;
     return std::nullopt;
+  }
+
+  /// Whether the searches so far left some of the time limit (or there is
+  /// none).
+  static bool timeLeft(const SearchOptions &options) {
+    return options.timeLimitSeconds <= 0 || !options.timeLimitFrom ||
+           std::chrono::steady_clock::now() - *options.timeLimitFrom <
+               std::chrono::duration<double>(options.timeLimitSeconds);
   }
 
   /// The search, again with a barrier at each read through DRAM inside a
@@ -524,7 +529,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             const Evaluation &moves) {
     std::optional<std::pair<double, double>> unfused = result.unfused;
     SearchStats st = result.stats;
-    if (!unfused) {
+    // Within the time limit only: past it the report has no baseline.
+    if (!unfused && timeLeft(options)) {
       options.allowFusion = false;
       SearchResult alone = search(w, arch, options);
       if (alone.ok())

@@ -1243,3 +1243,22 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
 }
 
 } // namespace
+
+// Several searches for one result share one time limit (ffm-fuse's form
+// as written, its reruns, the folded form and the report's baseline): a
+// search whose limit started long enough before it stops at once, naming
+// the limit as given, where a search of its own limit finds the optimum.
+TEST(Mapper, TimeLimitSharedAcrossSearches) {
+  Workload w = threeMatmuls(16);
+  Arch arch = chainArch(1 << 20);
+  SearchOptions options;
+  options.timeLimitSeconds = 30;
+  ASSERT_TRUE(search(w, arch, options).ok());
+  options.timeLimitFrom =
+      std::chrono::steady_clock::now() - std::chrono::seconds(31);
+  SearchResult late = search(w, arch, options);
+  EXPECT_FALSE(late.ok());
+  EXPECT_NE(late.error.find("search time limit of 30 s exceeded"),
+            std::string::npos)
+      << late.error;
+}

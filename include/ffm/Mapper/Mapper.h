@@ -11,6 +11,7 @@
 #define FFM_MAPPER_MAPPER_H
 
 #include "ffm/Model/Model.h"
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -38,6 +39,9 @@ struct SearchOptions {
   uint64_t maxPmappings = 4'000'000;
   /// Stop with an error past this many seconds (0: no limit).
   double timeLimitSeconds = 0;
+  /// When the time limit started, if before this search: several searches
+  /// for one result (a pass's forms, reruns and baseline) share one limit.
+  std::optional<std::chrono::steady_clock::time_point> timeLimitFrom;
   /// Stop with an error once the process's resident memory passes this
   /// many MiB (0: no limit), checked where the time limit is: a clear
   /// error instead of the OOM killer or an uncaught std::bad_alloc.

@@ -57,7 +57,8 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "(search=ffm: on its Pareto fronts), or partial mappings in a "
            "join frontier">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"0",
-           "Stop with an error past this many seconds (0: no limit)">,
+           "Stop with an error past this many seconds, all searches for a "
+           "function together (0: no limit)">,
     Option<"maxMemoryMB", "max-memory-mb", "int64_t", /*default=*/"0",
            "Stop with an error once the process's resident memory passes this many MiB (0: no limit)">,
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
