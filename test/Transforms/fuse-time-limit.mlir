@@ -27,3 +27,9 @@
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false objective=edp report=%t.edp.json" %ffm_src/examples/matmul_chain.mlir -o /dev/null
 // RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; e=f['einsums']; print('steps', sum(x['search_steps'] for x in e) == f['stats']['search_steps'] > 0, f['stats']['searches'])" %t.edp.json | FileCheck %s --check-prefix=EDP
 // EDP: steps True 2
+// With no tensor passed between Einsums there is nothing to fuse: the
+// mapping found is the unfused baseline too, searched once.
+// RUN: %python %ffm_src/bench/gen_workloads.py chain --n 1 --dims 8,12,8 > %t.one.mlir
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false objective=edp report=%t.one.json" %t.one.mlir -o /dev/null
+// RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print('one', f['stats']['searches'], f['unfused'] == {'energy_pj': f['energy_pj'], 'latency_cycles': f['latency_cycles']})" %t.one.json | FileCheck %s --check-prefix=ONE
+// ONE: one 1 True
