@@ -110,6 +110,23 @@ CASES = [
 ]
 
 
+def arch_variant(arch, variant, tmp):
+    """The preset's YAML, or under a variant's accounting a copy of it in
+    `tmp` whose output_rmw line is that accounting."""
+    if "accounting" not in variant:
+        return ARCH[arch]
+    with open(ARCH[arch]) as src:
+        lines = src.read().splitlines(keepends=True)
+    swapped = [f"accounting: {variant['accounting']}\n"
+               if line.startswith("output_rmw:") else line for line in lines]
+    if swapped == lines and not any(line.startswith("accounting:") for line in lines):
+        sys.exit(f"{ARCH[arch]} has no output_rmw line to replace")
+    path = os.path.join(tmp, f"{arch}-{variant['accounting']}.yaml")
+    with open(path, "w") as dst:
+        dst.writelines(swapped)
+    return path
+
+
 def gpt3_layer(heads, head_dim=128, tokens=8192, decode=False):
     """A GPT-3 layer's Einsums (batch 1) in the form einsum_ir.py reads: the
     input copied, the V, K, Q projections, QK, a one-Einsum softmax, AV, the
@@ -196,17 +213,7 @@ def main():
             with open(ir, "w") as f:
                 f.write(workload_ir(how, tmp))
             report = os.path.join(tmp, "report.json")
-            arch_file = ARCH[arch]
-            if "accounting" in variant:
-                arch_file = os.path.join(tmp, "arch.yaml")
-                with open(ARCH[arch]) as src:
-                    lines = src.read().splitlines(keepends=True)
-                swapped = [f"accounting: {variant['accounting']}\n"
-                           if line.startswith("output_rmw:") else line for line in lines]
-                if swapped == lines:
-                    sys.exit(f"{key}: {ARCH[arch]} has no output_rmw line to replace")
-                with open(arch_file, "w") as dst:
-                    dst.writelines(swapped)
+            arch_file = arch_variant(arch, variant, tmp)
             subprocess.run([args.ffm_opt,
                             f"--ffm-fuse=arch-file={arch_file} objective=edp "
                             f"max-fused-loops-per-rank=1 max-fused-loops=1 "
