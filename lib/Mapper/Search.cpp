@@ -143,6 +143,11 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
                           totals);
   else
     result = edpSearch(w, arch, options, deadline, runFor, totals);
+  // With no tensor passed from one Einsum to another there is nothing to
+  // fuse: the mapping found is the unfused baseline too, which a caller
+  // (ffm-fuse's report) need not search for again.
+  if (result.ok() && !result.unfused && w.edges.empty())
+    result.unfused = {result.energy, result.latency};
   result.stats.generateSeconds = totals.generateSeconds;
   result.stats.joinSeconds = joinSeconds;
   result.stats.generationPasses = totals.passes;

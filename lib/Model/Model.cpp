@@ -596,7 +596,6 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
   // Every instance of the machine leaks while the Einsum runs, used or not.
   ev.leakageEnergy = leakagePerCycle * ev.latency;
   ev.energy += ev.leakageEnergy;
-
 }
 
 Evaluation ffm::evaluateMove(const Arch &arch, double reads, double writes) {

@@ -278,11 +278,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       emitError(func.getLoc(), "ffm-fuse: ") << result.error;
       return signalPassFailure();
     }
-    // With no tensor passed from one Einsum to another there is nothing
-    // to fuse: the mapping found is the unfused baseline too, which the
-    // report need not search for again.
-    if (!result.unfused && w.edges.empty())
-      result.unfused = {result.energy, result.latency};
     // What the ops left in place move through DRAM: the same for every
     // mapping, so charged once the mapping is chosen.
     Evaluation moves = evaluateMoves(func, arch);

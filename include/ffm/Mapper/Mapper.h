@@ -167,8 +167,8 @@ struct SearchResult {
   std::vector<std::vector<int>> groups;
   SearchStats stats;
   /// The best all-unfused mapping's figures (energy, latency), where the
-  /// search found them on its way (see SearchStats::generationPasses);
-  /// else search() with allowFusion = false gives them.
+  /// search found them on its way (see SearchStats::generationPasses) or
+  /// nothing can fuse; else search() with allowFusion = false gives them.
   std::optional<std::pair<double, double>> unfused;
 
   bool ok() const { return error.empty(); }
