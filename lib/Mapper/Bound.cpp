@@ -27,7 +27,7 @@ bool Generator::overflows(size_t m) const {
   double least = 0;
   for (size_t a = 0; a < acc.size(); ++a)
     if (keepSet[a] & (1u << m))
-      least += leastTile(a, m) * arch.datumBytes() * width[a][m];
+      least += leastTile(a, m) * arch.datumBytes() * model->widthAt(a, m);
   return least > (double)*arch.levels[m].capacity;
 }
 
@@ -148,7 +148,8 @@ void Generator::reservationBounds(
       if (!(keepSet[a] & (1u << l)))
         continue;
       if (l >= done) {
-        double least = leastTile(a, l) * arch.datumBytes() * width[a][l];
+        double least =
+            leastTile(a, l) * arch.datumBytes() * model->widthAt(a, l);
         reservation[l] += least;
         if (l == done && placed(a, l) &&
             above + std::max(position[l][a], 0) < fusedDepth)
@@ -336,8 +337,8 @@ std::pair<double, double> Generator::lowerBound() const {
                                  : std::max(0.0, childLow - most);
       double writes = a == output ? childLow : k > 0 ? low[k] : 0;
       // Traffic in data of datum_bits, as the model counts it.
-      reads *= width[a][levels[k]];
-      writes *= width[a][levels[k]];
+      reads *= model->widthAt(a, levels[k]);
+      writes *= model->widthAt(a, levels[k]);
       energy += reads * lv.readEnergy + writes * lv.writeEnergy;
       readTraffic[levels[k]] += reads;
       writeTraffic[levels[k]] += writes;

@@ -48,7 +48,6 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
       prune(prune), out(out), binding(binding), acc(e.accesses()),
       numLevels(arch.levels.size()), deadline(deadline),
       narrowing(narrowing) {
-  reuseClassesOf = reuseClasses(w, einsum);
   for (const RankVar &r : e.ranks)
     macs *= r.bound;
   for (const TensorAccess *a : acc) {
@@ -86,6 +85,7 @@ void Generator::run() {
     slotPart.clear();
     // Each fanout dimension has a slot per rank it may spread
     // (options.maxSpatialRanksPerDim), filled in order.
+    std::vector<unsigned> reuse = reuseClasses(w, einsumIndex);
     for (size_t l = 0; l <= unitLevel; ++l)
       if (arch.unitUsesFanout(k, l))
         for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
@@ -96,8 +96,7 @@ void Generator::run() {
             slotPart.push_back(part);
             uint64_t mask = 0;
             for (size_t a = 0; a < acc.size(); ++a)
-              if (arch.levels[l].shares(d, a + 1 == acc.size(),
-                                        reuseClassesOf[a]))
+              if (arch.levels[l].shares(d, a + 1 == acc.size(), reuse[a]))
                 mask |= uint64_t(1) << a;
             slotShares.push_back(mask);
           }
@@ -117,7 +116,6 @@ void Generator::runOnUnit() {
       continue;
     model.emplace(w, einsumIndex, arch, onChip);
     keepSet.assign(acc.size(), 0);
-    width.assign(acc.size(), std::vector<double>(numLevels, 1));
     chooseKeeps(0);
   }
 }
@@ -145,16 +143,13 @@ void Generator::chooseKeeps(size_t a) {
     chooseSpatial(0);
     return;
   }
-  unsigned classes = accessClasses(w, einsumIndex, a, onChip[a]);
-  for (size_t l = 0; l < numLevels; ++l)
-    width[a][l] = arch.widthAt(l, classes);
   // No tile is kept below the unit.
   for (uint32_t set = 1; set < (1u << (unitLevel + 1)); ++set) {
     bool dram = set & 1u;
     if (dram == (bool)onChip[a])
       continue;
     if (llvm::any_of(llvm::seq<size_t>(1, unitLevel + 1), [&](size_t l) {
-          int rule = arch.levels[l].keepRule(classes);
+          int rule = model->keepRule(l, a);
           return rule && (rule > 0) != (bool)(set & (1u << l));
         }))
       continue;
@@ -251,8 +246,7 @@ void Generator::chooseSpatial(size_t slot) {
   for (auto [r, rank] : llvm::enumerate(e.ranks)) {
     // Counted as a fused loop only once chosen.
     spatial[slot] = {-1, 1};
-    if (!lv.allowsSpatial(rank.name) || !reuseAllows(lv, dim, e, r, reuseClassesOf) ||
-        !mayLoopAbove(level, r) ||
+    if (!model->maySpread(level, dim, r) || !mayLoopAbove(level, r) ||
         llvm::any_of(llvm::seq(slot - slotPart[slot], slot),
                      [&](size_t prev) { return spatial[prev].first == (int)r; }))
       continue;
@@ -554,7 +548,7 @@ bool Generator::fits(size_t l) {
         if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
           ext[r] *= s.second;
     }
-    tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes() * width[a][l];
+    tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes() * model->widthAt(a, l);
     bytes += tileBytes[l][a];
   }
   return bytes <= (double)*arch.levels[l].capacity;

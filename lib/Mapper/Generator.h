@@ -77,15 +77,12 @@ struct Generator {
   uint32_t nodeLevels = 0;
   std::vector<bool> onChip;          // per access
   /// The model of this Einsum under `onChip`, which emit() asks of every
-  /// candidate.
+  /// candidate; its keep, width and spread rules are the ones enumerated.
   std::optional<EinsumModel> model;
   /// emit()'s candidate and its evaluation, reused.
   Mapping candidate;
   Evaluation evaluation;
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
-  /// [access][level]: Arch::widthAt for the access's classes (its datum
-  /// width there over datum_bits), fixed with its keep set.
-  std::vector<std::vector<double>> width;
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
   /// The compute unit the current mappings run on, and the innermost
   /// level it can use.
@@ -97,8 +94,6 @@ struct Generator {
   /// Per slot, bit a set when Level::shares() holds for access a (the
   /// bound asks at every node; the rule is a string).
   std::vector<uint64_t> slotShares;
-  /// Per access, its classes for reuse rules (reuseClasses).
-  std::vector<unsigned> reuseClassesOf;
   std::vector<std::pair<int, int64_t>> spatial; // per slot: (rank, factor)
   std::vector<std::vector<int64_t>> temporal;   // [level][rank] factor
   std::vector<int64_t> remaining; // per rank: temporal count not yet placed

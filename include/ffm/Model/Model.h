@@ -65,6 +65,17 @@ public:
   /// inner loop evaluates into one Evaluation.
   void evaluate(const Mapping &mapping, Evaluation &ev) const;
 
+  /// The rules evaluate() applies, for a search that must enumerate only
+  /// what it accepts: access `a`'s classes, the keep rule of `level` for
+  /// it (Level::keepRule), its datum width there (Arch::widthAt), and
+  /// whether fanout dimension `dim` of `level` may spread `rank`.
+  unsigned classesOf(size_t a) const { return classes[a]; }
+  int keepRule(size_t level, size_t a) const { return keep[level][a]; }
+  double widthAt(size_t a, size_t level) const { return width[a][level]; }
+  bool maySpread(size_t level, size_t dim, int rank) const {
+    return spreads[level][dim][rank];
+  }
+
 private:
   std::string checkStructure(const Mapping &m) const;
 
