@@ -132,13 +132,20 @@ EinsumModel::EinsumModel(const Workload &w, int einsum, const Arch &arch,
     for (unsigned c : classes)
       keep.back().push_back(level.keepRule(c));
     spreads.emplace_back();
+    shares.emplace_back();
     for (size_t dim = 0; dim < level.fanout.size(); ++dim) {
       spreads.back().emplace_back(e.ranks.size());
       for (size_t r = 0; r < e.ranks.size(); ++r)
         spreads.back()[dim][r] = level.allowsSpatial(e.ranks[r].name) &&
                                  reuseAllows(level, dim, e, r, reuse);
+      shares.back().emplace_back();
+      for (size_t a = 0; a < accesses.size(); ++a)
+        shares.back()[dim].push_back(
+            level.shares(dim, a + 1 == accesses.size(), reuse[a]));
     }
   }
+  referenceAccounting = arch.referenceAccounting();
+  everyUpdateReads = arch.everyUpdateReads();
   unsigned kinds = einsumKinds(e);
   for (size_t k = 0; k < arch.numUnits(); ++k)
     unitRuns.push_back(arch.unit(k).runsKinds(kinds));
@@ -166,13 +173,32 @@ std::string EinsumModel::checkStructure(const Mapping &m) const {
       arch.levels.size());
   for (size_t l = 0; l < arch.levels.size(); ++l)
     dimUsed[l].assign(arch.levels[l].fanout.size(), 1);
+  const size_t numLevels = arch.levels.size();
+  for (auto [i, n] : llvm::enumerate(m.nodes)) {
+    if (n.kind != MapNode::Keep)
+      continue;
+    if (n.access < 0 || n.access >= (int)numAccesses)
+      return llvm::formatv("storage node {0} names no tensor of the Einsum",
+                           i);
+    if (n.level < 0 || n.level >= (int)numLevels)
+      return llvm::formatv("storage node {0} names no memory level", i);
+  }
+  // Per position, the deepest level kept above it and the shallowest kept
+  // below: a spatial loop must sit between them (checked per loop below).
+  llvm::SmallVector<int, 32> deepestAbove(m.nodes.size() + 1, -1),
+      shallowestBelow(m.nodes.size() + 1, INT_MAX);
+  for (auto [i, n] : llvm::enumerate(m.nodes))
+    deepestAbove[i + 1] = std::max(
+        deepestAbove[i], n.kind == MapNode::Keep ? n.level : -1);
+  for (size_t i = m.nodes.size(); i-- > 0;)
+    shallowestBelow[i] =
+        std::min(shallowestBelow[i + 1],
+                 m.nodes[i].kind == MapNode::Keep ? m.nodes[i].level : INT_MAX);
+  // [access * levels + level]: the mapping keeps the tensor there.
+  llvm::SmallVector<bool, 64> kept(numAccesses * numLevels, false);
   for (auto [i, n] : llvm::enumerate(m.nodes)) {
     if (n.kind == MapNode::Keep) {
-      if (n.access < 0 || n.access >= (int)numAccesses)
-        return llvm::formatv("storage node {0} names no tensor of the Einsum",
-                             i);
-      if (n.level < 0 || n.level >= (int)arch.levels.size())
-        return llvm::formatv("storage node {0} names no memory level", i);
+      kept[n.access * numLevels + n.level] = true;
       if (n.level <= lastLevel[n.access])
         return llvm::formatv("tensor kept at level '{0}' below a deeper or "
                              "equal level",
@@ -230,6 +256,8 @@ std::string EinsumModel::checkStructure(const Mapping &m) const {
                            level.reuse[n.dim]);
     }
     // The instances below a level's fanout hold deeper levels only.
+    if (deepestAbove[i] <= n.level && shallowestBelow[i + 1] > n.level)
+      continue;
     for (auto [j, other] : llvm::enumerate(m.nodes)) {
       if (other.kind != MapNode::Keep)
         continue;
@@ -268,9 +296,7 @@ std::string EinsumModel::checkStructure(const Mapping &m) const {
                            "tensor must reach compute",
                            a);
     bool shared = onChip[a];
-    bool inDram = llvm::any_of(m.nodes, [&](const MapNode &n) {
-      return n.kind == MapNode::Keep && n.access == (int)a && n.level == 0;
-    });
+    bool inDram = kept[a * numLevels];
     if (!shared && !inDram)
       return llvm::formatv("tensor {0} of the Einsum must be kept in '{1}'",
                            a, arch.levels[0].name);
@@ -279,11 +305,7 @@ std::string EinsumModel::checkStructure(const Mapping &m) const {
                            "kept in '{1}'",
                            a, arch.levels[0].name);
     for (size_t l = 1; l <= unitLevel; ++l)
-      if (keep[l][a] > 0 &&
-          !llvm::any_of(m.nodes, [&](const MapNode &n) {
-            return n.kind == MapNode::Keep && n.access == (int)a &&
-                   n.level == (int)l;
-          }))
+      if (keep[l][a] > 0 && !kept[a * numLevels + l])
         return llvm::formatv("level '{0}' must keep tensor {1} of the Einsum "
                              "({2}: a keep rule), but it is not stored there",
                              arch.levels[l].name, a, classNames(classes[a]));
@@ -404,6 +426,7 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
   ev.macs = macs;
 
   const auto &nodes = m.nodes;
+  const size_t numNodes = nodes.size();
   auto product = [&](size_t from, size_t to, auto pred) {
     double p = 1;
     for (size_t i = from; i < to; ++i)
@@ -411,43 +434,67 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
         p *= nodes[i].factor;
     return p;
   };
+  // Products of the loops above each position, one walk for every query
+  // below (a search evaluates millions of mappings): [i] covers nodes
+  // [0, i). Loop counts are integers, so the products are exact.
+  llvm::SmallVector<double, 32> allAbove(numNodes + 1, 1),
+      spatialAbove(numNodes + 1, 1), temporalAbove(numNodes + 1, 1);
+  llvm::SmallVector<int, 32> loopsAbove(numNodes + 1, 0);
+  for (auto [i, n] : llvm::enumerate(nodes)) {
+    bool loop = n.isLoop();
+    allAbove[i + 1] = allAbove[i] * (loop ? n.factor : 1);
+    spatialAbove[i + 1] =
+        spatialAbove[i] * (n.kind == MapNode::Spatial ? n.factor : 1);
+    temporalAbove[i + 1] =
+        temporalAbove[i] * (n.kind == MapNode::Temporal ? n.factor : 1);
+    loopsAbove[i + 1] = loopsAbove[i] + loop;
+  }
 
   // The fused loops are those above each fused intermediate's outermost
   // node (deeper copies of it are this Einsum's own): tiles above the
   // deepest of these outlive one iteration of the fused loops.
-  auto loopsAbove = [&](size_t pos) {
-    return llvm::count_if(llvm::make_range(nodes.begin(), nodes.begin() + pos),
-                          [](const MapNode &n) { return n.isLoop(); });
-  };
-  long fusedDepth = 0;
+  int fusedDepth = 0;
   llvm::SmallVector<bool, 8> seen(accesses.size(), false);
   for (auto [i, n] : llvm::enumerate(nodes))
     if (n.kind == MapNode::Keep && onChip[n.access] && !seen[n.access]) {
       seen[n.access] = true;
-      fusedDepth = std::max(fusedDepth, (long)loopsAbove(i));
+      fusedDepth = std::max(fusedDepth, loopsAbove[i]);
     }
 
   // Reservations first: most candidates of a search fail capacity, and
   // this is cheap. The tile of each storage node is kept for the accesses.
-  llvm::SmallVector<double, 32> tileAt(nodes.size(), 0);
+  llvm::SmallVector<double, 32> tileAt(numNodes, 0);
+  for (size_t a = 0; a < accesses.size(); ++a) {
+    const TensorAccess &acc = *accesses[a];
+    // Walked inside out: the loops below a node over ranks indexing the
+    // tensor multiply to its tile.
+    double below = 1;
+    for (size_t i = numNodes; i-- > 0;) {
+      const MapNode &n = nodes[i];
+      if (n.isLoop()) {
+        if (indexes[a][n.rank])
+          below *= n.factor;
+        continue;
+      }
+      if (n.access != (int)a)
+        continue;
+      double tile = below;
+      // A sliding window's tile also holds its halo: its dimensions span
+      // more than the product of their ranks' extents says.
+      if (acc.hasWindows())
+        tile = acc.footprint([&](int r) {
+          return product(i + 1, numNodes,
+                         [&](const MapNode &m) { return m.rank == r; });
+        });
+      tileAt[i] = tile;
+    }
+  }
   for (auto [i, n] : llvm::enumerate(nodes)) {
     if (n.kind != MapNode::Keep)
       continue;
-    const TensorAccess &acc = *accesses[n.access];
-    double tile = product(i + 1, nodes.size(), [&](const MapNode &m) {
-      return indexes[n.access][m.rank];
-    });
-    // A sliding window's tile also holds its halo: its dimensions span
-    // more than the product of their ranks' extents says.
-    if (acc.hasWindows())
-      tile = acc.footprint([&](int r) {
-        return product(i + 1, nodes.size(),
-                       [&](const MapNode &m) { return m.rank == r; });
-      });
-    tileAt[i] = tile;
-    double bytes = tile * arch.datumBytes() * width[n.access][n.level];
+    double bytes = tileAt[i] * arch.datumBytes() * width[n.access][n.level];
     ev.reservation[n.level] += bytes;
-    if (n.level > 0 && loopsAbove(i) < fusedDepth)
+    if (n.level > 0 && loopsAbove[i] < fusedDepth)
       ev.persistent[n.level] += bytes;
   }
   for (size_t l = 1; l < numLevels; ++l)
@@ -460,22 +507,28 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
       return;
     }
 
+  llvm::SmallVector<size_t, 8> keeps;
   for (size_t a = 0; a < accesses.size(); ++a) {
-    auto indexed = [&](const MapNode &n) { return indexes[a][n.rank]; };
     bool isOutput = (int)a == outputAccess;
-    auto sharedAcross = [&](const MapNode &n) {
-      return n.kind == MapNode::Spatial && !indexes[a][n.rank] &&
-             arch.levels[n.level].shares(n.dim, isOutput, reuse[a]);
+    // The spatial loops between `from` and `to` that multicast the tensor
+    // (or reduce it) to the instances below them.
+    auto sharedAcross = [&](size_t from, size_t to) {
+      double p = 1;
+      for (size_t i = from; i < to; ++i) {
+        const MapNode &n = nodes[i];
+        if (n.kind == MapNode::Spatial && !indexes[a][n.rank] &&
+            shares[n.level][n.dim][a])
+          p *= n.factor;
+      }
+      return p;
     };
-    auto temporal = [](const MapNode &n) { return n.kind == MapNode::Temporal; };
-    auto spatial = [](const MapNode &n) { return n.kind == MapNode::Spatial; };
 
-    llvm::SmallVector<size_t, 8> keeps;
+    keeps.clear();
     for (auto [i, n] : llvm::enumerate(nodes))
       if (n.kind == MapNode::Keep && n.access == (int)a)
         keeps.push_back(i);
 
-    if (arch.referenceAccounting()) {
+    if (referenceAccounting) {
       // docs/model.md, "Accounting": per node X (and the compute, a tile
       // of 1 below every node), all = Π of every loop above it, fresh = Π
       // of the temporal loops over ranks indexing the tensor and of every
@@ -485,19 +538,22 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
       struct Node {
         double tile, all, fresh, shared;
       };
-      auto at = [&](size_t pos, double tile, size_t above) {
-        Node x{tile, product(0, pos, [](const MapNode &) { return true; }),
-               product(0, pos,
-                        [&](const MapNode &n) {
-                          return spatial(n) || indexed(n);
-                        }),
-               product(above, pos, sharedAcross)};
-        return x;
-      };
       llvm::SmallVector<Node, 8> xs;
-      for (auto [k, pos] : llvm::enumerate(keeps))
-        xs.push_back(at(pos, tileAt[pos], k ? keeps[k - 1] : 0));
-      xs.push_back(at(nodes.size(), 1, keeps.empty() ? 0 : keeps.back()));
+      double fresh = 1;
+      size_t walked = 0, above = 0;
+      auto at = [&](size_t pos, double tile) {
+        for (; walked < pos; ++walked) {
+          const MapNode &n = nodes[walked];
+          if (n.kind == MapNode::Spatial ||
+              (n.kind == MapNode::Temporal && indexes[a][n.rank]))
+            fresh *= n.factor;
+        }
+        xs.push_back({tile, allAbove[pos], fresh, sharedAcross(above, pos)});
+        above = pos;
+      };
+      for (size_t pos : keeps)
+        at(pos, tileAt[pos]);
+      at(numNodes, 1);
       for (size_t k = 0; k < keeps.size(); ++k) {
         const Node &x = xs[k], &y = xs[k + 1];
         Accesses &here = ev.accesses[a][nodes[keeps[k]].level];
@@ -521,17 +577,16 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
     // Residencies of each keep, aggregated over instances.
     llvm::SmallVector<double, 8> residencies(keeps.size());
     for (auto [k, pos] : llvm::enumerate(keeps)) {
-      double tile = tileAt[pos];
-      double fills = product(0, pos, temporal);
+      double fills = temporalAbove[pos];
       for (size_t i = pos; i-- > 0;) {
-        if (nodes[i].kind == MapNode::Keep || spatial(nodes[i]))
+        const MapNode &n = nodes[i];
+        if (n.kind != MapNode::Temporal)
           continue;
-        if (indexed(nodes[i]))
+        if (indexes[a][n.rank])
           break;
-        fills /= nodes[i].factor; // stationary across this loop
+        fills /= n.factor; // stationary across this loop
       }
-      double instances = product(0, pos, spatial);
-      residencies[k] = fills * tile * instances;
+      residencies[k] = fills * tileAt[pos] * spatialAbove[pos];
     }
     // Partial sums the ancestors of an output node send back down to it.
     double refills = 0;
@@ -539,19 +594,19 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
       int level = nodes[pos].level;
       Accesses &here = ev.accesses[a][level];
       bool innermost = k + 1 == keeps.size();
-      size_t childPos = innermost ? nodes.size() : keeps[k + 1];
+      size_t childPos = innermost ? numNodes : keeps[k + 1];
       // One read of this level serves every instance below it that needs
       // the same data (multicast); partial sums of such instances are
       // reduced on the way up.
-      double shared = product(pos, childPos, sharedAcross);
+      double shared = sharedAcross(pos, childPos);
       double childDemand =
           innermost ? ev.macs / shared : residencies[k + 1] / shared;
-      if ((int)a == outputAccess) {
+      if (isOutput) {
         // A residency's first update reads nothing (DESIGN.md); the
         // reference reads and writes a node below the outermost on every
         // update and on every refill (output_rmw: every_update).
         double updates = childDemand - residencies[k];
-        if (k > 0 && arch.everyUpdateReads()) {
+        if (k > 0 && everyUpdateReads) {
           here.writes += childDemand + refills;
           here.reads += childDemand + refills;
         } else {
@@ -580,17 +635,19 @@ void EinsumModel::evaluate(const Mapping &m, Evaluation &ev) const {
     }
   const Compute &unit = arch.unit(m.unit);
   ev.energy += ev.macs * unit.macEnergy;
+  // A level's instances are the spatial loops over the fanouts above it.
+  llvm::SmallVector<double, 8> spreadAt(numLevels, 1);
+  for (const MapNode &n : nodes)
+    if (n.kind == MapNode::Spatial)
+      spreadAt[n.level] *= n.factor;
+  double instances = 1;
   for (size_t l = 0; l < numLevels; ++l) {
-    double instances = product(0, nodes.size(), [&](const MapNode &n) {
-      return n.kind == MapNode::Spatial && n.level < (int)l;
-    });
     ev.componentCycles.push_back(arch.levels[l].portCycles(
         reads[l] / instances, writes[l] / instances));
+    instances *= spreadAt[l];
   }
-  double macUnits = product(0, nodes.size(), [](const MapNode &n) {
-    return n.kind == MapNode::Spatial;
-  });
-  ev.componentCycles.push_back(ev.macs / macUnits / unit.throughput);
+  ev.componentCycles.push_back(ev.macs / spatialAbove[numNodes] /
+                               unit.throughput);
   ev.latency = *std::max_element(ev.componentCycles.begin(),
                                  ev.componentCycles.end());
   // Every instance of the machine leaks while the Einsum runs, used or not.

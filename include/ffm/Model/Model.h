@@ -92,6 +92,11 @@ private:
   /// [level][dim][rank]: the level may spread the rank over that dimension
   /// (its spread and reuse rules).
   std::vector<std::vector<std::vector<bool>>> spreads;
+  /// [level][dim][access]: Level::shares, the dimension multicasts (or
+  /// reduces) the tensor.
+  std::vector<std::vector<std::vector<bool>>> shares;
+  bool referenceAccounting = false; // Arch::referenceAccounting
+  bool everyUpdateReads = false;    // Arch::everyUpdateReads
   std::vector<bool> unitRuns;          // per compute unit
   double macs = 1;
   double leakagePerCycle = 0; // Arch::leakagePerCycle
