@@ -181,6 +181,7 @@ struct Generator {
     if (++steps % 4096 == 1 && deadline.passed()) {
       fail(llvm::formatv("{0} while enumerating Einsum '{1}' (raise {2})",
                          deadline.what(), e.name, deadline.option()));
+      out.stopped = true;
       return false;
     }
     return true;

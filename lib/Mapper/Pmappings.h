@@ -122,6 +122,9 @@ struct EinsumPmappings {
   /// against).
   Staircase unjoinableBounds, secondAnchors;
   std::string error; // budget exceeded or similar
+  /// The error is a shared budget's (time, memory), which stops every
+  /// enumeration under way when it trips, not this Einsum's own.
+  bool stopped = false;
 };
 
 /// The search's budgets other than its size: wall time and resident

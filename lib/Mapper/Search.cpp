@@ -97,6 +97,19 @@ std::string fitError(const Workload &w, int i, const EinsumPmappings &p) {
 
 } // namespace
 
+size_t detail::failedEinsum(llvm::ArrayRef<EinsumPmappings> pm) {
+  size_t longest = pm.size();
+  for (auto [i, p] : llvm::enumerate(pm)) {
+    if (p.error.empty() && !p.groups->empty())
+      continue;
+    if (!p.stopped)
+      return i;
+    if (longest == pm.size() || p.seconds > pm[longest].seconds)
+      longest = i;
+  }
+  return longest;
+}
+
 SearchResult ffm::search(const Workload &w, const Arch &arch,
                          const SearchOptions &options) {
   if (std::string err = arch.validate(); !err.empty()) {
@@ -188,10 +201,10 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
     result.stats.groups += pm[i].groups->size();
     for (auto &g : *pm[i].groups)
       result.stats.kept += g.second.size();
-    if (!pm[i].error.empty() || pm[i].groups->empty()) {
-      result.error = fitError(w, i, pm[i]);
-      return result;
-    }
+  }
+  if (size_t i = failedEinsum(pm); i < n) {
+    result.error = fitError(w, i, pm[i]);
+    return result;
   }
 
   auto t1 = Clock::now();

@@ -22,6 +22,13 @@ inline double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+/// The Einsum whose failure a search reports, or pm.size() if none failed:
+/// the first that failed on its own (no valid mapping, a size budget), else
+/// of those a shared budget stopped the one that ran longest. Einsums are
+/// enumerated in parallel, so when a time limit trips, the first in order
+/// may have just begun; the one it is spent on is the one to name.
+size_t failedEinsum(llvm::ArrayRef<EinsumPmappings> pm);
+
 /// The interface tensor of Einsum i at each of its interface slots.
 std::vector<int> interfaceTensors(const Workload &w,
                                   const std::vector<bool> &fusable, size_t i);

@@ -1248,6 +1248,27 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
 // as written, its reruns, the folded form and the report's baseline): a
 // search whose limit started long enough before it stops at once, naming
 // the limit as given, where a search of its own limit finds the optimum.
+// Einsums enumerate in parallel: when a time limit trips, every one under
+// way stops, and the first in order may have just begun. The error names
+// the one the time went to, unless one failed on its own.
+TEST(Mapper, FailureNamesTheEinsumTheLimitStopped) {
+  std::vector<detail::EinsumPmappings> pm(3);
+  for (detail::EinsumPmappings &p : pm)
+    (*p.groups)[{}] = {};
+  EXPECT_EQ(detail::failedEinsum(pm), 3u);
+  for (auto [p, seconds] : llvm::zip(pm, std::vector<double>{0.2, 0.01, 5})) {
+    p.error = "search time limit of 1 s exceeded";
+    p.stopped = true;
+    p.seconds = seconds;
+  }
+  EXPECT_EQ(detail::failedEinsum(pm), 2u);
+  pm[1].stopped = false; // its own failure, whatever the time
+  EXPECT_EQ(detail::failedEinsum(pm), 1u);
+  pm[1].error.clear();
+  pm[1].groups->clear(); // no valid mapping
+  EXPECT_EQ(detail::failedEinsum(pm), 1u);
+}
+
 TEST(Mapper, TimeLimitSharedAcrossSearches) {
   Workload w = threeMatmuls(16);
   Arch arch = chainArch(1 << 20);
