@@ -312,6 +312,9 @@ std::pair<double, double> Generator::lowerBound() const {
       low[k] = l == 0 ? size : size * replAbove[a][l] * refetchBound(a, l);
       shared[k] = sharedBelow[a][l];
     }
+    // At least the partial sums the output's ancestors send back down so
+    // far: each level's updates beyond its first fills.
+    double refillsLow = 0;
     for (size_t k = 0; k < n; ++k) {
       const Level &lv = arch.levels[levels[k]];
       double childLow = (k + 1 < n ? low[k + 1] : macs) / shared[k];
@@ -326,16 +329,24 @@ std::pair<double, double> Generator::lowerBound() const {
       if (a == output && levels[k] != 0 && !settled(a, levels[k]))
         most = size * replAbove[a][levels[k]] *
                refetchBound(a, levels[k], /*upper=*/true);
-      // With output_rmw: every_update a node below the outermost reads on
-      // every update (and on refills, which the bound leaves out).
+      // With output_rmw: every_update a node below the outermost reads
+      // and writes on every update and on every refill its ancestors
+      // send down.
       // With accounting: reference an output node's reads are its
       // child's refills, which may be none, and below the outermost node
       // its own drains, tile x all: at least its residencies' bound.
-      double reads = a != output                   ? childLow
-                     : referenceAccounting         ? (k > 0 ? low[k] : 0.0)
-                     : k > 0 && everyUpdateReads ? childLow
-                                 : std::max(0.0, childLow - most);
-      double writes = a == output ? childLow : k > 0 ? low[k] : 0;
+      double updatesLow = std::max(0.0, childLow - most);
+      bool rmw = a == output && !referenceAccounting && k > 0 &&
+                 everyUpdateReads;
+      double reads = a != output           ? childLow
+                     : referenceAccounting ? (k > 0 ? low[k] : 0.0)
+                     : rmw                 ? childLow + refillsLow
+                                           : updatesLow;
+      double writes = a != output ? (k > 0 ? low[k] : 0)
+                      : rmw       ? childLow + refillsLow
+                                  : childLow;
+      if (a == output)
+        refillsLow += updatesLow;
       // Traffic in data of datum_bits, as the model counts it.
       reads *= model->widthAt(a, levels[k]);
       writes *= model->widthAt(a, levels[k]);

@@ -530,12 +530,12 @@ TEST(BruteForce, PersistentBytesCountOnlyTheSharedNodesDepth) {
 /// The search for one m x n x k matmul on the `eyeriss` preset, the
 /// accounting: reference bounds' benchmark: its steps (counted, not
 /// timed), and its optimum, which a bound above the model would lose.
-static void expectEyerissMatmul(int64_t m, int64_t n, int64_t k,
-                                uint64_t maxSteps, double energy) {
+static void expectMatmul(const std::string &arch, int64_t m, int64_t n,
+                         int64_t k, uint64_t maxSteps, double energy) {
   WorkloadBuilder b;
   int mm = b.matmul("mm", m, n, k);
   Workload w = b.finish({b.w.einsums[mm].output.tensor});
-  SearchResult r = search(w, preset("eyeriss"));
+  SearchResult r = search(w, preset(arch));
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_LT(r.stats.steps, maxSteps);
   EXPECT_NEAR(r.energy, energy, 0.01);
@@ -551,7 +551,7 @@ static void expectEyerissMatmul(int64_t m, int64_t n, int64_t k,
 // the brute-force reference to show, under the reference's accounting in
 // its `ref_eyeriss/tight` and `small_2level/refacct` cases.
 TEST(BruteForce, ReferenceAccountingBoundsEveryRefill) {
-  expectEyerissMatmul(1, 512, 512, 40'000, 18'894'091.88);
+  expectMatmul("eyeriss", 1, 512, 512, 40'000, 18'894'091.88);
 }
 
 // Below its outermost node an output node under the reference's accounting
@@ -559,5 +559,17 @@ TEST(BruteForce, ReferenceAccountingBoundsEveryRefill) {
 // counts: a 128-cubed matmul in 50,399 steps, 78,750 when the bound took
 // an output's reads as none (both 11,168,196.09 pJ).
 TEST(BruteForce, ReferenceAccountingBoundsOutputDrains) {
-  expectEyerissMatmul(128, 128, 128, 65'000, 11'168'196.09);
+  expectMatmul("eyeriss", 128, 128, 128, 65'000, 11'168'196.09);
+}
+
+// With output_rmw: every_update a node below the output's outermost is
+// read and written on every update and on every refill of partial sums
+// its ancestors send down; those refills are at least the ancestors'
+// updates beyond their first fills, which the bound now counts. A matmul
+// whose long reduction Simba's accumulation buffer cannot hold at once:
+// 1,913 steps, 16,197 when the bound left the refills out (both
+// 45,919,634.61 pJ). The brute-force reference's `ref_simba/tight` case
+// checks that the bound stays below the model there.
+TEST(BruteForce, EveryUpdateBoundsRefills) {
+  expectMatmul("simba", 128, 128, 2048, 4'000, 45'919'634.61);
 }
