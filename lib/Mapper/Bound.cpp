@@ -273,9 +273,10 @@ void Generator::cacheRuns() {
 
 void Generator::cacheSpread() {
   decidedRuns.assign(numLevels + 1, std::vector<Runs>(acc.size()));
-  replAbove.assign(acc.size(), std::vector<double>(numLevels, 1));
+  replAbove.assign(acc.size(), std::vector<double>(numLevels + 1, 1));
   sharedBelow.assign(acc.size(), std::vector<double>(numLevels, 1));
-  for (size_t a = 0; a < acc.size(); ++a)
+  for (size_t a = 0; a < acc.size(); ++a) {
+    replAbove[a][numLevels] = replication(a, 0, numLevels);
     for (size_t l = 0; l < numLevels; ++l) {
       replAbove[a][l] = replication(a, 0, l);
       size_t next = l + 1;
@@ -283,6 +284,7 @@ void Generator::cacheSpread() {
         ++next;
       sharedBelow[a][l] = replication(a, l, next, /*sharedOnly=*/true);
     }
+  }
   units = 1;
   for (auto [r, f] : spatial)
     units *= f;
@@ -345,6 +347,25 @@ std::pair<double, double> Generator::lowerBound() const {
       double writes = a != output ? (k > 0 ? low[k] : 0)
                       : rmw       ? childLow + refillsLow
                                   : childLow;
+      // With accounting: reference a node's first fill of each output
+      // element (per instance) is fresh, every later one a refill: tile
+      // x fresh is the product of the loops over ranks indexing the
+      // output (its span) times the spatial loops above that do not, all
+      // of them known here. So the child's refills (read here) are at
+      // least its demand's bound less that, and below the outermost node
+      // so are the node's own (written here). A windowed output's tile
+      // is its footprint instead: left out.
+      if (a == output && referenceAccounting && !acc[a]->hasWindows()) {
+        double span = 1;
+        for (size_t r = 0; r < e.ranks.size(); ++r)
+          if (indexes(a, r))
+            span *= e.ranks[r].bound;
+        size_t child = k + 1 < n ? levels[k + 1] : numLevels;
+        reads += std::max(0.0, childLow - span * replAbove[a][child] /
+                                              shared[k]);
+        if (k > 0)
+          writes += std::max(0.0, low[k] - span * replAbove[a][levels[k]]);
+      }
       if (a == output)
         refillsLow += updatesLow;
       // Traffic in data of datum_bits, as the model counts it.
