@@ -335,8 +335,8 @@ std::pair<double, double> Generator::lowerBound() const {
       // and writes on every update and on every refill its ancestors
       // send down.
       // With accounting: reference an output node's reads are its
-      // child's refills, which may be none, and below the outermost node
-      // its own drains, tile x all: at least its residencies' bound.
+      // child's refills (below) and, below the outermost node, its own
+      // drains, tile x all: at least its residencies' bound.
       double updatesLow = std::max(0.0, childLow - most);
       bool rmw = a == output && !referenceAccounting && k > 0 &&
                  everyUpdateReads;
@@ -356,15 +356,12 @@ std::pair<double, double> Generator::lowerBound() const {
       // so are the node's own (written here). A windowed output's tile
       // is its footprint instead: left out.
       if (a == output && referenceAccounting && !acc[a]->hasWindows()) {
-        double span = 1;
-        for (size_t r = 0; r < e.ranks.size(); ++r)
-          if (indexes(a, r))
-            span *= e.ranks[r].bound;
         size_t child = k + 1 < n ? levels[k + 1] : numLevels;
-        reads += std::max(0.0, childLow - span * replAbove[a][child] /
+        reads += std::max(0.0, childLow - outputSpan * replAbove[a][child] /
                                               shared[k]);
         if (k > 0)
-          writes += std::max(0.0, low[k] - span * replAbove[a][levels[k]]);
+          writes +=
+              std::max(0.0, low[k] - outputSpan * replAbove[a][levels[k]]);
       }
       if (a == output)
         refillsLow += updatesLow;

@@ -71,6 +71,9 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
     indexMask.push_back(mask);
     projectMask.push_back(projected);
   }
+  for (size_t r = 0; r < e.ranks.size(); ++r)
+    if (indexes(acc.size() - 1, r))
+      outputSpan *= e.ranks[r].bound;
 }
 
 void Generator::run() {

@@ -73,6 +73,10 @@ struct Generator {
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).
   std::vector<uint64_t> indexMask;
+  /// The product of the bounds of the ranks indexing the output: with
+  /// every loop over them, a tile times its fresh fills (the bound's
+  /// refills under accounting: reference).
+  double outputSpan = 1;
   /// Bit l set when some tensor is kept at level l.
   uint32_t nodeLevels = 0;
   std::vector<bool> onChip;          // per access
