@@ -331,37 +331,42 @@ std::pair<double, double> Generator::lowerBound() const {
       if (a == output && levels[k] != 0 && !settled(a, levels[k]))
         most = size * replAbove[a][levels[k]] *
                refetchBound(a, levels[k], /*upper=*/true);
-      // With output_rmw: every_update a node below the outermost reads
-      // and writes on every update and on every refill its ancestors
-      // send down.
-      // With accounting: reference an output node's reads are its
-      // child's refills (below) and, below the outermost node, its own
-      // drains, tile x all: at least its residencies' bound.
       double updatesLow = std::max(0.0, childLow - most);
-      bool rmw = a == output && !referenceAccounting && k > 0 &&
-                 everyUpdateReads;
-      double reads = a != output           ? childLow
-                     : referenceAccounting ? (k > 0 ? low[k] : 0.0)
-                     : rmw                 ? childLow + refillsLow
-                                           : updatesLow;
-      double writes = a != output ? (k > 0 ? low[k] : 0)
-                      : rmw       ? childLow + refillsLow
-                                  : childLow;
-      // With accounting: reference a node's first fill of each output
-      // element (per instance) is fresh, every later one a refill: tile
-      // x fresh is the product of the loops over ranks indexing the
-      // output (its span) times the spatial loops above that do not, all
-      // of them known here. So the child's refills (read here) are at
-      // least its demand's bound less that, and below the outermost node
-      // so are the node's own (written here). A windowed output's tile
-      // is its footprint instead: left out.
-      if (a == output && referenceAccounting && !acc[a]->hasWindows()) {
-        size_t child = k + 1 < n ? levels[k + 1] : numLevels;
-        reads += std::max(0.0, childLow - outputSpan * replAbove[a][child] /
-                                              shared[k]);
-        if (k > 0)
-          writes +=
-              std::max(0.0, low[k] - outputSpan * replAbove[a][levels[k]]);
+      double reads, writes;
+      if (a != output) {
+        reads = childLow;
+        writes = k > 0 ? low[k] : 0;
+      } else if (referenceAccounting) {
+        // With accounting: reference an output node's reads are its
+        // child's refills and, below the outermost node, its own drains,
+        // tile x all: at least its residencies' bound. A node's first
+        // fill of each output element (per instance) is fresh, every
+        // later one a refill: tile x fresh is the product of the loops
+        // over ranks indexing the output (its span) times the spatial
+        // loops above that do not, all of them known here. So the
+        // child's refills (read here) are at least its demand's bound
+        // less that, and below the outermost node so are the node's own
+        // (written here). A windowed output's tile is its footprint
+        // instead: left out.
+        reads = k > 0 ? low[k] : 0.0;
+        writes = childLow;
+        if (!acc[a]->hasWindows()) {
+          size_t child = k + 1 < n ? levels[k + 1] : numLevels;
+          reads += std::max(0.0, childLow - outputSpan *
+                                                replAbove[a][child] /
+                                                shared[k]);
+          if (k > 0)
+            writes +=
+                std::max(0.0, low[k] - outputSpan * replAbove[a][levels[k]]);
+        }
+      } else if (k > 0 && everyUpdateReads) {
+        // With output_rmw: every_update a node below the outermost reads
+        // and writes on every update and on every refill its ancestors
+        // send down.
+        reads = writes = childLow + refillsLow;
+      } else {
+        reads = updatesLow;
+        writes = childLow;
       }
       if (a == output)
         refillsLow += updatesLow;

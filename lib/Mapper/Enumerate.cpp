@@ -341,6 +341,13 @@ void Generator::extendPrefix(size_t l, uint32_t unplaced) {
 }
 
 void Generator::finishPrefix(size_t l) {
+  // The suffix goes below every node of the block, so the prefix already
+  // fixes their tiles (with options.nodeDepths, bounds them): a level they
+  // overflow is cut before the suffix's orders and counts are enumerated
+  // (fits() would reject each of them; on Simba's GlobalBuffer that was
+  // nearly two thirds of a GPT-3 layer's steps).
+  if (l != 0 && overflows(l))
+    return;
   bool looked = (int)l == keysKnownAt;
   if ((!looked || lookUpGroup()) && !boundedOut())
     chooseSuffix(l);
