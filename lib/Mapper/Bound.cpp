@@ -57,10 +57,12 @@ double Generator::leastTile(size_t a, size_t l) const {
     }
   // A loop of the ordered block whose count is still open (1 so far) may
   // take all of what remains.
-  if (next)
+  if (next) {
+    open = unorderedBelow;
     for (int r : order[decided])
       if (temporal[decided][r] == 1)
         open |= uint64_t(1) << r;
+  }
   llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
   for (size_t r = 0; r < e.ranks.size(); ++r) {
     if (!indexes(a, r))
@@ -166,6 +168,8 @@ void Generator::reservationBounds(
 
 long Generator::loopsAt(size_t l) const {
   long n = order[l].size();
+  if ((int)l == orderedBlock)
+    n += llvm::popcount(unorderedBelow);
   for (auto [slot, s] : llvm::enumerate(spatial))
     if (s.first >= 0 && (size_t)fanoutSlots[slot].first == l)
       ++n;
@@ -211,6 +215,23 @@ double Generator::refetchBound(size_t a, size_t l, bool upper) const {
     return std::numeric_limits<double>::infinity();
   for (size_t m = l; m-- > decided;) {
     if ((int)m == orderedBlock) {
+      // The unordered loops, innermost: at least, those that leave the
+      // tensor unindexed inside its run (free) and the others ending it;
+      // at most, the others first.
+      bool indexing = false;
+      double nonIndexing = 1;
+      for (uint64_t u = unorderedBelow; u; u &= u - 1) {
+        int r = llvm::countr_zero(u);
+        if (indexes(a, r))
+          indexing = true;
+        else
+          nonIndexing *=
+              upper || m == lastLoopLevel ? (double)remaining[r] : 2.0;
+      }
+      if (!inRun || (upper && indexing))
+        refetch *= nonIndexing;
+      if (indexing)
+        inRun = false;
       for (size_t p = order[m].size(); p-- > 0;) {
         int r = order[m][p];
         double f = temporal[m][r];

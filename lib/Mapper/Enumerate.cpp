@@ -385,7 +385,6 @@ void Generator::chooseSuffix(size_t l) {
 }
 
 void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
-  llvm::SmallVector<int, 16> suffix(loops);
   size_t prefix = order[l].size();
   bool keyed = llvm::any_of(llvm::seq<size_t>(0, acc.size()), [&](size_t a) {
     return onChip[a] && outerOnChip[a] > (int)l;
@@ -394,18 +393,54 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
   // Under accounting: reference every order leaves the same (no) runs
   // below the block: only the first is enumerated, unless a key holds the
   // order or the block's own nodes sit among its loops.
-  bool oneOrder = referenceAccounting && !keyed && !deep;
-  llvm::SmallVector<uint64_t, 64> seen;
-  do {
+  if (referenceAccounting && !keyed && !deep) {
+    order[l].insert(order[l].end(), loops.begin(), loops.end());
+    countOrdered(l, prefix);
     order[l].resize(prefix);
-    order[l].insert(order[l].end(), suffix.begin(), suffix.end());
+    return;
+  }
+  uint64_t loopSet = 0;
+  for (int r : loops)
+    loopSet |= uint64_t(1) << r;
+  llvm::SmallVector<uint64_t, 64> seen;
+  orderFrom(l, prefix, loopSet, keyed, deep, seen, /*first=*/true);
+}
+
+void Generator::orderFrom(size_t l, size_t prefix, uint64_t unordered,
+                          bool keyed, uint32_t deep,
+                          llvm::SmallVectorImpl<uint64_t> &seen, bool first) {
+  // A step per order but the first, as each further permutation was one
+  // (the bounds on the way are the steps saved).
+  if (!unordered) {
+    if (!first && !tick())
+      return;
     if (deep)
       placeDeep(l, prefix, deep, keyed, seen);
     else if (keyed || firstOfRuns(l, order[l], seen))
       countOrdered(l, prefix);
-  } while (!oneOrder && std::next_permutation(suffix.begin(), suffix.end()) &&
-           tick());
-  order[l].resize(prefix);
+    return;
+  }
+  // Two or more loops still unordered: bounded as the innermost of the
+  // block in any order (a placeDeep node may sit among them: not bounded).
+  if (!deep && llvm::popcount(unordered) > 1) {
+    int outer = orderedBlock;
+    orderedBlock = l;
+    unorderedBelow = unordered;
+    bool cut = boundedOut();
+    unorderedBelow = 0;
+    orderedBlock = outer;
+    if (cut)
+      return;
+  }
+  // Outermost first, each rank in ascending order: the orders come
+  // lexicographically, as std::next_permutation gave them.
+  for (uint64_t left = unordered; left && !stop; left &= left - 1) {
+    int r = llvm::countr_zero(left);
+    order[l].push_back(r);
+    orderFrom(l, prefix, unordered & ~(uint64_t(1) << r), keyed, deep, seen,
+              first && left == unordered);
+    order[l].pop_back();
+  }
 }
 
 void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,

@@ -112,6 +112,11 @@ struct Generator {
   size_t decided = 0;
   /// The block whose loop order is fixed while its counts are chosen.
   int orderedBlock = -1;
+  /// Ranks (a set) whose loops go innermost in the ordered block, below
+  /// order[orderedBlock], in an order not yet chosen (orderFrom); each
+  /// takes a count of at least 2, or all that remains in the innermost
+  /// block that may hold loops.
+  uint64_t unorderedBelow = 0;
   /// The group every pmapping of the current subtree falls in, once known,
   /// and its index (valid while `group` is set).
   std::vector<Pmapping> *group = nullptr;
@@ -301,6 +306,15 @@ struct Generator {
   /// the tensors stored deeper, unless a deeper fused intermediate's key
   /// holds them.
   void orderSuffix(size_t l, llvm::ArrayRef<int> loops);
+
+  /// The suffix's orders from the outermost loop in: the loops in
+  /// `unordered` (a rank set) go below those ordered so far, and with two
+  /// or more of them the subtree is bounded first, the block taken as
+  /// ordered with those innermost in any order (unorderedBelow). `first`:
+  /// on the way to the first order (ascending).
+  void orderFrom(size_t l, size_t prefix, uint64_t unordered, bool keyed,
+                 uint32_t deep, llvm::SmallVectorImpl<uint64_t> &seen,
+                 bool first);
 
   /// With options.nodeDepths, a position among block l's ordered loops for
   /// each node in `unplaced` (placed ones keep theirs); some node of the
