@@ -390,6 +390,14 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
     return onChip[a] && outerOnChip[a] > (int)l;
   });
   uint32_t deep = deepNodes(l);
+  uint64_t loopSet = 0;
+  for (int r : loops)
+    loopSet |= uint64_t(1) << r;
+  // A rank the suffix leaves out loops only deeper, below the nodes
+  // heading the next block: their tiles hold all that remains of it,
+  // whatever the suffix's order and counts.
+  if (asOrdered(l, loopSet, [&] { return overflowsBelow(l); }))
+    return;
   // Under accounting: reference every order leaves the same (no) runs
   // below the block: only the first is enumerated, unless a key holds the
   // order or the block's own nodes sit among its loops.
@@ -399,9 +407,6 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
     order[l].resize(prefix);
     return;
   }
-  uint64_t loopSet = 0;
-  for (int r : loops)
-    loopSet |= uint64_t(1) << r;
   llvm::SmallVector<uint64_t, 64> seen;
   orderFrom(l, prefix, loopSet, keyed, deep, seen, /*first=*/true);
 }
@@ -422,16 +427,9 @@ void Generator::orderFrom(size_t l, size_t prefix, uint64_t unordered,
   }
   // Two or more loops still unordered: bounded as the innermost of the
   // block in any order (a placeDeep node may sit among them: not bounded).
-  if (!deep && llvm::popcount(unordered) > 1) {
-    int outer = orderedBlock;
-    orderedBlock = l;
-    unorderedBelow = unordered;
-    bool cut = boundedOut();
-    unorderedBelow = 0;
-    orderedBlock = outer;
-    if (cut)
-      return;
-  }
+  if (!deep && llvm::popcount(unordered) > 1 &&
+      asOrdered(l, unordered, [&] { return boundedOut(); }))
+    return;
   // Outermost first, each rank in ascending order: the orders come
   // lexicographically, as std::next_permutation gave them.
   for (uint64_t left = unordered; left && !stop; left &= left - 1) {
@@ -462,13 +460,12 @@ void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,
 }
 
 void Generator::countOrdered(size_t l, size_t prefix) {
-  int outer = orderedBlock;
-  orderedBlock = l;
   // With the order known and every count open, the bound may already
   // cut all of them.
-  if (l == lastLoopLevel || !boundedOut())
-    countSuffix(l, prefix);
-  orderedBlock = outer;
+  asOrdered(l, 0, [&] {
+    if (l == lastLoopLevel || !boundedOut())
+      countSuffix(l, prefix);
+  });
 }
 
 template <typename Body>

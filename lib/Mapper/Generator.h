@@ -327,6 +327,23 @@ struct Generator {
   /// The order and positions of block l are fixed: its counts, bounded.
   void countOrdered(size_t l, size_t prefix);
 
+  /// body() with block l the ordered one, the ranks in `unordered` still
+  /// to go innermost in it (unorderedBelow).
+  template <typename Body>
+  auto asOrdered(size_t l, uint64_t unordered, Body body) {
+    struct Restore {
+      Generator &g;
+      int outer;
+      ~Restore() {
+        g.orderedBlock = outer;
+        g.unorderedBelow = 0;
+      }
+    } restore{*this, orderedBlock};
+    orderedBlock = l;
+    unorderedBelow = unordered;
+    return body();
+  }
+
   /// Divisors of the counts that remain (a handful of values, asked at
   /// every node of the count enumeration).
   std::map<int64_t, std::vector<int64_t>> divisorsOf;
