@@ -27,6 +27,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -328,9 +329,13 @@ struct Generator {
   void countOrdered(size_t l, size_t prefix);
 
   /// body() with block l the ordered one, the ranks in `unordered` still
-  /// to go innermost in it (unorderedBelow).
+  /// to go innermost in it (unorderedBelow). Only a body that enumerates
+  /// nothing deeper (a bound, a capacity check) may leave ranks unordered:
+  /// the blocks below are enumerated with none (countOrdered), so that is
+  /// what the restore leaves.
   template <typename Body>
   auto asOrdered(size_t l, uint64_t unordered, Body body) {
+    assert(unorderedBelow == 0 && "a partial order's bound enumerates no block");
     struct Restore {
       Generator &g;
       int outer;
