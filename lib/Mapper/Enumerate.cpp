@@ -279,10 +279,6 @@ void Generator::chooseBlock(size_t l) {
     chooseBlock(l + 1);
     return;
   }
-  // The blocks above already fix the tiles of the nodes heading this one:
-  // a level they overflow is cut before its loops are enumerated.
-  if (l != 0 && overflows(l))
-    return;
   uint32_t floating = 0;
   // A node placed later (placeDeep) may head the block too.
   bool headed = deepNodes(l) != 0;
@@ -293,10 +289,13 @@ void Generator::chooseBlock(size_t l) {
     position[l][a] = kept && !floats(a, l) && !options.nodeDepths ? 0 : -1;
     headed |= position[l][a] == 0;
   }
-  if (floating)
-    placeFloating(l, floating, headed);
-  else
+  // The blocks above already fix the tiles of the nodes heading this one:
+  // a level they overflow is cut before the floating nodes are placed
+  // (without any, finishPrefix checks it before the suffix).
+  if (!floating)
     finishPrefix(l);
+  else if (l == 0 || !overflows(l))
+    placeFloating(l, floating, headed);
   position[l].assign(acc.size(), -1);
 }
 

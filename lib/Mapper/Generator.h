@@ -335,7 +335,8 @@ struct Generator {
   /// what the restore leaves.
   template <typename Body>
   auto asOrdered(size_t l, uint64_t unordered, Body body) {
-    assert(unorderedBelow == 0 && "a partial order's bound enumerates no block");
+    assert(unorderedBelow == 0 &&
+           "a partial order's bound enumerates no block");
     struct Restore {
       Generator &g;
       int outer;
@@ -581,7 +582,7 @@ struct Generator {
   /// What lowerBound() reads of the keep sets and spatial loops, which are
   /// fixed across the subtree below chooseSpatial.
   std::vector<std::vector<double>> replAbove;   // [a][l]: replication(a, 0, l)
-  std::vector<std::vector<double>> sharedBelow; // [a][l]: down to a's next level
+  std::vector<std::vector<double>> sharedBelow; // [a][l]: to a's next level
   std::vector<double> instancesAbove;           // [l]
   double units = 1;
   void cacheSpread();

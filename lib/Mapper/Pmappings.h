@@ -227,9 +227,10 @@ struct Narrowing {
   double floor = -INFINITY;
   /// With a fixed cap, what neighbours add to the Einsum's floor-based
   /// cap: per neighbour Einsum, per interface slot it shares, the least its
-  /// pmappings with each key score above its own floor. A group whose keys make neighbours score that much above
-  /// their floors is capped that much lower (the largest over the slots
-  /// one neighbour shares, summed over neighbours).
+  /// pmappings with each key score above its own floor. A group whose keys
+  /// make neighbours score that much above their floors is capped that much
+  /// lower (the largest over the slots one neighbour shares, summed over
+  /// neighbours).
   struct Surcharge {
     size_t neighbour;
     size_t slot;
