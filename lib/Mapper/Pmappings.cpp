@@ -6,9 +6,10 @@
 // the first criterion of anything kept. Its inputs narrow nothing the
 // mapspace holds: fusableTensors gives exactly docs/mapspace.md's
 // interface tensors, and a level bindingLevels calls non-binding cannot be
-// overflowed by any fusion group (every tensor of every Einsum held whole
-// fits, or no tile there outlives the fused loops, so each pmapping's own
-// fit is the group's), so its reservations need not be criteria.
+// overflowed by any fusion group the join can form (every tensor of every
+// Einsum held whole fits, or no tile there outlives the fused loops, so
+// each pmapping's own fit is the group's), so its reservations need not be
+// criteria.
 //
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
@@ -61,21 +62,33 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch,
       everything += accessSize(e, *a);
   // A tile outlives the fused loops only if it sits above the outermost
   // on-chip node of one of its Einsum's fused intermediates, so at a
-  // level below every level where such a node can sit no pmapping holds
-  // persistent bytes, and the join needs each alone to fit: an
-  // intermediate a level must keep has its outermost node there or above.
-  size_t deepest = 0;
+  // level below every level where such a node can sit no pmapping the
+  // join combines holds persistent bytes, and the join needs each alone
+  // to fit. Each access may put the node at a level its class may keep,
+  // down to the first one that must; the join takes only keys its
+  // producer and consumers share, so a node sits only where all of them
+  // may put it (a tensor produced into a level that must keep it and
+  // read as a weight that must bypass it is never on chip in a join).
+  std::vector<uint64_t> outermost(w.tensors.size(), ~uint64_t(0));
   for (auto [i, e] : llvm::enumerate(w.einsums))
     for (auto [a, acc] : llvm::enumerate(e.accesses())) {
       if (!fusable[acc->tensor])
         continue;
       unsigned classes = accessClasses(w, i, a, /*fused=*/true);
-      size_t m = 1;
-      while (m + 1 < arch.levels.size() &&
-             arch.levels[m].keepRule(classes) <= 0)
-        ++m;
-      deepest = std::max(deepest, m);
+      uint64_t may = 0;
+      for (size_t m = 1; m < arch.levels.size(); ++m) {
+        int rule = arch.levels[m].keepRule(classes);
+        if (rule >= 0)
+          may |= uint64_t(1) << m;
+        if (rule > 0)
+          break;
+      }
+      outermost[acc->tensor] &= may;
     }
+  size_t deepest = 0;
+  for (auto [t, levels] : llvm::enumerate(outermost))
+    if (fusable[t] && levels)
+      deepest = std::max<size_t>(deepest, llvm::Log2_64(levels));
   // A machine of main memory alone has no on-chip level to bind.
   deepest = std::min(deepest, arch.levels.size() - 1);
   std::vector<bool> binding(arch.levels.size(), false);

@@ -578,6 +578,37 @@ TEST(Mapper, ReservationsBindOnlyWhereFusedTilesMayPersist) {
   arch.levels[1].keep = {"intermediate"};
   EXPECT_EQ(detail::bindingLevels(w, arch, fusable),
             (std::vector<bool>{false, true, false}));
+  // The consumer reads the intermediate as a weight. Produced into a GLB
+  // that must keep outputs and read past a GLB that must bypass weights,
+  // it is on chip in no join (the two sides' keys never agree), so not
+  // even the GLB binds, and the RF, the weight's only on-chip level as
+  // the consumer reads it, binds nothing either.
+  {
+    WorkloadBuilder b;
+    int t = b.w.einsums[b.matmul("mm0", 8, 8, 4)].output.tensor;
+    int x = b.tensor("mm1.A", {8, 8}), c = b.tensor("mm1.out", {8, 8});
+    b.einsum("mm1", {{"m", 8}, {"n", 8}, {"k", 8}},
+             {{x, {0, 2}}, {t, {2, 1}}}, {c, {0, 1}});
+    Workload v = b.finish({c});
+    std::vector<bool> vFusable = detail::fusableTensors(v);
+    ASSERT_TRUE(vFusable[t]);
+    Arch split = arch;
+    split.levels[1].keep = {"output"};
+    split.levels[1].bypass = {"weight"};
+    split.levels[2].keep = {"weight"};
+    EXPECT_EQ(detail::bindingLevels(v, split, vFusable),
+              (std::vector<bool>{false, false, false}));
+    SearchOptions o;
+    o.exhaustive = true;
+    SearchResult r = search(v, split), ex = search(v, split, o);
+    ASSERT_TRUE(r.ok() && ex.ok()) << r.error << ex.error;
+    EXPECT_EQ(r.energy, ex.energy);
+    EXPECT_EQ(r.latency, ex.latency);
+    // A GLB either side may keep it in is where its node sits.
+    split.levels[1].bypass.clear();
+    EXPECT_EQ(detail::bindingLevels(v, split, vFusable),
+              (std::vector<bool>{false, true, false}));
+  }
   // Main memory alone binds nothing (and has no level 1 to look at).
   Arch dramOnly = arch;
   dramOnly.levels.resize(1);
