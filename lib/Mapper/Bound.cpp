@@ -63,13 +63,30 @@ double Generator::leastTile(size_t a, size_t l) const {
       if (temporal[decided][r] == 1)
         open |= uint64_t(1) << r;
   }
+  // A floating node not yet placed (the outermost of an on-chip
+  // intermediate) has above it every loop chosen so far, and later only
+  // fused loops: a rank no further fused loop may take over it keeps all
+  // that remains of it in its tile.
+  uint64_t closed = 0;
+  if (l >= decided && floats(a, l) && !placed(a, l)) {
+    // Loops of the ordered block still without their count are above it
+    // too (they passed the limits when chosen).
+    uint64_t counting = 0;
+    if (l > decided && (int)decided == orderedBlock) {
+      counting = unorderedBelow;
+      for (int r : order[decided])
+        if (temporal[decided][r] == 1)
+          counting |= uint64_t(1) << r;
+    }
+    closed = fusedClosed(a, l) & ~counting;
+  }
   llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
   for (size_t r = 0; r < e.ranks.size(); ++r) {
     if (!indexes(a, r))
       continue;
     if (exact && !(openAbove >> r & 1))
       ext[r] *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
-    if (next && !(open >> r & 1))
+    if ((next && !(open >> r & 1)) || (closed >> r & 1))
       ext[r] *= remaining[r];
   }
   for (auto [slot, s] : llvm::enumerate(spatial))
@@ -78,6 +95,21 @@ double Generator::leastTile(size_t a, size_t l) const {
       ext[s.first] *= s.second;
   // Every extent is a lower bound and a tile grows with each.
   return tileOf(a, ext);
+}
+
+uint64_t Generator::fusedClosed(size_t a, size_t l) const {
+  unsigned limit = options.maxFusedLoopsPerRank;
+  // The block's prefix (its loops so far, above the node once placed)
+  // counts toward the limit on all fused loops.
+  size_t inBlock = l == decided ? order[l].size() : 0;
+  if (fusedLoopsLeft(l) <= inBlock)
+    return ~uint64_t(0);
+  uint64_t closed = 0;
+  for (size_t r = 0; r < e.ranks.size(); ++r)
+    if ((l == decided && temporal[l][r] > 1) || !mayFuseOver(a, r) ||
+        (limit && fusedLoops(l, r) + 1 > limit))
+      closed |= uint64_t(1) << r;
+  return closed;
 }
 
 bool Generator::boundedOut() const {

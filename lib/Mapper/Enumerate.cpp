@@ -307,10 +307,14 @@ void Generator::placeFloating(size_t l, uint32_t unplaced, bool mayWait) {
       for (size_t a = 0; a < acc.size(); ++a)
         if (now & (1u << a))
           position[l][a] = order[l].size();
-      if (uint32_t later = unplaced & ~now)
-        extendPrefix(l, later);
-      else
+      // A placed node's tile is fixed: the loops the prefix adds go
+      // below it. A level it overflows is cut before they are chosen.
+      if (uint32_t later = unplaced & ~now) {
+        if (!now || !overflows(l))
+          extendPrefix(l, later);
+      } else {
         finishPrefix(l);
+      }
       for (size_t a = 0; a < acc.size(); ++a)
         if (now & (1u << a))
           position[l][a] = -1;
@@ -332,9 +336,16 @@ void Generator::extendPrefix(size_t l, uint32_t unplaced) {
           return (unplaced & (1u << a)) && !mayFuseOver(a, r);
         }))
       continue;
+    // The nodes still to place go below the new loop, which closes its
+    // rank (leastTile). Counts come smallest first and a larger one
+    // leaves smaller tiles: once one fits, the rest do.
     order[l].push_back(r);
-    eachCount(l, r, /*largestFirst=*/false,
-              [&] { placeFloating(l, unplaced, /*mayWait=*/true); });
+    bool fitting = false;
+    eachCount(l, r, /*largestFirst=*/false, [&] {
+      if (fitting || (fitting = !overflows(l)))
+        placeFloating(l, unplaced, /*mayWait=*/true);
+      return true;
+    });
     order[l].pop_back();
   }
 }
@@ -473,23 +484,29 @@ void Generator::eachCount(size_t l, int r, bool largestFirst, Body body) {
   auto place = [&](int64_t count) {
     temporal[l][r] = count;
     remaining[r] = rest / count;
-    body();
+    bool more = body();
     temporal[l][r] = 1;
     remaining[r] = rest;
+    return more;
   };
-  if (l == lastLoopLevel)
-    return place(rest);
+  if (l == lastLoopLevel) {
+    place(rest);
+    return;
+  }
   auto [it, fresh] = divisorsOf.try_emplace(rest);
   if (fresh)
     it->second = divisors(rest);
   // std::map entries stay put while the recursion below adds others.
   auto counts = llvm::ArrayRef(it->second).drop_front(); // all but 1
-  if (largestFirst)
+  if (largestFirst) {
     for (int64_t count : llvm::reverse(counts))
-      place(count);
-  else
+      if (!place(count))
+        return;
+  } else {
     for (int64_t count : counts)
-      place(count);
+      if (!place(count))
+        return;
+  }
 }
 
 void Generator::countSuffix(size_t l, size_t p) {
@@ -502,8 +519,17 @@ void Generator::countSuffix(size_t l, size_t p) {
   // mid-size Transformer layer on the TPU-like preset).
   eachCount(l, order[l][p], /*largestFirst=*/true, [&] {
     // The innermost block's counts are forced: nothing to bound yet.
-    if (l == lastLoopLevel || (!overflowsBelow(l) && !boundedOut()))
+    if (l == lastLoopLevel) {
       countSuffix(l, p + 1);
+      return true;
+    }
+    // A smaller count leaves the next level's tiles no smaller: once
+    // one overflows it, the rest do.
+    if (overflowsBelow(l))
+      return false;
+    if (!boundedOut())
+      countSuffix(l, p + 1);
+    return true;
   });
 }
 
@@ -561,7 +587,10 @@ void Generator::finishLevel(size_t l) {
     return;
   decided = l + 1;
   cacheRuns();
-  if (!boundedOut())
+  // Above the last loop level the bound at the block's last count (or
+  // order, countOrdered) saw the same tiles and counts; the forced
+  // counts of the last level were never bounded.
+  if (l < lastLoopLevel || !boundedOut())
     chooseBlock(l + 1);
   decided = l;
   if (ownLookup)

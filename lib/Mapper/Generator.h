@@ -201,6 +201,12 @@ struct Generator {
   /// block's prefix (the loops its key holds); every other node heads its
   /// block, or with options.nodeDepths sits anywhere among its block's
   /// loops, placed once their order is known (placeDeep).
+  /// Ranks no further loop may take above the floating node of access
+  /// `a` at level l: the fused-loop limits (options.maxFusedLoopsPerRank,
+  /// maxFusedLoops) are reached, the tensor may not fuse over the rank,
+  /// or (l decided) the block's prefix already loops over it.
+  uint64_t fusedClosed(size_t a, size_t l) const;
+
   bool floats(size_t a, size_t l) const {
     return onChip[a] && outerOnChip[a] == (int)l;
   }
@@ -356,7 +362,9 @@ struct Generator {
 
   /// Gives rank r of block l each count it may take, with `temporal` and
   /// `remaining` set around body(): what remains in the innermost block
-  /// that may hold loops, else every divisor above 1 of it.
+  /// that may hold loops, else every divisor above 1 of it. body() returns
+  /// whether the counts after this one (in the order asked for) may hold
+  /// anything.
   template <typename Body>
   void eachCount(size_t l, int r, bool largestFirst, Body body);
 
