@@ -590,7 +590,7 @@ void Generator::finishLevel(size_t l) {
   // Above the last loop level the bound at the block's last count (or
   // order, countOrdered) saw the same tiles and counts; the forced
   // counts of the last level were never bounded.
-  if (l < lastLoopLevel || !boundedOut())
+  if ((l < lastLoopLevel || !boundedOut()) && mayStillJoin())
     chooseBlock(l + 1);
   decided = l;
   if (ownLookup)

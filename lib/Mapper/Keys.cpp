@@ -6,10 +6,12 @@
 // the keys (each interface tensor's outermost level and the loops above
 // it), so subtrees with equal states share keys and the keys are built
 // once per state. Groups Narrowing::joinable rules out are never filled,
-// but their bounds still count toward the floors and the cut record. A
-// group's surcharge is at most what the neighbours that constrain it must
-// score above their floors in any mapping joining it, so the cap it lowers
-// still cuts only what no mapping within the known score holds.
+// but their bounds still count toward the floors and the cut record (a
+// subtree mayStillJoin() leaves out before its keys are fixed is bounded
+// where it is left out, no higher than its groups' bounds). A group's
+// surcharge is at most what the neighbours that constrain it must score
+// above their floors in any mapping joining it, so the cap it lowers still
+// cuts only what no mapping within the known score holds.
 //
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
@@ -153,15 +155,8 @@ bool Generator::lookUpGroup() {
         it->second.surcharge = surcharge(*keys);
       }
     }
-  if (it->second.unjoinable) {
-    // Left out, but the floors must still bound it: its bound does.
-    auto [energy, latency] = lowerBound();
-    double least = criterion(energy, latency);
-    out.unjoinableFloor = std::min(out.unjoinableFloor, least);
-    // Only what may lie at the floor, which is at most the best, counts.
-    if (narrowing.secondSlack < INFINITY && atBest(least))
-      out.unjoinableBounds.add(least, otherCriterion(energy, latency));
-  }
+  if (it->second.unjoinable)
+    leaveOut();
   group = it->second.group;
   front = it->second.front;
   groupSurcharge = it->second.surcharge;
@@ -180,6 +175,61 @@ bool Generator::lookUpGroup() {
     group = nullptr;
   }
   return group;
+}
+
+void Generator::leaveOut() {
+  // Left out, but the floors must still bound it: its bound does.
+  auto [energy, latency] = lowerBound();
+  double least = criterion(energy, latency);
+  out.unjoinableFloor = std::min(out.unjoinableFloor, least);
+  // Only what may lie at the floor, which is at most the best, counts.
+  if (narrowing.secondSlack < INFINITY && atBest(least))
+    out.unjoinableBounds.add(least, otherCriterion(energy, latency));
+}
+
+bool Generator::mayStillJoin() {
+  // Halo loops are marked on complete mappings only (markHalo).
+  if (!prune || !halo.empty() || (int)decided > keysKnownAt ||
+      llvm::none_of(narrowing.joinable,
+                     [](const auto &j) { return j.has_value(); }))
+    return true;
+  llvm::SmallVector<int64_t, 32> state{(int64_t)decided};
+  keyState(state);
+  auto [it, fresh] = joinsAt.try_emplace(
+      llvm::StringRef(reinterpret_cast<const char *>(state.data()),
+                      state.size() * sizeof(int64_t)),
+      true);
+  if (fresh) {
+    // The decided levels' loops are above every node still to come, in
+    // mapping order: a key whose node is deeper begins with them (as if
+    // its node came right after them) and only grows.
+    Mapping prefix = buildMapping(decided);
+    for (auto [k, allowed] : llvm::enumerate(narrowing.joinable)) {
+      int a = out.interface[k];
+      if (!allowed || !onChip[a])
+        continue;
+      bool placedAbove = outerOnChip[a] < (int)decided;
+      Mapping m = prefix;
+      if (!placedAbove)
+        m.nodes.push_back({MapNode::Keep, a, outerOnChip[a]});
+      std::optional<Key> key = fusionKey(e, *acc[a], m, a);
+      if (!key)
+        continue;
+      auto next = allowed->lower_bound(*key);
+      bool begins = next != allowed->end() &&
+                    (placedAbove ? *next == *key
+                                 : next->size() >= key->size() &&
+                                       std::equal(key->begin(), key->end(),
+                                                  next->begin()));
+      if (!begins) {
+        it->second = false;
+        break;
+      }
+    }
+  }
+  if (!it->second)
+    leaveOut();
+  return it->second;
 }
 
 bool Generator::joinable(const std::vector<Key> &keys) const {

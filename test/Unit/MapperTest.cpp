@@ -391,7 +391,7 @@ TEST(Mapper, LateEinsumInsideAChainKeepsOnlyJoinableKeys) {
 TEST(Mapper, JoinSkipsGroupsNoNeighbourMatches) {
   // Only mm1 spreads its reduction rank, over the intermediate's second
   // dimension, so some of its keys are ones mm0 never has.
-  Workload w = matmulChain(8, 8, 4, 4);
+  Workload w = matmulChain(8, 8, 8, 8);
   Arch arch = spreadingArch("k");
   SearchOptions exhaustive;
   exhaustive.exhaustive = true;
