@@ -56,8 +56,8 @@ double Generator::leastTile(size_t a, size_t l) const {
         openAbove |= uint64_t(1) << r;
     }
   // A loop of the ordered block whose count is still open (1 so far) may
-  // take all of what remains.
-  if (next) {
+  // take all of what remains of its rank in a deeper node's tile.
+  if (l > decided && (int)decided == orderedBlock) {
     open = unorderedBelow;
     for (int r : order[decided])
       if (temporal[decided][r] == 1)
@@ -66,20 +66,11 @@ double Generator::leastTile(size_t a, size_t l) const {
   // A floating node not yet placed (the outermost of an on-chip
   // intermediate) has above it every loop chosen so far, and later only
   // fused loops: a rank no further fused loop may take over it keeps all
-  // that remains of it in its tile.
+  // that remains of it in its tile (an open loop above it passed the
+  // limits when chosen: not closed).
   uint64_t closed = 0;
-  if (l >= decided && floats(a, l) && !placed(a, l)) {
-    // Loops of the ordered block still without their count are above it
-    // too (they passed the limits when chosen).
-    uint64_t counting = 0;
-    if (l > decided && (int)decided == orderedBlock) {
-      counting = unorderedBelow;
-      for (int r : order[decided])
-        if (temporal[decided][r] == 1)
-          counting |= uint64_t(1) << r;
-    }
-    closed = fusedClosed(a, l) & ~counting;
-  }
+  if (l >= decided && floats(a, l) && !placed(a, l))
+    closed = fusedClosed(a, l) & ~open;
   llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
   for (size_t r = 0; r < e.ranks.size(); ++r) {
     if (!indexes(a, r))

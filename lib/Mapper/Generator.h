@@ -201,15 +201,15 @@ struct Generator {
   /// block's prefix (the loops its key holds); every other node heads its
   /// block, or with options.nodeDepths sits anywhere among its block's
   /// loops, placed once their order is known (placeDeep).
+  bool floats(size_t a, size_t l) const {
+    return onChip[a] && outerOnChip[a] == (int)l;
+  }
+
   /// Ranks no further loop may take above the floating node of access
   /// `a` at level l: the fused-loop limits (options.maxFusedLoopsPerRank,
   /// maxFusedLoops) are reached, the tensor may not fuse over the rank,
   /// or (l decided) the block's prefix already loops over it.
   uint64_t fusedClosed(size_t a, size_t l) const;
-
-  bool floats(size_t a, size_t l) const {
-    return onChip[a] && outerOnChip[a] == (int)l;
-  }
 
   /// Accesses with a node at level l that placeDeep places.
   uint32_t deepNodes(size_t l) const {
