@@ -527,7 +527,9 @@ void Generator::countSuffix(size_t l, size_t p) {
     // one overflows it, the rest do.
     if (overflowsBelow(l))
       return false;
-    if (!boundedOut())
+    // Counted outermost first: the loops counted so far begin the keys of
+    // deeper nodes, which the neighbours may already rule out.
+    if (mayStillJoin(p + 1) && !boundedOut())
       countSuffix(l, p + 1);
     return true;
   });

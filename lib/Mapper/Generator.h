@@ -422,14 +422,15 @@ struct Generator {
 
   /// Whether every key is one Narrowing::joinable allows.
   bool joinable(const std::vector<Key> &keys) const;
-  /// Before the keys are fixed (decided levels only): false when some
-  /// restricted key already is, or begins as, none Narrowing::joinable
-  /// allows; the subtree is then left out as lookUpGroup leaves out an
-  /// unjoinable group.
-  bool mayStillJoin();
+  /// Before the keys are fixed (decided levels, and the first `counted`
+  /// loops of block `decided` once their counts are chosen): false when
+  /// some restricted key already is, or begins as, none
+  /// Narrowing::joinable allows; the subtree is then left out as
+  /// lookUpGroup leaves out an unjoinable group.
+  bool mayStillJoin(size_t counted = 0);
   /// Records a left-out subtree's bound toward the floors.
   void leaveOut();
-  /// mayStillJoin's answers by `decided` and keyState().
+  /// mayStillJoin's answers by `decided`, `counted` and keyState().
   llvm::StringMap<bool> joinsAt;
   /// How much lower the cap is for a group with these keys
   /// (Narrowing::surcharges).

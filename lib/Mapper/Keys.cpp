@@ -187,40 +187,60 @@ void Generator::leaveOut() {
     out.unjoinableBounds.add(least, otherCriterion(energy, latency));
 }
 
-bool Generator::mayStillJoin() {
-  // Halo loops are marked on complete mappings only (markHalo).
-  if (!prune || !halo.empty() || (int)decided > keysKnownAt ||
+bool Generator::mayStillJoin(size_t counted) {
+  // Halo loops are marked on complete mappings only (markHalo). Keys are
+  // open while decided <= keysKnownAt; counted loops of block `decided`
+  // tell something only about deeper nodes' keys (its own nodes' keys are
+  // asked once it is decided), so only while decided < keysKnownAt.
+  if (!prune || !halo.empty() ||
+      (int)decided + (counted > 0) > keysKnownAt ||
       llvm::none_of(narrowing.joinable,
-                     [](const auto &j) { return j.has_value(); }))
+                    [](const auto &j) { return j.has_value(); }))
     return true;
-  llvm::SmallVector<int64_t, 32> state{(int64_t)decided};
+  llvm::SmallVector<int64_t, 32> state{(int64_t)decided, (int64_t)counted};
+  // keyState() has no loops above a node not yet placed, as above one
+  // placed first: the positions tell them apart.
+  for (int r : llvm::ArrayRef<int>(order[decided]).take_front(counted))
+    state.append({r, temporal[decided][r]});
+  for (int a : out.interface)
+    state.push_back(decided < numLevels ? position[decided][a] : -1);
   keyState(state);
   auto [it, fresh] = joinsAt.try_emplace(
       llvm::StringRef(reinterpret_cast<const char *>(state.data()),
                       state.size() * sizeof(int64_t)),
       true);
   if (fresh) {
-    // The decided levels' loops are above every node still to come, in
-    // mapping order: a key whose node is deeper begins with them (as if
-    // its node came right after them) and only grows.
+    // The decided levels' loops, then the counted ones, are above every
+    // node still to come, in mapping order: a key whose node is deeper
+    // (or not yet placed among them) begins with them, as if its node
+    // came right after them, and only grows. A node placed among the
+    // counted loops, or above `decided`, has its whole key.
     Mapping prefix = buildMapping(decided);
+    size_t decidedNodes = prefix.nodes.size();
+    for (int r : llvm::ArrayRef<int>(order[decided]).take_front(counted))
+      prefix.nodes.push_back(
+          {MapNode::Temporal, -1, -1, r, temporal[decided][r]});
     for (auto [k, allowed] : llvm::enumerate(narrowing.joinable)) {
       int a = out.interface[k];
       if (!allowed || !onChip[a])
         continue;
-      bool placedAbove = outerOnChip[a] < (int)decided;
       Mapping m = prefix;
-      if (!placedAbove)
+      bool whole = outerOnChip[a] < (int)decided;
+      if (outerOnChip[a] == (int)decided && position[decided][a] >= 0) {
+        whole = true;
+        m.nodes.resize(decidedNodes + position[decided][a]);
+      }
+      if (outerOnChip[a] >= (int)decided)
         m.nodes.push_back({MapNode::Keep, a, outerOnChip[a]});
       std::optional<Key> key = fusionKey(e, *acc[a], m, a);
       if (!key)
         continue;
       auto next = allowed->lower_bound(*key);
       bool begins = next != allowed->end() &&
-                    (placedAbove ? *next == *key
-                                 : next->size() >= key->size() &&
-                                       std::equal(key->begin(), key->end(),
-                                                  next->begin()));
+                    (whole ? *next == *key
+                           : next->size() >= key->size() &&
+                                 std::equal(key->begin(), key->end(),
+                                            next->begin()));
       if (!begins) {
         it->second = false;
         break;
