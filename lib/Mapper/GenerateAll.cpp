@@ -286,10 +286,13 @@ detail::generateAll(const Workload &w, const Arch &arch,
         return std::isfinite(n.cap) && std::isfinite(n.floor) &&
                !n.keyBoundsOnly;
       });
-  bool boundsPass = !narrowing.empty() && narrowing.front().keyBoundsOnly;
-  std::vector<bool> late = prune && !boundsPass
-                               ? lateEinsums(w, fusable, unique, source)
-                               : std::vector<bool>(w.einsums.size());
+  // The key-bounds pass restricts its late Einsums too, to the keys their
+  // neighbours can take within their caps: any complete mapping within
+  // the known score has every Einsum within its cap, so the keys left out
+  // are in none of them (the softmax's exponent walked all of its many
+  // keys here, most of its search's steps on the Eyeriss-like preset).
+  std::vector<bool> late = prune ? lateEinsums(w, fusable, unique, source)
+                                 : std::vector<bool>(w.einsums.size());
   if (fixedCaps) {
     std::vector<Narrowing> keyBounds = narrowing;
     for (Narrowing &n : keyBounds) {
