@@ -189,9 +189,10 @@ void Generator::leaveOut() {
 
 bool Generator::mayStillJoin(size_t counted) {
   // Halo loops are marked on complete mappings only (markHalo). Keys are
-  // open while decided <= keysKnownAt; counted loops of block `decided`
-  // tell something only about deeper nodes' keys (its own nodes' keys are
-  // asked once it is decided), so only while decided < keysKnownAt.
+  // open while decided <= keysKnownAt. Counted loops of block `decided`
+  // lengthen only deeper nodes' keys (its own nodes are placed among them,
+  // their keys already whole), so they are asked while decided <
+  // keysKnownAt; then decided < numLevels too.
   if (!prune || !halo.empty() ||
       (int)decided + (counted > 0) > keysKnownAt ||
       llvm::none_of(narrowing.joinable,
@@ -203,7 +204,7 @@ bool Generator::mayStillJoin(size_t counted) {
   for (int r : llvm::ArrayRef<int>(order[decided]).take_front(counted))
     state.append({r, temporal[decided][r]});
   for (int a : out.interface)
-    state.push_back(decided < numLevels ? position[decided][a] : -1);
+    state.push_back(position[decided][a]);
   keyState(state);
   auto [it, fresh] = joinsAt.try_emplace(
       llvm::StringRef(reinterpret_cast<const char *>(state.data()),
