@@ -270,20 +270,80 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   return withBaseline(last ? std::move(*last) : std::move(result));
 }
 
+/// Every Einsum's floor of energy + weight * latency among what `caps`
+/// keep, by a pass capped at each one's best of it (none where some
+/// enumeration stopped). Where Einsums cannot all sit at both floors at
+/// once, as the energy-best and the latency-best mappings of most differ,
+/// their sum lies above what the two floors' sums give.
+static std::vector<double> weightedFloors(const Workload &w, const Arch &arch,
+                                          const SearchOptions &options,
+                                          const Deadline &deadline,
+                                          double weight, PassTotals &totals,
+                                          const std::vector<Narrowing> &caps) {
+  std::vector<Narrowing> ranked = caps;
+  for (Narrowing &n : ranked) {
+    n.slack = 0;
+    n.rankWeight = weight;
+  }
+  auto t0 = Clock::now();
+  std::vector<EinsumPmappings> pm =
+      generateAll(w, arch, options, /*prune=*/true, &deadline, ranked);
+  totals.add(pm, since(t0));
+  std::vector<double> floor;
+  for (const EinsumPmappings &p : pm) {
+    if (!p.error.empty())
+      return {};
+    floor.push_back(std::min(p.floor, p.unjoinableFloor));
+  }
+  return floor;
+}
+
+/// The corners of {(x, y): x >= e, y >= l, and x + w * y >= c for each
+/// (w, c) of `lines`}: the points where two of its sides meet that lie in
+/// it (within rounding, which can only add points and lower the least).
+static llvm::SmallVector<std::pair<double, double>, 4>
+corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines) {
+  struct Side {
+    double a, b, c; // a * x + b * y >= c
+  };
+  llvm::SmallVector<Side> sides = {{1, 0, e}, {0, 1, l}};
+  for (auto [weight, c] : lines)
+    sides.push_back({1, weight, c});
+  llvm::SmallVector<std::pair<double, double>, 4> out;
+  for (size_t i = 0; i < sides.size(); ++i)
+    for (size_t j = i + 1; j < sides.size(); ++j) {
+      const Side &p = sides[i], &q = sides[j];
+      double det = p.a * q.b - q.a * p.b;
+      if (det == 0)
+        continue;
+      double x = (p.c * q.b - q.c * p.b) / det;
+      double y = (p.a * q.c - q.a * p.c) / det;
+      if (llvm::all_of(sides, [&](const Side &s) {
+            return s.a * x + s.b * y >= s.c - 1e-9 * std::abs(s.c);
+          }))
+        out.push_back({x, y});
+    }
+  return out;
+}
+
 /// FFM for EDP, which does not add over Einsums, but energy and latency
 /// do: a pmapping (e, l) of Einsum i is in no complete mapping with an EDP
 /// below (e + the other Einsums' energy floors) * (l + their latency
 /// floors). The energy and the latency searches give both floors of every
 /// Einsum (exact: their capped enumerations' least) and two complete
 /// mappings, the better EDP of which caps the EDP enumeration by that
-/// bound; no pmapping of an EDP optimum is cut.
+/// bound; no pmapping of an EDP optimum is cut. Energy + w * latency adds
+/// over Einsums too: with each Einsum's floor of it (one more pass), the
+/// others' sums also lie on or above that line, and the bound is the
+/// product's least over the region both leave them (docs/mapspace.md, "EDP
+/// caps").
 SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                                const SearchOptions &options,
                                const Deadline &deadline, const RunFor &runFor,
                                PassTotals &totals) {
   size_t n = w.einsums.size();
   std::vector<double> floors[2];
-  double incumbent = INFINITY;
+  double incumbent = INFINITY, weight = 0;
   for (Objective o : {Objective::Energy, Objective::Latency}) {
     SearchOptions additive = options;
     additive.objective = o;
@@ -291,29 +351,46 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
     SearchResult r = cappedSearch(w, arch, additive, deadline,
                                   runFor(additive), totals,
                                   &floors[o == Objective::Latency]);
-    if (r.ok())
-      incumbent = std::min(incumbent, r.energy * r.latency);
+    if (r.ok() && r.energy * r.latency < incumbent) {
+      incumbent = r.energy * r.latency;
+      // The slope of the EDP's level curve there.
+      weight = r.latency > 0 ? r.energy / r.latency : 0;
+    }
   }
   // Caps from the EDP to beat too: an optimum above it is of no use.
   incumbent = std::min(incumbent, beatBound(options));
   std::vector<Narrowing> caps(n);
-  if (std::isfinite(incumbent) && floors[0].size() == n &&
-      floors[1].size() == n) {
-    double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
-    double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
-    if (std::isfinite(sumE) && std::isfinite(sumL)) {
-      // No mapping's EDP lies below the floors' product.
-      if (sumE * sumL > beatBound(options))
-        return cannotBeat(options.beat);
-      for (size_t i = 0; i < n; ++i) {
-        caps[i].edpCap = incumbent;
-        // The other Einsums' floors, rounded down a little: a bound.
-        caps[i].otherEnergyFloors = std::max(0.0, sumE - floors[0][i]) *
-                                    (1 - 1e-12);
-        caps[i].otherLatencyFloors = std::max(0.0, sumL - floors[1][i]) *
-                                     (1 - 1e-12);
-      }
-    }
+  if (!std::isfinite(incumbent) || floors[0].size() != n ||
+      floors[1].size() != n)
+    return runFor(options)(caps, nullptr);
+  double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
+  double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
+  if (!std::isfinite(sumE) || !std::isfinite(sumL))
+    return runFor(options)(caps, nullptr);
+  // No mapping's EDP lies below the floors' product.
+  if (sumE * sumL > beatBound(options))
+    return cannotBeat(options.beat);
+  // The other Einsums' floors, rounded down a little: a bound.
+  auto others = [](double sum, double own) {
+    return std::max(0.0, sum - own) * (1 - 1e-9);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    caps[i].edpCap = incumbent;
+    caps[i].otherCorners = {
+        {others(sumE, floors[0][i]), others(sumL, floors[1][i])}};
   }
+  // A weighted floors' pass, by the slope of the EDP's level curve at the
+  // incumbent: near it, where an optimum lies, the weighted sum is tight.
+  // (More passes, at slopes around it, cost more than they cut on the
+  // GPT-3 layer and the DeepSeek block.)
+  std::vector<double> f;
+  if (weight > 0 && std::isfinite(weight) && !deadline.passed())
+    f = weightedFloors(w, arch, options, deadline, weight, totals, caps);
+  double sumW = std::accumulate(f.begin(), f.end(), 0.0);
+  if (f.size() == n && std::isfinite(sumW))
+    for (size_t i = 0; i < n; ++i) {
+      auto [e, l] = caps[i].otherCorners[0];
+      caps[i].otherCorners = corners(e, l, {{weight, others(sumW, f[i])}});
+    }
   return runFor(options)(caps, nullptr);
 }

@@ -672,7 +672,7 @@ void Generator::emit() {
   if (!ev.ok())
     return;
   ++out.valid;
-  noteBest(criterion(ev.energy, ev.latency),
+  noteBest(ranked(ev.energy, ev.latency),
            otherCriterion(ev.energy, ev.latency));
   if (prune && cutByCap(ev.energy, ev.latency))
     return;

@@ -467,6 +467,12 @@ struct Generator {
   double primary(const Pmapping &p) const {
     return criterion(p.energy, p.latency);
   }
+  /// What the caps and the floor rank by: the first criterion, with the
+  /// latency weighted in by the weighted floors' pass
+  /// (Narrowing::rankWeight).
+  double ranked(double energy, double latency) const {
+    return criterion(energy, latency) + narrowing.rankWeight * latency;
+  }
   /// The criterion that breaks its ties.
   double otherCriterion(double energy, double latency) const {
     return secondCriterion(options.objective, energy, latency);
@@ -493,6 +499,14 @@ struct Generator {
     return std::min(narrowing.cap - (group ? groupSurcharge : 0.0),
                     best + narrowing.slack);
   }
+  /// Lower bounds in, a lower bound of every completion's EDP out: the
+  /// least over the corners where the other Einsums' sums can lie.
+  double leastEdp(double energy, double latency) const {
+    double least = INFINITY;
+    for (auto [e, l] : narrowing.otherCorners)
+      least = std::min(least, (energy + e) * (latency + l));
+    return least;
+  }
   bool capped() const {
     return currentCap() < INFINITY || narrowing.edpCap < INFINITY ||
            narrowing.secondSlack < INFINITY || narrowing.secondCap < INFINITY;
@@ -501,12 +515,10 @@ struct Generator {
   /// least score each cuts is recorded (EinsumPmappings::cutAt for the
   /// first criterion, secondCutAt and secondAnchors for the second).
   bool cutByCap(double energy, double latency) const {
-    // Lower bounds in, a lower bound of every completion's EDP out.
-    if ((energy + narrowing.otherEnergyFloors) *
-            (latency + narrowing.otherLatencyFloors) >
-        narrowing.edpCap * (1 + 1e-9))
+    if (narrowing.edpCap < INFINITY &&
+        leastEdp(energy, latency) > narrowing.edpCap * (1 + 1e-9))
       return true;
-    double score = criterion(energy, latency);
+    double score = ranked(energy, latency);
     if (score > currentCap() * (1 + 1e-9)) {
       // As a score against the Einsum's own cap, its group's surcharge on.
       out.cutAt = std::min(out.cutAt, score + (group ? groupSurcharge : 0.0));

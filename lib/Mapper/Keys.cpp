@@ -180,7 +180,7 @@ bool Generator::lookUpGroup() {
 void Generator::leaveOut() {
   // Left out, but the floors must still bound it: its bound does.
   auto [energy, latency] = lowerBound();
-  double least = criterion(energy, latency);
+  double least = ranked(energy, latency);
   out.unjoinableFloor = std::min(out.unjoinableFloor, least);
   // Only what may lie at the floor, which is at most the best, counts.
   if (narrowing.secondSlack < INFINITY && atBest(least))

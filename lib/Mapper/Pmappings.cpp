@@ -155,13 +155,20 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     if (prune)
       paretoPrune(group, group.front().fused, options.objective);
     for (const Pmapping &p : group)
-      out.floor = std::min(out.floor, gen.primary(p));
+      out.floor = std::min(out.floor, gen.ranked(p.energy, p.latency));
     ++it;
   }
   // A second cap may have cut what lay at the best (a cheaper one within
   // rounding of it stayed): the best is the floor.
   if (narrowing.secondSlack < INFINITY)
     out.floor = std::min(out.floor, gen.best);
+  // A weighted floor counts the best enumerated even where the EDP cap cut
+  // it: the slack cap may have cut, by that best, all that the EDP cap
+  // left. It has no second criterion to break ties.
+  if (narrowing.rankWeight > 0) {
+    out.floor = std::min(out.floor, gen.best);
+    return out;
+  }
   // The second floor: what lies at the floor, kept (its group's least on
   // both, which no pruning drops) or left out, and the anchors of the
   // second caps that cut there.

@@ -215,7 +215,17 @@ struct Narrowing {
   /// EDP of a known complete mapping): no complete mapping holding it
   /// could be better.
   double edpCap = INFINITY;
-  double otherEnergyFloors = 0, otherLatencyFloors = 0;
+  /// The corners of the region where the other Einsums' summed (energy,
+  /// latency) can lie: at or above both criteria's floors' sums and, for
+  /// each weight a weighted floors' pass ran with, at or above their sum
+  /// of energy + weight * latency floors (edpSearch). The product of two
+  /// sums grows with each and is concave along every edge (one falls as
+  /// the other grows): its least over the region is at a corner.
+  llvm::SmallVector<std::pair<double, double>, 4> otherCorners;
+  /// With `rankWeight` > 0 (EDP only), the caps and the floor rank by
+  /// energy plus rankWeight times latency: a weighted floors' pass.
+  /// Fronts stay ordered by energy.
+  double rankWeight = 0;
   /// An enumeration under caps that cut nothing this one would keep: its
   /// pmappings are taken as they are.
   const EinsumPmappings *reuse = nullptr;
