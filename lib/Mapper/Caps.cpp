@@ -70,7 +70,8 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
                                   const SearchOptions &options,
                                   const Deadline &deadline, const Run &run,
                                   PassTotals &totals,
-                                  std::vector<double> *floorsOut) {
+                                  std::vector<double> *floorsOut,
+                                  bool optimum) {
   size_t n = w.einsums.size();
   // A complete mapping to scale the slack by: every Einsum unfused, at its
   // best (one group each, so its branch and bound is quick).
@@ -151,6 +152,10 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // mapping than the one to beat is all that is asked for.
   if (sum > beatBound(options))
     return withBaseline(cannotBeat(options.beat));
+  // Without the optimum to prove, the first mapping found is the result:
+  // this pass's, else the unfused one.
+  if (!optimum)
+    return withBaseline(result.ok() ? std::move(result) : baseline);
   double score =
       firstCriterion(options.objective, result.energy, result.latency);
   bool proven = result.ok() && score - sum <= proves;
@@ -329,10 +334,10 @@ corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines) {
 /// FFM for EDP, which does not add over Einsums, but energy and latency
 /// do: a pmapping (e, l) of Einsum i is in no complete mapping with an EDP
 /// below (e + the other Einsums' energy floors) * (l + their latency
-/// floors). The energy and the latency searches give both floors of every
-/// Einsum (exact: their capped enumerations' least) and two complete
-/// mappings, the better EDP of which caps the EDP enumeration by that
-/// bound; no pmapping of an EDP optimum is cut. Energy + w * latency adds
+/// floors). The energy and the latency searches' first capped passes give
+/// both floors of every Einsum (exact: their capped enumerations' least)
+/// and, mostly, complete mappings, the better EDP of which caps the EDP
+/// enumeration by that bound; no pmapping of an EDP optimum is cut. Energy + w * latency adds
 /// over Einsums too: with each Einsum's floor of it (one more pass), the
 /// others' sums also lie on or above that line, and the bound is the
 /// product's least over the region both leave them (docs/mapspace.md, "EDP
@@ -344,19 +349,27 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   size_t n = w.einsums.size();
   std::vector<double> floors[2];
   double incumbent = INFINITY, weight = 0;
-  for (Objective o : {Objective::Energy, Objective::Latency}) {
+  auto additiveSearch = [&](Objective o, bool optimum) {
     SearchOptions additive = options;
     additive.objective = o;
     additive.beat = INFINITY; // an EDP to beat, not an energy or latency
     SearchResult r = cappedSearch(w, arch, additive, deadline,
                                   runFor(additive), totals,
-                                  &floors[o == Objective::Latency]);
+                                  &floors[o == Objective::Latency], optimum);
     if (r.ok() && r.energy * r.latency < incumbent) {
       incumbent = r.energy * r.latency;
       // The slope of the EDP's level curve there.
       weight = r.latency > 0 ? r.energy / r.latency : 0;
     }
-  }
+  };
+  // The floors and whatever mappings the first capped passes find: proving
+  // either optimum costs reruns that no EDP cap needs. Only where neither
+  // found one does a whole search run, for an incumbent.
+  for (Objective o : {Objective::Energy, Objective::Latency})
+    additiveSearch(o, /*optimum=*/false);
+  for (Objective o : {Objective::Energy, Objective::Latency})
+    if (!std::isfinite(incumbent) && !deadline.passed())
+      additiveSearch(o, /*optimum=*/true);
   // Caps from the EDP to beat too: an optimum above it is of no use.
   incumbent = std::min(incumbent, beatBound(options));
   std::vector<Narrowing> caps(n);

@@ -58,12 +58,15 @@ struct PassTotals {
 
 /// FFM for energy or latency: passes of `run` under caps from the Einsums'
 /// floors (Caps.cpp). Times, steps and passes add to `totals`; with
-/// `floorsOut`, each Einsum's floor on the objective.
+/// `floorsOut`, each Einsum's floor on the objective. Without `optimum`,
+/// the first mapping found once the floors are known is the result (what
+/// EDP's caps need: exact floors and an incumbent, optimal or not).
 SearchResult cappedSearch(const Workload &w, const Arch &arch,
                           const SearchOptions &options,
                           const Deadline &deadline, const Run &run,
                           PassTotals &totals,
-                          std::vector<double> *floorsOut = nullptr);
+                          std::vector<double> *floorsOut = nullptr,
+                          bool optimum = true);
 
 /// FFM for EDP: the energy and the latency searches, then one EDP pass
 /// capped by their floors and their better EDP (Caps.cpp).
