@@ -303,11 +303,9 @@ static std::vector<double> weightedFloors(const Workload &w, const Arch &arch,
   return floor;
 }
 
-/// The corners of {(x, y): x >= e, y >= l, and x + w * y >= c for each
-/// (w, c) of `lines`}: the points where two of its sides meet that lie in
-/// it (within rounding, which can only add points and lower the least).
-static llvm::SmallVector<std::pair<double, double>, 4>
-corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines) {
+llvm::SmallVector<std::pair<double, double>, 4>
+detail::corners(double e, double l,
+                llvm::ArrayRef<std::pair<double, double>> lines) {
   struct Side {
     double a, b, c; // a * x + b * y >= c
   };

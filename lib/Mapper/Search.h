@@ -68,6 +68,13 @@ SearchResult cappedSearch(const Workload &w, const Arch &arch,
                           std::vector<double> *floorsOut = nullptr,
                           bool optimum = true);
 
+/// The corners of {(x, y): x >= e, y >= l, and x + w * y >= c for each
+/// (w, c) of `lines`}: the points where two of its sides meet that lie in
+/// it (within rounding, which can only add points and lower the least of
+/// a product over them). Narrowing::otherCorners.
+llvm::SmallVector<std::pair<double, double>, 4>
+corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines);
+
 /// FFM for EDP: the energy and the latency searches, then one EDP pass
 /// capped by their floors and their better EDP (Caps.cpp).
 SearchResult edpSearch(const Workload &w, const Arch &arch,

@@ -543,6 +543,39 @@ TEST(Mapper, EdpFindsTheHullVertexBetweenTheExtremes) {
   EXPECT_EQ(tagOf(r, 0), 3);
 }
 
+// The region EDP's caps bound the other Einsums' (E, L) by: both floors'
+// sums and a weighted floors' line. Where the line passes above the box's
+// corner it cuts it off, leaving the two points where it meets the box's
+// sides; below it, the corner alone. The least of (e + E)(l + L) over the
+// region is then the least over these.
+TEST(Mapper, EdpCapCornersOfTheFloorsRegion) {
+  using P = std::pair<double, double>;
+  // x >= 1, y >= 2, x + 2y >= 11: the line meets x = 1 at y = 5 and y = 2
+  // at x = 7.
+  auto c = detail::corners(1, 2, {{2, 11}});
+  std::sort(c.begin(), c.end());
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0], P(1, 5));
+  EXPECT_EQ(c[1], P(7, 2));
+  // x + 2y >= 4 holds at (1, 2) already: the box's corner alone.
+  c = detail::corners(1, 2, {{2, 4}});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0], P(1, 2));
+  // No line: the corner.
+  c = detail::corners(3, 4, {});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0], P(3, 4));
+  // Two lines, one steeper: x + y >= 10 and x + 4y >= 16 over x >= 0,
+  // y >= 0 meet at (8, 2); the region's corners are (0, 10), (8, 2) and
+  // (16, 0).
+  c = detail::corners(0, 0, {{1, 10}, {4, 16}});
+  std::sort(c.begin(), c.end());
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0], P(0, 10));
+  EXPECT_EQ(c[1], P(8, 2));
+  EXPECT_EQ(c[2], P(16, 0));
+}
+
 // The cap slack only trades speed: a zero or a negative one (taken as
 // zero) reaches the same optimum as the default, through a rerun.
 TEST(Mapper, CapSlackOnlyTradesSpeed) {
