@@ -3,9 +3,9 @@
 // The invariant: the caps cut nothing an optimum needs. A complete mapping
 // scores at least the sum of its Einsums' floors, so a pmapping scoring
 // more than a known complete mapping's score minus the other Einsums'
-// floors is in no better one (for EDP: its energy and latency, each with
-// the others' floors of that criterion, multiply to more than a known
-// EDP). The first capped pass caps each Einsum at its floor plus a slack;
+// floors is in no better one (for EDP: its energy and latency, with the
+// others' sums at least their energy, latency and weighted floors' sums,
+// multiply to more than a known EDP). The first capped pass caps each Einsum at its floor plus a slack;
 // its result is kept only when within the least slack of the floors' sum
 // (or when no cap cut anything within the found score's excess over them),
 // which proves the optimum there too; otherwise the pass at the global
@@ -335,11 +335,11 @@ detail::corners(double e, double l,
 /// floors). The energy and the latency searches' first capped passes give
 /// both floors of every Einsum (exact: their capped enumerations' least)
 /// and, mostly, complete mappings, the better EDP of which caps the EDP
-/// enumeration by that bound; no pmapping of an EDP optimum is cut. Energy + w * latency adds
-/// over Einsums too: with each Einsum's floor of it (one more pass), the
-/// others' sums also lie on or above that line, and the bound is the
-/// product's least over the region both leave them (docs/mapspace.md, "EDP
-/// caps").
+/// enumeration by that bound; no pmapping of an EDP optimum is cut.
+/// Energy + w * latency adds over Einsums too: with each Einsum's floor of
+/// it (one more pass), the others' sums also lie on or above that line,
+/// and the bound is the product's least over the region both leave them
+/// (docs/mapspace.md, "EDP caps").
 SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                                const SearchOptions &options,
                                const Deadline &deadline, const RunFor &runFor,
@@ -365,8 +365,11 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   // found one does a whole search run, for an incumbent.
   for (Objective o : {Objective::Energy, Objective::Latency})
     additiveSearch(o, /*optimum=*/false);
+  // (A first pass that failed before its floors, or an EDP to beat that
+  // already caps, leaves nothing a whole search would add.)
   for (Objective o : {Objective::Energy, Objective::Latency})
-    if (!std::isfinite(incumbent) && !deadline.passed())
+    if (!std::isfinite(incumbent) && !std::isfinite(options.beat) &&
+        floors[o == Objective::Latency].size() == n && !deadline.passed())
       additiveSearch(o, /*optimum=*/true);
   // Caps from the EDP to beat too: an optimum above it is of no use.
   incumbent = std::min(incumbent, beatBound(options));
@@ -401,7 +404,11 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   if (f.size() == n && std::isfinite(sumW))
     for (size_t i = 0; i < n; ++i) {
       auto [e, l] = caps[i].otherCorners[0];
-      caps[i].otherCorners = corners(e, l, {{weight, others(sumW, f[i])}});
+      auto c = corners(e, l, {{weight, others(sumW, f[i])}});
+      // Never empty (the sides meet within rounding), but an empty set
+      // would cut everything: the box's corner stays then.
+      if (!c.empty())
+        caps[i].otherCorners = std::move(c);
     }
   return runFor(options)(caps, nullptr);
 }

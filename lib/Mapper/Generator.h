@@ -471,7 +471,10 @@ struct Generator {
   /// latency weighted in by the weighted floors' pass
   /// (Narrowing::rankWeight).
   double ranked(double energy, double latency) const {
-    return criterion(energy, latency) + narrowing.rankWeight * latency;
+    // Not 0 * latency: an infinite bound would make it NaN.
+    return narrowing.rankWeight > 0
+               ? criterion(energy, latency) + narrowing.rankWeight * latency
+               : criterion(energy, latency);
   }
   /// The criterion that breaks its ties.
   double otherCriterion(double energy, double latency) const {

@@ -3,7 +3,8 @@
 // The invariant: what generatePmappings returns is what the enumeration
 // (Generator.h) kept, made final: with pruning each group is exactly its
 // Pareto front under the final caps, and the floor is the least score on
-// the first criterion of anything kept. Its inputs narrow nothing the
+// the first criterion (weighted by Narrowing::rankWeight) of anything kept
+// or, where a cap may have cut what lay at the best, enumerated. Its inputs narrow nothing the
 // mapspace holds: fusableTensors gives exactly docs/mapspace.md's
 // interface tensors, and a level bindingLevels calls non-binding cannot be
 // overflowed by any fusion group the join can form (every tensor of every
@@ -159,16 +160,14 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     ++it;
   }
   // A second cap may have cut what lay at the best (a cheaper one within
-  // rounding of it stayed): the best is the floor.
-  if (narrowing.secondSlack < INFINITY)
+  // rounding of it stayed), and a weighted floor's EDP cap may have cut
+  // the best while its slack cap cut, by that best, all the EDP cap left:
+  // the best is the floor.
+  if (narrowing.secondSlack < INFINITY || narrowing.rankWeight > 0)
     out.floor = std::min(out.floor, gen.best);
-  // A weighted floor counts the best enumerated even where the EDP cap cut
-  // it: the slack cap may have cut, by that best, all that the EDP cap
-  // left. It has no second criterion to break ties.
-  if (narrowing.rankWeight > 0) {
-    out.floor = std::min(out.floor, gen.best);
+  // A weighted floor has no second criterion to break ties.
+  if (narrowing.rankWeight > 0)
     return out;
-  }
   // The second floor: what lies at the floor, kept (its group's least on
   // both, which no pruning drops) or left out, and the anchors of the
   // second caps that cut there.

@@ -96,11 +96,13 @@ struct EinsumPmappings {
   double seconds = 0; // wall time of its enumerations (steps' time)
   /// The least score on the objective of anything a cap cut (a subtree by
   /// its lower bound): caps below it and unjoinableFloor would keep the
-  /// same pmappings.
+  /// same pmappings. (Scores here and in `floor` and `unjoinableFloor` are
+  /// weighted where Narrowing::rankWeight is.)
   double cutAt = INFINITY;
   double mapspaceLog10 = 0; // rawMapspaceLog10 of the Einsum
   /// The least score on the objective's first criterion of any pmapping
-  /// kept; with Narrowing::slack, exactly the Einsum's floor.
+  /// kept; with Narrowing::slack, exactly the Einsum's floor (with a
+  /// second slack or a rank weight, the least enumerated counts too).
   double floor = INFINITY;
   /// At most the least score of any pmapping in the groups that
   /// Narrowing::joinable left out (their bounds): with `floor`, a floor
@@ -210,9 +212,9 @@ struct Narrowing {
   /// pmappings at the floor (cappedSearch's rerun once every Einsum of the
   /// mapping found is at its floor).
   double secondCap = INFINITY;
-  /// EDP: no pmapping whose energy and latency, each added to the other
-  /// Einsums' floors of that criterion, multiply to more than this (the
-  /// EDP of a known complete mapping): no complete mapping holding it
+  /// EDP: no pmapping whose energy and latency, added to the other
+  /// Einsums' sums at each of `otherCorners`, multiply to more than this
+  /// (the EDP of a known complete mapping): no complete mapping holding it
   /// could be better.
   double edpCap = INFINITY;
   /// The corners of the region where the other Einsums' summed (energy,

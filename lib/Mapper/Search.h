@@ -75,8 +75,9 @@ SearchResult cappedSearch(const Workload &w, const Arch &arch,
 llvm::SmallVector<std::pair<double, double>, 4>
 corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines);
 
-/// FFM for EDP: the energy and the latency searches, then one EDP pass
-/// capped by their floors and their better EDP (Caps.cpp).
+/// FFM for EDP: the energy and the latency searches' first capped passes,
+/// a weighted floors' pass, then one EDP pass capped by their floors and
+/// their better EDP (Caps.cpp).
 SearchResult edpSearch(const Workload &w, const Arch &arch,
                        const SearchOptions &options, const Deadline &deadline,
                        const RunFor &runFor, PassTotals &totals);
