@@ -1,22 +1,21 @@
 //===- Caps.cpp - caps and floors: narrowed enumerations that lose nothing ===//
 //
 // The invariant: the caps cut nothing an optimum needs. A complete mapping
-// scores at least the sum of its Einsums' floors, so a pmapping scoring
-// more than a known complete mapping's score minus the other Einsums'
-// floors is in no better one (for EDP: its energy and latency, with the
-// others' sums at least their energy, latency and weighted floors' sums,
-// multiply to more than a known EDP). The first capped pass caps each Einsum at its floor plus a slack;
-// its result is kept only when within the least slack of the floors' sum
+// scores at least the sum of its Einsums' floors, so a pmapping scoring more
+// than a known complete mapping's score minus the other Einsums' floors is in
+// no better one (for EDP: its energy and latency, with the others' sums at
+// least their energy, latency and weighted floors' sums, multiply to more than
+// a known EDP). The first capped pass caps each Einsum at its floor plus a
+// slack; its result is kept only when within the least slack of the floors' sum
 // (or when no cap cut anything within the found score's excess over them),
-// which proves the optimum there too; otherwise the pass at the global
-// slack, where Einsums had less, and one rerun with caps from the found
-// (or all-unfused) score. Caps get rounding-level slack on top, so
-// they never cut a tie. Latency, whose floors tie across most mappings,
-// caps the energy at the floors instead of the latency above them: kept
-// only when the found mapping has every Einsum at its latency floor and
-// its energy within the slack of their energy floors there
-// (docs/mapspace.md, "Latency ties"). A score to beat (SearchOptions::beat)
-// is one more known score: nothing above it is needed.
+// which proves the optimum there too; otherwise the pass at the global slack,
+// where Einsums had less, and one rerun with caps from the found (or
+// all-unfused) score. Caps get rounding-level slack on top, so they never cut a
+// tie. Latency, whose floors tie across most mappings, caps the energy at the
+// floors instead of the latency above them: kept only when the found mapping
+// has every Einsum at its latency floor and its energy within the slack of
+// their energy floors there (docs/mapspace.md, "Latency ties"). A score to beat
+// (SearchOptions::beat) is one more known score: nothing above it is needed.
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"

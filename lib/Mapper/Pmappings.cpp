@@ -1,16 +1,15 @@
 //===- Pmappings.cpp - one Einsum's pmappings: inputs and result ----------===//
 //
 // The invariant: what generatePmappings returns is what the enumeration
-// (Generator.h) kept, made final: with pruning each group is exactly its
-// Pareto front under the final caps, and the floor is the least score on
-// the first criterion (weighted by Narrowing::rankWeight) of anything kept
-// or, where a cap may have cut what lay at the best, enumerated. Its inputs narrow nothing the
-// mapspace holds: fusableTensors gives exactly docs/mapspace.md's
-// interface tensors, and a level bindingLevels calls non-binding cannot be
-// overflowed by any fusion group the join can form (every tensor of every
-// Einsum held whole fits, or no tile there outlives the fused loops, so
-// each pmapping's own fit is the group's), so its reservations need not be
-// criteria.
+// (Generator.h) kept, made final: with pruning each group is exactly its Pareto
+// front under the final caps, and the floor is the least score on the first
+// criterion (weighted by Narrowing::rankWeight) of anything kept or, where a
+// cap may have cut what lay at the best, enumerated. Its inputs narrow nothing
+// the mapspace holds: fusableTensors gives exactly docs/mapspace.md's interface
+// tensors, and a level bindingLevels calls non-binding cannot be overflowed by
+// any fusion group the join can form (every tensor of every Einsum held whole
+// fits, or no tile there outlives the fused loops, so each pmapping's own fit
+// is the group's), so its reservations need not be criteria.
 //
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
