@@ -30,6 +30,7 @@ void FrontIndex::update(const std::vector<Pmapping> &group, size_t from,
     first.clear();
     rows.clear();
     mins.clear();
+    leastSecond.clear();
     return;
   }
   size_t levels = group.front().reservation.size();
@@ -40,9 +41,12 @@ void FrontIndex::update(const std::vector<Pmapping> &group, size_t from,
   from = std::min(from, first.size());
   first.resize(group.size());
   rows.resize(group.size() * columns);
+  leastSecond.resize(group.size());
   for (size_t i = from; i < group.size(); ++i) {
     first[i] = firstCriterion(objective, group[i].energy, group[i].latency);
     row(group[i], objective, &rows[i * columns]);
+    leastSecond[i] = i ? std::min(leastSecond[i - 1], rows[i * columns])
+                       : rows[0];
   }
   size_t blocks = (group.size() + kBlock - 1) / kBlock;
   mins.resize(blocks * columns);
@@ -54,6 +58,25 @@ void FrontIndex::update(const std::vector<Pmapping> &group, size_t from,
       for (size_t c = 0; c < columns; ++c)
         m[c] = std::min(m[c], rows[i * columns + c]);
   }
+}
+
+bool FrontIndex::mayDominate(const std::vector<Pmapping> &group,
+                             double energy, double latency,
+                             Objective objective) const {
+  // An index out of step with its group (never filled) rules nothing out.
+  if (columns == 0 || first.size() != group.size())
+    return true;
+  double pb = firstCriterion(objective, energy, latency);
+  // Members come in order of the first criterion: only those up to `end`
+  // are no worse on it, and if the first of them is clearly better, it
+  // needs no second criterion (energy and latency; EDP compares both).
+  size_t end = std::upper_bound(first.begin(), first.end(), pb) - first.begin();
+  if (end == 0)
+    return false;
+  if (objective != Objective::EDP && clearlyBelow(first[0], pb))
+    return true;
+  return leastSecond[end - 1] <=
+         secondCriterion(objective, energy, latency);
 }
 
 long FrontIndex::dominator(const std::vector<Pmapping> &group,

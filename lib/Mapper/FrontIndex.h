@@ -30,6 +30,12 @@ public:
   void update(const std::vector<Pmapping> &group, size_t from,
               Objective objective);
 
+  /// Whether some member of `group` is no worse than (energy, latency) on
+  /// the criteria (noWorse): a necessary condition for dominator(), which
+  /// the generator asks before it bounds the reservations that one needs.
+  bool mayDominate(const std::vector<Pmapping> &group, double energy,
+                   double latency, Objective objective) const;
+
   /// The index of a member of `group` that dominates `b`, trying `hint`
   /// first, or -1.
   long dominator(const std::vector<Pmapping> &group, const Pmapping &b,
@@ -41,6 +47,8 @@ private:
   std::vector<double> first; // per member: the first criterion
   std::vector<double> rows;  // per member: `columns` values
   std::vector<double> mins;  // per block: each column's least value
+  std::vector<double> leastSecond; // per member: the least second criterion
+                                   // of it and the members before it
 
   void row(const Pmapping &p, Objective objective, double *out) const;
 };

@@ -1234,7 +1234,8 @@ TEST(Mapper, NodeDepthsDifferentialAgainstExhaustive) {
 // and without reservations, while the group changes as the generator
 // changes it (members erased, one inserted in order, update from the
 // first moved). Criteria come from a few values, so that ties on the
-// first criterion, near-ties within rounding and dominance all occur.
+// first criterion, near-ties within rounding and dominance all occur. Its
+// quick test on the criteria alone (mayDominate) must be exact too.
 TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
   using namespace ffm::detail;
   std::mt19937 rng(7);
@@ -1252,7 +1253,7 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
     }
     return p;
   };
-  size_t found = 0, missed = 0;
+  size_t found = 0, missed = 0, beaten = 0;
   for (Objective obj : {Objective::Energy, Objective::Latency, Objective::EDP})
     for (bool withRes : {false, true})
       for (int round = 0; round < 40; ++round) {
@@ -1300,12 +1301,24 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
               ASSERT_TRUE(dominates(group[got], b, withRes, obj));
             }
             ++(plain ? found : missed);
+            // The bound skips the reservations where no member is no
+            // worse on the criteria: exactly where none is.
+            bool criteria = llvm::any_of(group, [&](const Pmapping &m) {
+              return noWorse(obj, m.energy, m.latency, b.energy, b.latency);
+            });
+            ASSERT_EQ(index.mayDominate(group, b.energy, b.latency, obj),
+                      criteria)
+                << "objective " << (int)obj;
+            ASSERT_TRUE(FrontIndex().mayDominate(group, b.energy, b.latency,
+                                                 obj));
+            beaten += !criteria;
           }
         }
       }
   // Both answers must be common, or the comparison shows little.
   EXPECT_GT(found, 5000u);
   EXPECT_GT(missed, 5000u);
+  EXPECT_GT(beaten, 1000u);
 }
 
 } // namespace
