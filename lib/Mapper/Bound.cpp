@@ -42,10 +42,12 @@ double Generator::leastTile(size_t a, size_t l) const {
   bool exact = l == decided && placed(a, l);
   // A node heading the block below the ordered one is under all of its
   // loops (with options.nodeDepths it may be under some of its own too).
+  // (Levels decided + 1 to l - 1, as a mask of nodeLevels.)
+  uint32_t between = l > decided + 1 ? (uint32_t(1) << l) -
+                                           (uint32_t(2) << decided)
+                                     : 0;
   bool next = l > decided && (int)decided == orderedBlock && !floats(a, l) &&
-              !options.nodeDepths &&
-              llvm::none_of(llvm::seq<size_t>(decided + 1, l),
-                            [&](size_t m) { return levelHasNodes(m); });
+              !options.nodeDepths && !(nodeLevels & between);
   uint64_t above = 0, open = 0, openAbove = 0;
   // A loop above the node whose count is still open (a node placeDeep
   // put among the suffix) may take all that remains of its rank.
@@ -71,20 +73,34 @@ double Generator::leastTile(size_t a, size_t l) const {
   uint64_t closed = 0;
   if (l >= decided && floats(a, l) && !placed(a, l))
     closed = fusedClosed(a, l) & ~open;
-  llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
-  for (size_t r = 0; r < e.ranks.size(); ++r) {
-    if (!indexes(a, r))
-      continue;
+  // Extents are integers, so the order of the products changes nothing.
+  auto extent = [&](size_t r) {
+    double x = 1;
     if (exact && !(openAbove >> r & 1))
-      ext[r] *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
+      x *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
     if ((next && !(open >> r & 1)) || (closed >> r & 1))
-      ext[r] *= remaining[r];
+      x *= remaining[r];
+    return x;
+  };
+  if (!acc[a]->hasWindows()) {
+    // Every extent is a lower bound and a tile grows with each.
+    double tile = 1;
+    for (uint64_t m = indexMask[a]; m; m &= m - 1)
+      tile *= extent(llvm::countr_zero(m));
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && indexes(a, s.first) &&
+          (size_t)fanoutSlots[slot].first >= l)
+        tile *= s.second;
+    return tile;
   }
+  llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
+  for (size_t r = 0; r < e.ranks.size(); ++r)
+    if (indexes(a, r))
+      ext[r] = extent(r);
   for (auto [slot, s] : llvm::enumerate(spatial))
     if (s.first >= 0 && indexes(a, s.first) &&
         (size_t)fanoutSlots[slot].first >= l)
       ext[s.first] *= s.second;
-  // Every extent is a lower bound and a tile grows with each.
   return tileOf(a, ext);
 }
 
