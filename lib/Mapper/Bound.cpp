@@ -17,6 +17,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -366,13 +367,13 @@ std::pair<double, double> Generator::lowerBound() const {
       writeTraffic(numLevels, 0);
   const size_t output = acc.size() - 1;
   for (size_t a = 0; a < acc.size(); ++a) {
-    llvm::SmallVector<size_t, 8> levels;
-    for (size_t l = 0; l < numLevels; ++l)
-      if (keepSet[a] & (1u << l))
-        levels.push_back(l);
+    // Fixed arrays: a keep set has at most 32 levels.
+    std::array<size_t, 32> levels;
+    size_t n = 0;
+    for (uint32_t m = keepSet[a]; m; m &= m - 1)
+      levels[n++] = llvm::countr_zero(m);
     double size = tensorSize[a];
-    size_t n = levels.size();
-    llvm::SmallVector<double, 8> low(n), shared(n);
+    std::array<double, 32> low, shared;
     for (size_t k = 0; k < n; ++k) {
       size_t l = levels[k];
       low[k] = l == 0 ? size : size * replAbove[a][l] * refetchBound(a, l);
