@@ -193,6 +193,17 @@ std::string Level::validate() const {
        {bandwidth, readBandwidth, writeBandwidth})
     if (bw && !(*bw > 0))
       return llvm::formatv("level '{0}': bandwidths must be positive", name);
+  // A number too large for a double reads as infinity, which the model
+  // would multiply by zero traffic (NaN) or report as no figure at all.
+  for (std::optional<double> v :
+       {std::optional<double>(readEnergy), std::optional<double>(writeEnergy),
+        std::optional<double>(leakage), bandwidth, readBandwidth,
+        writeBandwidth})
+    if (v && std::isinf(*v))
+      return llvm::formatv("level '{0}': energies, leakage and bandwidths "
+                           "must be finite (leave a bandwidth out for no "
+                           "limit)",
+                           name);
   if (!(minUsage >= 0 && minUsage <= 1))
     return llvm::formatv("level '{0}': min_usage must be between 0 and 1, "
                          "got {1}",
@@ -252,6 +263,8 @@ std::string Compute::validate() const {
     return who + ": throughput must be positive";
   if (!(leakage >= 0))
     return who + ": leakage must be non-negative";
+  if (std::isinf(macEnergy) || std::isinf(throughput) || std::isinf(leakage))
+    return who + ": mac_energy, throughput and leakage must be finite";
   if (!runs.empty()) {
     std::optional<ClassSet> set = parseKindSet(runs);
     if (!set)

@@ -111,6 +111,17 @@ module attributes {a = #ffm.compute<mac_energy = 0.5, instances = 1, throughput 
 
 // -----
 
+// 1.0e400 is past the largest double: it reads as infinity.
+// expected-error @+1 {{compute unit 'MAC': mac_energy, throughput and leakage must be finite}}
+module attributes {a = #ffm.compute<mac_energy = 0.5, instances = 1, throughput = 1.0e400>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': energies, leakage and bandwidths must be finite (leave a bandwidth out for no limit)}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0e400>} {}
+
+// -----
+
 // expected-error @+1 {{arch needs at least one memory level (DRAM)}}
 module attributes {a = #ffm.arch<levels = [], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>} {}
 

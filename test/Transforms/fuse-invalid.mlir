@@ -5,6 +5,7 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/does-not-exist.yaml" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-syntax.yaml" %s 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-rule.yaml" %s 2>&1 | FileCheck %s --check-prefix=RULE
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/infinite-energy.yaml" %s 2>&1 | FileCheck %s --check-prefix=INFINITE
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/empty-arch.yaml" %s 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/alias-root.yaml" %s 2>&1 | FileCheck %s --check-prefix=ALIAS
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/control-char.yaml" %s 2>&1 | FileCheck %s --check-prefix=CONTROL
@@ -19,6 +20,7 @@
 // MISSING: error: ffm: invalid arch-file: cannot read arch file '{{.*}}does-not-exist.yaml': No such file or directory
 // SYNTAX: error: ffm: invalid arch-file: {{.*}}bad-syntax.yaml:3:5: error: unknown key 'capacty'
 // RULE: error: ffm: invalid arch-file: {{.*}}bad-rule.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'GLB': capacity must be positive, got -4
+// INFINITE: error: ffm: invalid arch-file: {{.*}}infinite-energy.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'DRAM': energies, leakage and bandwidths must be finite (leave a bandwidth out for no limit)
 // EMPTY: error: ffm: invalid arch-file: {{.*}}empty-arch.yaml: empty architecture: expected a mapping with 'levels' and 'compute'
 // ALIAS: error: ffm: invalid arch-file: {{.*}}alias-root.yaml: the architecture must be a mapping with 'levels' and 'compute'
 // CONTROL: error: ffm: invalid arch-file: {{.*}}control-char.yaml:1:1: error: Got empty plain scalar
