@@ -20,7 +20,9 @@ using namespace ffm::detail;
 detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB,
                            std::chrono::steady_clock::time_point from)
     : seconds(seconds), maxMemoryMB(maxMemoryMB) {
-  if (seconds > 0)
+  // Past about 30 years the limit is none: the clock's nanoseconds would
+  // overflow (and an infinite limit cannot be converted at all).
+  if (seconds > 0 && seconds < 1e9)
     at = from +
          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
              std::chrono::duration<double>(seconds));

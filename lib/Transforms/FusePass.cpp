@@ -16,6 +16,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 #include <mutex>
@@ -100,6 +101,12 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (searchMode != "ffm" && searchMode != "exhaustive") {
       emitError(func.getLoc(), "ffm-fuse: unknown search '")
           << searchMode << "' (expected ffm or exhaustive)";
+      return signalPassFailure();
+    }
+    if (!std::isfinite(timeLimit)) {
+      emitError(func.getLoc(), "ffm-fuse: time-limit must be a finite "
+                               "number of seconds (0: no limit), got ")
+          << (std::isnan(timeLimit) ? "nan" : timeLimit > 0 ? "inf" : "-inf");
       return signalPassFailure();
     }
     if (maxPmappings == 0 || timeLimit < 0) {

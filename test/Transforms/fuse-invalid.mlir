@@ -2,6 +2,10 @@
 // RUN: not ffm-opt --ffm-fuse="search=random arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=SEARCH
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=0 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=LIMITS
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=1 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not ffm-opt --ffm-fuse="time-limit=nan arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=NAN
+// RUN: not ffm-opt --ffm-fuse="time-limit=inf arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=INF
+// A limit past what the clock can count is none: it maps.
+// RUN: ffm-opt --ffm-fuse="time-limit=1e300 arch-file=%S/Inputs/tight.yaml" %s -o /dev/null
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/does-not-exist.yaml" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-syntax.yaml" %s 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-rule.yaml" %s 2>&1 | FileCheck %s --check-prefix=RULE
@@ -16,6 +20,8 @@
 // OBJ: error: ffm-fuse: unknown objective 'speed' (expected energy, latency or edp)
 // SEARCH: error: ffm-fuse: unknown search 'random' (expected ffm or exhaustive)
 // LIMITS: error: ffm-fuse: max-pmappings must be positive and time-limit non-negative
+// NAN: error: ffm-fuse: time-limit must be a finite number of seconds (0: no limit), got nan
+// INF: error: ffm-fuse: time-limit must be a finite number of seconds (0: no limit), got inf
 // BUDGET: error: ffm-fuse: search budget exceeded: Einsum 'matmul_0' holds more than 1 pmappings (raise max-pmappings)
 // MISSING: error: ffm: invalid arch-file: cannot read arch file '{{.*}}does-not-exist.yaml': No such file or directory
 // SYNTAX: error: ffm: invalid arch-file: {{.*}}bad-syntax.yaml:3:5: error: unknown key 'capacty'
