@@ -15,7 +15,6 @@
 #include "Generator.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/Sequence.h"
 #include <algorithm>
 #include <array>
 #include <cmath>
