@@ -418,12 +418,25 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
     return;
   }
   llvm::SmallVector<uint64_t, 64> seen;
-  orderFrom(l, prefix, loopSet, keyed, deep, seen, /*first=*/true);
+  // Under accounting: reference only the loops above each node are
+  // observable: one order per placement of the nodes, ascending between
+  // them (the first firstOfRuns would keep). A descent in the suffix needs
+  // a node right below it, and one of them heads the block unless a
+  // floating node does.
+  int descents = -1;
+  if (referenceAccounting && !keyed && deep) {
+    bool headed = false;
+    for (size_t a = 0; a < acc.size(); ++a)
+      headed |= !(deep >> a & 1) && position[l][a] == 0;
+    descents = llvm::popcount(deep) - !headed;
+  }
+  orderFrom(l, prefix, loopSet, keyed, deep, seen, /*first=*/true, descents);
 }
 
 void Generator::orderFrom(size_t l, size_t prefix, uint64_t unordered,
                           bool keyed, uint32_t deep,
-                          llvm::SmallVectorImpl<uint64_t> &seen, bool first) {
+                          llvm::SmallVectorImpl<uint64_t> &seen, bool first,
+                          int descents) {
   // A step per order but the first, as each further permutation was one
   // (the bounds on the way are the steps saved).
   if (!unordered) {
@@ -444,9 +457,12 @@ void Generator::orderFrom(size_t l, size_t prefix, uint64_t unordered,
   // lexicographically, as std::next_permutation gave them.
   for (uint64_t left = unordered; left && !stop; left &= left - 1) {
     int r = llvm::countr_zero(left);
+    bool descent = order[l].size() > prefix && order[l].back() > r;
+    if (descent && descents == 0)
+      continue;
     order[l].push_back(r);
     orderFrom(l, prefix, unordered & ~(uint64_t(1) << r), keyed, deep, seen,
-              first && left == unordered);
+              first && left == unordered, descents - descent);
     order[l].pop_back();
   }
 }
@@ -457,14 +473,26 @@ void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,
     return;
   if (!unplaced) {
     bool headed = llvm::any_of(position[l], [](int p) { return p == 0; });
-    if (headed && (keyed || firstOfRuns(l, order[l], seen)))
+    bool first = keyed || (referenceAccounting
+                               ? nodesBelowDescents(l, prefix)
+                               : firstOfRuns(l, order[l], seen));
+    if (headed && first)
       countOrdered(l, prefix);
     return;
   }
   size_t a = llvm::countr_zero(unplaced);
-  for (size_t p = 0; p <= order[l].size() && !stop; ++p) {
+  // A block begins with a node (loops above all of them would be the
+  // block above's): the last one goes first if none is there yet.
+  size_t deepest = order[l].size();
+  if (!(unplaced & (unplaced - 1)) &&
+      llvm::none_of(position[l], [](int p) { return p == 0; }))
+    deepest = 0;
+  for (size_t p = 0; p <= deepest && !stop; ++p) {
     position[l][a] = p;
-    placeDeep(l, prefix, unplaced & (unplaced - 1), keyed, seen);
+    // Its tile holds at least the ranks no loop above it may take: a
+    // level that overflows with it is rejected (fits()) at every count.
+    if (!overflows(l))
+      placeDeep(l, prefix, unplaced & (unplaced - 1), keyed, seen);
   }
   position[l][a] = -1;
 }
@@ -527,12 +555,25 @@ void Generator::countSuffix(size_t l, size_t p) {
     // one overflows it, the rest do.
     if (overflowsBelow(l))
       return false;
+    // Nodes among the suffix (options.nodeDepths) hold what the counts
+    // above them leave: once those overflow this level, a smaller count
+    // leaves the ones below it no smaller tiles.
+    if (deepNodes(l) && overflows(l))
+      return false;
     // Counted outermost first: the loops counted so far begin the keys of
     // deeper nodes, which the neighbours may already rule out.
     if (mayStillJoin(p + 1) && !boundedOut())
       countSuffix(l, p + 1);
     return true;
   });
+}
+
+bool Generator::nodesBelowDescents(size_t l, size_t prefix) const {
+  for (size_t q = prefix + 1; q < order[l].size(); ++q)
+    if (order[l][q - 1] > order[l][q] &&
+        llvm::none_of(position[l], [&](int p) { return p == (int)q; }))
+      return false;
+  return true;
 }
 
 bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,

@@ -318,16 +318,19 @@ struct Generator {
   /// `unordered` (a rank set) go below those ordered so far, and with two
   /// or more of them the subtree is bounded first, the block taken as
   /// ordered with those innermost in any order (unorderedBelow). `first`:
-  /// on the way to the first order (ascending).
+  /// on the way to the first order (ascending). `descents`: how many more
+  /// places in the suffix where a rank follows a larger one the order may
+  /// have (negative: any).
   void orderFrom(size_t l, size_t prefix, uint64_t unordered, bool keyed,
                  uint32_t deep, llvm::SmallVectorImpl<uint64_t> &seen,
-                 bool first);
+                 bool first, int descents);
 
   /// With options.nodeDepths, a position among block l's ordered loops for
   /// each node in `unplaced` (placed ones keep theirs); some node of the
   /// level heads the block (loops above all of them belong one level up).
-  /// One placement per set of observable runs (firstOfRuns), unless
-  /// `keyed`.
+  /// One placement per set of observable runs (firstOfRuns, or under
+  /// accounting: reference nodesBelowDescents), unless `keyed`; a node
+  /// whose tile overflows the level is not placed deeper in.
   void placeDeep(size_t l, size_t prefix, uint32_t unplaced, bool keyed,
                  llvm::SmallVectorImpl<uint64_t> &seen);
 
@@ -379,6 +382,12 @@ struct Generator {
   /// after the other).
   bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
                    llvm::SmallVectorImpl<uint64_t> &seen) const;
+
+  /// Under accounting: reference, what firstOfRuns decides for a placed
+  /// block without keeping what it saw: only the loops above each node are
+  /// observable, and the first order with the same ones is ascending
+  /// between the nodes, so every descent in the suffix has a node at it.
+  bool nodesBelowDescents(size_t l, size_t prefix) const;
 
   /// Block l is complete: checks what it alone decides, then goes deeper.
   void finishLevel(size_t l);
