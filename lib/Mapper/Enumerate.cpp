@@ -275,8 +275,14 @@ void Generator::chooseBlock(size_t l) {
     emit();
     return;
   }
+  // A level without nodes has no block: decided as it is, so that the
+  // next block's placed nodes count as placed (their tiles and refetches
+  // exact for the bound and the capacity checks, not least).
   if (l != 0 && !levelHasNodes(l)) {
+    decided = l + 1;
+    cacheRuns();
     chooseBlock(l + 1);
+    decided = l;
     return;
   }
   uint32_t floating = 0;
