@@ -361,14 +361,30 @@ void Generator::finishPrefix(size_t l) {
   // fixes their tiles (with options.nodeDepths, bounds them): a level they
   // overflow is cut before the suffix's orders and counts are enumerated
   // (fits() would reject each of them; on Simba's GlobalBuffer that was
-  // nearly two thirds of a GPT-3 layer's steps).
-  if (l != 0 && overflows(l))
+  // nearly two thirds of a GPT-3 layer's steps). With node depths one of
+  // the nodes still to place heads the block, holding all it leaves.
+  if (l != 0 && (overflows(l) || headOverflows(l)))
     return;
   bool looked = (int)l == keysKnownAt;
   if ((!looked || lookUpGroup()) && !boundedOut())
     chooseSuffix(l);
   if (looked)
     group = nullptr;
+}
+
+bool Generator::headOverflows(size_t l) {
+  uint32_t deep = deepNodes(l);
+  if (!deep || llvm::is_contained(position[l], 0))
+    return false;
+  for (; deep; deep &= deep - 1) {
+    size_t a = llvm::countr_zero(deep);
+    position[l][a] = 0;
+    bool over = overflows(l);
+    position[l][a] = -1;
+    if (!over)
+      return false;
+  }
+  return true;
 }
 
 void Generator::chooseSuffix(size_t l) {
@@ -480,12 +496,17 @@ void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,
   if (!unplaced) {
     bool headed = llvm::any_of(position[l], [](int p) { return p == 0; });
     bool first = keyed || (referenceAccounting
-                               ? nodesBelowDescents(l, prefix)
+                               ? uncoveredDescents(l, prefix) == 0
                                : firstOfRuns(l, order[l], seen));
     if (headed && first)
       countOrdered(l, prefix);
     return;
   }
+  // Under accounting: reference each descent the placed nodes leave
+  // uncovered takes one of those still to place.
+  if (referenceAccounting && !keyed &&
+      uncoveredDescents(l, prefix) > (unsigned)llvm::popcount(unplaced))
+    return;
   size_t a = llvm::countr_zero(unplaced);
   // A block begins with a node (loops above all of them would be the
   // block above's): the last one goes first if none is there yet.
@@ -574,12 +595,12 @@ void Generator::countSuffix(size_t l, size_t p) {
   });
 }
 
-bool Generator::nodesBelowDescents(size_t l, size_t prefix) const {
+unsigned Generator::uncoveredDescents(size_t l, size_t prefix) const {
+  unsigned n = 0;
   for (size_t q = prefix + 1; q < order[l].size(); ++q)
-    if (order[l][q - 1] > order[l][q] &&
-        llvm::none_of(position[l], [&](int p) { return p == (int)q; }))
-      return false;
-  return true;
+    n += order[l][q - 1] > order[l][q] &&
+         !llvm::is_contained(position[l], (int)q);
+  return n;
 }
 
 bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,

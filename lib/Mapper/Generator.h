@@ -305,6 +305,11 @@ struct Generator {
   /// Every floating node is placed: the keys of this level are known.
   void finishPrefix(size_t l);
 
+  /// With options.nodeDepths and no node at the head of block l yet,
+  /// whether the level overflows whichever of its nodes still to be
+  /// placed (placeDeep) goes there, above every loop of the block.
+  bool headOverflows(size_t l);
+
   /// Which of the other ranks loop in block l, below every floating node.
   void chooseSuffix(size_t l);
 
@@ -329,7 +334,7 @@ struct Generator {
   /// each node in `unplaced` (placed ones keep theirs); some node of the
   /// level heads the block (loops above all of them belong one level up).
   /// One placement per set of observable runs (firstOfRuns, or under
-  /// accounting: reference nodesBelowDescents), unless `keyed`; a node
+  /// accounting: reference uncoveredDescents), unless `keyed`; a node
   /// whose tile overflows the level is not placed deeper in.
   void placeDeep(size_t l, size_t prefix, uint32_t unplaced, bool keyed,
                  llvm::SmallVectorImpl<uint64_t> &seen);
@@ -387,7 +392,8 @@ struct Generator {
   /// block without keeping what it saw: only the loops above each node are
   /// observable, and the first order with the same ones is ascending
   /// between the nodes, so every descent in the suffix has a node at it.
-  bool nodesBelowDescents(size_t l, size_t prefix) const;
+  /// The descents (a rank after a larger one) no node is at yet.
+  unsigned uncoveredDescents(size_t l, size_t prefix) const;
 
   /// Block l is complete: checks what it alone decides, then goes deeper.
   void finishLevel(size_t l);
