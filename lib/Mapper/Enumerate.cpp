@@ -374,7 +374,7 @@ void Generator::finishPrefix(size_t l) {
 
 bool Generator::headOverflows(size_t l) {
   uint32_t deep = deepNodes(l);
-  if (!deep || llvm::is_contained(position[l], 0))
+  if (!deep || blockHeaded(l))
     return false;
   for (; deep; deep &= deep - 1) {
     size_t a = llvm::countr_zero(deep);
@@ -446,12 +446,8 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
   // a node right below it, and one of them heads the block unless a
   // floating node does.
   int descents = -1;
-  if (referenceAccounting && !keyed && deep) {
-    bool headed = false;
-    for (size_t a = 0; a < acc.size(); ++a)
-      headed |= !(deep >> a & 1) && position[l][a] == 0;
-    descents = llvm::popcount(deep) - !headed;
-  }
+  if (referenceAccounting && !keyed && deep)
+    descents = llvm::popcount(deep) - !blockHeaded(l);
   orderFrom(l, prefix, loopSet, keyed, deep, seen, /*first=*/true, descents);
 }
 
@@ -494,30 +490,31 @@ void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,
   if (!tick())
     return;
   if (!unplaced) {
-    bool headed = llvm::any_of(position[l], [](int p) { return p == 0; });
     bool first = keyed || (referenceAccounting
                                ? uncoveredDescents(l, prefix) == 0
                                : firstOfRuns(l, order[l], seen));
-    if (headed && first)
+    if (blockHeaded(l) && first)
       countOrdered(l, prefix);
     return;
   }
   // Under accounting: reference each descent the placed nodes leave
-  // uncovered takes one of those still to place.
+  // uncovered takes one of those still to place, and so does the head
+  // (position 0 is above every descent).
   if (referenceAccounting && !keyed &&
-      uncoveredDescents(l, prefix) > (unsigned)llvm::popcount(unplaced))
+      uncoveredDescents(l, prefix) + !blockHeaded(l) >
+          (unsigned)llvm::popcount(unplaced))
     return;
   size_t a = llvm::countr_zero(unplaced);
   // A block begins with a node (loops above all of them would be the
   // block above's): the last one goes first if none is there yet.
   size_t deepest = order[l].size();
-  if (!(unplaced & (unplaced - 1)) &&
-      llvm::none_of(position[l], [](int p) { return p == 0; }))
+  if (!(unplaced & (unplaced - 1)) && !blockHeaded(l))
     deepest = 0;
   for (size_t p = 0; p <= deepest && !stop; ++p) {
     position[l][a] = p;
-    // Its tile holds at least the ranks no loop above it may take: a
-    // level that overflows with it is rejected (fits()) at every count.
+    // The loops above it fix its tile (open counts taken at their
+    // largest) and the nodes still to place only add bytes: a level that
+    // overflows now is rejected (fits()) at every count.
     if (!overflows(l))
       placeDeep(l, prefix, unplaced & (unplaced - 1), keyed, seen);
   }

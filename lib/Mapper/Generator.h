@@ -22,6 +22,7 @@
 #include "Pmappings.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -222,6 +223,11 @@ struct Generator {
 
   bool levelHasNodes(size_t l) const { return nodeLevels >> l & 1; }
 
+  /// Whether some node of level l heads its block, above all its loops.
+  bool blockHeaded(size_t l) const {
+    return llvm::is_contained(position[l], 0);
+  }
+
   /// Whether the node of access `a` at level l and the loops above it are
   /// fixed: in a decided block; heading the first undecided one; or a node
   /// of the first undecided block once placed (placeFloating, placeDeep).
@@ -307,7 +313,8 @@ struct Generator {
 
   /// With options.nodeDepths and no node at the head of block l yet,
   /// whether the level overflows whichever of its nodes still to be
-  /// placed (placeDeep) goes there, above every loop of the block.
+  /// placed (placeDeep) goes there, above every loop of the block (each
+  /// tried in `position`, then unplaced again).
   bool headOverflows(size_t l);
 
   /// Which of the other ranks loop in block l, below every floating node.
@@ -623,8 +630,8 @@ struct Generator {
   };
   std::vector<std::vector<Runs>> decidedRuns; // [d][access]
 
-  /// decidedRuns up to `decided`: all of them, since a level without nodes
-  /// is decided without a finishLevel() of its own.
+  /// decidedRuns up to `decided`, each level's from the one above (all of
+  /// them: a handful of levels).
   void cacheRuns();
 
   /// What lowerBound() reads of the keep sets and spatial loops, which are

@@ -667,7 +667,7 @@ TEST(BruteForce, KeysNoNeighbourKeptAreLeftOutEarly) {
 // there, and every placed node and count checked against the level's
 // capacity, exactly where a level without nodes (Eyeriss's global buffer,
 // which keeps only fused intermediates) lies above, and before the suffix
-// with the head's node at the head. A 256-cubed matmul on Eyeriss: 21,337
+// with the head's node at the head. A 256-cubed matmul on Eyeriss: 20,724
 // steps; 513,528 with every order and placement enumerated and checked
 // only once the block was complete, 151,132 without the one order per
 // placement, 75,931 with the nodes below the empty level taken as
