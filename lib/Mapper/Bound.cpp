@@ -304,35 +304,39 @@ double Generator::refetchBound(size_t a, size_t l, bool upper) const {
     else if (indexing)
       inRun = false;
   }
-  // The decided blocks above, as cacheRuns() walked them.
+  // The decided blocks above, as withDecided() walked them.
   const Runs &runs = decidedRuns[std::min(l, decided)][a];
   return refetch * (inRun ? runs.fromRun : runs.afterRun);
 }
 
-void Generator::cacheRuns() {
-  for (size_t l = 0; l < decided; ++l)
-    for (size_t a = 0; a < acc.size(); ++a) {
-      // Block l inside out, then the blocks above it.
-      double all = 1, afterEnd = 1;
-      bool ends = false;
-      for (size_t p = order[l].size(); p-- > 0;) {
-        int r = order[l][p];
-        double f = temporal[l][r];
-        if (f == 1)
-          continue;
-        if (indexes(a, r)) {
-          ends = true;
-          continue;
-        }
-        all *= f;
-        if (ends)
-          afterEnd *= f;
+void Generator::withDecided(size_t l, llvm::function_ref<void()> body) {
+  assert(decided == l && "levels are decided top down, one at a time");
+  decided = l + 1;
+  // Only decidedRuns[l + 1] is new: the blocks above are as they were.
+  for (size_t a = 0; a < acc.size(); ++a) {
+    // Block l inside out, then the blocks above it.
+    double all = 1, afterEnd = 1;
+    bool ends = false;
+    for (size_t p = order[l].size(); p-- > 0;) {
+      int r = order[l][p];
+      double f = temporal[l][r];
+      if (f == 1)
+        continue;
+      if (indexes(a, r)) {
+        ends = true;
+        continue;
       }
-      const Runs &outer = decidedRuns[l][a];
-      Runs &runs = decidedRuns[l + 1][a];
-      runs.afterRun = all * outer.afterRun;
-      runs.fromRun = ends ? afterEnd * outer.afterRun : outer.fromRun;
+      all *= f;
+      if (ends)
+        afterEnd *= f;
     }
+    const Runs &outer = decidedRuns[l][a];
+    Runs &runs = decidedRuns[l + 1][a];
+    runs.afterRun = all * outer.afterRun;
+    runs.fromRun = ends ? afterEnd * outer.afterRun : outer.fromRun;
+  }
+  body();
+  decided = l;
 }
 
 void Generator::cacheSpread() {

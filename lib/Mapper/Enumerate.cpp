@@ -279,10 +279,7 @@ void Generator::chooseBlock(size_t l) {
   // next block's placed nodes count as placed (their tiles and refetches
   // exact for the bound and the capacity checks, not least).
   if (l != 0 && !levelHasNodes(l)) {
-    decided = l + 1;
-    cacheRuns();
-    chooseBlock(l + 1);
-    decided = l;
+    withDecided(l, [&] { chooseBlock(l + 1); });
     return;
   }
   uint32_t floating = 0;
@@ -652,14 +649,13 @@ void Generator::finishLevel(size_t l) {
   bool ownLookup = (int)l == keysKnownAt && !group;
   if (ownLookup && !lookUpGroup())
     return;
-  decided = l + 1;
-  cacheRuns();
   // Above the last loop level the bound at the block's last count (or
   // order, countOrdered) saw the same tiles and counts; the forced
   // counts of the last level were never bounded.
-  if ((l < lastLoopLevel || !boundedOut()) && mayStillJoin())
-    chooseBlock(l + 1);
-  decided = l;
+  withDecided(l, [&] {
+    if ((l < lastLoopLevel || !boundedOut()) && mayStillJoin())
+      chooseBlock(l + 1);
+  });
   if (ownLookup)
     group = nullptr;
 }

@@ -630,9 +630,10 @@ struct Generator {
   };
   std::vector<std::vector<Runs>> decidedRuns; // [d][access]
 
-  /// decidedRuns up to `decided`, each level's from the one above (all of
-  /// them: a handful of levels).
-  void cacheRuns();
+  /// Runs `body` with block l decided as it is now chosen (the bound and
+  /// the capacity checks below then take its tiles and refetches as
+  /// exact), decidedRuns[l + 1] walked from the one above.
+  void withDecided(size_t l, llvm::function_ref<void()> body);
 
   /// What lowerBound() reads of the keep sets and spatial loops, which are
   /// fixed across the subtree below chooseSpatial.
