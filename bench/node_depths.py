@@ -8,7 +8,10 @@ all (the reference's regression settings).
 Cases: a 512-cubed matmul on Simba; the GPT-3 6.7B V projection alone
 (8192 tokens, D = 4096) on Simba and Eyeriss, as one 2-D matmul and in the
 layer's form with the heads split into two ranks (32 x 128); the whole
-GPT-3 6.7B prefill layer on Eyeriss. `seconds` is the whole ffm-opt run,
+GPT-3 6.7B prefill layer on Eyeriss. Then the benchmark's GPT-3 layer
+(bench/workloads/gpt3_layer.mlir) on the `eyeriss` preset as shipped (its
+own `accounting: reference`), each objective with the default fused-loop
+limits: what node depths cost where a user would turn them on. `seconds` is the whole ffm-opt run,
 the report's unfused baseline search included; a run that does not finish
 within its time limit (`time-limit`, which bounds both searches) prints as
 not mapped.
@@ -63,6 +66,9 @@ def v_projection(split_heads, tokens=8192, heads=32, head_dim=128):
                      tensor("V", [("M", "m")] + cols, True)]}])
 
 
+# The reference's regression settings, under which it publishes its optima.
+REGRESSION = "objective=edp max-fused-loops-per-rank=1 max-fused-loops=1"
+
 CASES = [
     ("matmul 512^3", "simba", lambda: matmul(512, 512, 512)),
     ("V projection 2-D", "simba", lambda: v_projection(False)),
@@ -73,12 +79,17 @@ CASES = [
 ]
 
 
-def run(ffm_opt, ir, arch_file, node_depths, limit, tmp):
+# The bench layer, mapped as a user maps it: (name, preset, options).
+PRESET_CASES = [(f"GPT-3 bench layer, {o}", "eyeriss", f"objective={o}")
+                for o in ("energy", "latency", "edp")]
+
+
+def run(ffm_opt, ir, arch_file, settings, node_depths, limit, tmp):
     report = os.path.join(tmp, "report.json")
     if os.path.exists(report):
         os.remove(report)
-    opts = (f"arch-file={arch_file} objective=edp max-fused-loops-per-rank=1 "
-            f"max-fused-loops=1 node-depths={'true' if node_depths else 'false'} "
+    opts = (f"arch-file={arch_file} {settings} "
+            f"node-depths={'true' if node_depths else 'false'} "
             f"time-limit={limit} report={report} rewrite=false")
     start = time.monotonic()
     p = subprocess.Popen([ffm_opt, f"--ffm-fuse={opts}", ir, "-o", os.devnull],
@@ -103,33 +114,44 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "results", "node-depths.txt"))
     args = ap.parse_args()
     lines = [f"# bench/node_depths.py --limit {args.limit:g}: EDP, one fused loop per rank and "
-             f"in all, accounting: reference; {platform.node()}, {os.cpu_count()} cores",
+             f"in all, accounting: reference (the bench layer: as named, the preset's own "
+             f"accounting, default limits); {platform.node()}, {os.cpu_count()} cores",
              f"# {'case':<26} {'arch':<8} {'node depths':<11} {'seconds':>8} "
              f"{'steps':>12} {'energy J':>10} {'latency s':>10}"]
     print("\n".join(lines), flush=True)
+
+    def both(name, arch, ir, arch_file, settings, tmp):
+        escale, clock = SCALE[arch]
+        for depths in (False, True):
+            r = run(args.ffm_opt, ir, arch_file, settings, depths, args.limit, tmp)
+            row = f"  {name:<26} {arch:<8} {'yes' if depths else 'no':<11} {r['wall']:>8.1f} "
+            if r["mapped"]:
+                row += (f"{r['steps']:>12} {r['energy_pj'] / escale:>10.5g} "
+                        f"{r['latency'] / clock:>10.5g}")
+            else:
+                row += f"  not mapped: {r['why']}"
+            print(row, flush=True)
+            lines.append(row)
+
+    def wanted(name, arch):
+        return not args.only or any(o in name or o == arch for o in args.only.split(","))
+
     with tempfile.TemporaryDirectory() as tmp:
         ir = os.path.join(tmp, "workload.mlir")
         spec = os.path.join(tmp, "workload.json")
         for name, arch, make in CASES:
-            if args.only and not any(o in name or o == arch for o in args.only.split(",")):
+            if not wanted(name, arch):
                 continue
             with open(spec, "w") as f:
                 json.dump(make(), f)
             with open(ir, "w") as f:
                 subprocess.run([sys.executable, os.path.join(HERE, "peer", "einsum_ir.py"),
                                 spec, "--name", "workload"], check=True, stdout=f)
-            arch_file = arch_variant(arch, REFERENCE, tmp)
-            escale, clock = SCALE[arch]
-            for depths in (False, True):
-                r = run(args.ffm_opt, ir, arch_file, depths, args.limit, tmp)
-                row = f"  {name:<26} {arch:<8} {'yes' if depths else 'no':<11} {r['wall']:>8.1f} "
-                if r["mapped"]:
-                    row += (f"{r['steps']:>12} {r['energy_pj'] / escale:>10.5g} "
-                            f"{r['latency'] / clock:>10.5g}")
-                else:
-                    row += f"  not mapped: {r['why']}"
-                print(row, flush=True)
-                lines.append(row)
+            both(name, arch, ir, arch_variant(arch, REFERENCE, tmp), REGRESSION, tmp)
+        layer = os.path.join(HERE, "workloads", "gpt3_layer.mlir")
+        for name, arch, settings in PRESET_CASES:
+            if wanted(name, arch):
+                both(name, arch, layer, arch_variant(arch, {}, tmp), settings, tmp)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     lines.append(f"# largest peak RSS of a search: {peak} MB")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
