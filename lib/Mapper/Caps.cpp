@@ -46,6 +46,30 @@ static SearchResult cannotBeat(double beat) {
   return r;
 }
 
+/// Every Einsum's least lower bound on `objective`'s first criterion over
+/// its keep sets and spatial loops (Narrowing::spreadBoundsOnly), summed:
+/// no mapping scores less. A pass of thousands of steps where the loop
+/// nests below take millions; on a bandwidth- or compute-bound Einsum the
+/// latency bound there is its floor. Zero (no bound) where a pass stopped
+/// or an Einsum has no mapping, which its full enumeration reports.
+static double spreadFloor(const Workload &w, const Arch &arch,
+                          const SearchOptions &options, Objective objective,
+                          const Deadline &deadline, PassTotals &totals) {
+  SearchOptions one = options;
+  one.objective = objective;
+  std::vector<Narrowing> spread(w.einsums.size());
+  for (Narrowing &n : spread)
+    n.spreadBoundsOnly = true;
+  auto t0 = Clock::now();
+  std::vector<EinsumPmappings> pm =
+      generateAll(w, arch, one, /*prune=*/true, &deadline, spread);
+  totals.add(pm, since(t0));
+  double sum = 0;
+  for (const EinsumPmappings &p : pm)
+    sum += p.error.empty() ? p.floor : INFINITY;
+  return std::isfinite(sum) ? sum : 0;
+}
+
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
 /// i can be part of a complete mapping scoring at most U only if it scores
 /// at most U minus the least every other Einsum can score (its floor).
@@ -96,6 +120,12 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
       result.unfused = {baseline.energy, baseline.latency};
     return result;
   };
+  // A score to beat (the folded form's, mostly) that the spread floors
+  // already reach: no pass is needed to show that nothing beats it.
+  if (std::isfinite(options.beat) &&
+      spreadFloor(w, arch, options, options.objective, deadline, totals) >
+          beatBound(options))
+    return withBaseline(cannotBeat(options.beat));
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
   // 0.26% of it above the sum of the floors (fusion saves 18%).
   // A negative slack would cut each Einsum's own floor, which the proof
@@ -359,11 +389,28 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
       weight = r.latency > 0 ? r.energy / r.latency : 0;
     }
   };
+  // With an EDP to beat, the spread floors (cheap, and on latency often
+  // the floors themselves) may show that nothing beats it, at once or
+  // with the energy floors: the latency pass is then not run.
+  double spread[2] = {0, 0};
+  if (std::isfinite(options.beat)) {
+    for (Objective o : {Objective::Energy, Objective::Latency})
+      spread[o == Objective::Latency] =
+          spreadFloor(w, arch, options, o, deadline, totals);
+    if (spread[0] * spread[1] > beatBound(options))
+      return cannotBeat(options.beat);
+  }
   // The floors and whatever mappings the first capped passes find: proving
   // either optimum costs reruns that no EDP cap needs. Only where neither
   // found one does a whole search run, for an incumbent.
-  for (Objective o : {Objective::Energy, Objective::Latency})
+  for (Objective o : {Objective::Energy, Objective::Latency}) {
+    if (o == Objective::Latency && floors[0].size() == n &&
+        std::accumulate(floors[0].begin(), floors[0].end(), 0.0) *
+                spread[1] >
+            beatBound(options))
+      return cannotBeat(options.beat);
     additiveSearch(o, /*optimum=*/false);
+  }
   // (A first pass that failed before its floors, or an EDP to beat that
   // already caps, leaves nothing a whole search would add.)
   for (Objective o : {Objective::Energy, Objective::Latency})

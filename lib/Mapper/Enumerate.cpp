@@ -229,6 +229,11 @@ void Generator::chooseSpatial(size_t slot) {
     position.assign(numLevels, std::vector<int>(acc.size(), -1));
     tileBytes.assign(numLevels, std::vector<double>(acc.size(), 0));
     group = nullptr;
+    if (narrowing.spreadBoundsOnly) {
+      auto [energy, latency] = lowerBound();
+      out.floor = std::min(out.floor, ranked(energy, latency));
+      return;
+    }
     if (keysKnownAt < 0 && !lookUpGroup())
       return;
     if (!boundedOut())

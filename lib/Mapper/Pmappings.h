@@ -254,6 +254,11 @@ struct Narrowing {
   /// lower bound found there: per-key floors for neighbours' surcharges
   /// and restrictions, never joined.
   bool keyBoundsOnly = false;
+  /// Enumerate only the keep sets and spatial loops, and keep nothing:
+  /// EinsumPmappings::floor is then the least lower bound found there, on
+  /// the objective's first criterion (a floor of the whole mapspace,
+  /// cheaply: no loop nest is walked).
+  bool spreadBoundsOnly = false;
 };
 
 /// Enumerates the mapspace of Einsum `einsum` (docs/mapspace.md). With

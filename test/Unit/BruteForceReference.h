@@ -100,6 +100,11 @@ public:
                     double &latency) const;
   uint64_t enumerated() const;
   uint64_t validMappings() const;
+  /// The least energy and the least latency of any valid mapping of Einsum
+  /// `einsum` (any fusion choice).
+  std::pair<double, double> least(int einsum) const {
+    return {spaces[einsum].minEnergy, spaces[einsum].minLatency};
+  }
   uint64_t classes() const;
 
   /// Per-Einsum analysis of a mapping (public for the tests' messages).

@@ -42,6 +42,7 @@
 //   rule 7: a loop above an on-chip input read by a consumer of the output
 //   does not index the output".
 #include "BruteForceReference.h"
+#include "../../lib/Mapper/Pmappings.h"
 #include "TestUtil.h"
 #include "ffm/Mapper/Mapper.h"
 
@@ -347,14 +348,42 @@ struct Totals {
   /// Optima keeping a function argument below a loop of its own level's
   /// block (node depths).
   uint64_t deep = 0;
+  /// Einsums whose spread floor on latency is their least latency.
+  uint64_t spreadTight = 0;
 };
+
+/// The spread floors (Narrowing::spreadBoundsOnly: the generator's bound
+/// once the keep sets and spatial loops are chosen, least over them) are
+/// floors: no valid mapping of the Einsum scores less on energy or latency.
+/// How many are the least latency itself, where the spread ones are
+/// tight, counts into `t`.
+static void expectSpreadFloors(const Workload &w, const Arch &arch,
+                               const bruteforce::Reference &ref,
+                               SearchOptions so, Totals &t) {
+  for (Objective obj : {Objective::Energy, Objective::Latency}) {
+    so.objective = obj;
+    std::vector<detail::Narrowing> spread(w.einsums.size());
+    for (detail::Narrowing &n : spread)
+      n.spreadBoundsOnly = true;
+    std::vector<detail::EinsumPmappings> pm =
+        detail::generateAll(w, arch, so, /*prune=*/true, nullptr, spread);
+    for (size_t i = 0; i < w.einsums.size(); ++i) {
+      auto [energy, latency] = ref.least(i);
+      double least = obj == Objective::Energy ? energy : latency;
+      EXPECT_LE(pm[i].floor, least * (1 + 1e-9))
+          << objectiveName(obj) << " " << w.einsums[i].name;
+      if (obj == Objective::Latency && pm[i].floor >= least * (1 - 1e-9))
+        ++t.spreadTight;
+    }
+  }
+}
 
 /// FFM (search(), as the pass runs it) against the reference on every
 /// workload case, every objective, on the architectures named `family`.
 Totals compareOn(const std::string &family, bool nodeDepths = false) {
   Totals t;
   auto &[cases, mappings, combinations, fused, offPrimary, sharedDims,
-         halo, deep] = t;
+         halo, deep, spreadTight] = t;
   auto start = std::chrono::steady_clock::now();
   for (const ArchCase &ac : archCases()) {
     if (ac.name.rfind(family, 0) != 0)
@@ -385,6 +414,14 @@ Totals compareOn(const std::string &family, bool nodeDepths = false) {
       if (!ref.error().empty())
         continue;
       mappings += ref.validMappings();
+      {
+        SearchOptions so;
+        so.maxFusedLoopsPerRank = ro.maxFusedLoopsPerRank;
+        so.maxFusedLoops = total;
+        so.maxSpatialRanksPerDim = spread;
+        so.nodeDepths = nodeDepths;
+        expectSpreadFloors(wc.w, ac.arch, ref, so, t);
+      }
       for (Objective obj :
            {Objective::Energy, Objective::Latency, Objective::EDP}) {
         SCOPED_TRACE(ac.name + " " + wc.name + " " + objectiveName(obj) +
@@ -443,11 +480,12 @@ Totals compareOn(const std::string &family, bool nodeDepths = false) {
                     .count();
   printf("%s%s: %llu cases, %llu valid mappings, %llu complete mappings "
          "scored, %llu fused optima, %llu with halo loops, %llu deep "
-         "argument nodes, %.1fs\n",
+         "argument nodes, %llu spread latency floors tight, %.1fs\n",
          family.c_str(), nodeDepths ? " (node depths)" : "",
          (unsigned long long)cases, (unsigned long long)mappings,
          (unsigned long long)combinations, (unsigned long long)fused,
-         (unsigned long long)halo, (unsigned long long)deep, secs);
+         (unsigned long long)halo, (unsigned long long)deep,
+         (unsigned long long)spreadTight, secs);
   return t;
 }
 
@@ -460,6 +498,7 @@ TEST(BruteForce, Small2Level) {
   EXPECT_GT(t.fused, 20u);            // fusion must win often
   EXPECT_GT(t.offPrimary, 5u);        // and the vector unit of /units
   EXPECT_GT(t.halo, 5u);              // and halo loops on the conv chains
+  EXPECT_GT(t.spreadTight, 100u);     // spread floors at the least latency
 }
 
 TEST(BruteForce, TpuV4iLike) {
