@@ -109,9 +109,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           << (std::isnan(timeLimit) ? "nan" : timeLimit > 0 ? "inf" : "-inf");
       return signalPassFailure();
     }
-    if (maxPmappings == 0 || timeLimit < 0) {
-      emitError(func.getLoc(), "ffm-fuse: max-pmappings must be positive and "
-                               "time-limit non-negative");
+    if (maxPmappings == 0) {
+      emitError(func.getLoc(), "ffm-fuse: max-pmappings must be positive");
+      return signalPassFailure();
+    }
+    if (timeLimit < 0) {
+      emitError(func.getLoc(), "ffm-fuse: time-limit must be non-negative "
+                               "(0: no limit), got ")
+          << timeLimit;
       return signalPassFailure();
     }
     if (maxMemoryMB < 0) {
@@ -164,6 +169,15 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
     if (func.isExternal())
       return;
+    // Its ops are the mapping's loops and buffers now, which would read as
+    // unsupported ops: say what happened instead.
+    if (func->hasAttr("ffm.energy_pj")) {
+      emitError(func.getLoc(), "ffm-fuse: function '")
+          << func.getSymName()
+          << "' was already rewritten by ffm-fuse (it carries ffm.energy_pj); "
+             "run ffm-fuse on the linalg IR before its rewrite";
+      return signalPassFailure();
+    }
     // Dynamic shapes are mapped at given sizes (where there is an
     // architecture to map on): the body is specialised now. The rewrite
     // walks dynamic ranks by their runtime extents where it can, and the

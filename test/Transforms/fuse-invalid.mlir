@@ -1,7 +1,10 @@
 // RUN: not ffm-opt --ffm-fuse="objective=speed arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=OBJ
 // RUN: not ffm-opt --ffm-fuse="search=random arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=SEARCH
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=0 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=LIMITS
+// RUN: not ffm-opt --ffm-fuse="time-limit=-1 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=1 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=BUDGET
+// Run again on its own output, whose ops are loops and buffers now.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" %s | not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" 2>&1 | FileCheck %s --check-prefix=TWICE
 // RUN: not ffm-opt --ffm-fuse="time-limit=nan arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=NAN
 // RUN: not ffm-opt --ffm-fuse="time-limit=inf arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=INF
 // A limit past what the clock can count is none: it maps.
@@ -19,7 +22,9 @@
 
 // OBJ: error: ffm-fuse: unknown objective 'speed' (expected energy, latency or edp)
 // SEARCH: error: ffm-fuse: unknown search 'random' (expected ffm or exhaustive)
-// LIMITS: error: ffm-fuse: max-pmappings must be positive and time-limit non-negative
+// LIMITS: error: ffm-fuse: max-pmappings must be positive
+// NEGATIVE: error: ffm-fuse: time-limit must be non-negative (0: no limit), got -1
+// TWICE: error: ffm-fuse: function 'chain' was already rewritten by ffm-fuse (it carries ffm.energy_pj); run ffm-fuse on the linalg IR before its rewrite
 // NAN: error: ffm-fuse: time-limit must be a finite number of seconds (0: no limit), got nan
 // INF: error: ffm-fuse: time-limit must be a finite number of seconds (0: no limit), got inf
 // BUDGET: error: ffm-fuse: search budget exceeded: Einsum 'matmul_0' holds more than 1 pmappings (raise max-pmappings)
