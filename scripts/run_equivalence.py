@@ -19,6 +19,10 @@ import sys
 
 PRINT = {"f32": "printMemrefF32", "f64": "printMemrefF64", "i64": "printMemrefI64",
          "i32": "printMemrefI32"}
+# Types the runtime cannot print, widened elementwise first (exactly).
+WIDEN = {"f16": ("f32", "arith.extf"), "bf16": ("f32", "arith.extf"),
+         "i8": ("i32", "arith.extsi"), "i16": ("i32", "arith.extsi"),
+         "i1": ("i32", "arith.extui")}
 
 
 def run(cmd, stdin=None):
@@ -102,7 +106,7 @@ def harness(text, func, runtime=()):
         lines.append("      %t1 = arith.addi %t0, %c3 : index")
         lines.append("      %t2 = arith.remui %t1, %c17 : index")
         lines.append("      %t3 = arith.index_cast %t2 : index to i64")
-        if elt.startswith("f"):
+        if elt.startswith(("f", "bf")):
             lines.append(f"      %t4 = arith.sitofp %t3 : i64 to {elt}")
             lines.append(f"      %c16 = arith.constant 16.0 : {elt}")
             lines.append(f"      %half = arith.constant 0.5 : {elt}")
@@ -126,12 +130,29 @@ def harness(text, func, runtime=()):
     for j, t in enumerate(results):
         elt = re.fullmatch(r"tensor<.*x(\w+)>|tensor<(\w+)>", t.strip())
         elt = elt and (elt.group(1) or elt.group(2))
-        mem = t.strip().replace("tensor<", "memref<")
+        ty, value = t.strip(), f"%r{j}"
+        if elt in WIDEN:
+            wide, ext = WIDEN[elt]
+            rank = 0 if ty == f"tensor<{elt}>" else ty.count("x")
+            ids = ", ".join(f"d{d}" for d in range(rank))
+            wide_ty = ty[:ty.rfind(elt)] + wide + ">"
+            same = f"affine_map<({ids}) -> ({ids})>"
+            iters = ", ".join(['"parallel"'] * rank)
+            lines.append(f"    %w{j}init = tensor.empty() : {wide_ty}")
+            lines.append(f"    %w{j} = linalg.generic {{indexing_maps = [{same}, {same}], "
+                         f"iterator_types = [{iters}]}} "
+                         f"ins(%r{j} : {ty}) outs(%w{j}init : {wide_ty}) {{")
+            lines.append(f"    ^bb0(%in: {elt}, %out: {wide}):")
+            lines.append(f"      %x = {ext} %in : {elt} to {wide}")
+            lines.append(f"      linalg.yield %x : {wide}")
+            lines.append(f"    }} -> {wide_ty}")
+            ty, value, elt = wide_ty, f"%w{j}", wide
+        mem = ty.replace("tensor<", "memref<")
         fn = PRINT.get(elt)
         if not fn:
             sys.exit(f"cannot print results of type {t}")
         decls.add((fn, elt))
-        lines.append(f"    %b{j} = bufferization.to_buffer %r{j} : {t.strip()} to {mem}")
+        lines.append(f"    %b{j} = bufferization.to_buffer {value} : {ty} to {mem}")
         lines.append(f"    %u{j} = memref.cast %b{j} : {mem} to memref<*x{elt}>")
         lines.append(f"    call @{fn}(%u{j}) : (memref<*x{elt}>) -> ()")
     lines.append("    return")
