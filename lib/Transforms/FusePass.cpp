@@ -304,6 +304,16 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     Evaluation moves = evaluateMoves(func, arch);
     result.energy += moves.energy;
     result.latency += moves.latency;
+    // Finite energies and bandwidths can still multiply past a double: no
+    // mapping then scores, and none is better than another.
+    if (!std::isfinite(result.energy) || !std::isfinite(result.latency)) {
+      emitError(func.getLoc(), "ffm-fuse: the mapping's energy or latency "
+                               "overflows (")
+          << result.energy << " pJ, " << result.latency
+          << " cycles): the architecture's energies or bandwidths are too "
+             "extreme to score";
+      return signalPassFailure();
+    }
     numCandidates += result.stats.candidates;
     numPmappings += result.stats.pmappings;
     numKept += result.stats.kept;
