@@ -138,7 +138,14 @@ def harness(text, func, runtime=()):
             wide_ty = ty[:ty.rfind(elt)] + wide + ">"
             same = f"affine_map<({ids}) -> ({ids})>"
             iters = ", ".join(['"parallel"'] * rank)
-            lines.append(f"    %w{j}init = tensor.empty() : {wide_ty}")
+            # A dynamic dimension of the result sizes the widened one.
+            sizes = []
+            for d, extent in enumerate(ty[len("tensor<"):].split("x")[:rank]):
+                if extent == "?":
+                    lines.append(f"    %w{j}c{d} = arith.constant {d} : index")
+                    lines.append(f"    %w{j}d{d} = tensor.dim %r{j}, %w{j}c{d} : {ty}")
+                    sizes.append(f"%w{j}d{d}")
+            lines.append(f"    %w{j}init = tensor.empty({', '.join(sizes)}) : {wide_ty}")
             lines.append(f"    %w{j} = linalg.generic {{indexing_maps = [{same}, {same}], "
                          f"iterator_types = [{iters}]}} "
                          f"ins(%r{j} : {ty}) outs(%w{j}init : {wide_ty}) {{")

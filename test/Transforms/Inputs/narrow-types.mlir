@@ -60,4 +60,17 @@ module {
     } -> tensor<8x6xf32>
     return %p, %s : tensor<8x6xi1>, tensor<8x6xf32>
   }
+  // A dynamic row count: the widened result is sized by the runtime one.
+  func.func @f16_dynamic(%x: tensor<?x16xf16>, %w: tensor<16x32xf16>, %w2: tensor<32x16xf16>) -> tensor<?x16xf16> attributes {ffm.dim_sizes = array<i64: 24>} {
+    %c0 = arith.constant 0 : index
+    %z = arith.constant 0.0 : f16
+    %m = tensor.dim %x, %c0 : tensor<?x16xf16>
+    %e = tensor.empty(%m) : tensor<?x32xf16>
+    %f = linalg.fill ins(%z : f16) outs(%e : tensor<?x32xf16>) -> tensor<?x32xf16>
+    %h = linalg.matmul ins(%x, %w : tensor<?x16xf16>, tensor<16x32xf16>) outs(%f : tensor<?x32xf16>) -> tensor<?x32xf16>
+    %e2 = tensor.empty(%m) : tensor<?x16xf16>
+    %f2 = linalg.fill ins(%z : f16) outs(%e2 : tensor<?x16xf16>) -> tensor<?x16xf16>
+    %o = linalg.matmul ins(%h, %w2 : tensor<?x32xf16>, tensor<32x16xf16>) outs(%f2 : tensor<?x16xf16>) -> tensor<?x16xf16>
+    return %o : tensor<?x16xf16>
+  }
 }
