@@ -314,6 +314,15 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
              "extreme to score";
       return signalPassFailure();
     }
+    if (options.objective == Objective::EDP &&
+        !std::isfinite(result.energy * result.latency)) {
+      emitError(func.getLoc(), "ffm-fuse: the mapping's energy-delay product "
+                               "overflows (")
+          << result.energy << " pJ x " << result.latency
+          << " cycles): the architecture's energies or bandwidths are too "
+             "extreme to score";
+      return signalPassFailure();
+    }
     numCandidates += result.stats.candidates;
     numPmappings += result.stats.pmappings;
     numKept += result.stats.kept;

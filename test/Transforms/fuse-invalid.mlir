@@ -18,6 +18,9 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/control-char.yaml" %s 2>&1 | FileCheck %s --check-prefix=CONTROL
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/fanout-overflow.yaml" %s 2>&1 | FileCheck %s --check-prefix=FANOUT
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/overflow-energy.yaml" %s 2>&1 | FileCheck %s --check-prefix=OVERFLOW
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/overflow-edp.yaml objective=edp" %s 2>&1 | FileCheck %s --check-prefix=EDPOVERFLOW
+// Each of the two is finite: energy maps.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/overflow-edp.yaml" %s -o /dev/null
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/too-deep.yaml" %s 2>&1 | FileCheck %s --check-prefix=DEEP
 // RUN: not ffm-opt --ffm-fuse="report=/nonexistent-dir/r.json arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=REPORT
 
@@ -38,6 +41,7 @@
 // CONTROL: error: ffm: invalid arch-file: {{.*}}control-char.yaml:1:1: error: Got empty plain scalar
 // FANOUT: error: ffm: invalid arch-file: {{.*}}fanout-overflow.yaml:1:1: error: the product of the level fanouts overflows
 // OVERFLOW: error: ffm-fuse: the mapping's energy or latency overflows (INF pJ, {{.*}} cycles): the architecture's energies or bandwidths are too extreme to score
+// EDPOVERFLOW: error: ffm-fuse: the mapping's energy-delay product overflows ({{.*}} pJ x {{.*}} cycles): the architecture's energies or bandwidths are too extreme to score
 // DEEP: error: ffm: invalid arch-file: {{.*}}too-deep.yaml:{{.*}}arch has 17 memory levels; at most 16 are supported
 // REPORT: error: ffm-fuse: cannot write report '/nonexistent-dir/r.json': No such file or directory
 func.func @chain(%x: tensor<8x4xf32>, %w0: tensor<4x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
