@@ -930,10 +930,12 @@ TEST(Mapper, BeatStopsOnceTheFloorsCannot) {
     EXPECT_LT(below.stats.steps, plain.stats.steps) << (int)obj;
     // 6,047 steps, 3,462 of them the unfused pass; 20,007 with a fused
     // first pass.
-    if (obj == Objective::Latency)
+    if (obj == Objective::Latency) {
       EXPECT_LT(below.stats.steps, unfusedSteps * 2);
-    if (obj == Objective::EDP)
+    }
+    if (obj == Objective::EDP) {
       EXPECT_EQ(below.stats.generationPasses, 2u);
+    }
   }
 }
 
