@@ -170,13 +170,20 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (func.isExternal())
       return;
     // Its ops are the mapping's loops and buffers now, which would read as
-    // unsupported ops: say what happened instead.
+    // unsupported ops: say what happened instead (without an architecture
+    // it is left unchanged with a remark, as any function is).
     if (func->hasAttr("ffm.energy_pj")) {
-      emitError(func.getLoc(), "ffm-fuse: function '")
-          << func.getSymName()
-          << "' was already rewritten by ffm-fuse (it carries ffm.energy_pj); "
-             "run ffm-fuse on the linalg IR before its rewrite";
-      return signalPassFailure();
+      FailureOr<std::optional<Arch>> arch = lookupArch(func, archFile);
+      if (failed(arch))
+        return signalPassFailure(); // reported
+      if (*arch) {
+        emitError(func.getLoc(), "ffm-fuse: function '")
+            << func.getSymName()
+            << "' was already rewritten by ffm-fuse (it carries "
+               "ffm.energy_pj); run ffm-fuse on the linalg IR before its "
+               "rewrite";
+        return signalPassFailure();
+      }
     }
     // Dynamic shapes are mapped at given sizes (where there is an
     // architecture to map on): the body is specialised now. The rewrite
