@@ -1,0 +1,32 @@
+// dim-sizes on a function with nothing dynamic: it is mapped at its own
+// sizes, and a remark says the option was not used for it.
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml dim-sizes=24" -verify-diagnostics %s | FileCheck %s
+// RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/small_2level.yaml dim-sizes=24" %s 2>&1 >/dev/null | FileCheck %s --check-prefix=ONCE
+
+// ONCE-COUNT-1: remark:
+// ONCE-NOT: remark:
+
+// CHECK-LABEL: func.func @static_rows
+// CHECK-NOT:   ffm.dim_sizes
+// CHECK:       linalg.matmul {ffm.einsum = "matmul_0"
+// expected-remark @+1 {{ffm-fuse: dim-sizes not used for function 'static_rows': its arguments have no dynamic dimensions}}
+func.func @static_rows(%x: tensor<24x16xf32>, %w: tensor<16x32xf32>) -> tensor<24x32xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<24x32xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<24x32xf32>) -> tensor<24x32xf32>
+  %h = linalg.matmul ins(%x, %w : tensor<24x16xf32>, tensor<16x32xf32>) outs(%f : tensor<24x32xf32>) -> tensor<24x32xf32>
+  return %h : tensor<24x32xf32>
+}
+
+// A dynamic function of the same run takes the sizes, without a remark.
+// CHECK-LABEL: func.func @dynamic_rows(%arg0: tensor<?x16xf32>
+// CHECK-SAME:  ffm.dim_sizes = array<i64: 24>
+func.func @dynamic_rows(%x: tensor<?x16xf32>, %w: tensor<16x32xf32>) -> tensor<?x32xf32> {
+  %c0 = arith.constant 0 : index
+  %z = arith.constant 0.0 : f32
+  %m = tensor.dim %x, %c0 : tensor<?x16xf32>
+  %e = tensor.empty(%m) : tensor<?x32xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<?x32xf32>) -> tensor<?x32xf32>
+  %h = linalg.matmul ins(%x, %w : tensor<?x16xf32>, tensor<16x32xf32>) outs(%f : tensor<?x32xf32>) -> tensor<?x32xf32>
+  return %h : tensor<?x32xf32>
+}
