@@ -26,6 +26,7 @@
 #include <cmath>
 #include <numeric>
 #include <optional>
+#include <tuple>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -46,28 +47,35 @@ static SearchResult cannotBeat(double beat) {
   return r;
 }
 
-/// Every Einsum's least lower bound on `objective`'s first criterion over
-/// its keep sets and spatial loops (Narrowing::spreadBoundsOnly), summed:
-/// no mapping scores less. A pass of thousands of steps where the loop
-/// nests below take millions; on a bandwidth- or compute-bound Einsum the
-/// latency bound there is its floor. Zero (no bound) where a pass stopped
-/// or an Einsum has no mapping, which its full enumeration reports.
-static double spreadFloor(const Workload &w, const Arch &arch,
-                          const SearchOptions &options, Objective objective,
-                          const Deadline &deadline, PassTotals &totals) {
-  SearchOptions one = options;
-  one.objective = objective;
+/// Every Einsum's least lower bound on the objective's first and on its
+/// second criterion over its keep sets and spatial loops
+/// (Narrowing::spreadBoundsOnly), summed: no mapping scores less on
+/// either. A pass of thousands of steps where the loop nests below take
+/// millions; on a bandwidth- or compute-bound Einsum the latency bound
+/// there is its floor. Zeros (no bound) where a pass stopped or an Einsum
+/// has no mapping, which its full enumeration reports.
+static std::pair<double, double> spreadFloors(const Workload &w,
+                                              const Arch &arch,
+                                              const SearchOptions &options,
+                                              const Deadline &deadline,
+                                              PassTotals &totals) {
   std::vector<Narrowing> spread(w.einsums.size());
   for (Narrowing &n : spread)
     n.spreadBoundsOnly = true;
   auto t0 = Clock::now();
   std::vector<EinsumPmappings> pm =
-      generateAll(w, arch, one, /*prune=*/true, &deadline, spread);
+      generateAll(w, arch, options, /*prune=*/true, &deadline, spread);
   totals.add(pm, since(t0));
-  double sum = 0;
-  for (const EinsumPmappings &p : pm)
-    sum += p.error.empty() ? p.floor : INFINITY;
-  return std::isfinite(sum) ? sum : 0;
+  double first = 0, second = 0;
+  for (const EinsumPmappings &p : pm) {
+    if (!p.error.empty())
+      return {0, 0};
+    first += p.floor;
+    second += p.spreadSecond;
+  }
+  if (!std::isfinite(first) || !std::isfinite(second))
+    return {0, 0};
+  return {first, second};
 }
 
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
@@ -123,7 +131,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // A score to beat (the folded form's, mostly) that the spread floors
   // already reach: no pass is needed to show that nothing beats it.
   if (std::isfinite(options.beat) &&
-      spreadFloor(w, arch, options, options.objective, deadline, totals) >
+      spreadFloors(w, arch, options, deadline, totals).first >
           beatBound(options))
     return withBaseline(cannotBeat(options.beat));
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
@@ -394,9 +402,10 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   // with the energy floors: the latency pass is then not run.
   double spread[2] = {0, 0};
   if (std::isfinite(options.beat)) {
-    for (Objective o : {Objective::Energy, Objective::Latency})
-      spread[o == Objective::Latency] =
-          spreadFloor(w, arch, options, o, deadline, totals);
+    SearchOptions energy = options;
+    energy.objective = Objective::Energy;
+    std::tie(spread[0], spread[1]) =
+        spreadFloors(w, arch, energy, deadline, totals);
     if (spread[0] * spread[1] > beatBound(options))
       return cannotBeat(options.beat);
   }

@@ -232,6 +232,8 @@ void Generator::chooseSpatial(size_t slot) {
     if (narrowing.spreadBoundsOnly) {
       auto [energy, latency] = lowerBound();
       out.floor = std::min(out.floor, ranked(energy, latency));
+      out.spreadSecond =
+          std::min(out.spreadSecond, otherCriterion(energy, latency));
       return;
     }
     if (keysKnownAt < 0 && !lookUpGroup())

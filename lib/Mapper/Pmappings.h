@@ -104,6 +104,10 @@ struct EinsumPmappings {
   /// kept; with Narrowing::slack, exactly the Einsum's floor (with a
   /// second slack or a rank weight, the least enumerated counts too).
   double floor = INFINITY;
+  /// With Narrowing::spreadBoundsOnly, the least second criterion found,
+  /// as `floor` is the least first one (each its own least: the two may
+  /// come from different choices).
+  double spreadSecond = INFINITY;
   /// At most the least score of any pmapping in the groups that
   /// Narrowing::joinable left out (their bounds): with `floor`, a floor
   /// of the whole mapspace.
@@ -255,9 +259,9 @@ struct Narrowing {
   /// and restrictions, never joined.
   bool keyBoundsOnly = false;
   /// Enumerate only the keep sets and spatial loops, and keep nothing:
-  /// EinsumPmappings::floor is then the least lower bound found there, on
-  /// the objective's first criterion (a floor of the whole mapspace,
-  /// cheaply: no loop nest is walked).
+  /// EinsumPmappings::floor and spreadSecond are then the least lower
+  /// bounds found there, on the objective's first and second criterion
+  /// (floors of the whole mapspace, cheaply: no loop nest is walked).
   bool spreadBoundsOnly = false;
 };
 
