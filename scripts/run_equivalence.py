@@ -32,21 +32,36 @@ def run(cmd, stdin=None):
     return p.stdout
 
 
+def shape_of(t):
+    """The extents ('?' where dynamic) and element type of tensor type `t`,
+    or None when it is no ranked tensor of one element type."""
+    m = re.fullmatch(r"tensor<((?:(?:\d+|\?)x)*)(\w+)>", t.strip())
+    if not m:
+        return None
+    return [d for d in m.group(1).split("x") if d], m.group(2)
+
+
+def identity(rank):
+    """The identity indexing map and all-parallel iterators of a rank."""
+    ids = ", ".join(f"d{d}" for d in range(rank))
+    return f"affine_map<({ids}) -> ({ids})>", ", ".join(['"parallel"'] * rank)
+
+
 def parse_tensor(t, runtime=None):
     """Static dims and element type of `t`; a dynamic dim takes the next of
     `runtime` (the sizes the driver runs at)."""
-    m = re.fullmatch(r"tensor<((?:(?:\d+|\?)x)*)(\w+)>", t.strip())
-    if not m:
+    shape = shape_of(t)
+    if not shape:
         sys.exit(f"unsupported argument type {t}")
     dims = []
-    for d in m.group(1).split("x"):
+    for d in shape[0]:
         if d == "?":
             if not runtime:
                 sys.exit(f"argument type {t} is dynamic: give --runtime-dims")
             dims.append(runtime.pop(0))
-        elif d:
+        else:
             dims.append(int(d))
-    return dims, m.group(2)
+    return dims, shape[1]
 
 
 def split_types(s):
@@ -86,9 +101,8 @@ def harness(text, func, runtime=()):
         strides = [1] * rank
         for d in range(rank - 2, -1, -1):
             strides[d] = strides[d + 1] * dims[d + 1]
-        idmap = f"affine_map<({', '.join(f'd{d}' for d in range(rank))}) -> ({', '.join(f'd{d}' for d in range(rank))})>"
+        idmap, iters = identity(rank)
         lines.append(f"    %e{i} = tensor.empty() : {ty}")
-        iters = ", ".join(['"parallel"'] * rank)
         lines.append(f"    %a{i} = linalg.generic {{indexing_maps = [{idmap}], iterator_types = [{iters}]}} outs(%e{i} : {ty}) {{")
         lines.append(f"    ^bb0(%o: {elt}):")
         lines.append("      %lin0 = arith.constant 0 : index")
@@ -128,19 +142,16 @@ def harness(text, func, runtime=()):
     lines.append(f"    {res + ' = ' if results else ''}{call}")
     decls = set()
     for j, t in enumerate(results):
-        elt = re.fullmatch(r"tensor<.*x(\w+)>|tensor<(\w+)>", t.strip())
-        elt = elt and (elt.group(1) or elt.group(2))
+        shape = shape_of(t)
+        extents, elt = shape if shape else ([], None)
         ty, value = t.strip(), f"%r{j}"
         if elt in WIDEN:
             wide, ext = WIDEN[elt]
-            rank = 0 if ty == f"tensor<{elt}>" else ty.count("x")
-            ids = ", ".join(f"d{d}" for d in range(rank))
-            wide_ty = ty[:ty.rfind(elt)] + wide + ">"
-            same = f"affine_map<({ids}) -> ({ids})>"
-            iters = ", ".join(['"parallel"'] * rank)
+            wide_ty = f"tensor<{''.join(e + 'x' for e in extents)}{wide}>"
+            same, iters = identity(len(extents))
             # A dynamic dimension of the result sizes the widened one.
             sizes = []
-            for d, extent in enumerate(ty[len("tensor<"):].split("x")[:rank]):
+            for d, extent in enumerate(extents):
                 if extent == "?":
                     lines.append(f"    %w{j}c{d} = arith.constant {d} : index")
                     lines.append(f"    %w{j}d{d} = tensor.dim %r{j}, %w{j}c{d} : {ty}")
