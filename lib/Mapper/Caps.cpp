@@ -53,7 +53,8 @@ static SearchResult cannotBeat(double beat) {
 /// either. A pass of thousands of steps where the loop nests below take
 /// millions; on a bandwidth- or compute-bound Einsum the latency bound
 /// there is its floor. Zeros (no bound) where a pass stopped or an Einsum
-/// has no mapping, which its full enumeration reports.
+/// has no mapping, which its full enumeration reports, and zero for a
+/// criterion whose sum is not finite.
 static std::pair<double, double> spreadFloors(const Workload &w,
                                               const Arch &arch,
                                               const SearchOptions &options,
@@ -73,9 +74,8 @@ static std::pair<double, double> spreadFloors(const Workload &w,
     first += p.floor;
     second += p.spreadSecond;
   }
-  if (!std::isfinite(first) || !std::isfinite(second))
-    return {0, 0};
-  return {first, second};
+  // Each sum on its own: an infinite one bounds nothing.
+  return {std::isfinite(first) ? first : 0, std::isfinite(second) ? second : 0};
 }
 
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum

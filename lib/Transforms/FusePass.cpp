@@ -191,13 +191,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // body then serves every size; otherwise it is guarded by a runtime
     // check of the sizes once mapped. Static functions read the
     // architecture once, in preparePass.
-    // The option is a default for every function of the run; one with
-    // nothing dynamic is mapped at its own sizes, which is worth a word
-    // where the option was the user's only intent for it.
-    if (!optionSizes.empty() && !hasDynamicArguments(func))
-      emitRemark(func.getLoc(), "ffm-fuse: dim-sizes not used for function '")
-          << func.getSymName()
-          << "': its arguments have no dynamic dimensions";
     SmallVector<int64_t> sizes;
     OwningOpRef<func::FuncOp> unspecialized;
     FailureOr<std::optional<Arch>> dynamicArch =
@@ -241,6 +234,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     const EinsumGraphAnalysis *graphPtr = (*inputs)->graph;
     if (graphPtr->getWorkload().einsums.empty())
       return;
+    // The option is a default for every function of the run; one with
+    // nothing dynamic that is about to be mapped is mapped at its own
+    // sizes, which is worth a word where the option was meant for it.
+    if (!optionSizes.empty() && !hasDynamicArguments(func))
+      emitRemark(func.getLoc(), "ffm-fuse: dim-sizes not used for function '")
+          << func.getSymName()
+          << "': its arguments have no dynamic dimensions";
     if (std::optional<size_t> i =
             unrunnableEinsum(graphPtr->getWorkload(), arch)) {
       const Einsum &e = graphPtr->getWorkload().einsums[*i];
