@@ -27,8 +27,8 @@ bool Generator::overflows(size_t m) const {
   double least = 0;
   for (size_t a = 0; a < acc.size(); ++a)
     if (keepSet[a] & (1u << m))
-      least += leastTile(a, m) * arch.datumBytes() * model->widthAt(a, m);
-  return least > (double)*arch.levels[m].capacity;
+      least += leastTile(a, m) * datumBytes * model->widthAt(a, m);
+  return least > capacity[m];
 }
 
 bool Generator::overflowsBelow(size_t l) const {
@@ -194,7 +194,7 @@ void Generator::reservationBounds(
         continue;
       if (l >= done) {
         double least =
-            leastTile(a, l) * arch.datumBytes() * model->widthAt(a, l);
+            leastTile(a, l) * datumBytes * model->widthAt(a, l);
         reservation[l] += least;
         if (l == done && placed(a, l) &&
             above + std::max(position[l][a], 0) < fusedDepth)
@@ -365,9 +365,10 @@ void Generator::cacheSpread() {
 
 std::pair<double, double> Generator::lowerBound() const {
   double energy = macs * arch.unit(unit).macEnergy;
-  // Small fixed buffers: this runs at every node of the enumeration.
-  llvm::SmallVector<double, 8> readTraffic(numLevels, 0),
-      writeTraffic(numLevels, 0);
+  // Fixed arrays: this runs at every node of the enumeration.
+  std::array<double, Arch::kMaxLevels> readTraffic, writeTraffic;
+  std::fill_n(readTraffic.begin(), numLevels, 0.0);
+  std::fill_n(writeTraffic.begin(), numLevels, 0.0);
   const size_t output = acc.size() - 1;
   for (size_t a = 0; a < acc.size(); ++a) {
     // Fixed arrays: a keep set has at most 32 levels.

@@ -50,6 +50,9 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
       narrowing(narrowing) {
   for (const RankVar &r : e.ranks)
     macs *= r.bound;
+  for (const Level &level : arch.levels)
+    capacity.push_back(level.capacity ? (double)*level.capacity
+                                      : std::numeric_limits<double>::infinity());
   for (const TensorAccess *a : acc) {
     bool shared = false;
     if (a != acc.back())
@@ -688,10 +691,10 @@ bool Generator::fits(size_t l) {
         if (s.first == (int)r && (size_t)fanoutSlots[slot].first >= l)
           ext[r] *= s.second;
     }
-    tileBytes[l][a] = tileOf(a, ext) * arch.datumBytes() * model->widthAt(a, l);
+    tileBytes[l][a] = tileOf(a, ext) * datumBytes * model->widthAt(a, l);
     bytes += tileBytes[l][a];
   }
-  return bytes <= (double)*arch.levels[l].capacity;
+  return bytes <= capacity[l];
 }
 
 void Generator::buildMapping(size_t upTo, Mapping &m) const {

@@ -71,6 +71,10 @@ struct Generator {
   bool everyUpdateReads = arch.everyUpdateReads();
   /// Arch::referenceAccounting, likewise.
   bool referenceAccounting = arch.referenceAccounting();
+  /// Arch::datumBytes and each level's capacity as a double: the capacity
+  /// checks (overflows, fits) run at nearly every node.
+  double datumBytes = arch.datumBytes();
+  std::vector<double> capacity;
   std::vector<double> tensorSize; // per access: product of its ranks' bounds
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).
@@ -203,7 +207,7 @@ struct Generator {
   /// block, or with options.nodeDepths sits anywhere among its block's
   /// loops, placed once their order is known (placeDeep).
   bool floats(size_t a, size_t l) const {
-    return onChip[a] && outerOnChip[a] == (int)l;
+    return outerOnChip[a] == (int)l; // -1 unless on chip
   }
 
   /// Ranks no further loop may take above the floating node of access
