@@ -33,12 +33,13 @@ def statements(text):
 
 
 def fragments(stmt):
-    # Adjacent literals concatenate; a `<<` or `,` ends a message part.
+    # Adjacent literals concatenate; a `<<`, `,` or ternary ends a message
+    # part.
     parts, current = [], ""
     pos = 0
     for m in literal.finditer(stmt):
         between = stmt[pos:m.start()]
-        if current and re.search(r"<<|,|\)", between):
+        if current and re.search(r"<<|,|\)|\?|\s:\s", between):
             parts.append(current)
             current = ""
         current += m.group(1)

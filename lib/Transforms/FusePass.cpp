@@ -320,19 +320,15 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     result.latency += moves.latency;
     // Finite energies and bandwidths can still multiply past a double: no
     // mapping then scores, and none is better than another.
-    if (!std::isfinite(result.energy) || !std::isfinite(result.latency)) {
-      emitError(func.getLoc(), "ffm-fuse: the mapping's energy or latency "
-                               "overflows (")
-          << result.energy << " pJ, " << result.latency
-          << " cycles): the architecture's energies or bandwidths are too "
-             "extreme to score";
-      return signalPassFailure();
-    }
-    if (options.objective == Objective::EDP &&
-        !std::isfinite(result.energy * result.latency)) {
-      emitError(func.getLoc(), "ffm-fuse: the mapping's energy-delay product "
-                               "overflows (")
-          << result.energy << " pJ x " << result.latency
+    bool scoreOverflows = !std::isfinite(result.energy) ||
+                          !std::isfinite(result.latency);
+    if (scoreOverflows || (options.objective == Objective::EDP &&
+                           !std::isfinite(result.energy * result.latency))) {
+      emitError(func.getLoc(), "ffm-fuse: the mapping's ")
+          << (scoreOverflows ? "energy or latency overflows ("
+                             : "energy-delay product overflows (")
+          << result.energy << (scoreOverflows ? " pJ, " : " pJ x ")
+          << result.latency
           << " cycles): the architecture's energies or bandwidths are too "
              "extreme to score";
       return signalPassFailure();
