@@ -84,13 +84,9 @@ double Generator::leastTile(size_t a, size_t l) const {
   };
   if (!acc[a]->hasWindows()) {
     // Every extent is a lower bound and a tile grows with each.
-    double tile = 1;
+    double tile = spreadTile[a][l];
     for (uint64_t m = indexMask[a]; m; m &= m - 1)
       tile *= extent(llvm::countr_zero(m));
-    for (auto [slot, s] : llvm::enumerate(spatial))
-      if (s.first >= 0 && indexes(a, s.first) &&
-          (size_t)fanoutSlots[slot].first >= l)
-        tile *= s.second;
     return tile;
   }
   llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
@@ -256,7 +252,18 @@ double Generator::refetchBound(size_t a, size_t l, bool upper) const {
     }
   else if (upper && (floats(a, l) || options.nodeDepths))
     return std::numeric_limits<double>::infinity();
-  for (size_t m = l; m-- > decided;) {
+  // The blocks below the first undecided one hold no loops yet (their
+  // counts stay 1 until decided, withDecided): walking them multiplies by
+  // 1, and for the most refetches only asks whether one holds nodes.
+  size_t from = l;
+  if (l > decided + 1 &&
+      !(orderedBlock > (int)decided && orderedBlock < (int)l)) {
+    uint32_t between = (uint32_t(1) << l) - (uint32_t(2) << decided);
+    if (upper && (nodeLevels & between))
+      return std::numeric_limits<double>::infinity();
+    from = decided + 1;
+  }
+  for (size_t m = from; m-- > decided;) {
     if ((int)m == orderedBlock) {
       // The unordered loops, innermost: at least, those that leave the
       // tensor unindexed inside its run (free) and the others ending it;
@@ -356,6 +363,12 @@ void Generator::cacheSpread() {
   units = 1;
   for (auto [r, f] : spatial)
     units *= f;
+  spreadTile.assign(acc.size(), std::vector<double>(numLevels, 1));
+  for (size_t a = 0; a < acc.size(); ++a)
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && indexes(a, s.first))
+        for (size_t l = 0; l <= (size_t)fanoutSlots[slot].first; ++l)
+          spreadTile[a][l] *= s.second;
   instancesAbove.assign(numLevels, 1);
   for (size_t l = 0; l < numLevels; ++l)
     for (auto [slot, s] : llvm::enumerate(spatial))

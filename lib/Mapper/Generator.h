@@ -644,6 +644,9 @@ struct Generator {
   std::vector<std::vector<double>> replAbove;   // [a][l]: replication(a, 0, l)
   std::vector<std::vector<double>> sharedBelow; // [a][l]: to a's next level
   std::vector<double> instancesAbove;           // [l]
+  /// [a][l]: the spatial factors at levels l and below over ranks that
+  /// index access a, by which its tile there is spread (leastTile).
+  std::vector<std::vector<double>> spreadTile;
   double units = 1;
   void cacheSpread();
 
