@@ -184,10 +184,16 @@ def harness(text, func, runtime=()):
 
 def numbers(out):
     vals = []
+    empty = False
     for line in out.splitlines():
         if line.startswith("Unranked Memref"):
+            # printMemref prints a row of whatever memory lies there for a
+            # memref with a zero extent: it holds no numbers.
+            sizes = re.search(r"sizes = \[([^\]]*)\]", line)
+            empty = bool(sizes) and "0" in [d.strip() for d in sizes.group(1).split(",")]
             continue
-        vals += [float(x) for x in re.findall(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)", line)]
+        if not empty:
+            vals += [float(x) for x in re.findall(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)", line)]
     return vals
 
 
@@ -257,7 +263,7 @@ def main():
         lowered = run([a.ffm_opt, "--ffm-lower-to-llvm", "-"], harness(text, func, runtime))
         outs.append(run([a.runner, "-e", "main", "-entry-point-result=void", f"-shared-libs={libs}", "-"], lowered))
     x, y = numbers(outs[0]), numbers(outs[1])
-    if len(x) != len(y) or not x:
+    if len(x) != len(y) or "Unranked Memref" not in outs[0]:
         sys.exit(f"FAIL: {len(x)} numbers before, {len(y)} after")
     worst = 0.0
     for u, v in zip(x, y):
