@@ -167,17 +167,6 @@ bool Level::shares(size_t dim, bool isOutput, unsigned classes) const {
   return false;
 }
 
-double Level::portCycles(double reads, double writes) const {
-  double cycles = 0;
-  if (bandwidth)
-    cycles = (reads + writes) / *bandwidth;
-  if (readBandwidth)
-    cycles = std::max(cycles, reads / *readBandwidth);
-  if (writeBandwidth)
-    cycles = std::max(cycles, writes / *writeBandwidth);
-  return cycles;
-}
-
 std::string Level::validate() const {
   if (name.empty())
     return "memory level needs a non-empty name";

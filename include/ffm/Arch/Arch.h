@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -122,8 +123,18 @@ struct Level {
   }
   /// Cycles to move `reads` and `writes` (per instance): each port the
   /// level has (shared, read, write) takes its traffic's time, the level
-  /// the longest; 0 without bandwidths.
-  double portCycles(double reads, double writes) const;
+  /// the longest; 0 without bandwidths. (Inline: the generator's bound
+  /// asks it of every level at every node.)
+  double portCycles(double reads, double writes) const {
+    double cycles = 0;
+    if (bandwidth)
+      cycles = (reads + writes) / *bandwidth;
+    if (readBandwidth)
+      cycles = std::max(cycles, reads / *readBandwidth);
+    if (writeBandwidth)
+      cycles = std::max(cycles, writes / *writeBandwidth);
+    return cycles;
+  }
   /// Empty when the level is sound, else why not.
   std::string validate() const;
 };
