@@ -83,10 +83,16 @@ double Generator::leastTile(size_t a, size_t l) const {
     return x;
   };
   if (!acc[a]->hasWindows()) {
-    // Every extent is a lower bound and a tile grows with each.
+    // Every extent is a lower bound and a tile grows with each: its
+    // factors straight from the masks.
     double tile = spreadTile[a][l];
-    for (uint64_t m = indexMask[a]; m; m &= m - 1)
-      tile *= extent(llvm::countr_zero(m));
+    for (uint64_t m = exact ? indexMask[a] & ~openAbove : 0; m; m &= m - 1) {
+      int r = llvm::countr_zero(m);
+      tile *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
+    }
+    for (uint64_t m = ((next ? ~open : 0) | closed) & indexMask[a]; m;
+         m &= m - 1)
+      tile *= remaining[llvm::countr_zero(m)];
     return tile;
   }
   llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
