@@ -17,6 +17,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -42,12 +43,8 @@ double Generator::leastTile(size_t a, size_t l) const {
   bool exact = l == decided && placed(a, l);
   // A node heading the block below the ordered one is under all of its
   // loops (with options.nodeDepths it may be under some of its own too).
-  // (Levels decided + 1 to l - 1, as a mask of nodeLevels.)
-  uint32_t between = l > decided + 1 ? (uint32_t(1) << l) -
-                                           (uint32_t(2) << decided)
-                                     : 0;
   bool next = l > decided && (int)decided == orderedBlock && !floats(a, l) &&
-              !options.nodeDepths && !(nodeLevels & between);
+              !options.nodeDepths && !(nodeLevels & undecidedBetween(l));
   uint64_t above = 0, open = 0, openAbove = 0;
   // A loop above the node whose count is still open (a node placeDeep
   // put among the suffix) may take all that remains of its rank.
@@ -73,26 +70,25 @@ double Generator::leastTile(size_t a, size_t l) const {
   uint64_t closed = 0;
   if (l >= decided && floats(a, l) && !placed(a, l))
     closed = fusedClosed(a, l) & ~open;
+  // The ranks whose loops placed above the node give it their counts, and
+  // those that keep all that remains of them.
+  uint64_t counted = exact ? ~openAbove : 0;
+  uint64_t whole = (next ? ~open : 0) | closed;
   // Extents are integers, so the order of the products changes nothing.
   auto extent = [&](size_t r) {
     double x = 1;
-    if (exact && !(openAbove >> r & 1))
+    if (counted >> r & 1)
       x *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
-    if ((next && !(open >> r & 1)) || (closed >> r & 1))
+    if (whole >> r & 1)
       x *= remaining[r];
     return x;
   };
   if (!acc[a]->hasWindows()) {
-    // Every extent is a lower bound and a tile grows with each: its
-    // factors straight from the masks.
+    // Every extent is a lower bound and a tile grows with each; only the
+    // ranks some mask holds have one above 1.
     double tile = spreadTile[a][l];
-    for (uint64_t m = exact ? indexMask[a] & ~openAbove : 0; m; m &= m - 1) {
-      int r = llvm::countr_zero(m);
-      tile *= remaining[r] * (above >> r & 1 ? 1 : temporal[l][r]);
-    }
-    for (uint64_t m = ((next ? ~open : 0) | closed) & indexMask[a]; m;
-         m &= m - 1)
-      tile *= remaining[llvm::countr_zero(m)];
+    for (uint64_t m = (counted | whole) & indexMask[a]; m; m &= m - 1)
+      tile *= extent(llvm::countr_zero(m));
     return tile;
   }
   llvm::SmallVector<double, Einsum::kMaxRanks> ext(e.ranks.size(), 1);
@@ -261,15 +257,11 @@ double Generator::refetchBound(size_t a, size_t l, bool upper) const {
   // The blocks below the first undecided one hold no loops yet (their
   // counts stay 1 until decided, withDecided): walking them multiplies by
   // 1, and for the most refetches only asks whether one holds nodes.
-  size_t from = l;
-  if (l > decided + 1 &&
-      !(orderedBlock > (int)decided && orderedBlock < (int)l)) {
-    uint32_t between = (uint32_t(1) << l) - (uint32_t(2) << decided);
-    if (upper && (nodeLevels & between))
-      return std::numeric_limits<double>::infinity();
-    from = decided + 1;
-  }
-  for (size_t m = from; m-- > decided;) {
+  // (The ordered block is the first undecided one or above it.)
+  assert(orderedBlock <= (int)decided && "blocks are ordered top down");
+  if (upper && (nodeLevels & undecidedBetween(l)))
+    return std::numeric_limits<double>::infinity();
+  for (size_t m = std::min(l, decided + 1); m-- > decided;) {
     if ((int)m == orderedBlock) {
       // The unordered loops, innermost: at least, those that leave the
       // tensor unindexed inside its run (free) and the others ending it;

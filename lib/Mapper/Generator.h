@@ -227,6 +227,14 @@ struct Generator {
 
   bool levelHasNodes(size_t l) const { return nodeLevels >> l & 1; }
 
+  /// Levels decided + 1 to l - 1 as a mask (of nodeLevels): the undecided
+  /// blocks between the first one and level l, which hold no loops yet.
+  uint32_t undecidedBetween(size_t l) const {
+    return l > decided + 1
+               ? (uint32_t(1) << l) - (uint32_t(2) << decided)
+               : 0;
+  }
+
   /// Whether some node of level l heads its block, above all its loops.
   bool blockHeaded(size_t l) const {
     return llvm::is_contained(position[l], 0);
