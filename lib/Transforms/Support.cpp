@@ -178,31 +178,41 @@ static std::optional<double> elements(Value v) {
   return double(type.getNumElements());
 }
 
+/// (elements read, elements written) by a data-movement op, or nullopt
+/// when it is not one or a shape is dynamic.
+static std::optional<std::pair<double, double>> movedElements(Operation *op) {
+  auto both = [](std::optional<double> reads, std::optional<double> writes)
+      -> std::optional<std::pair<double, double>> {
+    if (!reads || !writes)
+      return std::nullopt;
+    return std::make_pair(*reads, *writes);
+  };
+  if (auto pad = dyn_cast<tensor::PadOp>(op))
+    return both(elements(pad.getSource()), elements(pad.getResult()));
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op))
+    return both(elements(slice.getResult()), elements(slice.getResult()));
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
+    return both(elements(insert.getSource()), elements(insert.getSource()));
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    double reads = 0.0;
+    for (Value in : concat.getInputs()) {
+      std::optional<double> n = elements(in);
+      if (!n)
+        return std::nullopt;
+      reads += *n;
+    }
+    return both(reads, elements(concat.getResult()));
+  }
+  return std::nullopt;
+}
+
 Evaluation ffm::evaluateMoves(func::FuncOp func, const Arch &arch) {
   Evaluation total;
   func.walk([&](Operation *op) {
-    std::optional<double> reads, writes;
-    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
-      reads = elements(pad.getSource());
-      writes = elements(pad.getResult());
-    } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-      reads = writes = elements(slice.getResult());
-    } else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
-      reads = writes = elements(insert.getSource());
-    } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
-      reads = 0.0;
-      for (Value in : concat.getInputs())
-        if (std::optional<double> n = elements(in); n && reads)
-          *reads += *n;
-        else
-          reads.reset();
-      writes = elements(concat.getResult());
-    } else {
+    std::optional<std::pair<double, double>> moved = movedElements(op);
+    if (!moved)
       return;
-    }
-    if (!reads || !writes)
-      return;
-    Evaluation ev = evaluateMove(arch, *reads, *writes);
+    Evaluation ev = evaluateMove(arch, moved->first, moved->second);
     total.energy += ev.energy;
     total.latency += ev.latency;
     total.leakageEnergy += ev.leakageEnergy;
