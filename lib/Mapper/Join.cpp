@@ -25,7 +25,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
-#include <numeric>
+#include <cstring>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -291,48 +291,77 @@ std::vector<State> pruneFrontier(std::vector<State> states, Objective o) {
   auto secondary = [&](const State &s) {
     return o == Objective::Latency ? s.energy : s.latency;
   };
-  // States hold vectors: both stages sort indices, and only the states
-  // kept are moved, once.
-  std::vector<uint32_t> order(states.size());
-  std::iota(order.begin(), order.end(), 0);
+  // States are large and the frontier outgrows the caches: both stages
+  // sort rows of small keys, read from the states in one sequential pass,
+  // and only the states kept are moved, once.
+  struct Row {
+    uint64_t group; // stage 1: the reservations' hash; stage 2: liveId
+    double primary, secondary;
+    uint32_t index;
+  };
+  auto byRow = [](const Row &a, const Row &b) {
+    if (a.group != b.group)
+      return a.group < b.group;
+    if (a.primary != b.primary)
+      return a.primary < b.primary;
+    if (a.secondary != b.secondary)
+      return a.secondary < b.secondary;
+    return a.index < b.index;
+  };
   // Stage 1: among states with identical live intermediates and
   // reservations, only the criterion differs: keep the best with one sort
-  // and one sweep.
+  // and one sweep. Rows group by a hash of the reservations; a collision
+  // only interleaves two groups, so the sweep keeps more, never fewer.
   auto sameReservations = [&](const State &a, const State &b) {
     return a.liveId == b.liveId && a.sumPersistent == b.sumPersistent &&
            a.maxExtra == b.maxExtra;
   };
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    const State &a = states[x], &b = states[y];
-    if (a.liveId != b.liveId)
-      return a.liveId < b.liveId;
-    if (a.sumPersistent != b.sumPersistent)
-      return a.sumPersistent < b.sumPersistent;
-    if (a.maxExtra != b.maxExtra)
-      return a.maxExtra < b.maxExtra;
-    if (primary(a) != primary(b))
-      return primary(a) < primary(b);
-    return secondary(a) < secondary(b);
-  });
-  std::vector<uint32_t> survivors;
-  for (size_t i = 0; i < order.size(); ++i)
-    if (survivors.empty() ||
-        !sameReservations(states[order[i]], states[survivors.back()]) ||
-        !Joiner::dominates(states[survivors.back()], states[order[i]], o))
-      survivors.push_back(order[i]);
-  // Stage 2: dominance across different reservations, per live bucket.
-  std::stable_sort(survivors.begin(), survivors.end(),
-                   [&](uint32_t x, uint32_t y) {
-                     const State &a = states[x], &b = states[y];
-                     if (a.liveId != b.liveId)
-                       return a.liveId < b.liveId;
-                     if (primary(a) != primary(b))
-                       return primary(a) < primary(b);
-                     return secondary(a) < secondary(b);
-                   });
+  auto reservationHash = [](const State &s) {
+    uint64_t h = s.liveId;
+    auto mix = [&h](double v) {
+      uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      h = (h ^ bits) * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 29;
+    };
+    for (double v : s.sumPersistent)
+      mix(v);
+    for (double v : s.maxExtra)
+      mix(v);
+    return h;
+  };
+  std::vector<Row> rows(states.size());
+  for (auto [i, s] : llvm::enumerate(states))
+    rows[i] = {reservationHash(s), primary(s), secondary(s), (uint32_t)i};
+  std::sort(rows.begin(), rows.end(), byRow);
+  std::vector<Row> survivors;
+  for (const Row &r : rows)
+    if (survivors.empty() || survivors.back().group != r.group ||
+        !sameReservations(states[survivors.back().index], states[r.index]) ||
+        !Joiner::dominates(states[survivors.back().index], states[r.index],
+                           o))
+      survivors.push_back(r);
+  // Stage 2: dominance across different reservations, per live bucket, in
+  // an order that does not depend on the hash (ties on the criteria, rare,
+  // by the reservations), so the states kept are too.
+  for (Row &r : survivors)
+    r.group = states[r.index].liveId;
+  std::sort(survivors.begin(), survivors.end(),
+            [&](const Row &a, const Row &b) {
+              if (a.group != b.group || a.primary != b.primary ||
+                  a.secondary != b.secondary)
+                return byRow(a, b);
+              const State &x = states[a.index], &y = states[b.index];
+              if (x.sumPersistent != y.sumPersistent)
+                return x.sumPersistent < y.sumPersistent;
+              if (x.maxExtra != y.maxExtra)
+                return x.maxExtra < y.maxExtra;
+              return a.index < b.index;
+            });
   std::vector<uint32_t> kept;
   size_t bucketStart = 0, lastDominator = 0;
-  for (uint32_t x : survivors) {
+  for (const Row &r : survivors) {
+    uint32_t x = r.index;
     const State &s = states[x];
     if (bucketStart < kept.size() && states[kept[bucketStart]].liveId != s.liveId)
       bucketStart = lastDominator = kept.size();

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -90,7 +91,17 @@ struct State {
   int parent = -1;                        // index in the previous frontier
   const Pmapping *choice = nullptr;       // the pmapping of Einsum i-1
   bool groupStart = true;                 // Einsum i-1 opened a new group
+
+  // SmallVector's move is not declared noexcept, so without these a
+  // frontier's growth would copy every state it holds.
+  State() = default;
+  State(const State &) = default;
+  State(State &&) noexcept = default;
+  State &operator=(const State &) = default;
+  State &operator=(State &&) noexcept = default;
 };
+static_assert(std::is_nothrow_move_constructible<State>::value,
+              "frontiers move their states when they grow");
 
 /// The rules a join extends partial mappings by (definitions in Join.cpp):
 /// which groups of an Einsum can continue a state (its live intermediates
