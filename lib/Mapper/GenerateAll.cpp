@@ -27,6 +27,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <new>
 #include <set>
 #include <string>
 
@@ -348,17 +349,26 @@ detail::generateAll(const Workload &w, const Arch &arch,
       size_t u = *ready;
       state[u] = Running;
       lock.unlock();
-      if (late[u])
-        joinable[u] = intersect(
-            std::move(joinable[u]),
-            joinableKeys(w, fusable, source, waitsFor[u], pm, u));
-      // What the neighbours it waited for kept bounds them at least as
-      // well as their key bounds (the larger one counts).
-      if (fixedCaps)
-        llvm::append_range(surcharged[u],
-                           surcharges(w, fusable, source, waitsFor[u], pm,
-                                      narrowing, options.objective, u));
-      generate(u);
+      // An allocation the memory budget's checks did not see coming ends
+      // this enumeration with an error, not the process: it runs on a
+      // pool thread, where an exception would terminate.
+      try {
+        if (late[u])
+          joinable[u] = intersect(
+              std::move(joinable[u]),
+              joinableKeys(w, fusable, source, waitsFor[u], pm, u));
+        // What the neighbours it waited for kept bounds them at least as
+        // well as their key bounds (the larger one counts).
+        if (fixedCaps)
+          llvm::append_range(surcharged[u],
+                             surcharges(w, fusable, source, waitsFor[u], pm,
+                                        narrowing, options.objective, u));
+        generate(u);
+      } catch (const std::bad_alloc &) {
+        pm[u] = EinsumPmappings();
+        pm[u].error = outOfMemory(w.einsums[u].name);
+        pm[u].stopped = true;
+      }
       lock.lock();
       state[u] = Done;
       changed.notify_all();

@@ -4,6 +4,7 @@
 
 #include "ffm/Mapper/Mapper.h"
 #include "llvm/ADT/SmallVector.h"
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -155,9 +156,21 @@ public:
 private:
   std::optional<std::chrono::steady_clock::time_point> at;
   double seconds = 0;
+  /// Without max-memory-mb, most of what the process may hold (the
+  /// machine's memory, its cgroup's limit): past it the OOM killer, not an
+  /// error, would end the search.
   uint64_t maxMemoryMB = 0;
+  bool automatic = false;
+  /// Most of ulimit -v, against the mapped size, whatever max-memory-mb
+  /// says: past it allocations fail (0: no limit).
+  uint64_t maxMappedMB = 0;
+  /// When passed() next reads the process's sizes (steady clock ticks): a
+  /// read costs as much as thousands of join steps, and a millisecond
+  /// grows no search by much of the headroom.
+  mutable std::atomic<int64_t> nextMemoryCheck{0};
   mutable uint64_t residentMB = 0; // at the check that failed
-  mutable bool memory = false;
+  mutable uint64_t mappedMB = 0;
+  mutable bool memory = false, mapped = false;
 };
 
 /// A halo loop an Einsum's pmappings must have (MapNode::haloSpan): the

@@ -15,6 +15,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <new>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -110,8 +111,31 @@ size_t detail::failedEinsum(llvm::ArrayRef<EinsumPmappings> pm) {
   return longest;
 }
 
+std::string detail::outOfMemory(llvm::StringRef einsum) {
+  return llvm::formatv("out of memory while enumerating Einsum '{0}' (set "
+                       "max-memory-mb to stop within what the machine holds)",
+                       einsum);
+}
+
+static SearchResult searchWithin(const Workload &w, const Arch &arch,
+                                 const SearchOptions &options);
+
 SearchResult ffm::search(const Workload &w, const Arch &arch,
                          const SearchOptions &options) {
+  // The memory budget's checks come every few thousand steps; an
+  // allocation between them that the machine cannot hold is an error too.
+  try {
+    return searchWithin(w, arch, options);
+  } catch (const std::bad_alloc &) {
+    SearchResult result;
+    result.error = "out of memory during the search (set max-memory-mb to "
+                   "stop within what the machine holds)";
+    return result;
+  }
+}
+
+static SearchResult searchWithin(const Workload &w, const Arch &arch,
+                                 const SearchOptions &options) {
   if (std::string err = arch.validate(); !err.empty()) {
     SearchResult result;
     result.error = "invalid architecture: " + err;

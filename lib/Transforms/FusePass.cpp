@@ -121,7 +121,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     }
     if (maxMemoryMB < 0) {
       emitError(func.getLoc(), "ffm-fuse: max-memory-mb must be non-negative "
-                               "(0: no limit), got ")
+                               "(0: 80% of the machine's memory), got ")
           << static_cast<int64_t>(maxMemoryMB);
       return signalPassFailure();
     }

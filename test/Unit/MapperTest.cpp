@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
+#include <new>
 #include <optional>
 #include <random>
 #include <set>
@@ -956,6 +958,54 @@ TEST(Mapper, DeterministicWithThreads) {
   EXPECT_EQ(serial.latency, parallel.latency);
   for (size_t i = 0; i < serial.einsums.size(); ++i)
     EXPECT_EQ(serial.einsums[i].mapping, parallel.einsums[i].mapping);
+}
+
+// The allocation that fails in this thread: counted down by every
+// allocation, the one that reaches zero throws (0: none fails). One failure
+// stands for an allocation too large for the machine; what follows it,
+// smaller, succeeds.
+static thread_local int failingAllocation = 0;
+
+} // namespace
+
+void *operator new(std::size_t size) {
+  if (failingAllocation > 0 && --failingAllocation == 0)
+    throw std::bad_alloc();
+  if (void *p = std::malloc(size ? size : 1))
+    return p;
+  throw std::bad_alloc();
+}
+void operator delete(void *p) noexcept { std::free(p); }
+void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+// An allocation that fails between two checks of the memory budget ends the
+// search with an error, never the process: on a pool thread, where an
+// exception would terminate, the enumeration under way reports it; on the
+// search's own thread, the search does.
+TEST(Mapper, FailedAllocationIsAnError) {
+  Workload w = matmulChain(8, 8, 4, 4);
+  SearchOptions o;
+  o.parallelFor = [](size_t, const std::function<void(size_t)> &body) {
+    std::thread pool([&] {
+      failingAllocation = 200;
+      body(0);
+      failingAllocation = 0;
+    });
+    pool.join();
+  };
+  SearchResult r = search(w, chainArch(256), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("out of memory while enumerating Einsum"),
+            std::string::npos)
+      << r.error;
+  o.parallelFor = [](size_t, const std::function<void(size_t)> &) {
+    throw std::bad_alloc();
+  };
+  r = search(w, chainArch(256), o);
+  EXPECT_EQ(r.error, "out of memory during the search (set max-memory-mb "
+                     "to stop within what the machine holds)");
 }
 
 // For a matmul, no valid mapping moves less DRAM data than the compulsory

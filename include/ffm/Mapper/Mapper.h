@@ -17,6 +17,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ffm {
@@ -43,8 +44,10 @@ struct SearchOptions {
   /// for one result (a pass's forms, reruns and baseline) share one limit.
   std::optional<std::chrono::steady_clock::time_point> timeLimitFrom;
   /// Stop with an error once the process's resident memory passes this
-  /// many MiB (0: no limit), checked where the time limit is: a clear
-  /// error instead of the OOM killer or an uncaught std::bad_alloc.
+  /// many MiB (0: 80% of the machine's or its cgroup's memory), checked
+  /// where the time limit is: a clear error instead of the OOM killer or
+  /// an uncaught std::bad_alloc. (80% of ulimit -v bounds the mapped size
+  /// either way.)
   uint64_t maxMemoryMB = 0;
   /// The mapspace holds fused loops (those above a fused intermediate) over
   /// each rank at most this many times (0: any number), as in the FFM
@@ -101,6 +104,9 @@ struct SearchOptions {
 /// The process's resident set size in MiB (Linux: /proc/self/statm; 0
 /// where unknown), what SearchOptions::maxMemoryMB bounds.
 uint64_t residentMB();
+/// Its mapped (virtual) and resident sizes in MiB, what ulimit -v and
+/// SearchOptions::maxMemoryMB bound.
+std::pair<uint64_t, uint64_t> mappedAndResidentMB();
 /// The process's peak resident set size so far in MiB (getrusage).
 uint64_t peakResidentMB();
 

@@ -60,7 +60,7 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "Stop with an error past this many seconds, all searches for a "
            "function together (0: no limit)">,
     Option<"maxMemoryMB", "max-memory-mb", "int64_t", /*default=*/"0",
-           "Stop with an error once the process's resident memory passes this many MiB (0: no limit)">,
+           "Stop with an error once the process's resident memory passes this many MiB (0: 80% of the machine's or its cgroup's memory)">,
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
