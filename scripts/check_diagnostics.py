@@ -134,10 +134,12 @@ UNREACHABLE = {
         "groups are contiguous in program order; fusion validity",
     "', which its producer '": "(same message)",
     "cannot emit the fused mapping: it reads '": "(same message)",
-    "' (set max-memory-mb to stop within what the machine holds)":
+    "out of memory (an allocation failed)":
         "an allocation failing between two memory checks, which no command "
         "line provokes on demand: test/Unit/MapperTest.cpp "
         "(FailedAllocationIsAnError) fails one",
+    "ulimit -v or the memory, or lower max-memory-mb to stop sooner":
+        "(same case)",
     "ffm-fuse: the rewritten op still has users":
         "every result of a group is replaced by its buffer's tensor",
     # verify=true compares the generator's output with the search: only a

@@ -12,8 +12,9 @@
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
 #include <fstream>
-#include <tuple>
+#include <string>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -32,24 +33,39 @@ static uint64_t limitMB(uint64_t bytes) {
   return bytes / (1024 * 1024);
 }
 
-/// The least of the machine's memory and its cgroup's limit (v2, else
-/// v1), in MiB; 0 where none is known.
+/// The least of the machine's memory and the limits of the process's
+/// cgroup and its ancestors (v2; v1's at the mount root), in MiB; 0 where
+/// none is known.
 static uint64_t memoryLimitMB() {
   uint64_t least = 0;
-  auto consider = [&](uint64_t mb) {
+  auto consider = [&](const std::string &path) {
+    std::ifstream file(path);
+    uint64_t bytes = 0;
+    if (!(file >> bytes)) // "max" (none) fails to parse
+      return;
+    uint64_t mb = limitMB(bytes);
     if (mb > 0 && (least == 0 || mb < least))
       least = mb;
   };
   long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   if (pages > 0 && page > 0)
-    consider(limitMB((uint64_t)pages * (uint64_t)page));
-  for (const char *path : {"/sys/fs/cgroup/memory.max",
-                           "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    std::ifstream file(path);
-    uint64_t bytes = 0;
-    if (file >> bytes) // "max" (none) fails to parse
-      consider(limitMB(bytes));
+    least = limitMB((uint64_t)pages * (uint64_t)page);
+  // cgroup v2: the line "0::/path"; a slice's limit binds its members.
+  std::ifstream self("/proc/self/cgroup");
+  for (std::string line; std::getline(self, line);) {
+    if (line.rfind("0::", 0) != 0)
+      continue;
+    std::string dir = line.substr(3);
+    for (;;) {
+      consider("/sys/fs/cgroup" + dir + "/memory.max");
+      size_t slash = dir.find_last_of('/');
+      if (slash == std::string::npos || dir.size() <= 1)
+        break;
+      dir = slash == 0 ? "/" : dir.substr(0, slash);
+    }
   }
+  consider("/sys/fs/cgroup/memory.max");
+  consider("/sys/fs/cgroup/memory/memory.limit_in_bytes");
   return least;
 }
 
@@ -71,7 +87,21 @@ detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB,
     maxMappedMB = (uint64_t)(kDefaultShare * limitMB(as.rlim_cur));
 }
 
+bool detail::Deadline::trip(Reason why, uint64_t size) const {
+  // The first budget spent is the one the error names, with the size it
+  // read: later checks on other threads change neither.
+  uint64_t none = 0;
+  tripped.compare_exchange_strong(
+      none, uint64_t(why) << kReasonShift |
+                std::min(size, (uint64_t(1) << kReasonShift) - 1));
+  return true;
+}
+
+void detail::Deadline::allocationFailed() const { trip(Allocation, 0); }
+
 bool detail::Deadline::passed() const {
+  if (tripped.load() != 0)
+    return true;
   auto now = std::chrono::steady_clock::now();
   int64_t tick = now.time_since_epoch().count();
   if ((maxMemoryMB > 0 || maxMappedMB > 0) &&
@@ -81,37 +111,51 @@ bool detail::Deadline::passed() const {
                    std::chrono::milliseconds(1))
                    .count(),
         std::memory_order_relaxed);
-    std::tie(mappedMB, residentMB) = ffm::mappedAndResidentMB();
-    if (maxMemoryMB > 0 && residentMB > maxMemoryMB)
-      return memory = true;
-    if (maxMappedMB > 0 && mappedMB > maxMappedMB)
-      return memory = mapped = true;
+    auto [mapped, resident] = ffm::mappedAndResidentMB();
+    if (maxMemoryMB > 0 && resident > maxMemoryMB)
+      return trip(Resident, resident);
+    if (maxMappedMB > 0 && mapped > maxMappedMB)
+      return trip(Mapped, mapped);
   }
-  return at && now > *at;
+  return at && now > *at && trip(Time, 0);
 }
 
 std::string detail::Deadline::what() const {
-  if (mapped)
+  uint64_t state = tripped.load();
+  uint64_t sizeMB = state & ((uint64_t(1) << kReasonShift) - 1);
+  switch (state >> kReasonShift) {
+  case Allocation:
+    return "out of memory (an allocation failed)";
+  case Mapped:
     return llvm::formatv("search memory budget of {0} MB of address space "
                          "exceeded ({1} MB mapped; {2}% of ulimit -v)",
-                         maxMappedMB, mappedMB, (int)(kDefaultShare * 100));
-  if (memory && automatic)
-    return llvm::formatv("search memory budget of {0} MB exceeded ({1} MB "
-                         "resident; by default {2}% of the machine's or the "
-                         "cgroup's memory)",
-                         maxMemoryMB, residentMB, (int)(kDefaultShare * 100));
-  if (memory)
+                         maxMappedMB, sizeMB, (int)(kDefaultShare * 100));
+  case Resident:
+    if (automatic)
+      return llvm::formatv("search memory budget of {0} MB exceeded ({1} MB "
+                           "resident; by default {2}% of the machine's or "
+                           "the cgroup's memory)",
+                           maxMemoryMB, sizeMB, (int)(kDefaultShare * 100));
     return llvm::formatv("search memory budget of {0} MB exceeded ({1} MB "
                          "resident)",
-                         maxMemoryMB, residentMB);
-  return llvm::formatv("search time limit of {0} s exceeded",
-                       llvm::format("%g", seconds));
+                         maxMemoryMB, sizeMB);
+  default:
+    return llvm::formatv("search time limit of {0} s exceeded",
+                         llvm::format("%g", seconds));
+  }
 }
 
 const char *detail::Deadline::option() const {
-  if (mapped)
+  switch (tripped.load() >> kReasonShift) {
+  case Allocation:
+    return "ulimit -v or the memory, or lower max-memory-mb to stop sooner";
+  case Mapped:
     return "ulimit -v";
-  return memory ? "max-memory-mb" : "time-limit";
+  case Resident:
+    return "max-memory-mb";
+  default:
+    return "time-limit";
+  }
 }
 
 std::pair<uint64_t, uint64_t> ffm::mappedAndResidentMB() {
@@ -131,4 +175,10 @@ uint64_t ffm::peakResidentMB() {
   if (getrusage(RUSAGE_SELF, &usage) != 0)
     return 0;
   return (uint64_t)usage.ru_maxrss / 1024; // KiB on Linux
+}
+
+std::string detail::Deadline::error(llvm::StringRef doing,
+                                    llvm::StringRef einsum) const {
+  return llvm::formatv("{0} while {1} Einsum '{2}' (raise {3})", what(),
+                       doing, einsum, option());
 }

@@ -365,8 +365,11 @@ detail::generateAll(const Workload &w, const Arch &arch,
                                         narrowing, options.objective, u));
         generate(u);
       } catch (const std::bad_alloc &) {
+        // Every other enumeration stops too: the next allocation, perhaps
+        // in a container that aborts instead of throwing, would fail.
+        deadline->allocationFailed();
         pm[u] = EinsumPmappings();
-        pm[u].error = outOfMemory(w.einsums[u].name);
+        pm[u].error = deadline->error("enumerating", w.einsums[u].name);
         pm[u].stopped = true;
       }
       lock.lock();

@@ -194,8 +194,7 @@ struct Generator {
     if (stop)
       return false;
     if (++steps % 4096 == 1 && deadline.passed()) {
-      fail(llvm::formatv("{0} while enumerating Einsum '{1}' (raise {2})",
-                         deadline.what(), e.name, deadline.option()));
+      fail(deadline.error("enumerating", e.name));
       out.stopped = true;
       return false;
     }

@@ -407,8 +407,7 @@ std::vector<State> bestPerBucket(std::vector<State> states, size_t beam,
 
 std::string detail::lateError(const Workload &w, const Deadline &deadline,
                               size_t i) {
-  return llvm::formatv("{0} while joining Einsum '{1}' (raise {2})",
-                       deadline.what(), w.einsums[i].name, deadline.option());
+  return deadline.error("joining", w.einsums[i].name);
 }
 
 /// (Join.h.)

@@ -4,6 +4,7 @@
 
 #include "ffm/Mapper/Mapper.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -152,6 +153,12 @@ public:
   /// MB resident)", and the option that raises it.
   std::string what() const;
   const char *option() const;
+  /// An allocation failed (caught where no budget check saw it coming):
+  /// every enumeration and join under way stops, as at a spent budget.
+  void allocationFailed() const;
+  /// The error of a search stopped here: what(), while `doing` (enumerating,
+  /// joining) Einsum `einsum`, and the option to raise.
+  std::string error(llvm::StringRef doing, llvm::StringRef einsum) const;
 
 private:
   std::optional<std::chrono::steady_clock::time_point> at;
@@ -168,9 +175,13 @@ private:
   /// read costs as much as thousands of join steps, and a millisecond
   /// grows no search by much of the headroom.
   mutable std::atomic<int64_t> nextMemoryCheck{0};
-  mutable uint64_t residentMB = 0; // at the check that failed
-  mutable uint64_t mappedMB = 0;
-  mutable bool memory = false, mapped = false;
+  /// The budget spent first (passed() stays true from then on) in the top
+  /// byte, and the size its check read below: set once, by whichever
+  /// thread trips first, and read whole.
+  enum Reason : uint64_t { None, Time, Resident, Mapped, Allocation };
+  static constexpr int kReasonShift = 56;
+  mutable std::atomic<uint64_t> tripped{0};
+  bool trip(Reason why, uint64_t size) const;
 };
 
 /// A halo loop an Einsum's pmappings must have (MapNode::haloSpan): the

@@ -111,12 +111,6 @@ size_t detail::failedEinsum(llvm::ArrayRef<EinsumPmappings> pm) {
   return longest;
 }
 
-std::string detail::outOfMemory(llvm::StringRef einsum) {
-  return llvm::formatv("out of memory while enumerating Einsum '{0}' (set "
-                       "max-memory-mb to stop within what the machine holds)",
-                       einsum);
-}
-
 static SearchResult searchWithin(const Workload &w, const Arch &arch,
                                  const SearchOptions &options);
 
@@ -128,8 +122,8 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
     return searchWithin(w, arch, options);
   } catch (const std::bad_alloc &) {
     SearchResult result;
-    result.error = "out of memory during the search (set max-memory-mb to "
-                   "stop within what the machine holds)";
+    result.error = "out of memory during the search (an allocation failed; "
+                   "lower max-memory-mb to stop sooner)";
     return result;
   }
 }

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <vector>
 
 namespace ffm::detail {
@@ -29,9 +28,6 @@ inline double since(Clock::time_point t) {
 /// enumerated in parallel, so when a time limit trips, the first in order
 /// may have just begun; the one it is spent on is the one to name.
 size_t failedEinsum(llvm::ArrayRef<EinsumPmappings> pm);
-
-/// The error of an enumeration whose allocation failed.
-std::string outOfMemory(llvm::StringRef einsum);
 
 /// The interface tensor of Einsum i at each of its interface slots.
 std::vector<int> interfaceTensors(const Workload &w,
