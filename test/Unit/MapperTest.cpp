@@ -1,4 +1,5 @@
 //===- MapperTest.cpp - FFM against exhaustive search, and its invariants -===//
+#include "FailingAllocation.h"
 #include "TestUtil.h"
 #include "ffm/Mapper/Mapper.h"
 #include "../../lib/Mapper/FrontIndex.h"
@@ -7,7 +8,6 @@
 
 #include <gtest/gtest.h>
 #include <cmath>
-#include <cstdlib>
 #include <functional>
 #include <new>
 #include <optional>
@@ -959,45 +959,6 @@ TEST(Mapper, DeterministicWithThreads) {
   for (size_t i = 0; i < serial.einsums.size(); ++i)
     EXPECT_EQ(serial.einsums[i].mapping, parallel.einsums[i].mapping);
 }
-
-// The allocation that fails in this thread: counted down by every
-// allocation, the one that reaches zero throws (0: none fails). One failure
-// stands for an allocation too large for the machine; what follows it,
-// smaller, succeeds.
-static thread_local int failingAllocation = 0;
-
-} // namespace
-
-// Every unaligned form, on malloc and free: a runtime that supplies the
-// others (AddressSanitizer's) would see its allocations freed by ours.
-void *operator new(std::size_t size) {
-  if (failingAllocation > 0 && --failingAllocation == 0)
-    throw std::bad_alloc();
-  if (void *p = std::malloc(size ? size : 1))
-    return p;
-  throw std::bad_alloc();
-}
-void *operator new[](std::size_t size) { return operator new(size); }
-void *operator new(std::size_t size, const std::nothrow_t &) noexcept {
-  try {
-    return operator new(size);
-  } catch (const std::bad_alloc &) {
-    return nullptr;
-  }
-}
-void *operator new[](std::size_t size, const std::nothrow_t &t) noexcept {
-  return operator new(size, t);
-}
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete[](void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
-void operator delete(void *p, const std::nothrow_t &) noexcept { std::free(p); }
-void operator delete[](void *p, const std::nothrow_t &) noexcept {
-  std::free(p);
-}
-
-namespace {
 
 // An allocation that fails between two checks of the memory budget ends the
 // search with an error, never the process: on a pool thread, where an
