@@ -36,7 +36,7 @@ static uint64_t limitMB(uint64_t bytes) {
 /// The least of the machine's memory and the limits of the process's
 /// cgroup and its ancestors (v2; v1's at the mount root), in MiB; 0 where
 /// none is known.
-static uint64_t memoryLimitMB() {
+static uint64_t readMemoryLimitMB() {
   uint64_t least = 0;
   auto consider = [&](const std::string &path) {
     std::ifstream file(path);
@@ -67,6 +67,13 @@ static uint64_t memoryLimitMB() {
   consider("/sys/fs/cgroup/memory.max");
   consider("/sys/fs/cgroup/memory/memory.limit_in_bytes");
   return least;
+}
+
+/// Read once per process: every pass builds Deadlines, and the machine's
+/// and cgroup's limits do not change under a running search.
+static uint64_t memoryLimitMB() {
+  static const uint64_t limit = readMemoryLimitMB();
+  return limit;
 }
 
 detail::Deadline::Deadline(double seconds, uint64_t maxMemoryMB,

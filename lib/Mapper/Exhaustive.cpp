@@ -80,7 +80,7 @@ bool detail::exhaustiveJoin(const Workload &w, const Arch &arch,
       return;
     for (auto [keys, p] : all[i]) {
       if (result.stats.combinations % 4096 == 0 && deadline.passed()) {
-        budgetError = lateError(w, deadline, i);
+        budgetError = deadline.error("joining", w.einsums[i].name);
         return;
       }
       if (++result.stats.combinations > options.maxPmappings) {

@@ -405,11 +405,6 @@ std::vector<State> bestPerBucket(std::vector<State> states, size_t beam,
 
 } // namespace
 
-std::string detail::lateError(const Workload &w, const Deadline &deadline,
-                              size_t i) {
-  return deadline.error("joining", w.einsums[i].name);
-}
-
 /// (Join.h.)
 bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
                           const std::vector<EinsumPmappings> &pm,
@@ -449,7 +444,7 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
           std::pair<double, double> rest = bound.rest(after, i + 1);
           for (const Pmapping &p : group) {
             if (++extensions % 4096 == 0 && deadline.passed()) {
-              result.error = lateError(w, deadline, i);
+              result.error = deadline.error("joining", w.einsums[i].name);
               timedOut = true;
               return false;
             }

@@ -239,9 +239,6 @@ struct JoinPath {
   double energy = 0, latency = 0;
 };
 
-/// The error of a join past its deadline at Einsum i.
-std::string lateError(const Workload &w, const Deadline &deadline, size_t i);
-
 /// FFM's join for energy or latency, Einsum by Einsum: every compatible
 /// extension, Pareto-pruned within equal live keys and cut by JoinBound.
 /// With `incumbent` (a score to beat, not necessarily a mapping's: it cuts

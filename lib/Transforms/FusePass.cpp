@@ -120,8 +120,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return signalPassFailure();
     }
     if (maxMemoryMB < 0) {
-      emitError(func.getLoc(), "ffm-fuse: max-memory-mb must be non-negative "
-                               "(0: 80% of the machine's memory), got ")
+      emitError(func.getLoc(),
+                "ffm-fuse: max-memory-mb must be non-negative (0: 80% of the "
+                "machine's or its cgroup's memory), got ")
           << static_cast<int64_t>(maxMemoryMB);
       return signalPassFailure();
     }

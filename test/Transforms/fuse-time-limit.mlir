@@ -14,7 +14,7 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-memory-mb=1" %ffm_src/examples/transformer_small.mlir 2>&1 | FileCheck %s --check-prefix=MEM
 // MEM: error: ffm-fuse: search memory budget of 1 MB exceeded ({{[0-9]+}} MB resident) while enumerating Einsum '{{.*}}' (raise max-memory-mb)
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-memory-mb=-5" %ffm_src/examples/transformer_small.mlir 2>&1 | FileCheck %s --check-prefix=NEG
-// NEG: error: ffm-fuse: max-memory-mb must be non-negative (0: 80% of the machine's memory), got -5
+// NEG: error: ffm-fuse: max-memory-mb must be non-negative (0: 80% of the machine's or its cgroup's memory), got -5
 // The report gives the peak resident set of the process.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false report=%t.json" %ffm_src/examples/matmul_chain.mlir -o /dev/null
 // RUN: FileCheck %s --check-prefix=RSS < %t.json
