@@ -140,6 +140,12 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     gen.held = tagged.held;
     gen.stop |= tagged.stop;
   }
+  // Each pmapping met its own group's cap, surcharge and all, when it was
+  // enumerated; since then only the best has moved. So the final cap is
+  // the one without a group's surcharge, not the last subtree's (a stale
+  // surcharge would cut other groups' pmappings and record them as cut
+  // above where they were).
+  gen.group = nullptr;
   // One pass over the groups (they are many, and scattered in memory).
   for (auto it = out.groups->begin(); it != out.groups->end();) {
     std::vector<Pmapping> &group = it->second;
