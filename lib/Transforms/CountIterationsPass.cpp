@@ -8,6 +8,7 @@
 #include "ffm/Transforms/Passes.h"
 #include "ffm/Transforms/Support.h"
 
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace ffm {
@@ -35,7 +36,10 @@ std::optional<uint64_t> staticTrips(Operation *loop) {
     if (ShapedType::isDynamic(lb) || ShapedType::isDynamic(ub) ||
         ShapedType::isDynamic(step) || step <= 0)
       return std::nullopt;
-    trips *= ub > lb ? static_cast<uint64_t>((ub - lb + step - 1) / step) : 0;
+    // Saturated: the caller's product then overflows and says so.
+    trips = llvm::SaturatingMultiply(
+        trips, ub > lb ? (static_cast<uint64_t>(ub - lb) + step - 1) / step
+                       : uint64_t(0));
   }
   return trips;
 }
@@ -52,12 +56,21 @@ struct CountIterationsPass
     WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {
       if (isa<linalg::FillOp>(op))
         return WalkResult::advance();
+      // A count past 64 bits is an error, not a wrapped number: the
+      // counts are compared between the original and the rewritten IR.
       uint64_t count = 1;
+      bool over = false;
+      auto overflows = [&] {
+        return op->emitError("ffm-count-iterations: the op runs more than "
+                             "2^64 times");
+      };
       for (int64_t range : op.getStaticLoopRanges()) {
         if (ShapedType::isDynamic(range))
           return op->emitError("ffm-count-iterations: the op has a dynamic "
                                "loop range");
-        count *= range;
+        count = llvm::SaturatingMultiply(count, (uint64_t)range, &over);
+        if (over)
+          return overflows();
       }
       for (Operation *parent = op->getParentOp(); parent != func;
            parent = parent->getParentOp()) {
@@ -68,12 +81,17 @@ struct CountIterationsPass
         if (!trips)
           return op->emitError("ffm-count-iterations: an enclosing loop has "
                                "dynamic bounds");
-        count *= *trips;
+        count = llvm::SaturatingMultiply(count, *trips, &over);
+        if (over)
+          return overflows();
       }
       auto name = op->getAttrOfType<StringAttr>(kEinsumAttr);
       body << "  " << (name ? name.getValue() : op->getName().getStringRef())
            << " " << count << "\n";
-      total += count;
+      total = llvm::SaturatingAdd(total, count, &over);
+      if (over)
+        return op->emitError("ffm-count-iterations: the function's ops run "
+                             "more than 2^64 times in all");
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())

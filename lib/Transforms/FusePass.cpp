@@ -491,11 +491,20 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                << chosen.latency << " cycles";
       // A halo loop recomputes its overlap: the tile runs as often as the
       // Einsum the model charges (haloEinsum), no more.
-      std::optional<int64_t> work = haloEinsum(e, want).work();
-      if (!work || rec.executions != (double)*work)
+      // Past 2^63 iterations both counts are doubles, equal within
+      // rounding (their factors multiply in different orders).
+      Einsum charged = haloEinsum(e, want);
+      std::optional<int64_t> work = charged.work();
+      double iterations = 1;
+      for (const RankVar &r : charged.ranks)
+        iterations *= (double)r.bound;
+      if (work ? rec.executions != (double)*work
+               : !close(rec.executions, iterations))
         return rec.tile->emitError("ffm-fuse: verify: the tile of '")
                << e.name << "' runs " << rec.executions
-               << " times, its Einsum has " << (work ? *work : -1)
+               << " times, its Einsum has "
+               << (work ? std::to_string(*work)
+                        : llvm::formatv("{0}", iterations).str())
                << " iterations";
     }
     std::vector<std::vector<int>> groups = result.groups;

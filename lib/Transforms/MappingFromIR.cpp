@@ -499,9 +499,14 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       chains.push_back(std::move(chain));
     }
 
-    states[i] = TileState{std::move(loops), std::move(rankOfIv),
-                          std::move(strideOfIv), {}, std::move(chains),
-                          std::move(extents), unit};
+    // Halo loops are found below, through the buffers tiles share.
+    states[i] = TileState{std::move(loops),
+                          std::move(rankOfIv),
+                          std::move(strideOfIv),
+                          DenseMap<Value, int64_t>(),
+                          std::move(chains),
+                          std::move(extents),
+                          unit};
     workload.einsums.push_back(std::move(e));
   }
 

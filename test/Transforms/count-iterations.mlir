@@ -17,6 +17,7 @@
 // HAND:      iterations @nested: 24
 // HAND-NEXT:   linalg.add 24
 // HAND:      iterations @unnamed_fill_only: 0
+// HAND:      iterations @largest: 18446744069414584320
 
 func.func @nested(%a: memref<1xf32>, %b: memref<1xf32>) {
   %c0 = arith.constant 0 : index
@@ -66,5 +67,44 @@ func.func @under_if(%a: memref<1xf32>, %b: memref<1xf32>, %p: i1) {
     // expected-error @below {{ffm-count-iterations: cannot count under 'scf.if'}}
     linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
   }
+  return
+}
+
+// -----
+
+// Counts use all 64 bits (2^64 - 2^32 here) and stop with an error past
+// them rather than print a wrapped number.
+func.func @largest(%a: memref<4294967296x4294967295xf32>, %b: memref<4294967296x4294967295xf32>) {
+  linalg.add ins(%a, %a : memref<4294967296x4294967295xf32>, memref<4294967296x4294967295xf32>) outs(%b : memref<4294967296x4294967295xf32>)
+  return
+}
+
+// -----
+
+func.func @op_overflows(%a: memref<4294967296x4294967296xf32>, %b: memref<4294967296x4294967296xf32>) {
+  // expected-error @below {{ffm-count-iterations: the op runs more than 2^64 times}}
+  linalg.add ins(%a, %a : memref<4294967296x4294967296xf32>, memref<4294967296x4294967296xf32>) outs(%b : memref<4294967296x4294967296xf32>)
+  return
+}
+
+// -----
+
+func.func @loop_overflows(%a: memref<1099511627776xf32>, %b: memref<1099511627776xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 1073741824 : index
+  scf.for %i = %c0 to %n step %c1 {
+    // expected-error @below {{ffm-count-iterations: the op runs more than 2^64 times}}
+    linalg.add ins(%a, %a : memref<1099511627776xf32>, memref<1099511627776xf32>) outs(%b : memref<1099511627776xf32>)
+  }
+  return
+}
+
+// -----
+
+func.func @total_overflows(%a: memref<4294967296x2147483648xf32>, %b: memref<4294967296x2147483648xf32>) {
+  linalg.add ins(%a, %a : memref<4294967296x2147483648xf32>, memref<4294967296x2147483648xf32>) outs(%b : memref<4294967296x2147483648xf32>)
+  // expected-error @below {{ffm-count-iterations: the function's ops run more than 2^64 times in all}}
+  linalg.add ins(%a, %a : memref<4294967296x2147483648xf32>, memref<4294967296x2147483648xf32>) outs(%b : memref<4294967296x2147483648xf32>)
   return
 }
