@@ -30,6 +30,16 @@
 
 using namespace ffm;
 
+namespace {
+/// What a value read without error breaks; nothing after a field failed to
+/// parse, which leaves its default (a zero capacity, no levels) behind: that
+/// field's own error is the one to show.
+template <typename T>
+std::string validateParsed(llvm::yaml::IO &io, const T &value) {
+  return io.error() ? std::string() : value.validate();
+}
+} // namespace
+
 namespace llvm::yaml {
 /// A level's `datum_bits: {class rule: bits, ...}`.
 template <>
@@ -63,8 +73,8 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("bypass", level.bypass);
     io.mapOptional("datum_bits", level.datumBits);
   }
-  static std::string validate(IO &, ffm::Level &level) {
-    return level.validate();
+  static std::string validate(IO &io, ffm::Level &level) {
+    return validateParsed(io, level);
   }
 };
 template <> struct MappingTraits<ffm::Compute> {
@@ -87,8 +97,8 @@ template <> struct MappingTraits<ffm::Arch> {
     io.mapOptional("output_rmw", arch.outputRmw, std::string("skip_first"));
     io.mapOptional("accounting", arch.accounting, std::string("looptree"));
   }
-  static std::string validate(IO &, ffm::Arch &arch) {
-    return arch.validate();
+  static std::string validate(IO &io, ffm::Arch &arch) {
+    return validateParsed(io, arch);
   }
 };
 } // namespace llvm::yaml

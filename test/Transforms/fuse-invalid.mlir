@@ -14,6 +14,10 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/does-not-exist.yaml" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-syntax.yaml" %s 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-rule.yaml" %s 2>&1 | FileCheck %s --check-prefix=RULE
+// A field that fails to parse is the one error: no check then runs on the
+// default it leaves behind.
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-number.yaml" %s 2>&1 | FileCheck %s --check-prefix=NUMBER --implicit-check-not=error:
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-key.yaml" %s 2>&1 | FileCheck %s --check-prefix=KEY --implicit-check-not=error:
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/infinite-energy.yaml" %s 2>&1 | FileCheck %s --check-prefix=INFINITE
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/empty-arch.yaml" %s 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/alias-root.yaml" %s 2>&1 | FileCheck %s --check-prefix=ALIAS
@@ -37,6 +41,8 @@
 // BUDGET: error: ffm-fuse: search budget exceeded: Einsum 'matmul_0' holds more than 1 pmappings (raise max-pmappings)
 // MISSING: error: ffm: invalid arch-file: cannot read arch file '{{.*}}does-not-exist.yaml': No such file or directory
 // SYNTAX: error: ffm: invalid arch-file: {{.*}}bad-syntax.yaml:3:5: error: unknown key 'capacty'
+// NUMBER: error: ffm: invalid arch-file: {{.*}}bad-number.yaml:5:36: error: invalid number
+// KEY: error: ffm: invalid arch-file: {{.*}}bad-key.yaml:4:26: error: unknown key 'capcity'
 // RULE: error: ffm: invalid arch-file: {{.*}}bad-rule.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'GLB': capacity must be positive, got -4
 // INFINITE: error: ffm: invalid arch-file: {{.*}}infinite-energy.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'DRAM': energies, leakage and bandwidths must be finite (leave a bandwidth out for no limit)
 // EMPTY: error: ffm: invalid arch-file: {{.*}}empty-arch.yaml: empty architecture: expected a mapping with 'levels' and 'compute'
