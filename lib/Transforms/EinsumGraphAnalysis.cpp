@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "llvm/ADT/SmallBitVector.h"
 
 using namespace mlir;
@@ -268,17 +269,24 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
                      "are not supported");
   // A dynamic argument is fine once cast to a static type before its uses
   // (ffm-fuse's dim-sizes specialises the body so).
-  for (BlockArgument arg : func.getArguments())
-    if (isa<TensorType>(arg.getType()) && !isStaticTensor(arg.getType()) &&
-        !llvm::all_of(arg.getUsers(), [](Operation *user) {
+  for (BlockArgument arg : func.getArguments()) {
+    if (!isa<TensorType>(arg.getType()) || isStaticTensor(arg.getType()) ||
+        llvm::all_of(arg.getUsers(), [](Operation *user) {
           auto cast = dyn_cast<tensor::CastOp>(user);
           return cast && isStaticTensor(cast.getType());
         }))
+      continue;
+    // No size given fixes a rank: dim-sizes= is no help there.
+    if (isa<UnrankedTensorType>(arg.getType()))
       return emitError(func.getLoc(),
-                       "ffm: dynamic shapes are not supported (argument ")
-             << arg.getArgNumber() << " has type " << arg.getType()
-             << "); ffm-fuse maps them at sizes given by dim-sizes=... or "
-                "an ffm.dim_sizes attribute on the function";
+                       "ffm: unranked tensors are not supported (argument ")
+             << arg.getArgNumber() << " has type " << arg.getType() << ")";
+    return emitError(func.getLoc(),
+                     "ffm: dynamic shapes are not supported (argument ")
+           << arg.getArgNumber() << " has type " << arg.getType()
+           << "); ffm-fuse maps them at sizes given by dim-sizes=... or "
+              "an ffm.dim_sizes attribute on the function";
+  }
 
   for (Operation &op : func.getBody().front()) {
     if (auto cast = dyn_cast<tensor::CastOp>(op);
@@ -320,6 +328,12 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
           llvm::any_of(op.getOperandTypes(), llvm::IsaPred<ShapedType>) ||
           llvm::any_of(op.getResultTypes(), llvm::IsaPred<ShapedType>) ||
           op.getNumRegions() > 0;
+      // A call's body is another function's workload: inlined, its ops
+      // are this one's and may fuse with them.
+      if (touchesTensors && isa<CallOpInterface>(op))
+        return op.emitError("ffm: unsupported op '")
+               << op.getName()
+               << "' in the workload; inline the calls first (--inline)";
       if (touchesTensors)
         return op.emitError("ffm: unsupported op '")
                << op.getName() << "' in the workload";

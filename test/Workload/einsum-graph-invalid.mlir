@@ -7,6 +7,14 @@ func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
 
 // -----
 
+// An unranked tensor has no dimensions dim-sizes= could fix.
+// expected-error @+1 {{ffm: unranked tensors are not supported (argument 0 has type 'tensor<*xf32>')}}
+func.func @unranked(%a: tensor<*xf32>) -> tensor<*xf32> {
+  return %a : tensor<*xf32>
+}
+
+// -----
+
 // Windows are sums of ranks with positive strides; a shifted index is not.
 func.func @shifted(%a: tensor<9xf32>, %o: tensor<8xf32>) -> tensor<8xf32> {
   // expected-error @+1 {{ffm: indexing map affine_map<(d0) -> (d0 + 1)> indexes dimension 0 by an expression that is neither a rank, a sliding window (a sum of ranks with positive strides) nor a unit dimension}}
@@ -168,4 +176,14 @@ func.func @too_many_loops(%a: tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>, %o:
     linalg.yield %x : f32
   } -> tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>
   return %0 : tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>
+}
+
+// -----
+
+// A call's ops are another function's: inlined first, they map with these.
+func.func private @callee(tensor<4x4xf32>) -> tensor<4x4xf32>
+func.func @calls(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{ffm: unsupported op 'func.call' in the workload; inline the calls first (--inline)}}
+  %0 = func.call @callee(%a) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
 }
