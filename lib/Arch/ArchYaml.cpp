@@ -31,12 +31,26 @@
 using namespace ffm;
 
 namespace {
-/// What a value read without error breaks; nothing after a field failed to
-/// parse, which leaves its default (a zero capacity, no levels) behind: that
-/// field's own error is the one to show.
+/// A check of a level or of the whole architecture that failed, and where.
+/// Kept until the document has been read: a field that fails to parse (a
+/// misspelt key, which YAML I/O reports only once the mapping is done, or
+/// a bad number) leaves its default behind, and the check would report
+/// that default in the field's place.
+struct FailedCheck {
+  llvm::SMLoc at;
+  std::string error;
+};
+
 template <typename T>
-std::string validateParsed(llvm::yaml::IO &io, const T &value) {
-  return io.error() ? std::string() : value.validate();
+std::string checkLater(llvm::yaml::IO &io, const T &value) {
+  if (std::string error = value.validate(); !error.empty())
+    static_cast<std::vector<FailedCheck> *>(io.getContext())
+        ->push_back({static_cast<llvm::yaml::Input &>(io)
+                         .getCurrentNode()
+                         ->getSourceRange()
+                         .Start,
+                     std::move(error)});
+  return "";
 }
 } // namespace
 
@@ -74,7 +88,7 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("datum_bits", level.datumBits);
   }
   static std::string validate(IO &io, ffm::Level &level) {
-    return validateParsed(io, level);
+    return checkLater(io, level);
   }
 };
 template <> struct MappingTraits<ffm::Compute> {
@@ -98,7 +112,7 @@ template <> struct MappingTraits<ffm::Arch> {
     io.mapOptional("accounting", arch.accounting, std::string("looptree"));
   }
   static std::string validate(IO &io, ffm::Arch &arch) {
-    return validateParsed(io, arch);
+    return checkLater(io, arch);
   }
 };
 } // namespace llvm::yaml
@@ -117,9 +131,10 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
   llvm::SourceMgr sm;
   sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(text, bufferName),
                         llvm::SMLoc());
-  // YAML I/O reports trait validation errors at the current node; a
-  // document whose root is not a mapping (empty, null, an alias, a scalar
-  // or a sequence) has none and it would crash, so those are rejected here.
+  // The traits' checks are reported at the node they checked
+  // (checkLater); a document whose root is not a mapping (empty, null, an
+  // alias, a scalar or a sequence) has none, and YAML I/O would crash on
+  // it, so those are rejected here.
   {
     std::string syntax;
     llvm::raw_string_ostream syntaxStream(syntax);
@@ -149,13 +164,21 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
   }
   Arch arch;
   {
-    llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(), nullptr,
-                          handler, &diagStream);
+    std::vector<FailedCheck> failedChecks;
+    llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(),
+                          &failedChecks, handler, &diagStream);
     yin >> arch;
     if (yin.error())
       return llvm::createStringError(
           yin.error(), "%s",
           diagnostics.empty() ? "invalid arch YAML" : diagnostics.c_str());
+    // The first: a level's, before the whole's that repeats it.
+    if (!failedChecks.empty()) {
+      sm.PrintMessage(diagStream, failedChecks.front().at,
+                      llvm::SourceMgr::DK_Error, failedChecks.front().error);
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
+                                     diagnostics.c_str());
+    }
   }
   // Validation errors from the traits above are reported with positions;
   // this catches any that YAML I/O let through (e.g. an empty document).

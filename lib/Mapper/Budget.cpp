@@ -69,8 +69,9 @@ static uint64_t readMemoryLimitMB() {
   return least;
 }
 
-/// Read once per process: every pass builds Deadlines, and the machine's
-/// and cgroup's limits do not change under a running search.
+/// Read once per process, which every pass builds Deadlines in: a tool's
+/// run is short. (A cgroup limit changed while a long-lived process runs
+/// would go unseen; 80% of ulimit -v is read per Deadline.)
 static uint64_t memoryLimitMB() {
   static const uint64_t limit = readMemoryLimitMB();
   return limit;

@@ -20,28 +20,30 @@ using namespace mlir;
 using namespace ffm;
 
 namespace {
-/// Trip count of a loop with static bounds, or nullopt.
-std::optional<uint64_t> staticTrips(Operation *loop) {
+/// Appends the trip counts of a loop with static bounds (one per
+/// dimension of an scf.forall); failure where a bound is dynamic.
+LogicalResult appendTrips(Operation *loop, SmallVectorImpl<uint64_t> &trips) {
   if (auto forOp = dyn_cast<scf::ForOp>(loop)) {
-    std::optional<APInt> trips = forOp.getStaticTripCount();
-    if (!trips)
-      return std::nullopt;
-    return trips->getZExtValue();
+    std::optional<APInt> count = forOp.getStaticTripCount();
+    if (!count)
+      return failure();
+    trips.push_back(count->getZExtValue());
+    return success();
   }
   auto forall = cast<scf::ForallOp>(loop);
-  uint64_t trips = 1;
   for (auto [lb, ub, step] : llvm::zip(forall.getStaticLowerBound(),
                                        forall.getStaticUpperBound(),
                                        forall.getStaticStep())) {
     if (ShapedType::isDynamic(lb) || ShapedType::isDynamic(ub) ||
         ShapedType::isDynamic(step) || step <= 0)
-      return std::nullopt;
-    // Saturated: the caller's product then overflows and says so.
-    trips = llvm::SaturatingMultiply(
-        trips, ub > lb ? (static_cast<uint64_t>(ub - lb) + step - 1) / step
-                       : uint64_t(0));
+      return failure();
+    // In unsigned arithmetic: ub - lb may not fit in int64.
+    trips.push_back(ub > lb ? ((uint64_t)ub - (uint64_t)lb - 1) /
+                                      (uint64_t)step +
+                                  1
+                            : 0);
   }
-  return trips;
+  return success();
 }
 
 struct CountIterationsPass
@@ -56,42 +58,43 @@ struct CountIterationsPass
     WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {
       if (isa<linalg::FillOp>(op))
         return WalkResult::advance();
-      // A count past 64 bits is an error, not a wrapped number: the
-      // counts are compared between the original and the rewritten IR.
-      uint64_t count = 1;
-      bool over = false;
-      auto overflows = [&] {
-        return op->emitError("ffm-count-iterations: the op runs more than "
-                             "2^64 times");
-      };
+      SmallVector<uint64_t> factors;
       for (int64_t range : op.getStaticLoopRanges()) {
         if (ShapedType::isDynamic(range))
           return op->emitError("ffm-count-iterations: the op has a dynamic "
                                "loop range");
-        count = llvm::SaturatingMultiply(count, (uint64_t)range, &over);
-        if (over)
-          return overflows();
+        factors.push_back(range);
       }
       for (Operation *parent = op->getParentOp(); parent != func;
            parent = parent->getParentOp()) {
         if (!isa<scf::ForOp, scf::ForallOp>(parent))
           return op->emitError("ffm-count-iterations: cannot count under '")
                  << parent->getName() << "'";
-        std::optional<uint64_t> trips = staticTrips(parent);
-        if (!trips)
+        if (failed(appendTrips(parent, factors)))
           return op->emitError("ffm-count-iterations: an enclosing loop has "
                                "dynamic bounds");
-        count = llvm::SaturatingMultiply(count, *trips, &over);
-        if (over)
-          return overflows();
       }
+      // A count of 2^64 or more is an error, not a wrapped number: the
+      // counts are compared between the original and the rewritten IR.
+      // (A zero factor makes it 0 whatever the others are.)
+      uint64_t count = 1;
+      bool over = false;
+      if (llvm::is_contained(factors, 0))
+        count = 0;
+      else
+        for (uint64_t f : factors) {
+          count = llvm::SaturatingMultiply(count, f, &over);
+          if (over)
+            return op->emitError("ffm-count-iterations: the op runs 2^64 "
+                                 "times or more");
+        }
       auto name = op->getAttrOfType<StringAttr>(kEinsumAttr);
       body << "  " << (name ? name.getValue() : op->getName().getStringRef())
            << " " << count << "\n";
       total = llvm::SaturatingAdd(total, count, &over);
       if (over)
         return op->emitError("ffm-count-iterations: the function's ops run "
-                             "more than 2^64 times in all");
+                             "2^64 times or more in all");
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())

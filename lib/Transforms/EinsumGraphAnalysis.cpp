@@ -328,15 +328,19 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
           llvm::any_of(op.getOperandTypes(), llvm::IsaPred<ShapedType>) ||
           llvm::any_of(op.getResultTypes(), llvm::IsaPred<ShapedType>) ||
           op.getNumRegions() > 0;
-      // A call's body is another function's workload: inlined, its ops
-      // are this one's and may fuse with them.
-      if (touchesTensors && isa<CallOpInterface>(op))
+      if (touchesTensors) {
+        // A call's body is another function's workload: inlined, its ops
+        // are this one's and may fuse with them (a declaration has none).
+        auto call = dyn_cast<CallOpInterface>(op);
+        auto callee = call ? dyn_cast_or_null<CallableOpInterface>(
+                                 call.resolveCallable())
+                           : CallableOpInterface();
+        bool inlinable = callee && callee.getCallableRegion() &&
+                         !callee.getCallableRegion()->empty();
         return op.emitError("ffm: unsupported op '")
-               << op.getName()
-               << "' in the workload; inline the calls first (--inline)";
-      if (touchesTensors)
-        return op.emitError("ffm: unsupported op '")
-               << op.getName() << "' in the workload";
+               << op.getName() << "' in the workload"
+               << (inlinable ? "; inline the calls first (--inline)" : "");
+      }
       continue;
     }
     if (!linalgOp.hasPureTensorSemantics())

@@ -491,20 +491,21 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                << chosen.latency << " cycles";
       // A halo loop recomputes its overlap: the tile runs as often as the
       // Einsum the model charges (haloEinsum), no more.
-      // Past 2^63 iterations both counts are doubles, equal within
-      // rounding (their factors multiply in different orders).
+      // The executions are a product of doubles: exact up to 2^53, past
+      // it equal within rounding (their factors multiply in other orders).
       Einsum charged = haloEinsum(e, want);
       std::optional<int64_t> work = charged.work();
       double iterations = 1;
       for (const RankVar &r : charged.ranks)
         iterations *= (double)r.bound;
-      if (work ? rec.executions != (double)*work
-               : !close(rec.executions, iterations))
+      bool exact = work && *work <= (int64_t(1) << 53);
+      if (exact ? rec.executions != (double)*work
+                : !close(rec.executions, iterations))
         return rec.tile->emitError("ffm-fuse: verify: the tile of '")
-               << e.name << "' runs " << rec.executions
+               << e.name << "' runs " << llvm::formatv("{0:f0}", rec.executions)
                << " times, its Einsum has "
                << (work ? std::to_string(*work)
-                        : llvm::formatv("{0}", iterations).str())
+                        : llvm::formatv("{0:f0}", iterations).str())
                << " iterations";
     }
     std::vector<std::vector<int>> groups = result.groups;

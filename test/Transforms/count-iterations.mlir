@@ -18,6 +18,8 @@
 // HAND-NEXT:   linalg.add 24
 // HAND:      iterations @unnamed_fill_only: 0
 // HAND:      iterations @largest: 18446744069414584320
+// HAND:      iterations @forall_bounds: 4
+// HAND:      iterations @zero_after_huge: 0
 
 func.func @nested(%a: memref<1xf32>, %b: memref<1xf32>) {
   %c0 = arith.constant 0 : index
@@ -82,7 +84,7 @@ func.func @largest(%a: memref<4294967296x4294967295xf32>, %b: memref<4294967296x
 // -----
 
 func.func @op_overflows(%a: memref<4294967296x4294967296xf32>, %b: memref<4294967296x4294967296xf32>) {
-  // expected-error @below {{ffm-count-iterations: the op runs more than 2^64 times}}
+  // expected-error @below {{ffm-count-iterations: the op runs 2^64 times or more}}
   linalg.add ins(%a, %a : memref<4294967296x4294967296xf32>, memref<4294967296x4294967296xf32>) outs(%b : memref<4294967296x4294967296xf32>)
   return
 }
@@ -94,7 +96,7 @@ func.func @loop_overflows(%a: memref<1099511627776xf32>, %b: memref<109951162777
   %c1 = arith.constant 1 : index
   %n = arith.constant 1073741824 : index
   scf.for %i = %c0 to %n step %c1 {
-    // expected-error @below {{ffm-count-iterations: the op runs more than 2^64 times}}
+    // expected-error @below {{ffm-count-iterations: the op runs 2^64 times or more}}
     linalg.add ins(%a, %a : memref<1099511627776xf32>, memref<1099511627776xf32>) outs(%b : memref<1099511627776xf32>)
   }
   return
@@ -104,7 +106,42 @@ func.func @loop_overflows(%a: memref<1099511627776xf32>, %b: memref<109951162777
 
 func.func @total_overflows(%a: memref<4294967296x2147483648xf32>, %b: memref<4294967296x2147483648xf32>) {
   linalg.add ins(%a, %a : memref<4294967296x2147483648xf32>, memref<4294967296x2147483648xf32>) outs(%b : memref<4294967296x2147483648xf32>)
-  // expected-error @below {{ffm-count-iterations: the function's ops run more than 2^64 times in all}}
+  // expected-error @below {{ffm-count-iterations: the function's ops run 2^64 times or more in all}}
   linalg.add ins(%a, %a : memref<4294967296x2147483648xf32>, memref<4294967296x2147483648xf32>) outs(%b : memref<4294967296x2147483648xf32>)
+  return
+}
+
+// -----
+
+// An scf.forall's trips count too: 2^32 x (2^32 + 1) of a one-element op
+// is past 64 bits.
+func.func @forall_overflows(%a: memref<1xf32>, %b: memref<1xf32>) {
+  scf.forall (%i, %j) in (4294967296, 4294967297) {
+    // expected-error @below {{ffm-count-iterations: the op runs 2^64 times or more}}
+    linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
+  }
+  return
+}
+
+// -----
+
+// Bounds whose difference does not fit in int64: (2^63 - 2) / 2^62
+// rounded up, 4 trips.
+func.func @forall_bounds(%a: memref<1xf32>, %b: memref<1xf32>) {
+  scf.forall (%i) = (-9223372036854775807) to (9223372036854775807) step (4611686018427387904) {
+    linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
+  }
+  return
+}
+
+// -----
+
+// A loop of no trips around an op past 64 bits: it runs 0 times.
+func.func @zero_after_huge(%a: memref<4294967296x4294967296xf32>, %b: memref<4294967296x4294967296xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %c0 step %c1 {
+    linalg.add ins(%a, %a : memref<4294967296x4294967296xf32>, memref<4294967296x4294967296xf32>) outs(%b : memref<4294967296x4294967296xf32>)
+  }
   return
 }

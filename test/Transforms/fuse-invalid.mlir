@@ -18,6 +18,7 @@
 // default it leaves behind.
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-number.yaml" %s 2>&1 | FileCheck %s --check-prefix=NUMBER --implicit-check-not=error:
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-key.yaml" %s 2>&1 | FileCheck %s --check-prefix=KEY --implicit-check-not=error:
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-key-level.yaml" %s 2>&1 | FileCheck %s --check-prefix=LEVELKEY --implicit-check-not=error:
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/infinite-energy.yaml" %s 2>&1 | FileCheck %s --check-prefix=INFINITE
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/empty-arch.yaml" %s 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/alias-root.yaml" %s 2>&1 | FileCheck %s --check-prefix=ALIAS
@@ -43,6 +44,7 @@
 // SYNTAX: error: ffm: invalid arch-file: {{.*}}bad-syntax.yaml:3:5: error: unknown key 'capacty'
 // NUMBER: error: ffm: invalid arch-file: {{.*}}bad-number.yaml:5:36: error: invalid number
 // KEY: error: ffm: invalid arch-file: {{.*}}bad-key.yaml:4:26: error: unknown key 'capcity'
+// LEVELKEY: error: ffm: invalid arch-file: {{.*}}bad-key-level.yaml:6:93: error: unknown key 'fanuot'
 // RULE: error: ffm: invalid arch-file: {{.*}}bad-rule.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'GLB': capacity must be positive, got -4
 // INFINITE: error: ffm: invalid arch-file: {{.*}}infinite-energy.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'DRAM': energies, leakage and bandwidths must be finite (leave a bandwidth out for no limit)
 // EMPTY: error: ffm: invalid arch-file: {{.*}}empty-arch.yaml: empty architecture: expected a mapping with 'levels' and 'compute'

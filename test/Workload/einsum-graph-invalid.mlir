@@ -181,9 +181,21 @@ func.func @too_many_loops(%a: tensor<2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2x2xf32>, %o:
 // -----
 
 // A call's ops are another function's: inlined first, they map with these.
-func.func private @callee(tensor<4x4xf32>) -> tensor<4x4xf32>
+func.func @callee(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  return %a : tensor<4x4xf32>
+}
 func.func @calls(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
   // expected-error @+1 {{ffm: unsupported op 'func.call' in the workload; inline the calls first (--inline)}}
   %0 = func.call @callee(%a) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+// A declaration has no body to inline: no advice to.
+func.func private @declared(tensor<4x4xf32>) -> tensor<4x4xf32>
+func.func @calls_declared(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error-re @+1 {{ffm: unsupported op 'func.call' in the workload{{$}}}}
+  %0 = func.call @declared(%a) : (tensor<4x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
