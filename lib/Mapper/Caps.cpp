@@ -14,8 +14,10 @@
 // tie. Latency, whose floors tie across most mappings, caps the energy at the
 // floors instead of the latency above them: kept only when the found mapping
 // has every Einsum at its latency floor and its energy within the slack of
-// their energy floors there (docs/mapspace.md, "Latency ties"). A score to beat
-// (SearchOptions::beat) is one more known score: nothing above it is needed.
+// their energy floors there (docs/mapspace.md, "Latency ties"). EDP's first
+// pass, capped a little above the floors' product, is kept only when its
+// mapping lies within that cap. A score to beat (SearchOptions::beat) is one
+// more known score: nothing above it is needed.
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"
@@ -49,17 +51,27 @@ static SearchResult cannotBeat(double beat) {
 
 /// Every Einsum's least lower bound on the objective's first and on its
 /// second criterion over its keep sets and spatial loops
-/// (Narrowing::spreadBoundsOnly), summed: no mapping scores less on
-/// either. A pass of thousands of steps where the loop nests below take
-/// millions; on a bandwidth- or compute-bound Einsum the latency bound
-/// there is its floor. Zeros (no bound) where a pass stopped or an Einsum
-/// has no mapping, which its full enumeration reports, and zero for a
-/// criterion whose sum is not finite.
-static std::pair<double, double> spreadFloors(const Workload &w,
-                                              const Arch &arch,
-                                              const SearchOptions &options,
-                                              const Deadline &deadline,
-                                              PassTotals &totals) {
+/// (Narrowing::spreadBoundsOnly): no mapping of it scores less on either.
+/// A pass of thousands of steps where the loop nests below take millions;
+/// on a bandwidth- or compute-bound Einsum the latency bound there is its
+/// floor. Empty (no bound) where a pass stopped, which the full
+/// enumeration reports.
+namespace {
+struct SpreadFloors {
+  std::vector<double> first, second; // per Einsum
+  /// A criterion's sum, zero (no bound) where it is not finite (an Einsum
+  /// without a mapping) or the pass stopped.
+  double sum(bool ofSecond) const {
+    const std::vector<double> &v = ofSecond ? second : first;
+    double total = std::accumulate(v.begin(), v.end(), 0.0);
+    return std::isfinite(total) ? total : 0;
+  }
+};
+} // namespace
+
+static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
+                                 const SearchOptions &options,
+                                 const Deadline &deadline, PassTotals &totals) {
   std::vector<Narrowing> spread(w.einsums.size());
   for (Narrowing &n : spread)
     n.spreadBoundsOnly = true;
@@ -67,15 +79,14 @@ static std::pair<double, double> spreadFloors(const Workload &w,
   std::vector<EinsumPmappings> pm =
       generateAll(w, arch, options, /*prune=*/true, &deadline, spread);
   totals.add(pm, since(t0));
-  double first = 0, second = 0;
+  SpreadFloors floors;
   for (const EinsumPmappings &p : pm) {
     if (!p.error.empty())
-      return {0, 0};
-    first += p.floor;
-    second += p.spreadSecond;
+      return {};
+    floors.first.push_back(p.floor);
+    floors.second.push_back(p.spreadSecond);
   }
-  // Each sum on its own: an infinite one bounds nothing.
-  return {std::isfinite(first) ? first : 0, std::isfinite(second) ? second : 0};
+  return floors;
 }
 
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
@@ -131,7 +142,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // A score to beat (the folded form's, mostly) that the spread floors
   // already reach: no pass is needed to show that nothing beats it.
   if (std::isfinite(options.beat) &&
-      spreadFloors(w, arch, options, deadline, totals).first >
+      spreadFloors(w, arch, options, deadline, totals).sum(false) >
           beatBound(options))
     return withBaseline(cannotBeat(options.beat));
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
@@ -366,6 +377,71 @@ detail::corners(double e, double l,
   return out;
 }
 
+/// EDP's first pass runs only where the energy mapping's EDP is at most
+/// this many times the floors' product (edpSearch).
+static constexpr double kEdpFirstReach = 5;
+
+namespace {
+/// Per-Einsum EDP caps and the least EDP the floors leave any mapping.
+struct EdpCaps {
+  std::vector<Narrowing> caps;
+  double least = 0;
+};
+} // namespace
+
+/// The EDP caps at `cap` from every Einsum's energy and latency floors,
+/// tightened by a weighted floors' pass at `weight` (none when 0): the
+/// other Einsums' sums lie at or above both floors' sums and on or above
+/// the weighted floors' line, and the least of the product over that
+/// region (at a corner: the product is concave along each side) bounds
+/// every mapping. The weighted pass is left out once the floors' product
+/// alone exceeds the cap.
+static EdpCaps edpCaps(const Workload &w, const Arch &arch,
+                       const SearchOptions &options, const Deadline &deadline,
+                       PassTotals &totals, const std::vector<double> &energy,
+                       const std::vector<double> &latency, double cap,
+                       double weight) {
+  size_t n = w.einsums.size();
+  // Sums rounded down a little, the Einsum's own floor left out: bounds.
+  auto others = [](double sum, double own) {
+    return std::max(0.0, sum - own) * (1 - 1e-9);
+  };
+  double sumE = std::accumulate(energy.begin(), energy.end(), 0.0);
+  double sumL = std::accumulate(latency.begin(), latency.end(), 0.0);
+  EdpCaps out;
+  out.caps.resize(n);
+  out.least = others(sumE, 0) * others(sumL, 0);
+  for (size_t i = 0; i < n; ++i) {
+    out.caps[i].edpCap = cap;
+    out.caps[i].otherCorners = {
+        {others(sumE, energy[i]), others(sumL, latency[i])}};
+  }
+  if (out.least > cap || !(weight > 0) || !std::isfinite(weight) ||
+      deadline.passed())
+    return out;
+  std::vector<double> f =
+      weightedFloors(w, arch, options, deadline, weight, totals, out.caps);
+  double sumW = std::accumulate(f.begin(), f.end(), 0.0);
+  if (f.size() != n || !std::isfinite(sumW))
+    return out;
+  // (The region lies within the box: its least is never below the box's.)
+  double least = INFINITY;
+  for (auto [e, l] :
+       corners(others(sumE, 0), others(sumL, 0), {{weight, others(sumW, 0)}}))
+    least = std::min(least, e * l);
+  if (std::isfinite(least))
+    out.least = std::max(out.least, least);
+  for (size_t i = 0; i < n; ++i) {
+    auto [e, l] = out.caps[i].otherCorners[0];
+    auto c = corners(e, l, {{weight, others(sumW, f[i])}});
+    // Never empty (the sides meet within rounding), but an empty set
+    // would cut everything: the box's corner stays then.
+    if (!c.empty())
+      out.caps[i].otherCorners = std::move(c);
+  }
+  return out;
+}
+
 /// FFM for EDP, which does not add over Einsums, but energy and latency
 /// do: a pmapping (e, l) of Einsum i is in no complete mapping with an EDP
 /// below (e + the other Einsums' energy floors) * (l + their latency
@@ -376,7 +452,10 @@ detail::corners(double e, double l,
 /// Energy + w * latency adds over Einsums too: with each Einsum's floor of
 /// it (one more pass), the others' sums also lie on or above that line,
 /// and the bound is the product's least over the region both leave them
-/// (docs/mapspace.md, "EDP caps").
+/// (docs/mapspace.md, "EDP caps"). Near the floors, a first EDP pass
+/// capped a little above their product proves the optimum without the
+/// latency search, or gives the incumbent in its stead ("EDP's first
+/// pass").
 SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                                const SearchOptions &options,
                                const Deadline &deadline, const RunFor &runFor,
@@ -397,73 +476,101 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
       weight = r.latency > 0 ? r.energy / r.latency : 0;
     }
   };
-  // With an EDP to beat, the spread floors (cheap, and on latency often
-  // the floors themselves) may show that nothing beats it, at once or
-  // with the energy floors: the latency pass is then not run.
-  double spread[2] = {0, 0};
-  if (std::isfinite(options.beat)) {
-    SearchOptions energy = options;
-    energy.objective = Objective::Energy;
-    std::tie(spread[0], spread[1]) =
-        spreadFloors(w, arch, energy, deadline, totals);
-    if (spread[0] * spread[1] > beatBound(options))
-      return cannotBeat(options.beat);
+  // The spread floors: cheap, and on latency mostly the floors themselves.
+  // With an EDP to beat they may show at once, or with the energy floors,
+  // that nothing beats it.
+  SearchOptions energyOptions = options;
+  energyOptions.objective = Objective::Energy;
+  SpreadFloors spread =
+      spreadFloors(w, arch, energyOptions, deadline, totals);
+  if (spread.sum(false) * spread.sum(true) > beatBound(options))
+    return cannotBeat(options.beat);
+  additiveSearch(Objective::Energy, /*optimum=*/false);
+  if (floors[0].size() == n &&
+      std::accumulate(floors[0].begin(), floors[0].end(), 0.0) *
+              spread.sum(true) >
+          beatBound(options))
+    return cannotBeat(options.beat);
+  // A first EDP pass at the floors' bound plus a slack (docs/mapspace.md,
+  // "EDP's first pass"): a mapping it finds within its cap is optimal, as
+  // any better one would lie within the cap too; finding none within the
+  // score to beat shows that nothing beats it; otherwise what it finds is
+  // the incumbent, and the spread floors stand in for the latency floors.
+  // Not where the energy mapping's EDP lies far above the floors' product:
+  // the Einsums' energy- and latency-best mappings then differ widely, the
+  // product is no estimate of the optimum and the pass finds nothing.
+  bool haveLatencyFloors = false;
+  if (floors[0].size() == n && spread.second.size() == n &&
+      !deadline.passed()) {
+    double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
+    double sumL = spread.sum(true);
+    double product = sumE * sumL;
+    double near = product * (1 + options.edpFirstSlack);
+    if (product > 0 && std::isfinite(product) && options.edpFirstSlack >= 0 &&
+        incumbent <= kEdpFirstReach * product) {
+      double cap = std::min({near, incumbent, beatBound(options)});
+      bool beatCaps = cap == beatBound(options);
+      // Its weighted floors at the slope of the level curve through the
+      // floors' corner, where an optimum this near lies.
+      EdpCaps first = edpCaps(w, arch, options, deadline, totals, floors[0],
+                              spread.second, cap, sumE / sumL);
+      if (first.least <= cap && !deadline.passed()) {
+        std::vector<EinsumPmappings> pm;
+        SearchResult r = runFor(options)(first.caps, &pm);
+        double found = r.ok() ? r.energy * r.latency : INFINITY;
+        // An enumeration's error (a budget spent) is the result.
+        if (deadline.passed() ||
+            llvm::any_of(pm, [](const EinsumPmappings &p) {
+              return !p.error.empty();
+            }))
+          return r;
+        if (found <= cap)
+          return r;
+        if (beatCaps)
+          return cannotBeat(options.beat);
+        if (r.ok()) {
+          if (found < incumbent) {
+            incumbent = found;
+            weight = r.latency > 0 ? r.energy / r.latency : 0;
+          }
+          floors[1] = spread.second;
+          haveLatencyFloors = true;
+        }
+      } else if (first.least > cap && beatCaps) {
+        return cannotBeat(options.beat);
+      }
+    }
   }
-  // The floors and whatever mappings the first capped passes find: proving
-  // either optimum costs reruns that no EDP cap needs. Only where neither
-  // found one does a whole search run, for an incumbent.
-  for (Objective o : {Objective::Energy, Objective::Latency}) {
-    if (o == Objective::Latency && floors[0].size() == n &&
-        std::accumulate(floors[0].begin(), floors[0].end(), 0.0) *
-                spread[1] >
-            beatBound(options))
-      return cannotBeat(options.beat);
-    additiveSearch(o, /*optimum=*/false);
-  }
-  // (A first pass that failed before its floors, or an EDP to beat that
-  // already caps, leaves nothing a whole search would add.)
+  // The latency floors and whatever mapping the latency search's first
+  // capped pass finds: proving either optimum costs reruns that no EDP
+  // cap needs.
+  if (!haveLatencyFloors)
+    additiveSearch(Objective::Latency, /*optimum=*/false);
+  // Only where neither search found a mapping does a whole search run, for
+  // an incumbent. (A first pass that failed before its floors, or an EDP
+  // to beat that already caps, leaves nothing a whole search would add.)
   for (Objective o : {Objective::Energy, Objective::Latency})
     if (!std::isfinite(incumbent) && !std::isfinite(options.beat) &&
         floors[o == Objective::Latency].size() == n && !deadline.passed())
       additiveSearch(o, /*optimum=*/true);
   // Caps from the EDP to beat too: an optimum above it is of no use.
   incumbent = std::min(incumbent, beatBound(options));
-  std::vector<Narrowing> caps(n);
   if (!std::isfinite(incumbent) || floors[0].size() != n ||
       floors[1].size() != n)
-    return runFor(options)(caps, nullptr);
+    return runFor(options)(std::vector<Narrowing>(n), nullptr);
   double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
   double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
   if (!std::isfinite(sumE) || !std::isfinite(sumL))
-    return runFor(options)(caps, nullptr);
-  // No mapping's EDP lies below the floors' product.
-  if (sumE * sumL > beatBound(options))
-    return cannotBeat(options.beat);
-  // The other Einsums' floors, rounded down a little: a bound.
-  auto others = [](double sum, double own) {
-    return std::max(0.0, sum - own) * (1 - 1e-9);
-  };
-  for (size_t i = 0; i < n; ++i) {
-    caps[i].edpCap = incumbent;
-    caps[i].otherCorners = {
-        {others(sumE, floors[0][i]), others(sumL, floors[1][i])}};
-  }
+    return runFor(options)(std::vector<Narrowing>(n), nullptr);
   // A weighted floors' pass, by the slope of the EDP's level curve at the
   // incumbent: near it, where an optimum lies, the weighted sum is tight.
   // (More passes, at slopes around it, cost more than they cut on the
-  // GPT-3 layer and the DeepSeek block.)
-  std::vector<double> f;
-  if (weight > 0 && std::isfinite(weight) && !deadline.passed())
-    f = weightedFloors(w, arch, options, deadline, weight, totals, caps);
-  double sumW = std::accumulate(f.begin(), f.end(), 0.0);
-  if (f.size() == n && std::isfinite(sumW))
-    for (size_t i = 0; i < n; ++i) {
-      auto [e, l] = caps[i].otherCorners[0];
-      auto c = corners(e, l, {{weight, others(sumW, f[i])}});
-      // Never empty (the sides meet within rounding), but an empty set
-      // would cut everything: the box's corner stays then.
-      if (!c.empty())
-        caps[i].otherCorners = std::move(c);
-    }
-  return runFor(options)(caps, nullptr);
+  // GPT-3 layer and the DeepSeek block.) No mapping's EDP lies below the
+  // least the floors leave, which may already show that nothing beats the
+  // score to beat, before the EDP pass walks a loop nest.
+  EdpCaps last = edpCaps(w, arch, options, deadline, totals, floors[0],
+                         floors[1], incumbent, weight);
+  if (last.least > beatBound(options))
+    return cannotBeat(options.beat);
+  return runFor(options)(last.caps, nullptr);
 }

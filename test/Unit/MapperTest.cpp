@@ -859,6 +859,35 @@ TEST(Mapper, LatencyTiesCapEnergyAtTheFloors) {
   EXPECT_LT(by[1.0].stats.steps, by[-1.0].stats.steps);
 }
 
+// EDP's first pass (docs/mapspace.md): where the optimum lies within its
+// slack of the floors' product, the pass capped there finds it and proves
+// it, and the latency search is not run: fewer passes and steps than
+// without the first pass, the exhaustive search's mapping either way.
+TEST(Mapper, EdpFirstPassProvesNearTheFloors) {
+  WorkloadBuilder b;
+  int e0 = b.matmul("mm0", 8, 8, 8);
+  int e1 = b.matmul("mm1", 8, 8, 8, b.w.einsums[e0].output.tensor);
+  Workload w = b.finish({b.w.einsums[e1].output.tensor});
+  Arch arch = twoPeArch(256);
+  SearchOptions o;
+  o.objective = Objective::EDP;
+  o.exhaustive = true;
+  SearchResult ex = search(w, arch, o);
+  ASSERT_TRUE(ex.ok()) << ex.error;
+  o.exhaustive = false;
+  std::map<double, SearchResult> by =
+      searchEach(w, arch, o, &SearchOptions::edpFirstSlack, {-1.0, 0.02}, ex);
+  if (by.size() != 2)
+    return;
+  // The spread pass, the energy search's unfused and first capped pass,
+  // the weighted floors and the first EDP pass, which proves; without it
+  // the latency search's two passes come before the weighted floors and
+  // the EDP pass.
+  EXPECT_EQ(by[0.02].stats.generationPasses, 5u);
+  EXPECT_EQ(by[-1.0].stats.generationPasses, 7u);
+  EXPECT_LT(by[0.02].stats.steps, by[-1.0].stats.steps);
+}
+
 // Each Einsum's own slack (docs/mapspace.md): beside a large matmul, the
 // global slack exceeds a small chain's whole score and caps nothing there.
 // Its own share caps it, the optimum lies at the floors, and one capped
@@ -1157,16 +1186,21 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
       // first capped pass proves only at the floors, and a found mapping
       // within 3% of them must not be taken for proved) or 10% of their
       // own (the larger Einsums at 3%, the others less): all must reach
-      // the optimum.
+      // the optimum. EDP's first pass likewise at its default, capped at
+      // the floors' product itself (a mapping within it is rare: mostly
+      // the incumbent), not run, and far above it (mostly proved, or
+      // capped at the energy mapping's EDP).
       std::vector<SearchResult> ffms;
-      for (auto [slack, tie, own] : {std::tuple{0.005, 0.05, 0.05},
-                                     {0.03, 0.0, 0.05},
-                                     {0.03, 0.05, 0.0},
-                                     {0.03, 0.05, 0.1}}) {
+      for (auto [slack, tie, own, edpFirst] :
+           {std::tuple{0.005, 0.05, 0.05, 0.02},
+            {0.03, 0.0, 0.05, 0.0},
+            {0.03, 0.05, 0.0, -1.0},
+            {0.03, 0.05, 0.1, 0.5}}) {
         o.exhaustive = false;
         o.capSlack = slack;
         o.tieSlack = tie;
         o.einsumSlack = own;
+        o.edpFirstSlack = edpFirst;
         ffms.push_back(search(w, arch, o));
       }
       if (obj == Objective::Energy)

@@ -95,6 +95,12 @@ struct SearchOptions {
   /// (docs/mapspace.md, "Latency ties"); negative: no energy caps, the
   /// latency capped as energy is. Only speed depends on it.
   double tieSlack = 0.05;
+  /// EDP: a first EDP pass capped at the product of the energy floors'
+  /// and the spread latency floors' sums plus this fraction of it, whose
+  /// mapping, when within the cap, is the optimum without the latency
+  /// search (docs/mapspace.md, "EDP's first pass"); negative: none. Only
+  /// speed depends on it.
+  double edpFirstSlack = 0.02;
   /// Runs body(i) for i in [0, n); the default runs them in order. Results
   /// do not depend on the order or the concurrency.
   std::function<void(size_t n, const std::function<void(size_t)> &body)>
