@@ -422,7 +422,13 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
   std::vector<double> f =
       weightedFloors(w, arch, options, deadline, weight, totals, out.caps);
   double sumW = std::accumulate(f.begin(), f.end(), 0.0);
-  if (f.size() != n || !std::isfinite(sumW))
+  if (f.size() != n)
+    return out;
+  // An Einsum with nothing within the cap (every subtree cut by it, none
+  // left out unjoinable): no mapping is.
+  if (llvm::is_contained(f, INFINITY))
+    out.least = INFINITY;
+  if (!std::isfinite(sumW))
     return out;
   // (The region lies within the box: its least is never below the box's.)
   double least = INFINITY;
