@@ -39,24 +39,19 @@ static double beatBound(const SearchOptions &options) {
   return options.beat * (1 + 1e-9);
 }
 
-/// The result of a search whose floors show that nothing scores below
-/// SearchOptions::beat.
-static SearchResult cannotBeat(double beat) {
+/// The result of a search that shows that nothing scores below
+/// SearchOptions::beat: by its floors, or by a pass capped at it.
+static SearchResult cannotBeat(double beat,
+                               llvm::StringRef why = "its floors sum to more") {
   SearchResult r;
-  r.error = llvm::formatv("no mapping scores below {0}, the score to beat "
-                          "(its floors sum to more)",
-                          beat);
+  r.error = llvm::formatv(
+      "no mapping scores below {0}, the score to beat ({1})", beat, why);
   return r;
 }
 
-/// Every Einsum's least lower bound on the objective's first and on its
-/// second criterion over its keep sets and spatial loops
-/// (Narrowing::spreadBoundsOnly): no mapping of it scores less on either.
-/// A pass of thousands of steps where the loop nests below take millions;
-/// on a bandwidth- or compute-bound Einsum the latency bound there is its
-/// floor. Empty (no bound) where a pass stopped, which the full
-/// enumeration reports.
 namespace {
+/// Per Einsum, the spread floors of the objective's first and second
+/// criterion (spreadFloors).
 struct SpreadFloors {
   std::vector<double> first, second; // per Einsum
   /// A criterion's sum, zero (no bound) where it is not finite (an Einsum
@@ -69,6 +64,13 @@ struct SpreadFloors {
 };
 } // namespace
 
+/// Every Einsum's least lower bound on the objective's first and on its
+/// second criterion over its keep sets and spatial loops
+/// (Narrowing::spreadBoundsOnly): no mapping of it scores less on either.
+/// A pass of thousands of steps where the loop nests below take millions;
+/// on a bandwidth- or compute-bound Einsum the latency bound there is its
+/// floor. Empty (no bound) where a pass stopped, which the full
+/// enumeration reports.
 static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
                                  const SearchOptions &options,
                                  const Deadline &deadline, PassTotals &totals) {
@@ -421,9 +423,9 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
     return out;
   std::vector<double> f =
       weightedFloors(w, arch, options, deadline, weight, totals, out.caps);
-  double sumW = std::accumulate(f.begin(), f.end(), 0.0);
   if (f.size() != n)
     return out;
+  double sumW = std::accumulate(f.begin(), f.end(), 0.0);
   // An Einsum with nothing within the cap (every subtree cut by it, none
   // left out unjoinable): no mapping is.
   if (llvm::is_contained(f, INFINITY))
@@ -487,8 +489,9 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   // that nothing beats it.
   SearchOptions energyOptions = options;
   energyOptions.objective = Objective::Energy;
-  SpreadFloors spread =
-      spreadFloors(w, arch, energyOptions, deadline, totals);
+  SpreadFloors spread;
+  if (std::isfinite(options.beat) || options.edpFirstSlack >= 0)
+    spread = spreadFloors(w, arch, energyOptions, deadline, totals);
   if (spread.sum(false) * spread.sum(true) > beatBound(options))
     return cannotBeat(options.beat);
   additiveSearch(Objective::Energy, /*optimum=*/false);
@@ -500,8 +503,9 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   // A first EDP pass at the floors' bound plus a slack (docs/mapspace.md,
   // "EDP's first pass"): a mapping it finds within its cap is optimal, as
   // any better one would lie within the cap too; finding none within the
-  // score to beat shows that nothing beats it; otherwise what it finds is
-  // the incumbent, and the spread floors stand in for the latency floors.
+  // score to beat shows that nothing beats it; otherwise what it finds, if
+  // better than the energy mapping, is the incumbent, and the spread
+  // floors stand in for the latency floors.
   // Not where the energy mapping's EDP lies far above the floors' product:
   // the Einsums' energy- and latency-best mappings then differ widely, the
   // product is no estimate of the optimum and the pass finds nothing.
@@ -524,7 +528,8 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
         std::vector<EinsumPmappings> pm;
         SearchResult r = runFor(options)(first.caps, &pm);
         double found = r.ok() ? r.energy * r.latency : INFINITY;
-        // An enumeration's error (a budget spent) is the result.
+        // A spent budget (an enumeration's error, or the time limit) ends
+        // the search with what it has.
         if (deadline.passed() ||
             llvm::any_of(pm, [](const EinsumPmappings &p) {
               return !p.error.empty();
@@ -532,18 +537,25 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
           return r;
         if (found <= cap)
           return r;
+        // A join that ran out of its budget (max-pmappings; the others
+        // pass the deadline) fails with that error; otherwise a failed
+        // join found nothing within the caps.
+        bool joinSpent =
+            llvm::StringRef(r.error).starts_with("search budget exceeded");
         if (beatCaps)
-          return cannotBeat(options.beat);
-        if (r.ok()) {
-          if (found < incumbent) {
-            incumbent = found;
-            weight = r.latency > 0 ? r.energy / r.latency : 0;
-          }
+          return joinSpent ? r
+                           : cannotBeat(options.beat,
+                                        "none within caps from it");
+        if (joinSpent)
+          return r;
+        if (found < incumbent) {
+          incumbent = found;
+          weight = r.latency > 0 ? r.energy / r.latency : 0;
           floors[1] = spread.second;
           haveLatencyFloors = true;
         }
       } else if (first.least > cap && beatCaps) {
-        return cannotBeat(options.beat);
+        return cannotBeat(options.beat, "none within caps from it");
       }
     }
   }
