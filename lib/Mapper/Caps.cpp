@@ -49,18 +49,19 @@ static SearchResult cannotBeat(double beat,
   return r;
 }
 
+/// The sum of per-Einsum floors, zero (no bound) where it is not finite
+/// (an Einsum without a mapping).
+static double floorSum(const std::vector<double> &floors) {
+  double total = std::accumulate(floors.begin(), floors.end(), 0.0);
+  return std::isfinite(total) ? total : 0;
+}
+
 namespace {
-/// Per Einsum, the spread floors of the objective's first and second
-/// criterion (spreadFloors).
+/// The spread floors of the objective's first criterion (their sum) and of
+/// its second (per Einsum), from spreadFloors; none where the pass stopped.
 struct SpreadFloors {
-  std::vector<double> first, second; // per Einsum
-  /// A criterion's sum, zero (no bound) where it is not finite (an Einsum
-  /// without a mapping) or the pass stopped.
-  double sum(bool ofSecond) const {
-    const std::vector<double> &v = ofSecond ? second : first;
-    double total = std::accumulate(v.begin(), v.end(), 0.0);
-    return std::isfinite(total) ? total : 0;
-  }
+  double firstSum = 0;
+  std::vector<double> second;
 };
 } // namespace
 
@@ -82,12 +83,14 @@ static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
       generateAll(w, arch, options, /*prune=*/true, &deadline, spread);
   totals.add(pm, since(t0));
   SpreadFloors floors;
+  std::vector<double> first;
   for (const EinsumPmappings &p : pm) {
     if (!p.error.empty())
       return {};
-    floors.first.push_back(p.floor);
+    first.push_back(p.floor);
     floors.second.push_back(p.spreadSecond);
   }
+  floors.firstSum = floorSum(first);
   return floors;
 }
 
@@ -144,7 +147,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // A score to beat (the folded form's, mostly) that the spread floors
   // already reach: no pass is needed to show that nothing beats it.
   if (std::isfinite(options.beat) &&
-      spreadFloors(w, arch, options, deadline, totals).sum(false) >
+      spreadFloors(w, arch, options, deadline, totals).firstSum >
           beatBound(options))
     return withBaseline(cannotBeat(options.beat));
   // By default 0.5% of the unfused score: the GPT-3 layer's optimum lies
@@ -391,25 +394,23 @@ struct EdpCaps {
 };
 } // namespace
 
-/// The EDP caps at `cap` from every Einsum's energy and latency floors,
-/// tightened by a weighted floors' pass at `weight` (none when 0): the
-/// other Einsums' sums lie at or above both floors' sums and on or above
-/// the weighted floors' line, and the least of the product over that
-/// region (at a corner: the product is concave along each side) bounds
-/// every mapping. The weighted pass is left out once the floors' product
+/// The EDP caps at `cap` from every Einsum's energy and latency floors
+/// (summing to sumE and sumL), tightened by a weighted floors' pass at
+/// `weight` (none when 0): the other Einsums' sums lie at or above both
+/// floors' sums and on or above the weighted floors' line, and the least of
+/// the product over that region (at a corner: the product is concave along
+/// each side) bounds every mapping. The weighted pass is left out once the floors' product
 /// alone exceeds the cap.
 static EdpCaps edpCaps(const Workload &w, const Arch &arch,
                        const SearchOptions &options, const Deadline &deadline,
                        PassTotals &totals, const std::vector<double> &energy,
-                       const std::vector<double> &latency, double cap,
-                       double weight) {
+                       const std::vector<double> &latency, double sumE,
+                       double sumL, double cap, double weight) {
   size_t n = w.einsums.size();
   // Sums rounded down a little, the Einsum's own floor left out: bounds.
   auto others = [](double sum, double own) {
     return std::max(0.0, sum - own) * (1 - 1e-9);
   };
-  double sumE = std::accumulate(energy.begin(), energy.end(), 0.0);
-  double sumL = std::accumulate(latency.begin(), latency.end(), 0.0);
   EdpCaps out;
   out.caps.resize(n);
   out.least = others(sumE, 0) * others(sumL, 0);
@@ -471,6 +472,16 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   size_t n = w.einsums.size();
   std::vector<double> floors[2];
   double incumbent = INFINITY, weight = 0;
+  // A complete mapping found on the way becomes the incumbent where its
+  // EDP is less, with the slope of the EDP's level curve there as the
+  // weighted floors' weight.
+  auto adopt = [&](const SearchResult &r) {
+    if (!r.ok() || !(r.energy * r.latency < incumbent))
+      return false;
+    incumbent = r.energy * r.latency;
+    weight = r.latency > 0 ? r.energy / r.latency : 0;
+    return true;
+  };
   auto additiveSearch = [&](Objective o, bool optimum) {
     SearchOptions additive = options;
     additive.objective = o;
@@ -478,11 +489,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
     SearchResult r = cappedSearch(w, arch, additive, deadline,
                                   runFor(additive), totals,
                                   &floors[o == Objective::Latency], optimum);
-    if (r.ok() && r.energy * r.latency < incumbent) {
-      incumbent = r.energy * r.latency;
-      // The slope of the EDP's level curve there.
-      weight = r.latency > 0 ? r.energy / r.latency : 0;
-    }
+    adopt(r);
   };
   // The spread floors: cheap, and on latency mostly the floors themselves.
   // With an EDP to beat they may show at once, or with the energy floors,
@@ -492,13 +499,12 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   SpreadFloors spread;
   if (std::isfinite(options.beat) || options.edpFirstSlack >= 0)
     spread = spreadFloors(w, arch, energyOptions, deadline, totals);
-  if (spread.sum(false) * spread.sum(true) > beatBound(options))
+  double spreadL = floorSum(spread.second);
+  if (spread.firstSum * spreadL > beatBound(options))
     return cannotBeat(options.beat);
   additiveSearch(Objective::Energy, /*optimum=*/false);
-  if (floors[0].size() == n &&
-      std::accumulate(floors[0].begin(), floors[0].end(), 0.0) *
-              spread.sum(true) >
-          beatBound(options))
+  double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
+  if (floors[0].size() == n && sumE * spreadL > beatBound(options))
     return cannotBeat(options.beat);
   // A first EDP pass at the floors' bound plus a slack (docs/mapspace.md,
   // "EDP's first pass"): a mapping it finds within its cap is optimal, as
@@ -512,9 +518,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   bool haveLatencyFloors = false;
   if (floors[0].size() == n && spread.second.size() == n &&
       !deadline.passed()) {
-    double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
-    double sumL = spread.sum(true);
-    double product = sumE * sumL;
+    double product = sumE * spreadL;
     double near = product * (1 + options.edpFirstSlack);
     if (product > 0 && std::isfinite(product) && options.edpFirstSlack >= 0 &&
         incumbent <= kEdpFirstReach * product) {
@@ -523,11 +527,11 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
       // Its weighted floors at the slope of the level curve through the
       // floors' corner, where an optimum this near lies.
       EdpCaps first = edpCaps(w, arch, options, deadline, totals, floors[0],
-                              spread.second, cap, sumE / sumL);
+                              spread.second, sumE, spreadL, cap,
+                              sumE / spreadL);
       if (first.least <= cap && !deadline.passed()) {
         std::vector<EinsumPmappings> pm;
         SearchResult r = runFor(options)(first.caps, &pm);
-        double found = r.ok() ? r.energy * r.latency : INFINITY;
         // A spent budget (an enumeration's error, or the time limit) ends
         // the search with what it has.
         if (deadline.passed() ||
@@ -535,22 +539,16 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
               return !p.error.empty();
             }))
           return r;
-        if (found <= cap)
+        if (r.ok() && r.energy * r.latency <= cap)
           return r;
         // A join that ran out of its budget (max-pmappings; the others
         // pass the deadline) fails with that error; otherwise a failed
         // join found nothing within the caps.
-        bool joinSpent =
-            llvm::StringRef(r.error).starts_with("search budget exceeded");
-        if (beatCaps)
-          return joinSpent ? r
-                           : cannotBeat(options.beat,
-                                        "none within caps from it");
-        if (joinSpent)
+        if (r.budgetSpent)
           return r;
-        if (found < incumbent) {
-          incumbent = found;
-          weight = r.latency > 0 ? r.energy / r.latency : 0;
+        if (beatCaps)
+          return cannotBeat(options.beat, "none within caps from it");
+        if (adopt(r)) {
           floors[1] = spread.second;
           haveLatencyFloors = true;
         }
@@ -576,7 +574,8 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   if (!std::isfinite(incumbent) || floors[0].size() != n ||
       floors[1].size() != n)
     return runFor(options)(std::vector<Narrowing>(n), nullptr);
-  double sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
+  // (The energy floors are new where a whole energy search ran.)
+  sumE = std::accumulate(floors[0].begin(), floors[0].end(), 0.0);
   double sumL = std::accumulate(floors[1].begin(), floors[1].end(), 0.0);
   if (!std::isfinite(sumE) || !std::isfinite(sumL))
     return runFor(options)(std::vector<Narrowing>(n), nullptr);
@@ -587,7 +586,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   // least the floors leave, which may already show that nothing beats the
   // score to beat, before the EDP pass walks a loop nest.
   EdpCaps last = edpCaps(w, arch, options, deadline, totals, floors[0],
-                         floors[1], incumbent, weight);
+                         floors[1], sumE, sumL, incumbent, weight);
   if (last.least > beatBound(options))
     return cannotBeat(options.beat);
   return runFor(options)(last.caps, nullptr);

@@ -88,6 +88,7 @@ bool detail::exhaustiveJoin(const Workload &w, const Arch &arch,
             "search budget exceeded: exhaustive search visited {0} partial "
             "mappings (raise max-pmappings)",
             options.maxPmappings);
+        result.budgetSpent = true;
         return;
       }
       if (found) {

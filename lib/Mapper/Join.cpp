@@ -472,6 +472,7 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
               "search budget exceeded: the join frontier at Einsum '{0}' "
               "passed {1} partial mappings (raise max-pmappings)",
               w.einsums[i].name, options.maxPmappings);
+          result.budgetSpent = true;
           return false;
         }
       }

@@ -677,8 +677,7 @@ static Workload threeMatmuls(int64_t n) {
 // energy, and the tie cut drops it; r, which would have made it clearly
 // faster, fits nowhere. Nothing else completes within the tie: without M
 // the exact frontier empties.
-TEST(Mapper, JoinKeepsTheNarrowJoinsMappingAsACandidate) {
-  Workload w = threeMatmuls(8);
+static std::vector<detail::EinsumPmappings> narrowJoinsCase() {
   std::vector<detail::EinsumPmappings> pm(3);
   pm[0].interface = {2};
   pm[1].interface = {0, 2};
@@ -694,12 +693,32 @@ TEST(Mapper, JoinKeepsTheNarrowJoinsMappingAsACandidate) {
   add(1, {{1}, {1}}, 9 - 2.2e-8, 1, 5, 2); // q
   add(2, {{1}}, 1e6, 1, 0, 1);             // s
   add(2, {{1}}, 1e6 - 1, 1, 10, 2);        // r: fits with nothing
+  return pm;
+}
+
+TEST(Mapper, JoinKeepsTheNarrowJoinsMappingAsACandidate) {
   SearchOptions o;
   o.objective = Objective::Latency;
-  SearchResult r = detail::joinPmappings(w, chainArch(8), pm, o);
+  SearchResult r = detail::joinPmappings(threeMatmuls(8), chainArch(8),
+                                         narrowJoinsCase(), o);
   ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_FALSE(r.budgetSpent);
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(tagOf(r, i), 1) << "Einsum " << i;
+}
+
+// A join that stops at max-pmappings says so (SearchResult::budgetSpent):
+// EDP's first pass tells it from a join that found nothing within its caps,
+// which under a score to beat would show that nothing beats it.
+TEST(Mapper, JoinBudgetIsFlagged) {
+  SearchOptions o;
+  o.objective = Objective::Latency;
+  o.maxPmappings = 1; // mm0's A and B both extend the empty state
+  SearchResult r = detail::joinPmappings(threeMatmuls(8), chainArch(8),
+                                         narrowJoinsCase(), o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(r.budgetSpent);
+  EXPECT_NE(r.error.find("join frontier"), std::string::npos) << r.error;
 }
 
 /// Two PEs under a small global buffer, no bandwidths: a mapping's latency

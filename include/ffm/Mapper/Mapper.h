@@ -182,6 +182,9 @@ struct SearchResult {
   /// search found them on its way (see SearchStats::generationPasses) or
   /// nothing can fuse; else search() with allowFusion = false gives them.
   std::optional<std::pair<double, double>> unfused;
+  /// The join stopped at its max-pmappings budget (the error says where):
+  /// no answer on whether a mapping lies within its caps.
+  bool budgetSpent = false;
 
   bool ok() const { return error.empty(); }
   double score(Objective objective) const;
