@@ -53,7 +53,7 @@ MUTANTS = [
      "v.ranks[n.rank].bound = n.factor * n.haloStep;"),
     ("EDP's first pass: its mapping taken though above its cap",
      "lib/Mapper/Caps.cpp",
-     "        if (found <= cap)\n          return r;",
+     "        if (r.ok() && r.energy * r.latency <= cap)\n          return r;",
      "        if (r.ok())\n          return r;"),
     ("EDP caps: the weighted floors' sum overstated by 2%",
      "lib/Mapper/Caps.cpp",
