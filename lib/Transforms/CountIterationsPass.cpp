@@ -46,62 +46,73 @@ LogicalResult appendTrips(Operation *loop, SmallVectorImpl<uint64_t> &trips) {
   return success();
 }
 
+/// Prints `func`'s total and its ops' counts to `os`; failure (after an
+/// error on the op) where some op cannot be counted.
+LogicalResult countIterations(func::FuncOp func, llvm::raw_ostream &os) {
+  std::string lines;
+  llvm::raw_string_ostream body(lines);
+  uint64_t total = 0;
+  WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {
+    if (isa<linalg::FillOp>(op))
+      return WalkResult::advance();
+    SmallVector<uint64_t> factors;
+    for (int64_t range : op.getStaticLoopRanges()) {
+      if (ShapedType::isDynamic(range))
+        return op->emitError("ffm-count-iterations: the op has a dynamic "
+                             "loop range");
+      factors.push_back(range);
+    }
+    for (Operation *parent = op->getParentOp(); parent != func;
+         parent = parent->getParentOp()) {
+      if (!isa<scf::ForOp, scf::ForallOp>(parent))
+        return op->emitError("ffm-count-iterations: cannot count under '")
+               << parent->getName() << "'";
+      if (failed(appendTrips(parent, factors)))
+        return op->emitError("ffm-count-iterations: an enclosing loop has "
+                             "dynamic bounds");
+    }
+    // A count of 2^64 or more is an error, not a wrapped number: the
+    // counts are compared between the original and the rewritten IR.
+    // (A zero factor makes it 0 whatever the others are.)
+    uint64_t count = 1;
+    bool over = false;
+    if (llvm::is_contained(factors, 0))
+      count = 0;
+    else
+      for (uint64_t f : factors) {
+        count = llvm::SaturatingMultiply(count, f, &over);
+        if (over)
+          return op->emitError("ffm-count-iterations: the op runs 2^64 "
+                               "times or more");
+      }
+    auto name = op->getAttrOfType<StringAttr>(kEinsumAttr);
+    body << "  " << (name ? name.getValue() : op->getName().getStringRef())
+         << " " << count << "\n";
+    total = llvm::SaturatingAdd(total, count, &over);
+    if (over)
+      return op->emitError("ffm-count-iterations: the function's ops run "
+                           "2^64 times or more in all");
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  os << "iterations @" << func.getSymName() << ": " << total << "\n"
+     << lines;
+  return success();
+}
+
 struct CountIterationsPass
     : ffm::impl::FFMCountIterationsBase<CountIterationsPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    std::string lines;
-    llvm::raw_string_ostream body(lines);
-    uint64_t total = 0;
-    WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {
-      if (isa<linalg::FillOp>(op))
-        return WalkResult::advance();
-      SmallVector<uint64_t> factors;
-      for (int64_t range : op.getStaticLoopRanges()) {
-        if (ShapedType::isDynamic(range))
-          return op->emitError("ffm-count-iterations: the op has a dynamic "
-                               "loop range");
-        factors.push_back(range);
-      }
-      for (Operation *parent = op->getParentOp(); parent != func;
-           parent = parent->getParentOp()) {
-        if (!isa<scf::ForOp, scf::ForallOp>(parent))
-          return op->emitError("ffm-count-iterations: cannot count under '")
-                 << parent->getName() << "'";
-        if (failed(appendTrips(parent, factors)))
-          return op->emitError("ffm-count-iterations: an enclosing loop has "
-                               "dynamic bounds");
-      }
-      // A count of 2^64 or more is an error, not a wrapped number: the
-      // counts are compared between the original and the rewritten IR.
-      // (A zero factor makes it 0 whatever the others are.)
-      uint64_t count = 1;
-      bool over = false;
-      if (llvm::is_contained(factors, 0))
-        count = 0;
-      else
-        for (uint64_t f : factors) {
-          count = llvm::SaturatingMultiply(count, f, &over);
-          if (over)
-            return op->emitError("ffm-count-iterations: the op runs 2^64 "
-                                 "times or more");
-        }
-      auto name = op->getAttrOfType<StringAttr>(kEinsumAttr);
-      body << "  " << (name ? name.getValue() : op->getName().getStringRef())
-           << " " << count << "\n";
-      total = llvm::SaturatingAdd(total, count, &over);
-      if (over)
-        return op->emitError("ffm-count-iterations: the function's ops run "
-                             "2^64 times or more in all");
-      return WalkResult::advance();
+    // Every function is counted, each error reported, in program order.
+    bool failed = false;
+    getOperation().walk([&](func::FuncOp func) {
+      failed |= mlir::failed(countIterations(func, llvm::outs()));
     });
-    if (walk.wasInterrupted())
+    if (failed)
       return signalPassFailure();
-    llvm::outs() << "iterations @" << func.getSymName() << ": " << total
-                 << "\n"
-                 << lines;
     markAllAnalysesPreserved();
   }
 };

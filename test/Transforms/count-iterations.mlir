@@ -20,6 +20,19 @@
 // HAND:      iterations @largest: 18446744069414584320
 // HAND:      iterations @forall_bounds: 4
 // HAND:      iterations @zero_after_huge: 0
+// Several functions in one module print in program order, each whole.
+// HAND:      iterations @first: 1
+// HAND-NEXT:   linalg.add 1
+// HAND-NEXT: iterations @second: 2
+// HAND-NEXT:   linalg.add 2
+// HAND-NEXT: iterations @third: 3
+// HAND-NEXT:   linalg.add 3
+// HAND-NEXT: iterations @fourth: 4
+// HAND-NEXT:   linalg.add 4
+// HAND-NEXT: iterations @fifth: 5
+// HAND-NEXT:   linalg.add 5
+// HAND-NEXT: iterations @sixth: 6
+// HAND-NEXT:   linalg.add 6
 
 func.func @nested(%a: memref<1xf32>, %b: memref<1xf32>) {
   %c0 = arith.constant 0 : index
@@ -143,5 +156,37 @@ func.func @zero_after_huge(%a: memref<4294967296x4294967296xf32>, %b: memref<429
   scf.for %i = %c0 to %c0 step %c1 {
     linalg.add ins(%a, %a : memref<4294967296x4294967296xf32>, memref<4294967296x4294967296xf32>) outs(%b : memref<4294967296x4294967296xf32>)
   }
+  return
+}
+
+// -----
+
+func.func @first(%a: memref<1xf32>, %b: memref<1xf32>) {
+  linalg.add ins(%a, %a : memref<1xf32>, memref<1xf32>) outs(%b : memref<1xf32>)
+  return
+}
+
+func.func @second(%a: memref<2xf32>, %b: memref<2xf32>) {
+  linalg.add ins(%a, %a : memref<2xf32>, memref<2xf32>) outs(%b : memref<2xf32>)
+  return
+}
+
+func.func @third(%a: memref<3xf32>, %b: memref<3xf32>) {
+  linalg.add ins(%a, %a : memref<3xf32>, memref<3xf32>) outs(%b : memref<3xf32>)
+  return
+}
+
+func.func @fourth(%a: memref<4xf32>, %b: memref<4xf32>) {
+  linalg.add ins(%a, %a : memref<4xf32>, memref<4xf32>) outs(%b : memref<4xf32>)
+  return
+}
+
+func.func @fifth(%a: memref<5xf32>, %b: memref<5xf32>) {
+  linalg.add ins(%a, %a : memref<5xf32>, memref<5xf32>) outs(%b : memref<5xf32>)
+  return
+}
+
+func.func @sixth(%a: memref<6xf32>, %b: memref<6xf32>) {
+  linalg.add ins(%a, %a : memref<6xf32>, memref<6xf32>) outs(%b : memref<6xf32>)
   return
 }

@@ -111,7 +111,7 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
   ];
 }
 
-def FFMCountIterations : Pass<"ffm-count-iterations", "mlir::func::FuncOp"> {
+def FFMCountIterations : Pass<"ffm-count-iterations", "mlir::ModuleOp"> {
   let summary = "Print how many times each linalg op's body runs, counted statically";
   let description = [{
     For every linalg op but `linalg.fill`, multiplies the op's own iteration
@@ -122,7 +122,9 @@ def FFMCountIterations : Pass<"ffm-count-iterations", "mlir::func::FuncOp"> {
     executes, so the two totals agree exactly when nothing is recomputed or
     skipped. It reads only loop bounds and op shapes, not the mapping. Ops
     under other region ops, or under loops or ops with dynamic bounds, are
-    errors. The IR is not changed.
+    errors. Functions are printed in program order (a module pass: a
+    function pass would run them on several threads, their lines
+    interleaved). The IR is not changed.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect"];
 }
