@@ -8,16 +8,17 @@
 // a known EDP). The first capped pass caps each Einsum at its floor plus a
 // slack; its result is kept only when within the least slack of the floors' sum
 // (or when no cap cut anything within the found score's excess over them),
-// which proves the optimum there too; otherwise the pass at the global slack,
-// where Einsums had less, and one rerun with caps from the found (or
-// all-unfused) score. Caps get rounding-level slack on top, so they never cut a
-// tie. Latency, whose floors tie across most mappings, caps the energy at the
-// floors instead of the latency above them: kept only when the found mapping
-// has every Einsum at its latency floor and its energy within the slack of
-// their energy floors there (docs/mapspace.md, "Latency ties"). EDP's first
-// pass, capped a little above the floors' product, is kept only when its
-// mapping lies within that cap. A score to beat (SearchOptions::beat) is one
-// more known score: nothing above it is needed.
+// which proves the optimum there too; otherwise (if it found nothing, after
+// the pass at the global slack, where Einsums had less) one rerun with caps
+// from the found (or all-unfused) score. Caps get rounding-level slack on
+// top, so they never cut a tie. Latency, whose floors tie across most
+// mappings, caps the energy at the floors instead of the latency above them:
+// kept only when the found mapping has every Einsum at its latency floor and
+// its energy within the slack of their energy floors there (docs/mapspace.md,
+// "Latency ties"). EDP's first pass, capped a little above the floors'
+// product, is kept only when its mapping lies within that cap. A score to
+// beat (SearchOptions::beat) is one more known score: nothing above it is
+// needed.
 //
 //===----------------------------------------------------------------------===//
 #include "Search.h"
@@ -105,9 +106,10 @@ static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
 /// the whole mapping's and the Einsum's own. If the mapping the join finds
 /// scores at most the sum of the floors plus the least slack, the optimum
 /// does too, and the caps cut none of its pmappings; otherwise (after the
-/// pass at the whole mapping's share, if some Einsum had less) one rerun
-/// with caps from the found score (or the all-unfused mapping's), which
-/// hold by the same argument (docs/mapspace.md, "Each Einsum's own slack").
+/// pass at the whole mapping's share, if some Einsum had less and the join
+/// found nothing) one rerun with caps from the found score (or the
+/// all-unfused mapping's), which hold by the same argument
+/// (docs/mapspace.md, "Each Einsum's own slack").
 /// Latency caps itself at the floors and the energy there instead, and
 /// reruns under fixed energy caps when the floors hold but the energy
 /// slack does not (docs/mapspace.md, "Latency ties"). With a score to
@@ -299,12 +301,15 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     return r;
   };
   double bound = result.ok() ? std::min(score, upper) : upper;
-  // The Einsums' own slacks found nothing within the global one: the pass
-  // the global slack would have been, now that the floors are known. It
-  // goes without the neighbours' key bounds, whose caps hold under its
-  // bound only: its fronts are then complete wherever its caps cut
-  // nothing, as the first pass's, for the rerun to reuse.
-  if (!atFloors && proves < slack && bound - sum > slack) {
+  // The Einsums' own slacks left no complete mapping (their caps left no
+  // compatible combination): the pass the global slack would have been,
+  // now that the floors are known. After a found mapping the rerun from
+  // its score follows instead: this pass then seldom proves (docs/
+  // mapspace.md) and its steps are lost. It goes without the neighbours'
+  // key bounds, whose caps hold under its bound only: its fronts are then
+  // complete wherever its caps cut nothing, as the first pass's, for the
+  // rerun to reuse.
+  if (!atFloors && proves < slack && !result.ok() && bound - sum > slack) {
     std::vector<EinsumPmappings> wider;
     if (std::optional<SearchResult> second =
             rerun(sum + slack, pm, /*keyBounds=*/false, &wider)) {
@@ -399,8 +404,8 @@ struct EdpCaps {
 /// `weight` (none when 0): the other Einsums' sums lie at or above both
 /// floors' sums and on or above the weighted floors' line, and the least of
 /// the product over that region (at a corner: the product is concave along
-/// each side) bounds every mapping. The weighted pass is left out once the floors' product
-/// alone exceeds the cap.
+/// each side) bounds every mapping. The weighted pass is left out once the
+/// floors' product alone exceeds the cap.
 static EdpCaps edpCaps(const Workload &w, const Arch &arch,
                        const SearchOptions &options, const Deadline &deadline,
                        PassTotals &totals, const std::vector<double> &energy,

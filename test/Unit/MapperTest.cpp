@@ -1191,7 +1191,7 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   int tieProved = 0, tieRerun = 0; // of them, the latency searches
   // Energy with little or no slack of the Einsums' own: proved in one
   // capped pass, or after the pass at the global slack and a rerun.
-  int ownProved = 0, ownWidened = 0;
+  int ownProved = 0, ownWidened = 0, ownRerun = 0;
   // Bounded, so that a reference that skips too many workloads fails the
   // counts below instead of looping.
   while (cases < 200 && tried < 400) {
@@ -1237,6 +1237,7 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
           if (ffms[k].ok()) {
             ownProved += ffms[k].stats.generationPasses == 2;
             ownWidened += ffms[k].stats.generationPasses == 4;
+            ownRerun += ffms[k].stats.generationPasses == 3;
           }
       o.exhaustive = true;
       SearchResult ex = detail::joinPmappings(w, arch, all, o);
@@ -1285,7 +1286,13 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   EXPECT_GT(tieProved, 100);
   EXPECT_GT(tieRerun, 100);
   EXPECT_GT(ownProved, 40);
-  EXPECT_GT(ownWidened, 30);
+  // The pass at the global slack runs only where the first pass found no
+  // mapping; after a found one the rerun follows (three passes): 33 of the
+  // searches widen, 118 rerun (50 and 101 when the pass at the global
+  // slack also ran after a found mapping).
+  EXPECT_GT(ownWidened, 20);
+  EXPECT_LT(ownWidened, 40);
+  EXPECT_GT(ownRerun, 110);
 }
 
 // With node depths the generator places nodes among loops whose counts are
