@@ -8,9 +8,9 @@
 // a known EDP). The first capped pass caps each Einsum at its floor plus a
 // slack; its result is kept only when within the least slack of the floors' sum
 // (or when no cap cut anything within the found score's excess over them),
-// which proves the optimum there too; otherwise (if it found nothing, after
-// the pass at the global slack, where Einsums had less) one rerun with caps
-// from the found (or all-unfused) score. Caps get rounding-level slack on
+// which proves the optimum there too; otherwise one rerun with caps from the
+// found (or all-unfused) score, after the pass at the global slack (where
+// Einsums had less) if the first pass found nothing. Caps get rounding-level slack on
 // top, so they never cut a tie. Latency, whose floors tie across most
 // mappings, caps the energy at the floors instead of the latency above them:
 // kept only when the found mapping has every Einsum at its latency floor and

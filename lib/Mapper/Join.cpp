@@ -529,7 +529,10 @@ bool detail::frontierJoin(const Workload &w, const Joiner &joiner,
   } else if (timedOut) {
     return false;
   }
+  // The narrow join's failure, a spent budget included, is not the exact
+  // join's: an answer from it must not carry that flag.
   result.error.clear();
+  result.budgetSpent = false;
   found.reset();
   emptied = false;
   if (!forward(/*beam=*/0, frontiers)) {

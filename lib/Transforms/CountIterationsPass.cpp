@@ -106,11 +106,11 @@ struct CountIterationsPass
   using Base::Base;
 
   void runOnOperation() override {
-    // Every function is counted, each error reported, in program order.
+    // Every function of the module (as a function pass nested in it would
+    // see them) is counted, each error reported, in program order.
     bool failed = false;
-    getOperation().walk([&](func::FuncOp func) {
+    for (func::FuncOp func : getOperation().getOps<func::FuncOp>())
       failed |= mlir::failed(countIterations(func, llvm::outs()));
-    });
     if (failed)
       return signalPassFailure();
     markAllAnalysesPreserved();

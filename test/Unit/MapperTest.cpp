@@ -1190,7 +1190,8 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   int proved = 0, rerun = 0; // capped passes that proved their caps, or not
   int tieProved = 0, tieRerun = 0; // of them, the latency searches
   // Energy with little or no slack of the Einsums' own: proved in one
-  // capped pass, or after the pass at the global slack and a rerun.
+  // capped pass, or after a rerun (with the pass at the global slack
+  // before it where the first pass found nothing).
   int ownProved = 0, ownWidened = 0, ownRerun = 0;
   // Bounded, so that a reference that skips too many workloads fails the
   // counts below instead of looping.
