@@ -10,8 +10,8 @@
 // (or when no cap cut anything within the found score's excess over them),
 // which proves the optimum there too; otherwise one rerun with caps from the
 // found (or all-unfused) score, after the pass at the global slack (where
-// Einsums had less) if the first pass found nothing. Caps get rounding-level slack on
-// top, so they never cut a tie. Latency, whose floors tie across most
+// Einsums had less) if the first pass found nothing. Caps get rounding-level
+// slack on top, so they never cut a tie. Latency, whose floors tie across most
 // mappings, caps the energy at the floors instead of the latency above them:
 // kept only when the found mapping has every Einsum at its latency floor and
 // its energy within the slack of their energy floors there (docs/mapspace.md,
