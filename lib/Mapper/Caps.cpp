@@ -99,10 +99,11 @@ static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
 /// i can be part of a complete mapping scoring at most U only if it scores
 /// at most U minus the least every other Einsum can score (its floor).
 /// Every Einsum is enumerated with a cap of its own floor plus a slack (the
-/// best pmapping found so far plus the slack while the floor is not yet
-/// known), which cuts subtrees by the same lower bound as the group fronts
-/// and drops the far end of every front (pmappings that save reservations
-/// at any cost); the slack is a share of the unfused score, the smaller of
+/// best pmapping found so far, at most its unfused best, plus the slack
+/// while the floor is not yet known), which cuts subtrees by the same
+/// lower bound as the group fronts and drops the far end of every front
+/// (pmappings that save reservations at any cost); the slack is a share
+/// of the unfused score, the smaller of
 /// the whole mapping's and the Einsum's own. If the mapping the join finds
 /// scores at most the sum of the floors plus the least slack, the optimum
 /// does too, and the caps cut none of its pmappings; otherwise (after the
@@ -183,6 +184,11 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     caps[i].slack = nominal < slack && !atFloors ? nominal + 1e-9 * upper
                                                  : nominal;
     caps[i].secondSlack = secondSlack;
+    // Its floor is at most its unfused one (the all-DRAM pmappings are
+    // among its own), so until the enumeration finds better the cap is
+    // that plus the slack, not none: the same pmappings are kept, and
+    // fewer subtrees are walked before a good one is found.
+    caps[i].cap = (unfused[i].floor + caps[i].slack) * (1 + 1e-9);
     // Without an interface tensor an Einsum has one group, judged on the
     // objective alone: exactly what the unfused pass kept, uncapped.
     if (!options.allowFusion || interfaceTensors(w, fusable, i).empty())
@@ -198,8 +204,13 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
       }))
     return withBaseline(std::move(result));
   std::vector<double> floor;
-  for (const EinsumPmappings &p : pm)
-    floor.push_back(std::min(p.floor, p.unjoinableFloor));
+  for (size_t i = 0; i < n; ++i) {
+    floor.push_back(std::min(pm[i].floor, pm[i].unjoinableFloor));
+    // The pass proves only what its caps kept: should a floor lie above
+    // the unfused one after all, its cap kept less than its slack.
+    if (!caps[i].reuse)
+      proves = std::min(proves, caps[i].cap - floor[i]);
+  }
   double sum = std::accumulate(floor.begin(), floor.end(), 0.0);
   if (floorsOut)
     *floorsOut = floor;
