@@ -12,7 +12,8 @@
 // within their caps (their key bounds, a cheap first pass) and capped
 // lower by what those neighbours must score above their floors with its
 // keys: a complete mapping within the known score scores at least its
-// pmappings' neighbours' bounds, so none it holds is cut. The order the
+// pmappings' neighbours' bounds, so none it holds is cut. (A reused
+// Einsum's kept groups stand for its bounds, their least exact.) The order the
 // unique Einsums run in changes when they finish, never what they keep.
 //
 //===----------------------------------------------------------------------===//
@@ -296,10 +297,10 @@ detail::generateAll(const Workload &w, const Arch &arch,
                                  : std::vector<bool>(w.einsums.size());
   if (fixedCaps) {
     std::vector<Narrowing> keyBounds = narrowing;
-    for (Narrowing &n : keyBounds) {
+    // A reused Einsum's groups are what it keeps under its cap: each
+    // key's least there is exact (at least any bound) and costs no pass.
+    for (Narrowing &n : keyBounds)
       n.keyBoundsOnly = true;
-      n.reuse = nullptr; // its groups hold pmappings, not bounds
-    }
     std::vector<EinsumPmappings> bounds =
         generateAll(w, arch, options, prune, deadline, keyBounds);
     for (size_t u : unique) {

@@ -763,38 +763,73 @@ static size_t keptPmappings(const std::vector<detail::EinsumPmappings> &pm) {
   return n;
 }
 
+namespace {
+/// A three-matmul chain under the rerun's fixed caps from its optimum,
+/// with (`bounded`) and without (`plain`) the neighbours' key bounds.
+struct FixedCaps {
+  Workload w = threeMatmuls(16);
+  Arch arch = twoPeArch(256);
+  SearchOptions o;
+  SearchResult best;
+  std::vector<detail::Narrowing> plain, bounded;
+};
+} // namespace
+
+static void fixedCaps(FixedCaps &c) {
+  std::vector<detail::EinsumPmappings> all =
+      detail::generateAll(c.w, c.arch, c.o, /*prune=*/true);
+  c.best = detail::joinPmappings(c.w, c.arch, all, c.o);
+  ASSERT_TRUE(c.best.ok()) << c.best.error;
+  std::vector<double> floor;
+  for (const detail::EinsumPmappings &p : all)
+    floor.push_back(p.floor);
+  double sum = floor[0] + floor[1] + floor[2];
+  ASSERT_GT(c.best.energy, sum * (1 + 1e-6)) << "floors must be loose here";
+  c.plain.resize(3);
+  c.bounded.resize(3);
+  for (size_t i = 0; i < 3; ++i) {
+    c.plain[i].cap = floor[i] + (c.best.energy - sum) + 1e-9 * c.best.energy;
+    c.bounded[i] = c.plain[i];
+    c.bounded[i].floor = floor[i]; // enables the neighbours' key bounds
+  }
+}
+
+/// Whether `pm` joins to the optimum `c` found without caps.
+static void expectOptimum(const FixedCaps &c,
+                          const std::vector<detail::EinsumPmappings> &pm) {
+  SearchResult r = detail::joinPmappings(c.w, c.arch, pm, c.o);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.energy, c.best.energy);
+  EXPECT_EQ(r.latency, c.best.latency);
+}
+
 // Under fixed caps (the rerun's), what each neighbour can score with a key
 // bounds a group: pmappings whose neighbours must score too far above
 // their floors to join them are left out (Narrowing::surcharges), and the
 // optimum stays.
 TEST(Mapper, NeighbourKeyBoundsNarrowFixedCaps) {
-  Workload w = threeMatmuls(16);
-  Arch arch = twoPeArch(256);
-  SearchOptions o;
-  std::vector<detail::EinsumPmappings> all =
-      detail::generateAll(w, arch, o, /*prune=*/true);
-  SearchResult best = detail::joinPmappings(w, arch, all, o);
-  ASSERT_TRUE(best.ok()) << best.error;
-  std::vector<double> floor;
-  for (const detail::EinsumPmappings &p : all)
-    floor.push_back(p.floor);
-  double sum = floor[0] + floor[1] + floor[2];
-  ASSERT_GT(best.energy, sum * (1 + 1e-6)) << "floors must be loose here";
-  std::vector<detail::Narrowing> plain(3), bounded(3);
-  for (size_t i = 0; i < 3; ++i) {
-    plain[i].cap = floor[i] + (best.energy - sum) + 1e-9 * best.energy;
-    bounded[i] = plain[i];
-    bounded[i].floor = floor[i]; // enables the neighbours' key bounds
-  }
-  auto a = detail::generateAll(w, arch, o, true, nullptr, plain);
-  auto c = detail::generateAll(w, arch, o, true, nullptr, bounded);
-  EXPECT_LT(keptPmappings(c), keptPmappings(a));
-  for (const auto *pm : {&a, &c}) {
-    SearchResult r = detail::joinPmappings(w, arch, *pm, o);
-    ASSERT_TRUE(r.ok()) << r.error;
-    EXPECT_EQ(r.energy, best.energy);
-    EXPECT_EQ(r.latency, best.latency);
-  }
+  FixedCaps c;
+  ASSERT_NO_FATAL_FAILURE(fixedCaps(c));
+  auto a = detail::generateAll(c.w, c.arch, c.o, true, nullptr, c.plain);
+  auto b = detail::generateAll(c.w, c.arch, c.o, true, nullptr, c.bounded);
+  EXPECT_LT(keptPmappings(b), keptPmappings(a));
+  expectOptimum(c, a);
+  expectOptimum(c, b);
+}
+
+// A reused Einsum's kept groups stand for its key bounds: the key-bounds
+// pass does not walk it, and its exact least per key narrows the
+// neighbours at least as much as its bounds did, the optimum kept.
+TEST(Mapper, ReusedEinsumsGiveTheirKeyBounds) {
+  FixedCaps c;
+  ASSERT_NO_FATAL_FAILURE(fixedCaps(c));
+  auto first = detail::generateAll(c.w, c.arch, c.o, true, nullptr, c.bounded);
+  std::vector<detail::Narrowing> reusing = c.bounded;
+  reusing[0].reuse = &first[0];
+  auto again = detail::generateAll(c.w, c.arch, c.o, true, nullptr, reusing);
+  EXPECT_EQ(again[0].steps, 0u);
+  EXPECT_LE(keptPmappings(again), keptPmappings(first));
+  expectOptimum(c, again);
 }
 
 // Latency ties (docs/mapspace.md): on twoPeArch() every mapping using both
