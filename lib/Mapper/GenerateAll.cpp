@@ -2,7 +2,7 @@
 //
 // The invariant: every Einsum gets the pmappings its own enumeration would
 // give under its narrowing. Einsums with the same signature (ranks, and
-// per access its fusability, dimensions and windows) share one
+// per access its fusability, classes, dimensions and windows) share one
 // enumeration, because a mapping names ranks and accesses by index and the
 // model reads nothing else. A late Einsum (the head of a fused chain) is
 // enumerated only after every neighbour whose keys restrict it, and keeps
@@ -206,24 +206,27 @@ detail::generateAll(const Workload &w, const Arch &arch,
   std::vector<std::vector<HaloTags>> halo = haloCandidates(w, fusable, options);
   // Einsums that differ only in their tensors (the V, K and Q projections
   // of a layer; every layer of a stack) have the same pmappings: mappings
-  // name ranks and accesses by index, and the model reads nothing else.
+  // name ranks and accesses by index, and the model reads nothing else but
+  // the tensors' classes, which the architecture's rules may tell apart.
   auto signature = [&](const Einsum &e) {
     std::string s;
     llvm::raw_string_ostream os(s);
+    int einsum = &e - &w.einsums[0];
     for (const RankVar &r : e.ranks)
       os << r.name << ':' << r.bound << ',';
-    for (const TensorAccess *a : e.accesses()) {
-      os << '|' << fusable[a->tensor];
-      for (int r : a->dimRanks)
+    for (auto [a, access] : llvm::enumerate(e.accesses())) {
+      os << '|' << fusable[access->tensor] << ':'
+         << accessClasses(w, einsum, a, /*fused=*/false);
+      for (int r : access->dimRanks)
         os << ',' << r;
-      for (const std::vector<WindowTerm> &window : a->windows) {
+      for (const std::vector<WindowTerm> &window : access->windows) {
         os << '/';
         for (const WindowTerm &t : window)
           os << t.rank << '*' << t.coeff << ';';
       }
     }
     // Its consumers decide which halo loops it may have.
-    for (const HaloTags &tags : halo[&e - &w.einsums[0]]) {
+    for (const HaloTags &tags : halo[einsum]) {
       os << "|h";
       for (const HaloTag &t : tags)
         os << ',' << t.rank << ':' << t.count << ':' << t.span << ':'
@@ -297,8 +300,11 @@ detail::generateAll(const Workload &w, const Arch &arch,
                                  : std::vector<bool>(w.einsums.size());
   if (fixedCaps) {
     std::vector<Narrowing> keyBounds = narrowing;
-    // A reused Einsum's groups are what it keeps under its cap: each
-    // key's least there is exact (at least any bound) and costs no pass.
+    // A reused Einsum's groups hold every key it can take under its cap,
+    // each with its least (at most that of any pmapping of the key there,
+    // at least any bound), and cost no pass. Groups a late Einsum left
+    // out as unjoinable stay out only where the reuse rule (Caps.cpp)
+    // shows they join nothing.
     for (Narrowing &n : keyBounds)
       n.keyBoundsOnly = true;
     std::vector<EinsumPmappings> bounds =
