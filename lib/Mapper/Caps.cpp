@@ -40,6 +40,14 @@ static double beatBound(const SearchOptions &options) {
   return options.beat * (1 + 1e-9);
 }
 
+/// After a mapping the first capped pass found but did not prove, the
+/// pass at the global slack runs only where the mapping's excess over the
+/// floors is at most this many times that slack: a mapping within it then
+/// mostly exists (GPT-3-size stacks on the TPU-like preset: 1.09 times),
+/// further out it seldom does (the GPT-3 layer on `tpu_v4i` 1.9 times,
+/// the DeepSeek-R1 block on Eyeriss-like 2.4 times; docs/mapspace.md).
+static constexpr double kWidenReach = 1.5;
+
 /// The result of a search that shows that nothing scores below
 /// SearchOptions::beat: by its floors, or by a pass capped at it.
 static SearchResult cannotBeat(double beat,
@@ -313,14 +321,15 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   };
   double bound = result.ok() ? std::min(score, upper) : upper;
   // The Einsums' own slacks left no complete mapping (their caps left no
-  // compatible combination): the pass the global slack would have been,
-  // now that the floors are known. After a found mapping the rerun from
-  // its score follows instead: this pass then seldom proves (docs/
-  // mapspace.md) and its steps are lost. It goes without the neighbours'
-  // key bounds, whose caps hold under its bound only: its fronts are then
-  // complete wherever its caps cut nothing, as the first pass's, for the
-  // rerun to reuse.
-  if (!atFloors && proves < slack && !result.ok() && bound - sum > slack) {
+  // compatible combination), or one barely past the global slack: the
+  // pass the global slack would have been, now that the floors are
+  // known. After a mapping further out the rerun from its score follows
+  // instead: this pass then seldom proves (docs/mapspace.md) and its
+  // steps are lost. It goes without the neighbours' key bounds, whose
+  // caps hold under its bound only: its fronts are then complete wherever
+  // its caps cut nothing, as the first pass's, for the rerun to reuse.
+  if (!atFloors && proves < slack && bound - sum > slack &&
+      (!result.ok() || bound - sum <= kWidenReach * slack)) {
     std::vector<EinsumPmappings> wider;
     if (std::optional<SearchResult> second =
             rerun(sum + slack, pm, /*keyBounds=*/false, &wider)) {

@@ -1323,12 +1323,14 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
   EXPECT_GT(tieRerun, 100);
   EXPECT_GT(ownProved, 40);
   // The pass at the global slack runs only where the first pass found no
-  // mapping; after a found one the rerun follows (three passes): 33 of the
-  // searches widen, 118 rerun (50 and 101 when the pass at the global
-  // slack also ran after a found mapping).
-  EXPECT_GT(ownWidened, 20);
-  EXPECT_LT(ownWidened, 40);
-  EXPECT_GT(ownRerun, 110);
+  // mapping or one at most 1.5 times that slack above the floors; after
+  // one further out the rerun follows (three passes): 42 of the searches
+  // widen, 109 rerun (33 and 118 when it ran only after no mapping, 50
+  // and 101 when after any).
+  EXPECT_GT(ownWidened, 36);
+  EXPECT_LT(ownWidened, 48);
+  EXPECT_GT(ownRerun, 100);
+  EXPECT_LT(ownRerun, 116);
 }
 
 // With node depths the generator places nodes among loops whose counts are
