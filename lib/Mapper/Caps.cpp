@@ -10,8 +10,9 @@
 // (or when no cap cut anything within the found score's excess over them),
 // which proves the optimum there too; otherwise one rerun with caps from the
 // found (or all-unfused) score, after the pass at the global slack (where
-// Einsums had less) if the first pass found nothing. Caps get rounding-level
-// slack on top, so they never cut a tie. Latency, whose floors tie across most
+// Einsums had less) if the first pass found nothing or a mapping just past
+// that slack. Caps get rounding-level slack on top, so they never cut a
+// tie. Latency, whose floors tie across most
 // mappings, caps the energy at the floors instead of the latency above them:
 // kept only when the found mapping has every Einsum at its latency floor and
 // its energy within the slack of their energy floors there (docs/mapspace.md,
@@ -111,13 +112,14 @@ static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
 /// while the floor is not yet known), which cuts subtrees by the same
 /// lower bound as the group fronts and drops the far end of every front
 /// (pmappings that save reservations at any cost); the slack is a share
-/// of the unfused score, the smaller of
-/// the whole mapping's and the Einsum's own. If the mapping the join finds
-/// scores at most the sum of the floors plus the least slack, the optimum
-/// does too, and the caps cut none of its pmappings; otherwise (after the
-/// pass at the whole mapping's share, if some Einsum had less and the join
-/// found nothing) one rerun with caps from the found score (or the
-/// all-unfused mapping's), which hold by the same argument
+/// of the unfused score, the smaller of the whole mapping's and the
+/// Einsum's own. If the mapping the join finds scores at most the sum of
+/// the floors plus the least slack, the optimum does too, and the caps cut
+/// none of its pmappings; otherwise (after the pass at the whole mapping's
+/// share, if some Einsum had less and the join found nothing or a mapping
+/// at most kWidenReach times that share above the floors) one rerun with
+/// caps from the found score (or the all-unfused mapping's), which hold
+/// by the same argument
 /// (docs/mapspace.md, "Each Einsum's own slack").
 /// Latency caps itself at the floors and the energy there instead, and
 /// reruns under fixed energy caps when the floors hold but the energy

@@ -13,8 +13,8 @@
 // lower by what those neighbours must score above their floors with its
 // keys: a complete mapping within the known score scores at least its
 // pmappings' neighbours' bounds, so none it holds is cut. (A reused
-// Einsum's kept groups stand for its bounds, their least exact.) The order the
-// unique Einsums run in changes when they finish, never what they keep.
+// Einsum's kept groups stand for its bounds, their least exact.) The order
+// the unique Einsums run in changes when they finish, never what they keep.
 //
 //===----------------------------------------------------------------------===//
 #include "Pmappings.h"

@@ -549,15 +549,6 @@ TEST(BruteForce, NodeDepths) {
 
 } // namespace
 
-// Found by this reference: evaluate() took the fused depth from every node
-// of an on-chip intermediate, its deeper copies included, so a shared tile
-// above a deeper copy counted as persistent in every member of the group:
-// here X (8 bytes, whole, no fused loops at all) was counted in mm0, sum and
-// norm, and with S the group's GlobalBuffer peak came to 28 bytes > 24
-// where X and S take 10. docs/model.md takes the depth from each
-// intermediate's outermost (shared) node; with the model and the
-// generator's bound mended, FFM finds the reference's E = 2085.952 pJ
-// (before: 2222.208 pJ; EDP 16687.6, before 17944.6).
 /// FFM's search on `w` for `obj` (default options) finds a mapping the
 /// reference takes as valid, scoring as the reference's optimum.
 static void expectReferenceOptimum(const Workload &w, const Arch &arch,
@@ -579,6 +570,15 @@ static void expectReferenceOptimum(const Workload &w, const Arch &arch,
       << describe(w, arch, want.mappings);
 }
 
+// Found by this reference: evaluate() took the fused depth from every node
+// of an on-chip intermediate, its deeper copies included, so a shared tile
+// above a deeper copy counted as persistent in every member of the group:
+// here X (8 bytes, whole, no fused loops at all) was counted in mm0, sum and
+// norm, and with S the group's GlobalBuffer peak came to 28 bytes > 24
+// where X and S take 10. docs/model.md takes the depth from each
+// intermediate's outermost (shared) node; with the model and the
+// generator's bound mended, FFM finds the reference's E = 2085.952 pJ
+// (before: 2222.208 pJ; EDP 16687.6, before 17944.6).
 TEST(BruteForce, PersistentBytesCountOnlyTheSharedNodesDepth) {
   Arch arch;
   for (const ArchCase &ac : archCases())
