@@ -54,15 +54,8 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
   for (const Level &level : arch.levels)
     capacity.push_back(level.capacity ? (double)*level.capacity
                                       : std::numeric_limits<double>::infinity());
-  for (const TensorAccess *a : acc) {
-    bool shared = false;
-    if (a != acc.back())
-      for (int c : w.tensors[e.output.tensor].consumers)
-        shared |= llvm::any_of(w.einsums[c].inputs,
-                               [&](const TensorAccess &in) {
-                                 return in.tensor == a->tensor;
-                               });
-    readWithOutput.push_back(shared);
+  for (auto [i, a] : llvm::enumerate(acc)) {
+    readWithOutput.push_back(detail::readWithOutput(w, einsum, i));
     tensorSize.push_back(accessSize(e, *a));
     uint64_t mask = 0, projected = 0;
     for (int r : a->dimRanks)

@@ -208,6 +208,10 @@ detail::generateAll(const Workload &w, const Arch &arch,
   // of a layer; every layer of a stack) have the same pmappings: mappings
   // name ranks and accesses by index, and the model reads nothing else but
   // the tensors' classes, which the architecture's rules may tell apart.
+  // Fusion validity reads which inputs a consumer of the output reads too
+  // (readWithOutput): a row sum feeding a softmax-like normalisation, which
+  // reads the summed rows again, may fuse over fewer loops than one whose
+  // consumer does not.
   auto signature = [&](const Einsum &e) {
     std::string s;
     llvm::raw_string_ostream os(s);
@@ -216,7 +220,8 @@ detail::generateAll(const Workload &w, const Arch &arch,
       os << r.name << ':' << r.bound << ',';
     for (auto [a, access] : llvm::enumerate(e.accesses())) {
       os << '|' << fusable[access->tensor] << ':'
-         << accessClasses(w, einsum, a, /*fused=*/false);
+         << accessClasses(w, einsum, a, /*fused=*/false) << ':'
+         << readWithOutput(w, einsum, a);
       for (int r : access->dimRanks)
         os << ',' << r;
       for (const std::vector<WindowTerm> &window : access->windows) {

@@ -162,11 +162,8 @@ struct Generator {
     return tile;
   }
 
-  /// Per access: an input that some consumer of this Einsum's output reads
-  /// too. That consumer shares every loop above the input's on-chip node,
-  /// so each such loop must walk the output, or the consumer would read an
-  /// output tile still being reduced (a softmax's row sums, read by its
-  /// normalisation under the row sum's own reduction loop).
+  /// Per access: detail::readWithOutput (Pmappings.h), asked of every
+  /// loop placed above an on-chip node.
   std::vector<bool> readWithOutput;
 
   /// Whether a loop over `rank` may sit above the outermost node of on-chip

@@ -21,6 +21,18 @@
 using namespace ffm;
 using namespace ffm::detail;
 
+bool detail::readWithOutput(const Workload &w, int einsum, size_t a) {
+  const Einsum &e = w.einsums[einsum];
+  std::vector<const TensorAccess *> acc = e.accesses();
+  if (a + 1 >= acc.size())
+    return false; // the output itself
+  return llvm::any_of(w.tensors[e.output.tensor].consumers, [&](int c) {
+    return llvm::any_of(w.einsums[c].inputs, [&](const TensorAccess &in) {
+      return in.tensor == acc[a]->tensor;
+    });
+  });
+}
+
 std::vector<bool> detail::fusableTensors(const Workload &w) {
   std::vector<bool> fusable(w.tensors.size(), false);
   for (auto [t, tensor] : llvm::enumerate(w.tensors)) {

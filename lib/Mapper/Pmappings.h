@@ -211,6 +211,14 @@ haloCandidates(const Workload &w, const std::vector<bool> &fusable,
 /// Tensors that may stay on chip between their producer and consumers.
 std::vector<bool> fusableTensors(const Workload &w);
 
+/// Whether some consumer of Einsum `einsum`'s output also reads its
+/// input `a` (an index into Einsum::accesses()). That consumer shares
+/// every loop above the input's on-chip node, so each such loop must walk
+/// the output, or the consumer would read an output tile still being
+/// reduced (a softmax's row sums, read by its normalisation under the row
+/// sum's own reduction loop): the Einsum's mapspace depends on it.
+bool readWithOutput(const Workload &w, int einsum, size_t a);
+
 /// Per level: can the reservations of some fusion group exceed its
 /// capacity? Not where every tensor of every Einsum held whole fits, nor
 /// below every level where a fused intermediate's outermost on-chip node

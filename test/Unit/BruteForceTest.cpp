@@ -570,6 +570,48 @@ static void expectReferenceOptimum(const Workload &w, const Arch &arch,
       << describe(w, arch, want.mappings);
 }
 
+// Einsums of the same ranks and classes share one enumeration only where
+// their fusion validity agrees too (found by a differential audit on
+// 2026-12-05). Two chains relu -> row sum -> scale: in the second, the
+// scale reads the relu's output as well as the sums, so a loop over the
+// summed rank j may not sit above the relu output's on-chip node in the
+// row sum (the scale would read sums still being reduced); in the first
+// it may. Sharing the first row sum's pmappings gave the second that
+// loop: an invalid mapping under the true optimum (and, the other way
+// round, the first one lost its valid fusion). The 2-byte buffer holds
+// one row's tile of the relu output, so only fusing over i or j fits.
+TEST(BruteForce, FusionValiditySplitsSharedEnumerations) {
+  for (bool readsBothFirst : {false, true}) {
+    SCOPED_TRACE(readsBothFirst ? "softmax-like chain first"
+                                : "plain chain first");
+    WorkloadBuilder b;
+    std::vector<int> outputs;
+    for (bool readsBoth : {readsBothFirst, !readsBothFirst}) {
+      std::string p = readsBoth ? "a." : "b.";
+      std::vector<RankVar> ij = {{"i", 2}, {"j", 2}};
+      int in = b.tensor(p + "in", {2, 2});
+      int x = b.tensor(p + "x", {2, 2});
+      int s = b.tensor(p + "s", {2});
+      int o = b.tensor(p + "o", {2, 2});
+      b.einsum(p + "relu", ij, {{in, {0, 1}}}, {x, {0, 1}});
+      b.einsum(p + "sum", ij, {{x, {0, 1}}}, {s, {0}});
+      int other = readsBoth ? x : b.tensor(p + "scale", {2, 2});
+      b.einsum(p + "mul", ij, {{other, {0, 1}}, {s, {0}}}, {o, {0, 1}});
+      outputs.push_back(o);
+    }
+    Workload w = b.finish(outputs);
+    Arch arch;
+    arch.levels = {level("DRAM", std::nullopt, 100, 100, 8),
+                   level("GLB", 2, 1, 1, 32)};
+    arch.compute = {1.0, 1, 1.0};
+    bruteforce::Reference ref(w, arch);
+    ASSERT_EQ(ref.error(), "");
+    for (Objective obj :
+         {Objective::Energy, Objective::Latency, Objective::EDP})
+      expectReferenceOptimum(w, arch, ref, obj);
+  }
+}
+
 // Found by this reference: evaluate() took the fused depth from every node
 // of an on-chip intermediate, its deeper copies included, so a shared tile
 // above a deeper copy counted as persistent in every member of the group:
