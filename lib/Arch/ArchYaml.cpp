@@ -143,19 +143,35 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
     llvm::yaml::document_iterator doc = stream.begin();
     llvm::yaml::Node *root = doc != stream.end() ? doc->getRoot() : nullptr;
     bool failed = stream.failed();
+    bool empty = !root || llvm::isa<llvm::yaml::NullNode>(root);
+    bool mapping = root && llvm::isa<llvm::yaml::MappingNode>(root);
+    // One architecture per file: a second document would be read by
+    // nothing, silently. (Moving on frees the first one's nodes.)
+    if (!failed && doc != stream.end() && ++doc != stream.end() &&
+        !stream.failed()) {
+      llvm::yaml::Node *next = doc->getRoot();
+      if (next && !llvm::isa<llvm::yaml::NullNode>(next)) {
+        sm.PrintMessage(syntaxStream, next->getSourceRange().Start,
+                        llvm::SourceMgr::DK_Error,
+                        "an arch file holds one architecture: a second "
+                        "YAML document starts here");
+        failed = true;
+      }
+    }
+    failed |= stream.failed();
     sm.setDiagHandler(nullptr, nullptr);
     // YAML I/O would go on to validate a root it could not read, and crash.
     if (failed)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(), "%s",
           syntax.empty() ? "invalid arch YAML" : syntax.c_str());
-    if (!root || llvm::isa<llvm::yaml::NullNode>(root))
+    if (empty)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: empty architecture: expected a mapping with 'levels' and "
           "'compute'",
           bufferName.str().c_str());
-    if (!llvm::isa<llvm::yaml::MappingNode>(root))
+    if (!mapping)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "%s: the architecture must be a mapping with 'levels' and "

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include "llvm/ADT/StringExtras.h"
 #include <set>
 #include <mutex>
 
@@ -32,6 +33,40 @@ using namespace ffm;
 namespace {
 
 /// Functions run in parallel; the report of each path gathers all of them.
+/// A level's spatial_ranks that name no rank of any of the function's
+/// Einsums leave its fanout unused here: a typo (or an architecture meant
+/// for other workloads) that would otherwise go unnoticed. A warning, not
+/// an error: one architecture serves many functions.
+void warnUnmatchedSpatialRanks(func::FuncOp func, const Workload &w,
+                               const Arch &arch) {
+  std::set<std::string> ranks;
+  for (const Einsum &e : w.einsums)
+    for (const RankVar &r : e.ranks)
+      ranks.insert(r.name);
+  for (const Level &level : arch.levels) {
+    if (level.spatialRanks.empty() ||
+        llvm::any_of(level.spatialRanks,
+                     [&](const std::string &r) { return ranks.count(r); }))
+      continue;
+    emitWarning(func.getLoc(), "ffm-fuse: level '")
+        << level.name << "': spatial_ranks ["
+        << llvm::join(level.spatialRanks, ", ")
+        << "] names no rank of this function's Einsums ("
+        << llvm::join(ranks, ", ") << "), so its fanout stays unused";
+  }
+}
+
+/// Closes `os`, turning a failed write (a full disk) into `error`: an
+/// unchecked stream error aborts the process when the stream is destroyed.
+LogicalResult closeChecked(llvm::raw_fd_ostream &os, std::string &error) {
+  os.close();
+  if (!os.has_error())
+    return success();
+  error = os.error().message();
+  os.clear_error();
+  return failure();
+}
+
 struct ReportRegistry {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, llvm::json::Value>> files;
@@ -52,7 +87,7 @@ struct ReportRegistry {
     }
     os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
                                        {"functions", std::move(list)}}));
-    return success();
+    return closeChecked(os, error);
   }
 };
 ReportRegistry &reports() {
@@ -250,6 +285,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           << kindNames(einsumKinds(e)) << ")";
       return signalPassFailure();
     }
+    warnUnmatchedSpatialRanks(func, graphPtr->getWorkload(), arch);
 
     // time-limit bounds every search for the function together: the form
     // as written, its reruns with barriers, the folded form and the
@@ -581,6 +617,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
              << looptree << "': " << ec.message();
     file << text;
+    std::string error;
+    if (failed(closeChecked(file, error)))
+      return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
+             << looptree << "': " << error;
     return success();
   }
 

@@ -21,6 +21,7 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/bad-key-level.yaml" %s 2>&1 | FileCheck %s --check-prefix=LEVELKEY --implicit-check-not=error:
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/infinite-energy.yaml" %s 2>&1 | FileCheck %s --check-prefix=INFINITE
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/empty-arch.yaml" %s 2>&1 | FileCheck %s --check-prefix=EMPTY
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/two-documents.yaml" %s 2>&1 | FileCheck %s --check-prefix=TWODOCS
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/alias-root.yaml" %s 2>&1 | FileCheck %s --check-prefix=ALIAS
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/control-char.yaml" %s 2>&1 | FileCheck %s --check-prefix=CONTROL
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/fanout-overflow.yaml" %s 2>&1 | FileCheck %s --check-prefix=FANOUT
@@ -30,6 +31,9 @@
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/overflow-edp.yaml" %s -o /dev/null
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/too-deep.yaml" %s 2>&1 | FileCheck %s --check-prefix=DEEP
 // RUN: not ffm-opt --ffm-fuse="report=/nonexistent-dir/r.json arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=REPORT
+// A write that fails once the file is open (a full disk) is an error too,
+// not an abort.
+// RUN: not ffm-opt --ffm-fuse="report=/dev/full arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=FULL
 
 // OBJ: error: ffm-fuse: unknown objective 'speed' (expected energy, latency or edp)
 // SEARCH: error: ffm-fuse: unknown search 'random' (expected ffm or exhaustive)
@@ -48,6 +52,7 @@
 // RULE: error: ffm: invalid arch-file: {{.*}}bad-rule.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'GLB': capacity must be positive, got -4
 // INFINITE: error: ffm: invalid arch-file: {{.*}}infinite-energy.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'DRAM': energies, leakage and bandwidths must be finite (leave a bandwidth out for no limit)
 // EMPTY: error: ffm: invalid arch-file: {{.*}}empty-arch.yaml: empty architecture: expected a mapping with 'levels' and 'compute'
+// TWODOCS: error: ffm: invalid arch-file: {{.*}}two-documents.yaml:7:1: error: an arch file holds one architecture: a second YAML document starts here
 // ALIAS: error: ffm: invalid arch-file: {{.*}}alias-root.yaml: the architecture must be a mapping with 'levels' and 'compute'
 // CONTROL: error: ffm: invalid arch-file: {{.*}}control-char.yaml:1:1: error: Got empty plain scalar
 // FANOUT: error: ffm: invalid arch-file: {{.*}}fanout-overflow.yaml:1:1: error: the product of the level fanouts overflows
@@ -55,6 +60,7 @@
 // EDPOVERFLOW: error: ffm-fuse: the mapping's energy-delay product overflows ({{.*}} pJ x {{.*}} cycles): the architecture's energies or bandwidths are too extreme to score
 // DEEP: error: ffm: invalid arch-file: {{.*}}too-deep.yaml:{{.*}}arch has 17 memory levels; at most 16 are supported
 // REPORT: error: ffm-fuse: cannot write report '/nonexistent-dir/r.json': No such file or directory
+// FULL: error: ffm-fuse: cannot write report '/dev/full': No space left on device
 func.func @chain(%x: tensor<8x4xf32>, %w0: tensor<4x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %0 = linalg.matmul ins(%x, %w0 : tensor<8x4xf32>, tensor<4x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %0 : tensor<8x8xf32>

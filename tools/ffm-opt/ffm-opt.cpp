@@ -62,6 +62,15 @@ int main(int argc, char **argv) {
   if (mlir::failed(
           mlir::MlirOptMain(out->os(), std::move(file), registry, config)))
     return 1;
+  // A write that failed after the file opened (a full disk): an error, not
+  // the abort an unchecked stream error ends in.
+  out->os().flush();
+  if (out->os().has_error()) {
+    llvm::errs() << "ffm-opt: cannot write '" << output
+                 << "': " << out->os().error().message() << "\n";
+    out->os().clear_error();
+    return 1;
+  }
   out->keep();
   return 0;
 }
