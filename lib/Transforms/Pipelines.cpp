@@ -58,8 +58,9 @@ static constexpr const char *kLowerToLLVM =
     "convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops),"
     "scf-forall-to-for,expand-strided-metadata,lower-affine,"
-    "convert-scf-to-cf,convert-complex-to-standard,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-complex-to-llvm,"
+    "convert-scf-to-cf,convert-complex-to-standard,"
+    "math-expand-ops{ops=clampf},convert-math-to-funcs,convert-math-to-llvm,"
+    "convert-math-to-libm,convert-complex-to-llvm,convert-ub-to-llvm,"
     "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
 
