@@ -145,19 +145,21 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
     bool failed = stream.failed();
     bool empty = !root || llvm::isa<llvm::yaml::NullNode>(root);
     bool mapping = root && llvm::isa<llvm::yaml::MappingNode>(root);
-    // One architecture per file: a second document would be read by
-    // nothing, silently. (Moving on frees the first one's nodes.)
-    if (!failed && doc != stream.end() && ++doc != stream.end() &&
-        !stream.failed()) {
-      llvm::yaml::Node *next = doc->getRoot();
-      if (next && !llvm::isa<llvm::yaml::NullNode>(next)) {
-        sm.PrintMessage(syntaxStream, next->getSourceRange().Start,
-                        llvm::SourceMgr::DK_Error,
-                        "an arch file holds one architecture: a second "
-                        "YAML document starts here");
-        failed = true;
+    // One architecture per file: any further document would be read by
+    // nothing, silently; empty ones (a trailing `---`) are harmless.
+    // (Moving on frees the first one's nodes.)
+    if (!failed && doc != stream.end())
+      while (++doc != stream.end() && !stream.failed()) {
+        llvm::yaml::Node *next = doc->getRoot();
+        if (next && !llvm::isa<llvm::yaml::NullNode>(next)) {
+          sm.PrintMessage(syntaxStream, next->getSourceRange().Start,
+                          llvm::SourceMgr::DK_Error,
+                          "an arch file holds one architecture: a second "
+                          "YAML document starts here");
+          failed = true;
+          break;
+        }
       }
-    }
     failed |= stream.failed();
     sm.setDiagHandler(nullptr, nullptr);
     // YAML I/O would go on to validate a root it could not read, and crash.

@@ -1,13 +1,15 @@
 //===- GenerateAll.cpp - every Einsum's pmappings, shared and ordered -----===//
 //
 // The invariant: every Einsum gets the pmappings its own enumeration would
-// give under its narrowing. Einsums with the same signature (ranks, and
-// per access its fusability, classes, dimensions and windows) share one
-// enumeration, because a mapping names ranks and accesses by index and the
-// model reads nothing else. A late Einsum (the head of a fused chain) is
-// enumerated only after every neighbour whose keys restrict it, and keeps
-// only keys those neighbours kept: a group with any other key has no
-// partner to join, so no complete mapping loses a pmapping. Under fixed
+// give under its narrowing. Einsums with the same signature (ranks; per
+// access its fusability, classes, dimensions, windows and whether a
+// consumer of the output reads it too; the halo loops their consumers
+// allow) share one enumeration, because a mapping names ranks and accesses
+// by index and neither the mapspace nor the model reads anything else. A
+// late Einsum (the head of a fused chain) is enumerated only after every
+// neighbour whose keys restrict it, and keeps only keys those neighbours
+// kept: a group with any other key has no partner to join, so no complete
+// mapping loses a pmapping. Under fixed
 // caps every Einsum is also restricted to the keys its neighbours can take
 // within their caps (their key bounds, a cheap first pass) and capped
 // lower by what those neighbours must score above their floors with its

@@ -12,15 +12,15 @@
 #include "mlir/IR/Threading.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <cmath>
 #include <map>
-#include "llvm/ADT/StringExtras.h"
-#include <set>
 #include <mutex>
+#include <set>
 
 namespace ffm {
 #define GEN_PASS_DEF_FFMFUSE
@@ -32,7 +32,6 @@ using namespace ffm;
 
 namespace {
 
-/// Functions run in parallel; the report of each path gathers all of them.
 /// A level's spatial_ranks that name no rank of any of the function's
 /// Einsums leave its fanout unused here: a typo (or an architecture meant
 /// for other workloads) that would otherwise go unnoticed. A warning, not
@@ -56,17 +55,7 @@ void warnUnmatchedSpatialRanks(func::FuncOp func, const Workload &w,
   }
 }
 
-/// Closes `os`, turning a failed write (a full disk) into `error`: an
-/// unchecked stream error aborts the process when the stream is destroyed.
-LogicalResult closeChecked(llvm::raw_fd_ostream &os, std::string &error) {
-  os.close();
-  if (!os.has_error())
-    return success();
-  error = os.error().message();
-  os.clear_error();
-  return failure();
-}
-
+/// Functions run in parallel; the report of each path gathers all of them.
 struct ReportRegistry {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, llvm::json::Value>> files;
@@ -87,7 +76,11 @@ struct ReportRegistry {
     }
     os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
                                        {"functions", std::move(list)}}));
-    return closeChecked(os, error);
+    if (std::optional<std::string> failed = finishOutput(os, path)) {
+      error = *failed;
+      return failure();
+    }
+    return success();
   }
 };
 ReportRegistry &reports() {
@@ -617,10 +610,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
              << looptree << "': " << ec.message();
     file << text;
-    std::string error;
-    if (failed(closeChecked(file, error)))
+    if (std::optional<std::string> error = finishOutput(file, looptree))
       return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
-             << looptree << "': " << error;
+             << looptree << "': " << *error;
     return success();
   }
 

@@ -9,6 +9,19 @@
 using namespace mlir;
 using namespace ffm;
 
+std::optional<std::string> ffm::finishOutput(llvm::raw_fd_ostream &os,
+                                             StringRef path) {
+  if (path == "-")
+    os.flush();
+  else
+    os.close();
+  if (!os.has_error())
+    return std::nullopt;
+  std::string message = os.error().message();
+  os.clear_error();
+  return message;
+}
+
 std::optional<size_t> ffm::findExcessiveNesting(StringRef text,
                                                 unsigned maxDepth) {
   unsigned depth = 0;

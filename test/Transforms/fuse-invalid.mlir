@@ -22,6 +22,7 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/infinite-energy.yaml" %s 2>&1 | FileCheck %s --check-prefix=INFINITE
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/empty-arch.yaml" %s 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/two-documents.yaml" %s 2>&1 | FileCheck %s --check-prefix=TWODOCS
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/third-document.yaml" %s 2>&1 | FileCheck %s --check-prefix=THIRDDOC
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/alias-root.yaml" %s 2>&1 | FileCheck %s --check-prefix=ALIAS
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/../Fuzz/Inputs/control-char.yaml" %s 2>&1 | FileCheck %s --check-prefix=CONTROL
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/fanout-overflow.yaml" %s 2>&1 | FileCheck %s --check-prefix=FANOUT
@@ -53,6 +54,7 @@
 // INFINITE: error: ffm: invalid arch-file: {{.*}}infinite-energy.yaml:{{[0-9]+}}:{{[0-9]+}}: error: level 'DRAM': energies, leakage and bandwidths must be finite (leave a bandwidth out for no limit)
 // EMPTY: error: ffm: invalid arch-file: {{.*}}empty-arch.yaml: empty architecture: expected a mapping with 'levels' and 'compute'
 // TWODOCS: error: ffm: invalid arch-file: {{.*}}two-documents.yaml:7:1: error: an arch file holds one architecture: a second YAML document starts here
+// THIRDDOC: error: ffm: invalid arch-file: {{.*}}third-document.yaml:9:1: error: an arch file holds one architecture: a second YAML document starts here
 // ALIAS: error: ffm: invalid arch-file: {{.*}}alias-root.yaml: the architecture must be a mapping with 'levels' and 'compute'
 // CONTROL: error: ffm: invalid arch-file: {{.*}}control-char.yaml:1:1: error: Got empty plain scalar
 // FANOUT: error: ffm: invalid arch-file: {{.*}}fanout-overflow.yaml:1:1: error: the product of the level fanouts overflows

@@ -59,18 +59,23 @@ int main(int argc, char **argv) {
     llvm::errs() << error << "\n";
     return 1;
   }
-  if (mlir::failed(
-          mlir::MlirOptMain(out->os(), std::move(file), registry, config)))
+  bool ok = mlir::succeeded(
+      mlir::MlirOptMain(out->os(), std::move(file), registry, config));
+  // A write that failed after the file opened (a full disk), to it or to
+  // standard output (where some passes print): an error, whether or not the
+  // run failed too, not the abort an unchecked stream error ends in.
+  auto finish = [&](llvm::raw_fd_ostream &os, llvm::StringRef path) {
+    if (std::optional<std::string> error = ffm::finishOutput(os, path)) {
+      llvm::errs() << "ffm-opt: cannot write '" << path << "': " << *error
+                   << "\n";
+      ok = false;
+    }
+  };
+  finish(out->os(), output);
+  if (output != "-")
+    finish(llvm::outs(), "-");
+  if (!ok)
     return 1;
-  // A write that failed after the file opened (a full disk): an error, not
-  // the abort an unchecked stream error ends in.
-  out->os().flush();
-  if (out->os().has_error()) {
-    llvm::errs() << "ffm-opt: cannot write '" << output
-                 << "': " << out->os().error().message() << "\n";
-    out->os().clear_error();
-    return 1;
-  }
   out->keep();
   return 0;
 }

@@ -34,6 +34,13 @@ constexpr llvm::StringLiteral kKeptDimsAttr = "ffm.kept_dims";
 std::optional<size_t> findExcessiveNesting(llvm::StringRef text,
                                            unsigned maxDepth = kMaxNesting);
 
+/// Ends writing to `os`, the stream of `path` ("-": standard output, only
+/// flushed, as it stays open): the message of a write or close that failed
+/// (a full disk), if any. Its error is cleared either way, since a stream
+/// destroyed with one unchecked aborts the process.
+std::optional<std::string> finishOutput(llvm::raw_fd_ostream &os,
+                                        llvm::StringRef path);
+
 /// The architecture of `func`: from `archFile` (YAML) when given, else the
 /// `ffm.arch` attribute of the function, else of an enclosing op. Returns
 /// nullopt, without diagnostics, when there is none; failure after an error.
