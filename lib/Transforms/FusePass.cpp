@@ -55,27 +55,31 @@ void warnUnmatchedSpatialRanks(func::FuncOp func, const Workload &w,
   }
 }
 
-/// Functions run in parallel; the report of each path gathers all of them.
-struct ReportRegistry {
+/// Functions run in parallel: each output file (a report, a looptree)
+/// gathers every function's part, by name, and is rewritten whole under
+/// one lock, so no function's part is lost to another's write.
+struct OutputRegistry {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, llvm::json::Value>> files;
 
-  LogicalResult add(StringRef path, StringRef function, llvm::json::Value entry,
-                    std::string &error) {
+  /// Records `function`'s `part` of `path` and rewrites the file, which
+  /// `render` writes from all of its parts in name order.
+  LogicalResult
+  add(StringRef path, StringRef function, llvm::json::Value part,
+      llvm::function_ref<void(llvm::raw_ostream &,
+                              const std::map<std::string, llvm::json::Value> &)>
+          render,
+      std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
-    auto &functions = files[path.str()];
-    functions.insert_or_assign(function.str(), std::move(entry));
-    llvm::json::Array list;
-    for (auto &[name, value] : functions)
-      list.push_back(value);
+    auto &parts = files[path.str()];
+    parts.insert_or_assign(function.str(), std::move(part));
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
     if (ec) {
       error = ec.message();
       return failure();
     }
-    os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
-                                       {"functions", std::move(list)}}));
+    render(os, parts);
     if (std::optional<std::string> failed = finishOutput(os, path)) {
       error = *failed;
       return failure();
@@ -83,8 +87,8 @@ struct ReportRegistry {
     return success();
   }
 };
-ReportRegistry &reports() {
-  static ReportRegistry registry;
+OutputRegistry &outputs() {
+  static OutputRegistry registry;
   return registry;
 }
 
@@ -604,15 +608,16 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       os << "  }\n";
     }
     os << "}\n";
-    std::error_code ec;
-    llvm::raw_fd_ostream file(looptree, ec, llvm::sys::fs::OF_Text);
-    if (ec)
+    // One digraph per function, in name order (dot draws each).
+    auto render = [](llvm::raw_ostream &file, const auto &parts) {
+      for (const auto &[name, part] : parts)
+        file << *part.getAsString();
+    };
+    std::string error;
+    if (failed(outputs().add(looptree, func.getSymName(), std::move(text),
+                             render, error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
-             << looptree << "': " << ec.message();
-    file << text;
-    if (std::optional<std::string> error = finishOutput(file, looptree))
-      return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
-             << looptree << "': " << *error;
+             << looptree << "': " << error;
     return success();
   }
 
@@ -692,7 +697,15 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       entry["unfused"] = llvm::json::Object{{"energy_pj", unfused->first},
                                             {"latency_cycles", unfused->second}};
     std::string error;
-    if (failed(reports().add(report, w.name, std::move(entry), error)))
+    auto render = [](llvm::raw_ostream &os, const auto &parts) {
+      llvm::json::Array list;
+      for (const auto &[name, part] : parts)
+        list.push_back(part);
+      os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
+                                         {"functions", std::move(list)}}));
+    };
+    if (failed(outputs().add(report, w.name, std::move(entry), render,
+                             error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write report '")
              << report << "': " << error;
     return success();
