@@ -101,8 +101,6 @@ UNREACHABLE = {
         "unsupported producers are rejected when the walk reaches them",
     "ffm: the Einsum graph is built per func.func":
         "the analysis is only requested on func.func",
-    "ffm: the built-in lowering pipeline does not parse":
-        "guards the pipeline string compiled into the tool",
     "ffm: cleaning up after the rewrite failed":
         "guards upstream greedy rewriting of IR the rewrite just built",
     "ffm: tiling and fusing the group failed":

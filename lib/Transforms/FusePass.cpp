@@ -178,6 +178,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
           << static_cast<int>(maxSpatialRanksPerDim);
       return signalPassFailure();
     }
+    // Both read the rewritten IR back: without a rewrite they would do
+    // nothing, silently.
+    if (!rewrite && (verify || !looptree.empty())) {
+      emitError(func.getLoc(), "ffm-fuse: verify=true and looptree= read "
+                               "the rewritten IR back: they need "
+                               "rewrite=true");
+      return signalPassFailure();
+    }
     SmallVector<int64_t> optionSizes;
     if (!dimSizes.empty() && !parseDimSizes(dimSizes, optionSizes)) {
       emitError(func.getLoc(), "ffm-fuse: dim-sizes must be a "

@@ -64,23 +64,43 @@ static constexpr const char *kLowerToLLVM =
     "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
 
-void ffm::buildLowerToLLVMPipeline(OpPassManager &pm) {
-  if (failed(parsePassPipeline(kLowerToLLVM, pm)))
-    llvm::report_fatal_error("ffm: the built-in lowering pipeline does not "
-                             "parse");
+LogicalResult ffm::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                            llvm::raw_ostream &errors) {
+  // The pipeline bufferizes whole modules: nested in a function (or any
+  // other op) its module passes do not fit, which the parser reports.
+  return parsePassPipeline(kLowerToLLVM, pm, errors);
 }
 
-void ffm::buildFFMPipeline(OpPassManager &pm, const FFMFuseOptions &options,
-                           bool lowerToLLVM) {
+LogicalResult ffm::buildFFMPipeline(OpPassManager &pm,
+                                    const FFMFuseOptions &options,
+                                    bool lowerToLLVM,
+                                    llvm::raw_ostream &errors) {
   pm.addNestedPass<func::FuncOp>(createFFMFuse(options));
-  if (lowerToLLVM)
-    buildLowerToLLVMPipeline(pm);
+  if (!lowerToLLVM)
+    return success();
+  return buildLowerToLLVMPipeline(pm, errors);
 }
 
 void ffm::registerFFMPipelines() {
-  PassPipelineRegistration<>(
+  // Registered by hand, not with PassPipelineRegistration<>, whose builder
+  // cannot report an error, and which rejects an option without a word.
+  registerPassPipeline(
       "ffm-lower-to-llvm",
       "Bufferize, drop ffm memory spaces and lower to the LLVM dialect for "
       "mlir-runner",
-      [](OpPassManager &pm) { buildLowerToLLVMPipeline(pm); });
+      [](OpPassManager &pm, StringRef options,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        if (!options.empty())
+          return errorHandler("ffm-lower-to-llvm takes no options, got '" +
+                              options + "'");
+        std::string why;
+        llvm::raw_string_ostream os(why);
+        if (failed(buildLowerToLLVMPipeline(pm, os)))
+          return errorHandler("ffm-lower-to-llvm runs on a builtin.module, "
+                              "not nested in '" +
+                              pm.getOpAnchorName() + "' (" +
+                              StringRef(why).split('\n').first + ")");
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)>) {});
 }

@@ -53,8 +53,8 @@ int main(int argc, char **argv) {
   ffm::FFMFuseOptions options;
   options.archFile = argv[2];
   options.objective = "edp";
-  ffm::buildFFMPipeline(pm, options);
-  if (mlir::failed(pm.run(*module)))
+  if (mlir::failed(ffm::buildFFMPipeline(pm, options)) ||
+      mlir::failed(pm.run(*module)))
     return 1;
   int rewritten = 0;
   module->walk([&](mlir::Operation *op) {

@@ -5,6 +5,8 @@
 // RUN: FileCheck %s < %t.dot
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.missing/x.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=/dev/full" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULL
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false looptree=%t.none.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOREWRITE
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false verify=true" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOREWRITE
 
 // CHECK: digraph "chain" {
 // CHECK: subgraph cluster_0 { label="group 0";
@@ -16,6 +18,7 @@
 
 // BAD: error: ffm-fuse: cannot write looptree '{{.*}}x.dot'
 // FULL: error: ffm-fuse: cannot write looptree '/dev/full': No space left on device
+// NOREWRITE: error: ffm-fuse: verify=true and looptree= read the rewritten IR back: they need rewrite=true
 func.func @chain(%x: tensor<64x32xf32>, %w0: tensor<32x64xf32>, %w1: tensor<64x16xf32>) -> tensor<64x16xf32> {
   %z = arith.constant 0.0 : f32
   %e0 = tensor.empty() : tensor<64x64xf32>

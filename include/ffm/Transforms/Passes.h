@@ -26,14 +26,20 @@ namespace ffm {
 /// and lower everything to the LLVM dialect for mlir-runner.
 void registerFFMPipelines();
 
-/// Appends that lowering to `pm`.
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+/// Appends that lowering to `pm`, a module-level pass manager (or one on
+/// any op): fails, saying why on `errors`, where its module passes do not
+/// fit (nested in a function).
+mlir::LogicalResult buildLowerToLLVMPipeline(
+    mlir::OpPassManager &pm, llvm::raw_ostream &errors = llvm::errs());
 
 /// Appends the standard sequence to a module-level `pm`: ffm-fuse on every
-/// function with `options`, then, with `lowerToLLVM`, the lowering above.
-/// (The Einsum graph is an analysis that ffm-fuse queries itself.)
-void buildFFMPipeline(mlir::OpPassManager &pm, const FFMFuseOptions &options,
-                      bool lowerToLLVM = false);
+/// function with `options`, then, with `lowerToLLVM`, the lowering above
+/// (whose failure it returns). (The Einsum graph is an analysis that
+/// ffm-fuse queries itself.)
+mlir::LogicalResult buildFFMPipeline(mlir::OpPassManager &pm,
+                                     const FFMFuseOptions &options,
+                                     bool lowerToLLVM = false,
+                                     llvm::raw_ostream &errors = llvm::errs());
 
 /// Registers the ffm dialect with `registry`.
 void registerFFMDialects(mlir::DialectRegistry &registry);
