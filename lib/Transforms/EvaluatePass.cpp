@@ -122,7 +122,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       if (!ev.ok()) {
         rec.tile->emitError("ffm: the loop tree around this tile is not a "
                             "valid mapping: ")
-            << ev.error;
+            << ev.error
+            << " (ffm-evaluate reads --ffm-fuse output as emitted, before "
+               "any canonicalization)";
         return signalPassFailure();
       }
       energy += ev.energy;
