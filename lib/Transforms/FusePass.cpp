@@ -55,20 +55,20 @@ void warnUnmatchedSpatialRanks(func::FuncOp func, const Workload &w,
   }
 }
 
-/// Functions run in parallel: each output file (a report, a looptree)
-/// gathers every function's part, by name, and is rewritten whole under
-/// one lock, so no function's part is lost to another's write.
-struct OutputRegistry {
+/// Functions run in parallel: each output file (a report's JSON entries, a
+/// looptree's DOT text) gathers every function's part, by name, and is
+/// rewritten whole under one lock, so no function's part is lost to
+/// another's write.
+template <typename Part> struct OutputRegistry {
+  using Parts = std::map<std::string, Part>;
   std::mutex mutex;
-  std::map<std::string, std::map<std::string, llvm::json::Value>> files;
+  std::map<std::string, Parts> files;
 
   /// Records `function`'s `part` of `path` and rewrites the file, which
   /// `render` writes from all of its parts in name order.
   LogicalResult
-  add(StringRef path, StringRef function, llvm::json::Value part,
-      llvm::function_ref<void(llvm::raw_ostream &,
-                              const std::map<std::string, llvm::json::Value> &)>
-          render,
+  add(StringRef path, StringRef function, Part part,
+      llvm::function_ref<void(llvm::raw_ostream &, const Parts &)> render,
       std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
     auto &parts = files[path.str()];
@@ -87,8 +87,9 @@ struct OutputRegistry {
     return success();
   }
 };
-OutputRegistry &outputs() {
-  static OutputRegistry registry;
+/// One registry per kind of output: a path names one file of either.
+template <typename Part> OutputRegistry<Part> &outputs() {
+  static OutputRegistry<Part> registry;
   return registry;
 }
 
@@ -619,11 +620,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // One digraph per function, in name order (dot draws each).
     auto render = [](llvm::raw_ostream &file, const auto &parts) {
       for (const auto &[name, part] : parts)
-        file << *part.getAsString();
+        file << part;
     };
     std::string error;
-    if (failed(outputs().add(looptree, func.getSymName(), std::move(text),
-                             render, error)))
+    if (failed(outputs<std::string>().add(looptree, func.getSymName(),
+                                          std::move(text), render, error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
              << looptree << "': " << error;
     return success();
@@ -712,8 +713,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
                                          {"functions", std::move(list)}}));
     };
-    if (failed(outputs().add(report, w.name, std::move(entry), render,
-                             error)))
+    if (failed(outputs<llvm::json::Value>().add(report, w.name,
+                                                std::move(entry), render,
+                                                error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write report '")
              << report << "': " << error;
     return success();
