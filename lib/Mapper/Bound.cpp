@@ -133,7 +133,7 @@ bool Generator::boundedOut() const {
   latency *= 1 + 1e-12;
   // Most subtrees that no member beats on the criteria never need their
   // reservations bounded (a fifth of the enumeration's time).
-  if (!front->mayDominate(*group, energy, latency, options.objective))
+  if (!front->mayDominate(*group, energy, latency, dominance))
     return false;
   // Reused: this runs at nearly every node of the enumeration.
   Pmapping &bound = boundScratch;
@@ -142,7 +142,7 @@ bool Generator::boundedOut() const {
   if (groupFused)
     reservationBounds(bound.reservation, bound.persistent);
   // Neighbouring subtrees tend to be cut by the same member: try it first.
-  long cut = front->dominator(*group, bound, groupFused, options.objective,
+  long cut = front->dominator(*group, bound, groupFused, dominance,
                               lastCut);
   if (cut < 0)
     return false;

@@ -478,6 +478,30 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
   return out;
 }
 
+// The slopes (Search.h): an EDP optimum within `cap` is the one point
+// least on E + lambda * L at lambda = E* / L* (below that line,
+// 2 sqrt(lambda E L) <= E + lambda L < 2 E* gives E L < E* L*), and
+// E* >= sumE, L* >= sumL, E* L* <= cap bound E* / L* to
+// [sumE^2 / cap, cap / sumL^2]. Pruning at every slope in between keeps
+// for each Einsum a pmapping no worse at the optimum's own slope, so the
+// join still builds a mapping at its point (docs/mapspace.md, "EDP's
+// slopes"). Not for the weighted floors' pass, whose weight may lie
+// outside them.
+void detail::edpSlopes(std::vector<Narrowing> &caps, double sumE,
+                       double sumL, double cap) {
+  if (!std::isfinite(cap) || !(cap > 0))
+    return;
+  // Rounded outwards: a wider range keeps more.
+  double lo = sumE > 0 ? sumE * sumE / cap * (1 - 1e-9) : 0;
+  double hi = sumL > 0 ? cap / (sumL * sumL) * (1 + 1e-9) : INFINITY;
+  if (!(lo <= hi))
+    return;
+  for (Narrowing &n : caps) {
+    n.edpSlopeLo = lo;
+    n.edpSlopeHi = hi;
+  }
+}
+
 /// FFM for EDP, which does not add over Einsums, but energy and latency
 /// do: a pmapping (e, l) of Einsum i is in no complete mapping with an EDP
 /// below (e + the other Einsums' energy floors) * (l + their latency
@@ -557,6 +581,7 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                               spread.second, sumE, spreadL, cap,
                               sumE / spreadL);
       if (first.least <= cap && !deadline.passed()) {
+        edpSlopes(first.caps, sumE, spreadL, cap);
         std::vector<EinsumPmappings> pm;
         SearchResult r = runFor(options)(first.caps, &pm);
         // A spent budget (an enumeration's error, or the time limit) ends
@@ -616,5 +641,6 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                          floors[1], sumE, sumL, incumbent, weight);
   if (last.least > beatBound(options))
     return cannotBeat(options.beat);
+  edpSlopes(last.caps, sumE, sumL, incumbent);
   return runFor(options)(last.caps, nullptr);
 }

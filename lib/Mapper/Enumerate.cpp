@@ -48,7 +48,9 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
       options(options),
       prune(prune), out(out), binding(binding), acc(e.accesses()),
       numLevels(arch.levels.size()), deadline(deadline),
-      narrowing(narrowing) {
+      narrowing(narrowing),
+      dominance(options.objective, narrowing.edpSlopeLo,
+                narrowing.edpSlopeHi) {
   for (const RankVar &r : e.ranks)
     macs *= r.bound;
   for (const Level &level : arch.levels)
@@ -762,7 +764,7 @@ void Generator::emit() {
   // reservations are no criteria: there every mapping that ties on the
   // score alone ties exactly, and the group would hold them all.
   if (prune &&
-      front->dominator(*members, p, p.fused, options.objective, 0) >= 0) {
+      front->dominator(*members, p, p.fused, dominance, 0) >= 0) {
     candidate = std::move(p.mapping); // its storage serves the next one
     return;
   }
@@ -779,7 +781,7 @@ void Generator::emit() {
     size_t changed = members->size();
     auto gone = std::remove_if(
         members->begin(), members->end(), [&](const Pmapping &q) {
-          bool worse = dominates(p, q, p.fused, options.objective);
+          bool worse = dominates(p, q, p.fused, dominance);
           if (worse)
             changed = std::min<size_t>(changed, &q - members->data());
           return worse;
@@ -795,7 +797,7 @@ void Generator::emit() {
                                 });
     changed = std::min<size_t>(changed, at - members->begin());
     members->insert(at, std::move(p));
-    front->update(*members, changed, options.objective);
+    front->update(*members, changed, dominance);
     return;
   }
   members->push_back(std::move(p));

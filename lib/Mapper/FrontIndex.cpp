@@ -2,7 +2,7 @@
 //
 // The invariant (FrontIndex.h): a member is skipped only when one of the
 // comparisons dominates() makes already fails for it; every other member
-// up to the first one worse on the first criterion is asked.
+// up to the first one past firstLimit() is asked.
 //
 //===----------------------------------------------------------------------===//
 #include "FrontIndex.h"
@@ -14,9 +14,23 @@
 using namespace ffm;
 using namespace ffm::detail;
 
-void FrontIndex::row(const Pmapping &p, Objective objective,
+double FrontIndex::firstLimit(const Dominance &d, double energy,
+                              double latency) {
+  // A dominator's energy is at most its energy + slopeLo * latency, which
+  // is at most the dominated one's.
+  return d.edp() ? d.atLo(energy, latency)
+                 : firstCriterion(d.objective, energy, latency);
+}
+
+double FrontIndex::secondOf(const Dominance &d, double energy,
+                            double latency) {
+  return d.edp() ? d.atHi(energy, latency)
+                 : secondCriterion(d.objective, energy, latency);
+}
+
+void FrontIndex::row(const Pmapping &p, const Dominance &d,
                      double *out) const {
-  out[0] = secondCriterion(objective, p.energy, p.latency);
+  out[0] = secondOf(d, p.energy, p.latency);
   size_t levels = (columns - 1) / 2;
   for (size_t l = 0; l < levels; ++l) {
     out[1 + l] = l < p.reservation.size() ? p.reservation[l] : 0;
@@ -25,7 +39,7 @@ void FrontIndex::row(const Pmapping &p, Objective objective,
 }
 
 void FrontIndex::update(const std::vector<Pmapping> &group, size_t from,
-                        Objective objective) {
+                        const Dominance &d) {
   if (group.empty()) {
     first.clear();
     rows.clear();
@@ -43,8 +57,8 @@ void FrontIndex::update(const std::vector<Pmapping> &group, size_t from,
   rows.resize(group.size() * columns);
   leastSecond.resize(group.size());
   for (size_t i = from; i < group.size(); ++i) {
-    first[i] = firstCriterion(objective, group[i].energy, group[i].latency);
-    row(group[i], objective, &rows[i * columns]);
+    first[i] = firstCriterion(d.objective, group[i].energy, group[i].latency);
+    row(group[i], d, &rows[i * columns]);
     leastSecond[i] = i ? std::min(leastSecond[i - 1], rows[i * columns])
                        : rows[0];
   }
@@ -62,35 +76,37 @@ void FrontIndex::update(const std::vector<Pmapping> &group, size_t from,
 
 bool FrontIndex::mayDominate(const std::vector<Pmapping> &group,
                              double energy, double latency,
-                             Objective objective) const {
+                             const Dominance &d) const {
   // An index out of step with its group (never filled) rules nothing out.
   if (columns == 0 || first.size() != group.size())
     return true;
-  double pb = firstCriterion(objective, energy, latency);
+  double pb = firstLimit(d, energy, latency);
   // Members come in order of the first criterion: only those up to `end`
-  // are no worse on it, and if the first of them is clearly better, it
-  // needs no second criterion (energy and latency; EDP compares both).
+  // may be no worse on it, and if the first of them is clearly better, it
+  // needs no second criterion (energy and latency; EDP compares both, and
+  // with slopes the answer is only necessary: a member no worse at each
+  // end alone may be worse at the other).
   size_t end = std::upper_bound(first.begin(), first.end(), pb) - first.begin();
   if (end == 0)
     return false;
-  if (objective != Objective::EDP && clearlyBelow(first[0], pb))
+  if (!d.edp() && clearlyBelow(first[0], pb))
     return true;
-  return leastSecond[end - 1] <=
-         secondCriterion(objective, energy, latency);
+  return leastSecond[end - 1] <= secondOf(d, energy, latency);
 }
 
 long FrontIndex::dominator(const std::vector<Pmapping> &group,
                            const Pmapping &b, bool withRes,
-                           Objective objective, size_t hint) const {
-  if (hint < group.size() && dominates(group[hint], b, withRes, objective))
+                           const Dominance &d, size_t hint) const {
+  if (hint < group.size() && dominates(group[hint], b, withRes, d))
     return hint;
-  double pb = firstCriterion(objective, b.energy, b.latency);
+  double pb = firstLimit(d, b.energy, b.latency);
   // The plain scan, up to the first member worse on the first criterion.
   auto plainScan = [&]() -> long {
     for (size_t i = 0; i < group.size(); ++i) {
-      if (firstCriterion(objective, group[i].energy, group[i].latency) > pb)
+      if (firstCriterion(d.objective, group[i].energy, group[i].latency) >
+          pb)
         break;
-      if (dominates(group[i], b, withRes, objective))
+      if (dominates(group[i], b, withRes, d))
         return i;
     }
     return -1;
@@ -99,7 +115,7 @@ long FrontIndex::dominator(const std::vector<Pmapping> &group,
   if (columns == 0 || first.size() != group.size())
     return plainScan();
   // Members come in order of the first criterion: none after the first
-  // one worse on it dominates.
+  // one past the limit dominates.
   size_t end = std::upper_bound(first.begin(), first.end(), pb) - first.begin();
   end = std::min(end, group.size());
   llvm::SmallVector<double, 16> target(columns);
@@ -110,8 +126,8 @@ long FrontIndex::dominator(const std::vector<Pmapping> &group,
              b.persistent.size() == levels;
   if (withRes && !res)
     return plainScan();
-  row(b, objective, target.data());
-  bool edp = objective == Objective::EDP;
+  row(b, d, target.data());
+  bool edp = d.edp();
   // Energy and latency look at the second criterion only where the first
   // one is not clearly better (noWorse).
   auto needsSecond = [&](size_t i) { return edp || !clearlyBelow(first[i], pb); };
@@ -132,7 +148,7 @@ long FrontIndex::dominator(const std::vector<Pmapping> &group,
       bool ruledOut = needsSecond(i) && r[0] > target[0];
       for (size_t c = 1; c < to && !ruledOut; ++c)
         ruledOut = r[c] > target[c];
-      if (!ruledOut && dominates(group[i], b, withRes, objective))
+      if (!ruledOut && dominates(group[i], b, withRes, d))
         return i;
     }
   }

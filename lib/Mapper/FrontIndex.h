@@ -21,25 +21,26 @@
 namespace ffm::detail {
 
 /// Mirrors one group (members in order of the objective's first criterion)
-/// as rows of doubles: the second criterion, then each level's reservation
-/// and persistent bytes; and per block of rows, each column's minimum.
+/// as rows of doubles: the second criterion (EDP: Dominance::atHi), then
+/// each level's reservation and persistent bytes; and per block of rows,
+/// each column's minimum. Every call passes the same Dominance.
 class FrontIndex {
 public:
   /// The group changed from member `from` on (inserted, erased or moved
   /// there): rebuilds the rows and blocks from it.
   void update(const std::vector<Pmapping> &group, size_t from,
-              Objective objective);
+              const Dominance &d);
 
   /// Whether some member of `group` is no worse than (energy, latency) on
   /// the criteria (noWorse): a necessary condition for dominator(), which
   /// the generator asks before it bounds the reservations that one needs.
   bool mayDominate(const std::vector<Pmapping> &group, double energy,
-                   double latency, Objective objective) const;
+                   double latency, const Dominance &d) const;
 
   /// The index of a member of `group` that dominates `b`, trying `hint`
   /// first, or -1.
   long dominator(const std::vector<Pmapping> &group, const Pmapping &b,
-                 bool withRes, Objective objective, size_t hint) const;
+                 bool withRes, const Dominance &d, size_t hint) const;
 
 private:
   static constexpr size_t kBlock = 16;
@@ -50,7 +51,13 @@ private:
   std::vector<double> leastSecond; // per member: the least second criterion
                                    // of it and the members before it
 
-  void row(const Pmapping &p, Objective objective, double *out) const;
+  void row(const Pmapping &p, const Dominance &d, double *out) const;
+  /// Members past this first criterion dominate nothing scoring (energy,
+  /// latency): the criterion itself, or for EDP the energy plus
+  /// slopeLo * latency that a dominator's energy is at most.
+  static double firstLimit(const Dominance &d, double energy, double latency);
+  /// The rows' first column: the second criterion, or Dominance::atHi.
+  static double secondOf(const Dominance &d, double energy, double latency);
 };
 
 } // namespace ffm::detail

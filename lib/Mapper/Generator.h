@@ -133,6 +133,8 @@ struct Generator {
   bool groupFused = false;
   const Deadline &deadline;
   const Narrowing &narrowing;
+  /// How a group's members dominate: the objective, EDP's slopes.
+  Dominance dominance;
   uint64_t steps = 0;
   bool stop = false;
 

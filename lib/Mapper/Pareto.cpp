@@ -5,7 +5,11 @@
 // matter for the objective (energy and/or latency, ties broken by the other
 // criterion, and, where the group's tensors may overflow a level, each
 // level's reservation and persistent bytes), so no complete mapping built
-// from the front is worse than one built from the full group.
+// from the front is worse than one built from the full group. For EDP,
+// "at least as good" is on energy + lambda * latency at every slope lambda
+// where an optimum can be least (Dominance): a complete mapping built from
+// the front is then least at that slope wherever one from the full group
+// is, which is where the EDP optimum lies.
 //
 //===----------------------------------------------------------------------===//
 #include "Pmappings.h"
@@ -16,8 +20,8 @@ using namespace ffm;
 using namespace ffm::detail;
 
 bool detail::dominates(const Pmapping &a, const Pmapping &b, bool withRes,
-                      Objective objective) {
-  if (!noWorse(objective, a.energy, a.latency, b.energy, b.latency))
+                      const Dominance &d) {
+  if (!noWorse(d, a.energy, a.latency, b.energy, b.latency))
     return false;
   if (withRes)
     for (size_t l = 0; l < a.reservation.size(); ++l)
@@ -28,14 +32,20 @@ bool detail::dominates(const Pmapping &a, const Pmapping &b, bool withRes,
 }
 
 void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
-                         Objective objective) {
+                         const Dominance &d) {
   // Stable lexicographic sort on every criterion, so that any dominator of
   // an entry comes first, ties on the first criterion included (equal
-  // entries keep generation order: the first one wins).
+  // entries keep generation order: the first one wins). EDP sorts by its
+  // slopes' ends, which a dominator is no worse on.
   auto criteria = [&](const Pmapping &p) {
     llvm::SmallVector<double, 16> c;
-    c.push_back(firstCriterion(objective, p.energy, p.latency));
-    c.push_back(secondCriterion(objective, p.energy, p.latency));
+    if (d.edp()) {
+      c.push_back(d.atLo(p.energy, p.latency));
+      c.push_back(d.atHi(p.energy, p.latency));
+    } else {
+      c.push_back(firstCriterion(d.objective, p.energy, p.latency));
+      c.push_back(secondCriterion(d.objective, p.energy, p.latency));
+    }
     if (withRes) {
       c.append(p.reservation.begin(), p.reservation.end());
       c.append(p.persistent.begin(), p.persistent.end());
@@ -49,12 +59,19 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
   std::vector<Pmapping> kept;
   for (Pmapping &p : list) {
     bool dominated = llvm::any_of(kept, [&](const Pmapping &k) {
-      return dominates(k, p, withRes, objective);
+      return dominates(k, p, withRes, d);
     });
     if (!dominated)
       kept.push_back(std::move(p));
   }
   list = std::move(kept);
+  // The fronts' order (the generator's bound scans up to the first member
+  // worse on the first criterion).
+  if (d.edp())
+    llvm::stable_sort(list, [&](const Pmapping &a, const Pmapping &b) {
+      return firstCriterion(d.objective, a.energy, a.latency) <
+             firstCriterion(d.objective, b.energy, b.latency);
+    });
 }
 
 void Staircase::add(double first, double second) {

@@ -171,7 +171,7 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
       continue;
     }
     if (prune)
-      paretoPrune(group, group.front().fused, options.objective);
+      paretoPrune(group, group.front().fused, gen.dominance);
     for (const Pmapping &p : group)
       out.floor = std::min(out.floor, gen.ranked(p.energy, p.latency));
     ++it;

@@ -47,21 +47,47 @@ inline bool clearlyBelow(double a, double b) {
   return a < b - 1e-9 * std::abs(b);
 }
 
+/// How a pmapping may make another of its group redundant: the objective
+/// and, for EDP, the weights lambda of energy + lambda * latency over which
+/// an EDP optimum's mapping can be least (Narrowing::edpSlopeLo/Hi,
+/// docs/mapspace.md "EDP's slopes"). [0, infinity], the default, asks no
+/// worse on both criteria: the two-criteria front.
+struct Dominance {
+  Objective objective;
+  double slopeLo = 0, slopeHi = INFINITY;
+  Dominance(Objective objective) : objective(objective) {}
+  Dominance(Objective objective, double lo, double hi)
+      : objective(objective), slopeLo(lo), slopeHi(hi) {}
+  bool edp() const { return objective == Objective::EDP; }
+  /// EDP: energy + slopeLo * latency, which a dominator is no worse on
+  /// (the energy itself at slope 0).
+  double atLo(double energy, double latency) const {
+    return slopeLo > 0 ? energy + slopeLo * latency : energy;
+  }
+  /// EDP: latency + energy / slopeHi, the other end (the latency itself
+  /// at an infinite slope).
+  double atHi(double energy, double latency) const {
+    return std::isfinite(slopeHi) ? latency + energy / slopeHi : latency;
+  }
+};
+
 /// Whether (ea, la) may make (eb, lb) redundant, criteria aside from
-/// capacity. EDP: no worse on either (it keeps both fronts). Energy or
+/// capacity. EDP: no worse at both ends of its slopes (E + lambda * L is
+/// linear in lambda, so no worse at every slope between). Energy or
 /// latency: no worse on the objective and, if not clearly better there, no
 /// worse on the other criterion (so of two tied mappings the one better on
 /// the other criterion survives).
-inline bool noWorse(Objective objective, double ea, double la, double eb,
+inline bool noWorse(const Dominance &d, double ea, double la, double eb,
                     double lb) {
-  if (objective == Objective::EDP)
-    return ea <= eb && la <= lb;
-  double pa = firstCriterion(objective, ea, la),
-         pb = firstCriterion(objective, eb, lb);
+  if (d.edp())
+    return d.atLo(ea, la) <= d.atLo(eb, lb) &&
+           d.atHi(ea, la) <= d.atHi(eb, lb);
+  double pa = firstCriterion(d.objective, ea, la),
+         pb = firstCriterion(d.objective, eb, lb);
   if (pa > pb)
     return false;
-  return clearlyBelow(pa, pb) || secondCriterion(objective, ea, la) <=
-                                     secondCriterion(objective, eb, lb);
+  return clearlyBelow(pa, pb) || secondCriterion(d.objective, ea, la) <=
+                                     secondCriterion(d.objective, eb, lb);
 }
 
 struct Pmapping {
@@ -260,6 +286,11 @@ struct Narrowing {
   /// sums grows with each and is concave along every edge (one falls as
   /// the other grows): its least over the region is at a corner.
   llvm::SmallVector<std::pair<double, double>, 4> otherCorners;
+  /// EDP: the weights lambda between which an EDP optimum within edpCap
+  /// has its E / L, where it is the one least energy + lambda * latency
+  /// (edpSearch): groups keep only what may be least somewhere between
+  /// them (Dominance), which no join at such a slope misses.
+  double edpSlopeLo = 0, edpSlopeHi = INFINITY;
   /// With `rankWeight` > 0 (EDP only), the caps and the floor rank by
   /// energy plus rankWeight times latency: a weighted floors' pass.
   /// Fronts stay ordered by energy.
@@ -331,12 +362,13 @@ SearchResult joinPmappings(const Workload &w, const Arch &arch,
 
 /// Whether `a` makes `b` redundant in one compatibility group (Pareto.cpp).
 bool dominates(const Pmapping &a, const Pmapping &b, bool withRes,
-               Objective objective);
+               const Dominance &d);
 
 /// Keeps the pmappings no other pmapping in the list dominates on the
-/// criteria that matter for `objective`; among equal ones, the first.
+/// criteria that matter for `d`; among equal ones, the first. The list
+/// ends in order of the objective's first criterion.
 void paretoPrune(std::vector<Pmapping> &list, bool withReservations,
-                 Objective objective);
+                 const Dominance &d);
 
 } // namespace ffm::detail
 

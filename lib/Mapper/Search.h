@@ -75,6 +75,12 @@ SearchResult cappedSearch(const Workload &w, const Arch &arch,
 llvm::SmallVector<std::pair<double, double>, 4>
 corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines);
 
+/// Narrowing::edpSlopeLo and edpSlopeHi of every Einsum for an EDP pass
+/// capped at `cap`, from the floors' sums sumE and sumL (Caps.cpp): the
+/// range of E* / L* over every mapping within the cap.
+void edpSlopes(std::vector<Narrowing> &caps, double sumE, double sumL,
+               double cap);
+
 /// FFM for EDP: the energy and the latency searches' first capped passes,
 /// a weighted floors' pass, then one EDP pass capped by their floors and
 /// their better EDP (Caps.cpp).

@@ -1238,6 +1238,51 @@ SearchOptions differentialOptions(int tried) {
   return o;
 }
 
+// EDP's slopes (docs/mapspace.md): an EDP optimum is the one point least
+// on E + lambda * L at its own E* / L*, which the floors and a cap at or
+// above its EDP bound. Groups pruned at every slope of that range keep
+// fewer pmappings than the two-criteria fronts where energy and latency
+// trade within a group, and the join over them still finds the optimum.
+TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
+  std::mt19937 rng(18);
+  int fewer = 0;
+  for (int round = 0; round < 12; ++round) {
+    Arch arch = randomArch(rng, 3);
+    Workload w = threeMatmuls(8);
+    SearchOptions o;
+    o.objective = Objective::EDP;
+    SearchResult opt = search(w, arch, o);
+    if (!opt.ok())
+      continue;
+    SearchResult least[2];
+    for (Objective obj : {Objective::Energy, Objective::Latency}) {
+      SearchOptions a = o;
+      a.objective = obj;
+      least[obj == Objective::Latency] = search(w, arch, a);
+      ASSERT_TRUE(least[obj == Objective::Latency].ok());
+    }
+    // Complete mappings' least energy and latency: floors' sums, at most.
+    double sumE = least[0].energy, sumL = least[1].latency;
+    double edp = opt.energy * opt.latency;
+    for (double cap : {edp, 1.5 * edp}) {
+      std::vector<detail::Narrowing> caps(w.einsums.size());
+      detail::edpSlopes(caps, sumE, sumL, cap);
+      double slope = opt.energy / opt.latency;
+      EXPECT_LE(caps[0].edpSlopeLo, slope);
+      EXPECT_GE(caps[0].edpSlopeHi, slope);
+      auto fronts = detail::generateAll(w, arch, o, /*prune=*/true);
+      auto sloped =
+          detail::generateAll(w, arch, o, /*prune=*/true, nullptr, caps);
+      EXPECT_LE(keptPmappings(sloped), keptPmappings(fronts));
+      fewer += keptPmappings(sloped) < keptPmappings(fronts);
+      SearchResult r = detail::joinPmappings(w, arch, sloped, o);
+      ASSERT_TRUE(r.ok()) << r.error;
+      EXPECT_NEAR(r.energy * r.latency, edp, 1e-9 * edp) << "round " << round;
+    }
+  }
+  EXPECT_GE(fewer, 12);
+}
+
 // The core promise: within the mapspace, FFM's optimum equals exhaustive
 // search's, on every objective.
 TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
@@ -1410,7 +1455,8 @@ TEST(Mapper, NodeDepthsDifferentialAgainstExhaustive) {
 // changes it (members erased, one inserted in order, update from the
 // first moved). Criteria come from a few values, so that ties on the
 // first criterion, near-ties within rounding and dominance all occur. Its
-// quick test on the criteria alone (mayDominate) must be exact too.
+// quick test on the criteria alone (mayDominate) must be exact too, and
+// never false where a member is no worse under EDP's slopes.
 TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
   using namespace ffm::detail;
   std::mt19937 rng(7);
@@ -1428,15 +1474,18 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
     }
     return p;
   };
-  size_t found = 0, missed = 0, beaten = 0;
-  for (Objective obj : {Objective::Energy, Objective::Latency, Objective::EDP})
+  size_t found = 0, missed = 0, beaten = 0, slopedFound = 0;
+  for (Dominance obj :
+       {Dominance(Objective::Energy), Dominance(Objective::Latency),
+        Dominance(Objective::EDP), Dominance(Objective::EDP, 5, 50)})
     for (bool withRes : {false, true})
       for (int round = 0; round < 40; ++round) {
         std::vector<Pmapping> group;
         FrontIndex index;
         auto primary = [&](const Pmapping &p) {
-          return firstCriterion(obj, p.energy, p.latency);
+          return firstCriterion(obj.objective, p.energy, p.latency);
         };
+        bool sloped = obj.slopeLo > 0;
         for (int step = 0; step < 60; ++step) {
           // The generator's emit: drop what the newcomer strictly
           // dominates, insert it after every member no worse on the first
@@ -1460,15 +1509,12 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
           for (int q = 0; q < 20; ++q) {
             Pmapping b = random(3);
             bool plain = false;
-            for (const Pmapping &m : group) {
-              if (primary(m) > primary(b))
-                break;
+            for (const Pmapping &m : group)
               plain |= dominates(m, b, withRes, obj);
-            }
             long hint = std::uniform_int_distribution<long>(0, 80)(rng);
             long got = index.dominator(group, b, withRes, obj, hint);
-            ASSERT_EQ(got >= 0, plain)
-                << "objective " << (int)obj << " withRes " << withRes;
+            ASSERT_EQ(got >= 0, plain) << "objective " << (int)obj.objective
+                                       << " withRes " << withRes;
             // An index never filled answers by the plain scan.
             ASSERT_EQ(FrontIndex().dominator(group, b, withRes, obj, hint) >= 0,
                       plain);
@@ -1476,14 +1522,17 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
               ASSERT_TRUE(dominates(group[got], b, withRes, obj));
             }
             ++(plain ? found : missed);
+            slopedFound += sloped && plain;
             // The bound skips the reservations where no member is no
             // worse on the criteria: exactly where none is.
             bool criteria = llvm::any_of(group, [&](const Pmapping &m) {
               return noWorse(obj, m.energy, m.latency, b.energy, b.latency);
             });
-            ASSERT_EQ(index.mayDominate(group, b.energy, b.latency, obj),
-                      criteria)
-                << "objective " << (int)obj;
+            bool may = index.mayDominate(group, b.energy, b.latency, obj);
+            if (sloped)
+              ASSERT_TRUE(may || !criteria);
+            else
+              ASSERT_EQ(may, criteria) << "objective " << (int)obj.objective;
             ASSERT_TRUE(FrontIndex().mayDominate(group, b.energy, b.latency,
                                                  obj));
             beaten += !criteria;
@@ -1494,6 +1543,7 @@ TEST(Mapper, FrontIndexAnswersAsThePlainScan) {
   EXPECT_GT(found, 5000u);
   EXPECT_GT(missed, 5000u);
   EXPECT_GT(beaten, 1000u);
+  EXPECT_GT(slopedFound, 1000u);
 }
 
 } // namespace
