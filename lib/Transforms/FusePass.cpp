@@ -58,28 +58,38 @@ void warnUnmatchedSpatialRanks(func::FuncOp func, const Workload &w,
 /// Functions run in parallel: each output file (a report's JSON entries, a
 /// looptree's DOT text) gathers every function's part, by name, and is
 /// rewritten whole under one lock, so no function's part is lost to
-/// another's write.
+/// another's write. A file gathers the functions of one module: a pass
+/// manager run on another module (a host compiler maps many in one
+/// process) starts it afresh instead of keeping the last module's parts.
 template <typename Part> struct OutputRegistry {
   using Parts = std::map<std::string, Part>;
+  struct File {
+    Operation *scope = nullptr; // the module whose functions it gathers
+    Parts parts;
+  };
   std::mutex mutex;
-  std::map<std::string, Parts> files;
+  std::map<std::string, File> files;
 
   /// Records `function`'s `part` of `path` and rewrites the file, which
   /// `render` writes from all of its parts in name order.
   LogicalResult
-  add(StringRef path, StringRef function, Part part,
+  add(StringRef path, func::FuncOp function, Part part,
       llvm::function_ref<void(llvm::raw_ostream &, const Parts &)> render,
       std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
-    auto &parts = files[path.str()];
-    parts.insert_or_assign(function.str(), std::move(part));
+    File &file = files[path.str()];
+    if (file.scope != function->getParentOp()) {
+      file.scope = function->getParentOp();
+      file.parts.clear();
+    }
+    file.parts.insert_or_assign(function.getSymName().str(), std::move(part));
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
     if (ec) {
       error = ec.message();
       return failure();
     }
-    render(os, parts);
+    render(os, file.parts);
     if (std::optional<std::string> failed = finishOutput(os, path)) {
       error = *failed;
       return failure();
@@ -623,8 +633,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
         file << part;
     };
     std::string error;
-    if (failed(outputs<std::string>().add(looptree, func.getSymName(),
-                                          std::move(text), render, error)))
+    if (failed(outputs<std::string>().add(looptree, func, std::move(text),
+                                          render, error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
              << looptree << "': " << error;
     return success();
@@ -713,7 +723,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
                                          {"functions", std::move(list)}}));
     };
-    if (failed(outputs<llvm::json::Value>().add(report, w.name,
+    if (failed(outputs<llvm::json::Value>().add(report, func,
                                                 std::move(entry), render,
                                                 error)))
       return emitError(func.getLoc(), "ffm-fuse: cannot write report '")

@@ -11,11 +11,13 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    llvm::errs() << "usage: ffm-consumer INPUT.mlir ARCH.yaml\n";
+  if (argc != 4) {
+    llvm::errs() << "usage: ffm-consumer INPUT.mlir ARCH.yaml REPORT.json\n";
     return 2;
   }
   // 1. The decision only: a 32x32x32 matmul on the YAML architecture.
@@ -49,17 +51,46 @@ int main(int argc, char **argv) {
   auto module = mlir::parseSourceFile<mlir::ModuleOp>(argv[1], &ctx);
   if (!module)
     return 1;
-  mlir::PassManager pm(&ctx);
   ffm::FFMFuseOptions options;
   options.archFile = argv[2];
   options.objective = "edp";
-  if (mlir::failed(ffm::buildFFMPipeline(pm, options)) ||
-      mlir::failed(pm.run(*module)))
+  options.report = argv[3];
+  auto run = [&](mlir::ModuleOp m) {
+    mlir::PassManager pm(&ctx);
+    return mlir::succeeded(ffm::buildFFMPipeline(pm, options)) &&
+           mlir::succeeded(pm.run(m));
+  };
+  if (!run(*module))
     return 1;
   int rewritten = 0;
   module->walk([&](mlir::Operation *op) {
     rewritten += op->hasAttr("ffm.mapping");
   });
   llvm::outs() << "pipeline: " << rewritten << " ops carry a mapping\n";
+
+  // 3. Another module through the same options: its report holds its own
+  // functions, not the first module's too.
+  auto other = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+    func.func @other(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>,
+                     %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+      %0 = linalg.matmul ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>)
+                         outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+      return %0 : tensor<16x16xf32>
+    })mlir",
+                                                       &ctx);
+  if (!other || !run(*other))
+    return 1;
+  auto text = llvm::MemoryBuffer::getFile(argv[3]);
+  if (!text)
+    return 1;
+  llvm::Expected<llvm::json::Value> report =
+      llvm::json::parse((*text)->getBuffer());
+  if (!report)
+    return 1;
+  llvm::outs() << "second report:";
+  if (auto *functions = report->getAsObject()->getArray("functions"))
+    for (const llvm::json::Value &f : *functions)
+      llvm::outs() << " " << *f.getAsObject()->getString("name");
+  llvm::outs() << "\n";
   return 0;
 }
