@@ -489,12 +489,14 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
 // outside them.
 void detail::edpSlopes(std::vector<Narrowing> &caps, double sumE,
                        double sumL, double cap) {
-  if (!std::isfinite(cap) || !(cap > 0))
+  if (!std::isfinite(cap) || !(cap > 0) || !std::isfinite(sumE) ||
+      !std::isfinite(sumL))
     return;
-  // Rounded outwards: a wider range keeps more.
-  double lo = sumE > 0 ? sumE * sumE / cap * (1 - 1e-9) : 0;
-  double hi = sumL > 0 ? cap / (sumL * sumL) * (1 + 1e-9) : INFINITY;
-  if (!(lo <= hi))
+  // Rounded outwards: a wider range keeps more. (Divided before squared:
+  // large scores would overflow.)
+  double lo = sumE > 0 ? sumE / cap * sumE * (1 - 1e-9) : 0;
+  double hi = sumL > 0 ? cap / sumL / sumL * (1 + 1e-9) : INFINITY;
+  if (!(lo <= hi) || !(hi > 0))
     return;
   for (Narrowing &n : caps) {
     n.edpSlopeLo = lo;

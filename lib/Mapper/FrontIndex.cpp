@@ -2,7 +2,7 @@
 //
 // The invariant (FrontIndex.h): a member is skipped only when one of the
 // comparisons dominates() makes already fails for it; every other member
-// up to the first one past firstLimit() is asked.
+// up to the first one past Dominance::first of the query is asked.
 //
 //===----------------------------------------------------------------------===//
 #include "FrontIndex.h"
@@ -14,23 +14,9 @@
 using namespace ffm;
 using namespace ffm::detail;
 
-double FrontIndex::firstLimit(const Dominance &d, double energy,
-                              double latency) {
-  // A dominator's energy is at most its energy + slopeLo * latency, which
-  // is at most the dominated one's.
-  return d.edp() ? d.atLo(energy, latency)
-                 : firstCriterion(d.objective, energy, latency);
-}
-
-double FrontIndex::secondOf(const Dominance &d, double energy,
-                            double latency) {
-  return d.edp() ? d.atHi(energy, latency)
-                 : secondCriterion(d.objective, energy, latency);
-}
-
 void FrontIndex::row(const Pmapping &p, const Dominance &d,
                      double *out) const {
-  out[0] = secondOf(d, p.energy, p.latency);
+  out[0] = d.second(p.energy, p.latency);
   size_t levels = (columns - 1) / 2;
   for (size_t l = 0; l < levels; ++l) {
     out[1 + l] = l < p.reservation.size() ? p.reservation[l] : 0;
@@ -80,7 +66,9 @@ bool FrontIndex::mayDominate(const std::vector<Pmapping> &group,
   // An index out of step with its group (never filled) rules nothing out.
   if (columns == 0 || first.size() != group.size())
     return true;
-  double pb = firstLimit(d, energy, latency);
+  // A dominator's first criterion (EDP: its energy, at most energy +
+  // slopeLo * latency) is at most the dominated one's Dominance::first.
+  double pb = d.first(energy, latency);
   // Members come in order of the first criterion: only those up to `end`
   // may be no worse on it, and if the first of them is clearly better, it
   // needs no second criterion (energy and latency; EDP compares both, and
@@ -91,7 +79,7 @@ bool FrontIndex::mayDominate(const std::vector<Pmapping> &group,
     return false;
   if (!d.edp() && clearlyBelow(first[0], pb))
     return true;
-  return leastSecond[end - 1] <= secondOf(d, energy, latency);
+  return leastSecond[end - 1] <= d.second(energy, latency);
 }
 
 long FrontIndex::dominator(const std::vector<Pmapping> &group,
@@ -99,7 +87,7 @@ long FrontIndex::dominator(const std::vector<Pmapping> &group,
                            const Dominance &d, size_t hint) const {
   if (hint < group.size() && dominates(group[hint], b, withRes, d))
     return hint;
-  double pb = firstLimit(d, b.energy, b.latency);
+  double pb = d.first(b.energy, b.latency);
   // The plain scan, up to the first member worse on the first criterion.
   auto plainScan = [&]() -> long {
     for (size_t i = 0; i < group.size(); ++i) {

@@ -34,6 +34,7 @@ public:
   /// Whether some member of `group` is no worse than (energy, latency) on
   /// the criteria (noWorse): a necessary condition for dominator(), which
   /// the generator asks before it bounds the reservations that one needs.
+  /// Exact but under EDP's slopes, where it is only necessary.
   bool mayDominate(const std::vector<Pmapping> &group, double energy,
                    double latency, const Dominance &d) const;
 
@@ -52,12 +53,6 @@ private:
                                    // of it and the members before it
 
   void row(const Pmapping &p, const Dominance &d, double *out) const;
-  /// Members past this first criterion dominate nothing scoring (energy,
-  /// latency): the criterion itself, or for EDP the energy plus
-  /// slopeLo * latency that a dominator's energy is at most.
-  static double firstLimit(const Dominance &d, double energy, double latency);
-  /// The rows' first column: the second criterion, or Dominance::atHi.
-  static double secondOf(const Dominance &d, double energy, double latency);
 };
 
 } // namespace ffm::detail

@@ -271,7 +271,7 @@ int64_t Joiner::outputKeyId(int i, const std::vector<Key> &keys,
 }
 
 bool Joiner::dominates(const State &a, const State &b, Objective o) {
-  if (!noWorse(o, a.energy, a.latency, b.energy, b.latency))
+  if (!noWorse(Dominance(o), a.energy, a.latency, b.energy, b.latency))
     return false;
   for (size_t l = 0; l < a.sumPersistent.size(); ++l)
     if (a.sumPersistent[l] > b.sumPersistent[l] ||

@@ -38,14 +38,8 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
   // entries keep generation order: the first one wins). EDP sorts by its
   // slopes' ends, which a dominator is no worse on.
   auto criteria = [&](const Pmapping &p) {
-    llvm::SmallVector<double, 16> c;
-    if (d.edp()) {
-      c.push_back(d.atLo(p.energy, p.latency));
-      c.push_back(d.atHi(p.energy, p.latency));
-    } else {
-      c.push_back(firstCriterion(d.objective, p.energy, p.latency));
-      c.push_back(secondCriterion(d.objective, p.energy, p.latency));
-    }
+    llvm::SmallVector<double, 16> c = {d.first(p.energy, p.latency),
+                                       d.second(p.energy, p.latency)};
     if (withRes) {
       c.append(p.reservation.begin(), p.reservation.end());
       c.append(p.persistent.begin(), p.persistent.end());
@@ -65,8 +59,9 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
       kept.push_back(std::move(p));
   }
   list = std::move(kept);
-  // The fronts' order (the generator's bound scans up to the first member
-  // worse on the first criterion).
+  // Groups stay in order of the objective's first criterion, as the
+  // generator keeps them: the second floor's scan (Pmappings.cpp) stops at
+  // the first member past the floor, and the join meets ties in that order.
   if (d.edp())
     llvm::stable_sort(list, [&](const Pmapping &a, const Pmapping &b) {
       return firstCriterion(d.objective, a.energy, a.latency) <

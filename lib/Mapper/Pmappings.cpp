@@ -187,7 +187,9 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     return out;
   // The second floor: what lies at the floor, kept (its group's least on
   // both, which no pruning drops) or left out, and the anchors of the
-  // second caps that cut there.
+  // second caps that cut there. (Under EDP's slopes a group may drop its
+  // least-energy member: an EDP pass's floors bound only what it kept,
+  // and no search reads them.)
   double atFloor = std::min(out.floor, out.unjoinableFloor) * (1 + 1e-9);
   out.secondFloor = std::min(out.unjoinableBounds.leastSecondUpTo(atFloor),
                              out.secondAnchors.leastSecondUpTo(atFloor));

@@ -55,7 +55,7 @@ inline bool clearlyBelow(double a, double b) {
 struct Dominance {
   Objective objective;
   double slopeLo = 0, slopeHi = INFINITY;
-  Dominance(Objective objective) : objective(objective) {}
+  explicit Dominance(Objective objective) : objective(objective) {}
   Dominance(Objective objective, double lo, double hi)
       : objective(objective), slopeLo(lo), slopeHi(hi) {}
   bool edp() const { return objective == Objective::EDP; }
@@ -69,6 +69,16 @@ struct Dominance {
   double atHi(double energy, double latency) const {
     return std::isfinite(slopeHi) ? latency + energy / slopeHi : latency;
   }
+  /// What a dominator is no higher on first, and second: the objective's
+  /// criteria, or EDP's two ends.
+  double first(double energy, double latency) const {
+    return edp() ? atLo(energy, latency)
+                 : firstCriterion(objective, energy, latency);
+  }
+  double second(double energy, double latency) const {
+    return edp() ? atHi(energy, latency)
+                 : secondCriterion(objective, energy, latency);
+  }
 };
 
 /// Whether (ea, la) may make (eb, lb) redundant, criteria aside from
@@ -79,15 +89,12 @@ struct Dominance {
 /// the other criterion survives).
 inline bool noWorse(const Dominance &d, double ea, double la, double eb,
                     double lb) {
-  if (d.edp())
-    return d.atLo(ea, la) <= d.atLo(eb, lb) &&
-           d.atHi(ea, la) <= d.atHi(eb, lb);
-  double pa = firstCriterion(d.objective, ea, la),
-         pb = firstCriterion(d.objective, eb, lb);
+  double pa = d.first(ea, la), pb = d.first(eb, lb);
   if (pa > pb)
     return false;
-  return clearlyBelow(pa, pb) || secondCriterion(d.objective, ea, la) <=
-                                     secondCriterion(d.objective, eb, lb);
+  if (d.edp())
+    return d.second(ea, la) <= d.second(eb, lb);
+  return clearlyBelow(pa, pb) || d.second(ea, la) <= d.second(eb, lb);
 }
 
 struct Pmapping {

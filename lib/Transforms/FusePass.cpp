@@ -58,13 +58,16 @@ void warnUnmatchedSpatialRanks(func::FuncOp func, const Workload &w,
 /// Functions run in parallel: each output file (a report's JSON entries, a
 /// looptree's DOT text) gathers every function's part, by name, and is
 /// rewritten whole under one lock, so no function's part is lost to
-/// another's write. A file gathers the functions of one module: a pass
-/// manager run on another module (a host compiler maps many in one
-/// process) starts it afresh instead of keeping the last module's parts.
+/// another's write. A file gathers the functions under one root op (the
+/// module the pass manager runs on, nested modules included): a run on
+/// another one (a host compiler maps many modules in one process; each
+/// chunk of --split-input-file is one) starts it afresh instead of keeping
+/// the last one's parts. The root is known by its address, which a module
+/// allocated where a freed one was would share.
 template <typename Part> struct OutputRegistry {
   using Parts = std::map<std::string, Part>;
   struct File {
-    Operation *scope = nullptr; // the module whose functions it gathers
+    Operation *root = nullptr; // whose functions it gathers
     Parts parts;
   };
   std::mutex mutex;
@@ -78,8 +81,11 @@ template <typename Part> struct OutputRegistry {
       std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
     File &file = files[path.str()];
-    if (file.scope != function->getParentOp()) {
-      file.scope = function->getParentOp();
+    Operation *root = function;
+    while (Operation *parent = root->getParentOp())
+      root = parent;
+    if (file.root != root) {
+      file.root = root;
       file.parts.clear();
     }
     file.parts.insert_or_assign(function.getSymName().str(), std::move(part));

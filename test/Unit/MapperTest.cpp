@@ -1251,7 +1251,10 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
     Workload w = threeMatmuls(8);
     SearchOptions o;
     o.objective = Objective::EDP;
-    SearchResult opt = search(w, arch, o);
+    // The two-criteria fronts and their join: the optimum, by pruning
+    // that does not depend on the slopes.
+    auto fronts = detail::generateAll(w, arch, o, /*prune=*/true);
+    SearchResult opt = detail::joinPmappings(w, arch, fronts, o);
     if (!opt.ok())
       continue;
     SearchResult least[2];
@@ -1270,7 +1273,6 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
       double slope = opt.energy / opt.latency;
       EXPECT_LE(caps[0].edpSlopeLo, slope);
       EXPECT_GE(caps[0].edpSlopeHi, slope);
-      auto fronts = detail::generateAll(w, arch, o, /*prune=*/true);
       auto sloped =
           detail::generateAll(w, arch, o, /*prune=*/true, nullptr, caps);
       EXPECT_LE(keptPmappings(sloped), keptPmappings(fronts));
@@ -1281,6 +1283,27 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
     }
   }
   EXPECT_GE(fewer, 12);
+}
+
+// paretoPrune under EDP's slopes: of (10, 10), (11, 9.5) and (12, 8) all
+// three are on the two-criteria front, but over slopes [0.5, 1.5] the
+// second loses to the first at both ends; the front stays in energy order.
+TEST(Mapper, ParetoPruneUnderEdpSlopes) {
+  using namespace ffm::detail;
+  auto at = [](double e, double l) {
+    Pmapping p;
+    p.energy = e;
+    p.latency = l;
+    return p;
+  };
+  std::vector<Pmapping> list = {at(12, 8), at(11, 9.5), at(10, 10)};
+  std::vector<Pmapping> pareto = list;
+  paretoPrune(pareto, false, Dominance(Objective::EDP));
+  EXPECT_EQ(pareto.size(), 3u);
+  paretoPrune(list, false, Dominance(Objective::EDP, 0.5, 1.5));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].energy, 10);
+  EXPECT_EQ(list[1].energy, 12);
 }
 
 // The core promise: within the mapspace, FFM's optimum equals exhaustive
