@@ -62,7 +62,8 @@ void detail::paretoPrune(std::vector<Pmapping> &list, bool withRes,
   // Groups stay in order of the objective's first criterion, as the
   // generator keeps them: the second floor's scan (Pmappings.cpp) stops at
   // the first member past the floor, and the join meets ties in that order.
-  if (d.edp())
+  // At slope 0 the sort above already left them so.
+  if (d.edp() && d.slopeLo > 0)
     llvm::stable_sort(list, [&](const Pmapping &a, const Pmapping &b) {
       return firstCriterion(d.objective, a.energy, a.latency) <
              firstCriterion(d.objective, b.energy, b.latency);

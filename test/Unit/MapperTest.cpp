@@ -1287,7 +1287,8 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
 
 // paretoPrune under EDP's slopes: of (10, 10), (11, 9.5) and (12, 8) all
 // three are on the two-criteria front, but over slopes [0.5, 1.5] the
-// second loses to the first at both ends; the front stays in energy order.
+// second loses to the first at both ends. The front stays in energy order,
+// also where a member lower at both ends stays for its reservation.
 TEST(Mapper, ParetoPruneUnderEdpSlopes) {
   using namespace ffm::detail;
   auto at = [](double e, double l) {
@@ -1304,6 +1305,19 @@ TEST(Mapper, ParetoPruneUnderEdpSlopes) {
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].energy, 10);
   EXPECT_EQ(list[1].energy, 12);
+
+  // (11, 5) is lower than (10, 10) at both ends but reserves more.
+  auto reserving = [&](double e, double l, double bytes) {
+    Pmapping p = at(e, l);
+    p.reservation = {bytes};
+    p.persistent = {0};
+    return p;
+  };
+  std::vector<Pmapping> held = {reserving(10, 10, 1), reserving(11, 5, 9)};
+  paretoPrune(held, true, Dominance(Objective::EDP, 0.5, 1.5));
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].energy, 10);
+  EXPECT_EQ(held[1].energy, 11);
 }
 
 // The core promise: within the mapspace, FFM's optimum equals exhaustive
