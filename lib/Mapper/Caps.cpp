@@ -279,6 +279,7 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
       caps[i] = Narrowing();
       caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
       caps[i].floor = floor[i];
+      caps[i].earlierSteps = was[i].ownSteps;
       if (secondGap)
         caps[i].secondCap = was[i].secondFloor + *secondGap +
                             1e-9 * std::abs(was[i].secondFloor + *secondGap);

@@ -193,6 +193,13 @@ surcharges(const Workload &w, const std::vector<bool> &fusable,
   return out;
 }
 
+/// The share of its neighbours' steps in the pass before that a late
+/// Einsum's key bounds may take (generateAll): on the GPT-3 layer, half
+/// stops the costly ones on every preset where stopping them pays and none
+/// on Simba, where they pay for themselves; a quarter stopped one there
+/// (bench/results/key-bounds-budget.txt).
+static constexpr double kKeyBoundsBudget = 0.5;
+
 std::vector<EinsumPmappings>
 detail::generateAll(const Workload &w, const Arch &arch,
                     const SearchOptions &options, bool prune,
@@ -314,6 +321,20 @@ detail::generateAll(const Workload &w, const Arch &arch,
     // shows they join nothing.
     for (Narrowing &n : keyBounds)
       n.keyBoundsOnly = true;
+    // A late Einsum is narrowed by what its neighbours keep in any case;
+    // its own key bounds only narrow them, and cannot save more than
+    // their enumerations cost. Past kKeyBoundsBudget of what those took
+    // in the pass before, its key-bounds enumeration stops and narrows
+    // nothing (on the Eyeriss-like preset the softmax exponent's took four
+    // times that, and saved a fraction of it).
+    for (size_t u : unique) {
+      if (!late[u])
+        continue;
+      double budget = 0;
+      for (size_t j : neighbourhood(w, fusable, source, u))
+        budget += narrowing[j].earlierSteps;
+      keyBounds[u].stepLimit = budget * kKeyBoundsBudget;
+    }
     std::vector<EinsumPmappings> bounds =
         generateAll(w, arch, options, prune, deadline, keyBounds);
     for (size_t u : unique) {

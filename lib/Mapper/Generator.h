@@ -197,6 +197,10 @@ struct Generator {
       out.stopped = true;
       return false;
     }
+    if (narrowing.stepLimit && steps > narrowing.stepLimit) {
+      out.abandoned = stop = true;
+      return false;
+    }
     return true;
   }
 

@@ -146,8 +146,9 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     tagged.best = gen.best; // a floor of the whole Einsum
     tagged.bestSecond = gen.bestSecond;
     tagged.held = gen.held;
+    tagged.steps = out.steps; // one count, and one step limit, for all
     tagged.run();
-    out.steps += tagged.steps;
+    out.steps = tagged.steps;
     gen.noteBest(tagged.best, tagged.bestSecond);
     gen.held = tagged.held;
     gen.stop |= tagged.stop;
@@ -157,6 +158,10 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   // the one without a group's surcharge, not the last subtree's (a stale
   // surcharge would cut other groups' pmappings and record them as cut
   // above where they were).
+  out.ownSteps = out.steps;
+  // Stopped part way, the key bounds would leave out keys not reached.
+  if (out.abandoned)
+    out.groups->clear();
   gen.group = nullptr;
   // One pass over the groups (they are many, and scattered in memory).
   for (auto it = out.groups->begin(); it != out.groups->end();) {

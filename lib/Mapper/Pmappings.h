@@ -128,6 +128,12 @@ struct EinsumPmappings {
   /// which are many and large: copy the map before changing it.
   std::shared_ptr<Groups> groups = std::make_shared<Groups>();
   uint64_t candidates = 0, valid = 0, steps = 0;
+  /// The steps of the enumeration that gave these pmappings, kept where
+  /// `steps` is not (a reused pass or a copy, whose steps are 0).
+  uint64_t ownSteps = 0;
+  /// A key-bounds enumeration stopped at Narrowing::stepLimit: it bounds
+  /// no key, and its groups are empty.
+  bool abandoned = false;
   double seconds = 0; // wall time of its enumerations (steps' time)
   /// The least score on the objective of anything a cap cut (a subtree by
   /// its lower bound): caps below it and unjoinableFloor would keep the
@@ -328,6 +334,13 @@ struct Narrowing {
   /// lower bound found there: per-key floors for neighbours' surcharges
   /// and restrictions, never joined.
   bool keyBoundsOnly = false;
+  /// With keyBoundsOnly: stop past this many steps (0: never) and bound
+  /// nothing (EinsumPmappings::abandoned), which narrows no neighbour.
+  uint64_t stepLimit = 0;
+  /// Steps the Einsum's enumeration took in the pass before (its
+  /// EinsumPmappings::ownSteps): what its neighbours' key bounds may
+  /// spend to narrow it.
+  uint64_t earlierSteps = 0;
   /// Enumerate only the keep sets and spatial loops, and keep nothing:
   /// EinsumPmappings::floor and spreadSecond are then the least lower
   /// bounds found there, on the objective's first and second criterion

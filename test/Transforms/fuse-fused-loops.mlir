@@ -1,7 +1,9 @@
 // max-fused-loops-per-rank bounds how often a rank is tiled above a fused
-// intermediate: with one loop per rank the chain has far fewer compatibility
-// groups (with a pmapping under the caps) than with any number (0), and here
-// the same optimum.
+// intermediate: with one loop per rank the chain has far fewer joinable
+// compatibility groups (with a pmapping under the caps whose keys a
+// neighbour takes too) than with any number (0), and here the same optimum.
+// (How many groups the search kept on the way depends on how far the
+// neighbours' key bounds narrowed it, docs/mapspace.md.)
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false report=%t.one.json" %s -o /dev/null
 // RUN: FileCheck %s --check-prefix=ONE < %t.one.json
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false max-fused-loops-per-rank=0 report=%t.any.json" %s -o /dev/null
@@ -15,15 +17,15 @@
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml max-fused-loops=-2" %s 2>&1 | FileCheck %s --check-prefix=BADTOTAL
 
 // ONE: "energy_pj": 2136064
-// ONE: "compatibility_groups": 36
+// ONE: "joinable_groups": 36
 // ANY: "energy_pj": 2136064
-// ANY: "compatibility_groups": 198
+// ANY: "joinable_groups": 198
 // TOTAL: "energy_pj": 2860544
 // TOTAL-NEXT: "fusion_groups": [
 // TOTAL-NEXT: [
 // TOTAL-NEXT: "matmul_0"
 // TOTAL-NEXT: ],
-// TOTAL: "compatibility_groups": 2
+// TOTAL: "joinable_groups": 2
 // BAD: fuse-fused-loops.mlir:[[@LINE+2]]:1: error: ffm-fuse: max-fused-loops-per-rank must be non-negative (0: any number), got -1
 // BADTOTAL: fuse-fused-loops.mlir:[[@LINE+1]]:1: error: ffm-fuse: max-fused-loops must be non-negative (0: any number), got -2
 func.func @matmul_chain(%x: tensor<64x32xf32>, %w0: tensor<32x64xf32>, %w1: tensor<64x16xf32>) -> tensor<64x16xf32> {

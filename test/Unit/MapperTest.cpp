@@ -853,6 +853,54 @@ TEST(Mapper, ReusedEinsumsGiveTheirKeyBounds) {
   expectOptimum(c, again);
 }
 
+// A key-bounds enumeration past its step limit stops and bounds no key:
+// the keys it had reached would read as the only ones the Einsum can take.
+TEST(Mapper, KeyBoundsPastTheirStepLimitBoundNothing) {
+  FixedCaps c;
+  ASSERT_NO_FATAL_FAILURE(fixedCaps(c));
+  std::vector<detail::Narrowing> keyBounds = c.plain;
+  for (detail::Narrowing &n : keyBounds)
+    n.keyBoundsOnly = true;
+  auto whole = detail::generateAll(c.w, c.arch, c.o, true, nullptr, keyBounds);
+  ASSERT_GT(whole[1].steps, 3u);
+  EXPECT_FALSE(whole[1].abandoned);
+  EXPECT_FALSE(whole[1].groups->empty());
+  keyBounds[1].stepLimit = 3;
+  auto stopped =
+      detail::generateAll(c.w, c.arch, c.o, true, nullptr, keyBounds);
+  EXPECT_TRUE(stopped[1].abandoned);
+  EXPECT_TRUE(stopped[1].groups->empty());
+  EXPECT_LE(stopped[1].steps, 4u); // the step past the limit counts
+  EXPECT_TRUE(stopped[1].error.empty());
+  EXPECT_FALSE(stopped[0].abandoned);
+}
+
+// A late Einsum's key bounds may spend at most
+// half of what its neighbours' enumerations took in the pass before
+// (Narrowing::earlierSteps); past that they narrow nothing, and the
+// optimum stays.
+TEST(Mapper, LateKeyBoundsStopAtTheirBudget) {
+  FixedCaps c;
+  ASSERT_NO_FATAL_FAILURE(fixedCaps(c));
+  auto unlimited =
+      detail::generateAll(c.w, c.arch, c.o, true, nullptr, c.bounded);
+  std::vector<detail::Narrowing> budgeted = c.bounded;
+  for (detail::Narrowing &n : budgeted)
+    n.earlierSteps = 2; // a budget of 1 step per neighbour
+  auto cut = detail::generateAll(c.w, c.arch, c.o, true, nullptr, budgeted);
+  // The chain's ends are late (the head, and the tail whose only
+  // neighbour is not): their key bounds stop, the middle one is narrowed
+  // by less and keeps at least as much.
+  EXPECT_LT(cut[0].steps, unlimited[0].steps);
+  EXPECT_LT(cut[2].steps, unlimited[2].steps);
+  auto kept = [](const detail::EinsumPmappings &p) {
+    return keptPmappings({p});
+  };
+  EXPECT_GE(kept(cut[1]), kept(unlimited[1]));
+  expectOptimum(c, unlimited);
+  expectOptimum(c, cut);
+}
+
 // Latency ties (docs/mapspace.md): on twoPeArch() every mapping using both
 // PEs runs at the compute floor, and the latency search is decided by
 // energy. Its energy caps at the floors cut, their second floors are
