@@ -118,29 +118,77 @@ void Generator::runOnUnit() {
       continue;
     model.emplace(w, einsumIndex, arch, onChip);
     keepSet.assign(acc.size(), 0);
+    if (!prune || narrowing.spreadBoundsOnly) {
+      chooseKeeps(0);
+      continue;
+    }
+    // Best bound first: the keep sets and spatial loops are listed with
+    // their bounds, then walked from the least one on, so that the
+    // mappings found first are good ones that cut the rest (an unfused
+    // pass on the Eyeriss-like preset walks a third of the steps once
+    // its best is known from the start).
+    std::vector<SpreadLeaf> leaves;
+    collecting = &leaves;
     chooseKeeps(0);
+    collecting = nullptr;
+    llvm::stable_sort(leaves, [](const SpreadLeaf &a, const SpreadLeaf &b) {
+      return std::make_pair(a.first, a.second) <
+             std::make_pair(b.first, b.second);
+    });
+    for (const SpreadLeaf &leaf : leaves) {
+      if (stop)
+        break;
+      keepSet.assign(leaf.keepSet.begin(), leaf.keepSet.end());
+      enterKeeps();
+      spatial.assign(leaf.spatial.begin(), leaf.spatial.end());
+      enterSpread();
+      descendFromSpread();
+    }
   }
+}
+
+void Generator::enterKeeps() {
+  outerOnChip.assign(acc.size(), -1);
+  keysKnownAt = -1;
+  for (size_t b = 0; b < acc.size(); ++b) {
+    if (!onChip[b])
+      continue;
+    outerOnChip[b] = llvm::countr_zero(keepSet[b]);
+    keysKnownAt = std::max(keysKnownAt, outerOnChip[b]);
+  }
+  nodeLevels = 0;
+  for (uint32_t set : keepSet)
+    nodeLevels |= set;
+  lastLoopLevel = 0;
+  for (size_t m = 1; m < numLevels; ++m)
+    if (levelHasNodes(m))
+      lastLoopLevel = m;
+}
+
+void Generator::enterSpread() {
+  cacheSpread();
+  temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
+  remaining.resize(e.ranks.size());
+  for (size_t r = 0; r < e.ranks.size(); ++r)
+    remaining[r] = e.ranks[r].bound / spatialProduct(r);
+  order.assign(numLevels, {});
+  position.assign(numLevels, std::vector<int>(acc.size(), -1));
+  tileBytes.assign(numLevels, std::vector<double>(acc.size(), 0));
+  group = nullptr;
+}
+
+void Generator::descendFromSpread() {
+  if (keysKnownAt < 0 && !lookUpGroup())
+    return;
+  if (!boundedOut())
+    chooseBlock(0);
 }
 
 void Generator::chooseKeeps(size_t a) {
   if (!tick())
     return;
   if (a == acc.size()) {
-    outerOnChip.assign(acc.size(), -1);
-    keysKnownAt = -1;
-    for (size_t b = 0; b < acc.size(); ++b) {
-      if (!onChip[b])
-        continue;
-      outerOnChip[b] = llvm::countr_zero(keepSet[b]);
-      keysKnownAt = std::max(keysKnownAt, outerOnChip[b]);
-    }
-    nodeLevels = 0;
-    for (uint32_t set : keepSet)
-      nodeLevels |= set;
-    lastLoopLevel = 0;
-    for (size_t m = 1; m < numLevels; ++m)
-      if (levelHasNodes(m))
-        lastLoopLevel = m;
+    enterKeeps();
     spatial.assign(fanoutSlots.size(), {-1, 1});
     chooseSpatial(0);
     return;
@@ -219,15 +267,15 @@ void Generator::chooseSpatial(size_t slot) {
   if (slot == fanoutSlots.size()) {
     if (!usesEnough())
       return;
-    cacheSpread();
-    temporal.assign(numLevels, std::vector<int64_t>(e.ranks.size(), 1));
-    remaining.resize(e.ranks.size());
-    for (size_t r = 0; r < e.ranks.size(); ++r)
-      remaining[r] = e.ranks[r].bound / spatialProduct(r);
-    order.assign(numLevels, {});
-    position.assign(numLevels, std::vector<int>(acc.size(), -1));
-    tileBytes.assign(numLevels, std::vector<double>(acc.size(), 0));
-    group = nullptr;
+    enterSpread();
+    if (collecting) {
+      auto [energy, latency] = lowerBound();
+      collecting->push_back({{keepSet.begin(), keepSet.end()},
+                             {spatial.begin(), spatial.end()},
+                             criterion(energy, latency),
+                             otherCriterion(energy, latency)});
+      return;
+    }
     if (narrowing.spreadBoundsOnly) {
       auto [energy, latency] = lowerBound();
       out.floor = std::min(out.floor, ranked(energy, latency));
@@ -235,10 +283,7 @@ void Generator::chooseSpatial(size_t slot) {
           std::min(out.spreadSecond, otherCriterion(energy, latency));
       return;
     }
-    if (keysKnownAt < 0 && !lookUpGroup())
-      return;
-    if (!boundedOut())
-      chooseBlock(0);
+    descendFromSpread();
     return;
   }
   auto [level, dim] = fanoutSlots[slot];

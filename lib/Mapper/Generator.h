@@ -277,6 +277,23 @@ struct Generator {
 
   void runOnUnit();
 
+  /// A keep set and spatial loops (the nodes where spreadBoundsOnly
+  /// stops), with the bound there on the objective's two criteria.
+  struct SpreadLeaf {
+    llvm::SmallVector<uint32_t, 8> keepSet;
+    llvm::SmallVector<std::pair<int, int64_t>, 8> spatial;
+    double first, second;
+  };
+  /// Where chooseSpatial lists its leaves instead of walking below them.
+  std::vector<SpreadLeaf> *collecting = nullptr;
+  /// What follows from the keep sets chosen (outerOnChip, keysKnownAt,
+  /// nodeLevels, lastLoopLevel).
+  void enterKeeps();
+  /// What follows from the spatial loops chosen, every block still open.
+  void enterSpread();
+  /// The loop nests below a keep set and spatial loops.
+  void descendFromSpread();
+
   void chooseKeeps(size_t a);
 
   int64_t spatialProduct(int rank) const;

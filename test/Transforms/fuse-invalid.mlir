@@ -2,7 +2,9 @@
 // RUN: not ffm-opt --ffm-fuse="search=random arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=SEARCH
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=0 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=LIMITS
 // RUN: not ffm-opt --ffm-fuse="time-limit=-1 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=NEGATIVE
-// RUN: not ffm-opt --ffm-fuse="max-pmappings=1 arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=BUDGET
+// A chain, whose fused groups hold more than one pmapping in all (a single
+// matmul's one group meets its best first and never holds two):
+// RUN: not ffm-opt --ffm-fuse="max-pmappings=1 arch-file=%S/Inputs/tight.yaml" %ffm_src/examples/matmul_chain.mlir 2>&1 | FileCheck %s --check-prefix=BUDGET
 // Run again on its own output, whose ops are loops and buffers now.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" %s | not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" 2>&1 | FileCheck %s --check-prefix=TWICE
 // Without an architecture it is left unchanged, as any function is.
