@@ -326,14 +326,24 @@ detail::generateAll(const Workload &w, const Arch &arch,
     // their enumerations cost. Past kKeyBoundsBudget of what those took
     // in the pass before, its key-bounds enumeration stops and narrows
     // nothing (on the Eyeriss-like preset the softmax exponent's took four
-    // times that, and saved a fraction of it).
+    // times that, and saved a fraction of it). A reused neighbour is not
+    // enumerated again: narrowing it saves nothing, so it adds nothing,
+    // and with only such neighbours the enumeration stops at its first
+    // step. (Without steps from the pass before, as where no pass came
+    // first, there is no limit.)
     for (size_t u : unique) {
       if (!late[u])
         continue;
       double budget = 0;
-      for (size_t j : neighbourhood(w, fusable, source, u))
-        budget += narrowing[j].earlierSteps;
-      keyBounds[u].stepLimit = budget * kKeyBoundsBudget;
+      bool known = false;
+      for (size_t j : neighbourhood(w, fusable, source, u)) {
+        known |= narrowing[j].earlierSteps > 0;
+        if (!narrowing[j].reuse)
+          budget += narrowing[j].earlierSteps;
+      }
+      if (known)
+        keyBounds[u].stepLimit =
+            std::max<uint64_t>(1, budget * kKeyBoundsBudget);
     }
     std::vector<EinsumPmappings> bounds =
         generateAll(w, arch, options, prune, deadline, keyBounds);

@@ -338,8 +338,8 @@ struct Narrowing {
   /// nothing (EinsumPmappings::abandoned), which narrows no neighbour.
   uint64_t stepLimit = 0;
   /// Steps the Einsum's enumeration took in the pass before (its
-  /// EinsumPmappings::ownSteps): what its neighbours' key bounds may
-  /// spend to narrow it.
+  /// EinsumPmappings::ownSteps, 0: unknown): what its neighbours' key
+  /// bounds may spend to narrow it, unless it is reused.
   uint64_t earlierSteps = 0;
   /// Enumerate only the keep sets and spatial loops, and keep nothing:
   /// EinsumPmappings::floor and spreadSecond are then the least lower

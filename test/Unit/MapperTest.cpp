@@ -901,6 +901,30 @@ TEST(Mapper, LateKeyBoundsStopAtTheirBudget) {
   expectOptimum(c, cut);
 }
 
+// Narrowing a reused neighbour saves nothing: a late Einsum whose only
+// neighbour is reused stops its key bounds at the first step, whatever
+// that neighbour took before, and the optimum stays.
+TEST(Mapper, LateKeyBoundsSpendNothingOnReusedNeighbours) {
+  FixedCaps c;
+  ASSERT_NO_FATAL_FAILURE(fixedCaps(c));
+  auto first = detail::generateAll(c.w, c.arch, c.o, true, nullptr, c.bounded);
+  std::vector<detail::Narrowing> reusing = c.bounded;
+  for (detail::Narrowing &n : reusing)
+    n.earlierSteps = 1000000; // budget enough for any key bounds
+  auto keyBoundSteps = [](const detail::EinsumPmappings &p) {
+    return p.steps - p.ownSteps;
+  };
+  auto whole = detail::generateAll(c.w, c.arch, c.o, true, nullptr, reusing);
+  EXPECT_GT(keyBoundSteps(whole[0]), 2u);
+  EXPECT_GT(keyBoundSteps(whole[2]), 2u);
+  // The middle Einsum, the only neighbour of both late ends, reused.
+  reusing[1].reuse = &first[1];
+  auto cut = detail::generateAll(c.w, c.arch, c.o, true, nullptr, reusing);
+  EXPECT_LE(keyBoundSteps(cut[0]), 2u);
+  EXPECT_LE(keyBoundSteps(cut[2]), 2u);
+  expectOptimum(c, cut);
+}
+
 // Latency ties (docs/mapspace.md): on twoPeArch() every mapping using both
 // PEs runs at the compute floor, and the latency search is decided by
 // energy. Its energy caps at the floors cut, their second floors are
