@@ -875,8 +875,8 @@ TEST(Mapper, KeyBoundsPastTheirStepLimitBoundNothing) {
   EXPECT_FALSE(stopped[0].abandoned);
 }
 
-// A late Einsum's key bounds may spend at most
-// half of what its neighbours' enumerations took in the pass before
+// A late Einsum's key bounds may spend at most half of what its
+// neighbours' enumerations took in the pass before
 // (Narrowing::earlierSteps); past that they narrow nothing, and the
 // optimum stays.
 TEST(Mapper, LateKeyBoundsStopAtTheirBudget) {
