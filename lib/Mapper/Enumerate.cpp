@@ -270,10 +270,11 @@ void Generator::chooseSpatial(size_t slot) {
     enterSpread();
     if (collecting) {
       auto [energy, latency] = lowerBound();
+      auto [first, second] = orderKeys(energy, latency);
       collecting->push_back({{keepSet.begin(), keepSet.end()},
                              {spatial.begin(), spatial.end()},
-                             criterion(energy, latency),
-                             otherCriterion(energy, latency)});
+                             first,
+                             second});
       return;
     }
     if (narrowing.spreadBoundsOnly) {

@@ -278,7 +278,7 @@ struct Generator {
   void runOnUnit();
 
   /// A keep set and spatial loops (the nodes where spreadBoundsOnly
-  /// stops), with the bound there on the objective's two criteria.
+  /// stops), with the bound there as the walk's order keys (orderKeys).
   struct SpreadLeaf {
     llvm::SmallVector<uint32_t, 8> keepSet;
     llvm::SmallVector<std::pair<int, int64_t>, 8> spatial;
@@ -286,6 +286,16 @@ struct Generator {
   };
   /// Where chooseSpatial lists its leaves instead of walking below them.
   std::vector<SpreadLeaf> *collecting = nullptr;
+  /// What the leaves are walked by: the bound on what cuts them. An
+  /// EDP-capped pass cuts by the least EDP a leaf can complete to, so it
+  /// meets its low-EDP mappings first only if it walks by that (ordered
+  /// by energy, a 4-layer GPT-3 stack took 8% more steps); ties then go
+  /// by the first criterion. Otherwise the two criteria in turn.
+  std::pair<double, double> orderKeys(double energy, double latency) const {
+    if (narrowing.edpCap < INFINITY)
+      return {leastEdp(energy, latency), criterion(energy, latency)};
+    return {criterion(energy, latency), otherCriterion(energy, latency)};
+  }
   /// What follows from the keep sets chosen (outerOnChip, keysKnownAt,
   /// nodeLevels, lastLoopLevel).
   void enterKeeps();
