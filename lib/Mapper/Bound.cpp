@@ -361,6 +361,7 @@ void Generator::cacheSpread() {
   units = 1;
   for (auto [r, f] : spatial)
     units *= f;
+  computeCycles = macs / units / arch.unit(unit).throughput;
   spreadTile.assign(acc.size(), std::vector<double>(numLevels, 1));
   for (size_t a = 0; a < acc.size(); ++a)
     for (auto [slot, s] : llvm::enumerate(spatial))
@@ -399,7 +400,10 @@ std::pair<double, double> Generator::lowerBound() const {
     double refillsLow = 0;
     for (size_t k = 0; k < n; ++k) {
       const Level &lv = arch.levels[levels[k]];
-      double childLow = (k + 1 < n ? low[k + 1] : macs) / shared[k];
+      // Dividing by 1 changes nothing, and a division is the costliest
+      // step of the bound, which runs at every node.
+      double demand = k + 1 < n ? low[k + 1] : macs;
+      double childLow = shared[k] == 1 ? demand : demand / shared[k];
       // An input level reads what its child demands and is written once
       // per residency; an output level is written what its child demands
       // and reads all but its first fill of partial sums back, known only
@@ -458,12 +462,19 @@ std::pair<double, double> Generator::lowerBound() const {
       writeTraffic[levels[k]] += writes;
     }
   }
-  double latency = macs / units / arch.unit(unit).throughput;
-  // The model's port times, on lower bounds of the traffic.
-  for (size_t l = 0; l < numLevels; ++l)
-    latency = std::max(latency, arch.levels[l].portCycles(
-                                    readTraffic[l] / instancesAbove[l],
-                                    writeTraffic[l] / instancesAbove[l]));
+  double latency = computeCycles;
+  // The model's port times, on lower bounds of the traffic (per instance;
+  // above the fanouts there is one). A level without traffic takes none.
+  for (size_t l = 0; l < numLevels; ++l) {
+    double reads = readTraffic[l], writes = writeTraffic[l];
+    if (reads == 0 && writes == 0)
+      continue;
+    if (instancesAbove[l] != 1) {
+      reads /= instancesAbove[l];
+      writes /= instancesAbove[l];
+    }
+    latency = std::max(latency, arch.levels[l].portCycles(reads, writes));
+  }
   // Leakage grows with the latency, so its bound bounds it.
   energy += leakagePerCycle * latency;
   return {energy, latency};

@@ -685,6 +685,8 @@ struct Generator {
   /// index access a, by which its tile there is spread (leastTile).
   std::vector<std::vector<double>> spreadTile;
   double units = 1;
+  /// The compute floor of the latency, in the model's order of operations.
+  double computeCycles = 0;
   void cacheSpread();
 
   /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
