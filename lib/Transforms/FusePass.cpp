@@ -73,12 +73,14 @@ template <typename Part> struct OutputRegistry {
   std::mutex mutex;
   std::map<std::string, File> files;
 
-  /// Records `function`'s `part` of `path` and rewrites the file, which
-  /// `render` writes from all of its parts in name order.
-  LogicalResult
-  add(StringRef path, func::FuncOp function, Part part,
-      llvm::function_ref<void(llvm::raw_ostream &, const Parts &)> render,
-      std::string &error) {
+  using Render = llvm::function_ref<void(llvm::raw_ostream &, const Parts &)>;
+
+  /// Records `function`'s `part` of `path` (none: only that its root's
+  /// run writes the file) and rewrites the file, which `render` writes
+  /// from all of its parts in name order.
+  LogicalResult add(StringRef path, func::FuncOp function,
+                    std::optional<Part> part, Render render,
+                    std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
     File &file = files[path.str()];
     Operation *root = function;
@@ -88,7 +90,24 @@ template <typename Part> struct OutputRegistry {
       file.root = root;
       file.parts.clear();
     }
-    file.parts.insert_or_assign(function.getSymName().str(), std::move(part));
+    if (part)
+      file.parts.insert_or_assign(function.getSymName().str(),
+                                  std::move(*part));
+    return write(path, file, render, error);
+  }
+
+  /// Starts `path` afresh for a new run: written with no part, so that a
+  /// run mapping no function leaves no other run's results in it.
+  LogicalResult reset(StringRef path, Render render, std::string &error) {
+    std::lock_guard<std::mutex> lock(mutex);
+    File &file = files[path.str()];
+    file = File();
+    return write(path, file, render, error);
+  }
+
+private:
+  LogicalResult write(StringRef path, const File &file, Render render,
+                      std::string &error) {
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
     if (ec) {
@@ -107,6 +126,23 @@ template <typename Part> struct OutputRegistry {
 template <typename Part> OutputRegistry<Part> &outputs() {
   static OutputRegistry<Part> registry;
   return registry;
+}
+
+/// A report: every function's entry, in name order.
+void renderReport(llvm::raw_ostream &os,
+                  const OutputRegistry<llvm::json::Value>::Parts &parts) {
+  llvm::json::Array list;
+  for (const auto &[name, part] : parts)
+    list.push_back(part);
+  os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
+                                     {"functions", std::move(list)}}));
+}
+
+/// A looptree: one digraph per function, in name order (dot draws each).
+void renderLoopTree(llvm::raw_ostream &os,
+                    const OutputRegistry<std::string>::Parts &parts) {
+  for (const auto &[name, part] : parts)
+    os << part;
 }
 
 llvm::json::Object accessesJson(const Workload &w, const Einsum &e,
@@ -137,6 +173,37 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
   void getDependentDialects(DialectRegistry &registry) const override {
     Base::getDependentDialects(registry);
     linalg::registerTilingInterfaceExternalModels(registry);
+  }
+
+  /// A run on a module without functions maps none: its output files are
+  /// started afresh here (a function that cannot write them says so, at
+  /// its location).
+  LogicalResult initialize(MLIRContext *) override {
+    std::string error;
+    if (!report.empty() && report != "-")
+      (void)outputs<llvm::json::Value>().reset(report, renderReport, error);
+    if (!looptree.empty() && looptree != "-")
+      (void)outputs<std::string>().reset(looptree, renderLoopTree, error);
+    return success();
+  }
+
+  static LogicalResult cannotWrite(func::FuncOp func, StringRef what,
+                                   StringRef path, StringRef error) {
+    return emitError(func.getLoc(), "ffm-fuse: cannot write ")
+           << what << " '" << path << "': " << error;
+  }
+
+  LogicalResult claimOutputs(func::FuncOp func) {
+    std::string error;
+    if (!report.empty() && report != "-" &&
+        failed(outputs<llvm::json::Value>().add(report, func, std::nullopt,
+                                                renderReport, error)))
+      return cannotWrite(func, "report", report, error);
+    if (!looptree.empty() && looptree != "-" &&
+        failed(outputs<std::string>().add(looptree, func, std::nullopt,
+                                          renderLoopTree, error)))
+      return cannotWrite(func, "looptree", looptree, error);
+    return success();
   }
 
   void runOnOperation() override {
@@ -203,6 +270,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                "rewrite=true");
       return signalPassFailure();
     }
+    // Every function of a run owns the output files, mapped or not: a run
+    // that maps none must not leave another run's results in them (and an
+    // unwritable path is told before the search).
+    if (failed(claimOutputs(func)))
+      return signalPassFailure();
     SmallVector<int64_t> optionSizes;
     if (!dimSizes.empty() && !parseDimSizes(dimSizes, optionSizes)) {
       emitError(func.getLoc(), "ffm-fuse: dim-sizes must be a "
@@ -633,16 +705,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       os << "  }\n";
     }
     os << "}\n";
-    // One digraph per function, in name order (dot draws each).
-    auto render = [](llvm::raw_ostream &file, const auto &parts) {
-      for (const auto &[name, part] : parts)
-        file << part;
-    };
     std::string error;
     if (failed(outputs<std::string>().add(looptree, func, std::move(text),
-                                          render, error)))
-      return emitError(func.getLoc(), "ffm-fuse: cannot write looptree '")
-             << looptree << "': " << error;
+                                          renderLoopTree, error)))
+      return cannotWrite(func, "looptree", looptree, error);
     return success();
   }
 
@@ -722,18 +788,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       entry["unfused"] = llvm::json::Object{{"energy_pj", unfused->first},
                                             {"latency_cycles", unfused->second}};
     std::string error;
-    auto render = [](llvm::raw_ostream &os, const auto &parts) {
-      llvm::json::Array list;
-      for (const auto &[name, part] : parts)
-        list.push_back(part);
-      os << llvm::formatv("{0:2}\n", llvm::json::Value(llvm::json::Object{
-                                         {"functions", std::move(list)}}));
-    };
     if (failed(outputs<llvm::json::Value>().add(report, func,
-                                                std::move(entry), render,
+                                                std::move(entry), renderReport,
                                                 error)))
-      return emitError(func.getLoc(), "ffm-fuse: cannot write report '")
-             << report << "': " << error;
+      return cannotWrite(func, "report", report, error);
     return success();
   }
 };

@@ -7,6 +7,16 @@
 // RUN: FileCheck %s < %t.json
 // RUN: ffm-opt --split-input-file --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.split.json" %S/Inputs/two-chunks.mlir -o /dev/null
 // RUN: FileCheck %s --check-prefix=SPLIT < %t.split.json
+// A chunk (or a module) with nothing to map maps no function: its files
+// hold none, not the chunk before's (they kept its results).
+// RUN: ffm-opt --split-input-file --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.none.json looptree=%t.none.dot" %S/Inputs/chunk-without-einsums.mlir -o /dev/null
+// RUN: FileCheck %s --check-prefix=NONE < %t.none.json
+// RUN: not grep digraph %t.none.dot
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.none.json looptree=%t.none.dot" %S/Inputs/two-chunks.mlir -o /dev/null
+// RUN: grep -c digraph %t.none.dot
+// RUN: echo 'module {}' | ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.none.json looptree=%t.none.dot" -o /dev/null
+// RUN: FileCheck %s --check-prefix=NONE < %t.none.json
+// RUN: not grep digraph %t.none.dot
 
 // CHECK: "name": "a1"
 // CHECK: "name": "a2"
@@ -15,6 +25,8 @@
 
 // SPLIT-NOT: "name": "first"
 // SPLIT: "name": "second"
+
+// NONE: "functions": []
 module @m1 {
   func.func @a1(%x: tensor<8x4xf32>, %w: tensor<4x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
     %0 = linalg.matmul ins(%x, %w : tensor<8x4xf32>, tensor<4x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
