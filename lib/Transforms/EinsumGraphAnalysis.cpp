@@ -366,10 +366,18 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
              << Einsum::kMaxRanks << " loops or " << Einsum::kMaxOperands
              << " operands are not supported (this one has " << bounds.size()
              << " and " << op.getNumOperands() << ")";
-    for (int64_t b : bounds)
+    // The model counts in doubles and the rewrite's trip counts round
+    // up in index arithmetic: past 2^53 neither is exact.
+    constexpr int64_t kMaxBound = int64_t(1) << 53;
+    for (int64_t b : bounds) {
       if (b <= 0)
         return op.emitError("ffm: loop bound ")
                << b << " is not a positive static size";
+      if (b > kMaxBound)
+        return op.emitError("ffm: loop bound ")
+               << b << " is larger than 2^53 (" << kMaxBound
+               << "), past which sizes are not counted exactly";
+    }
 
     Einsum einsum;
     SmallVector<unsigned> operands;

@@ -136,6 +136,20 @@ func.func @zero(%a: tensor<0x4xf32>, %o: tensor<0x4xf32>) -> tensor<0x4xf32> {
 
 // -----
 
+// Past 2^53 the model's counts (doubles) and the rewrite's trip counts are
+// not exact; dim-sizes= of that size reach this as static shapes too.
+func.func @huge(%a: tensor<9007199254740993xf32>, %o: tensor<9007199254740993xf32>) -> tensor<9007199254740993xf32> {
+  // expected-error @+1 {{ffm: loop bound 9007199254740993 is larger than 2^53 (9007199254740992), past which sizes are not counted exactly}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<9007199254740993xf32>) outs(%o : tensor<9007199254740993xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  } -> tensor<9007199254740993xf32>
+  return %0 : tensor<9007199254740993xf32>
+}
+
+// -----
+
 func.func @dyn_result(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %c4 = arith.constant 4 : index
 // expected-error @+1 {{ffm: dynamic shapes are not supported (result of type 'tensor<?x4xf32>')}}
