@@ -96,15 +96,6 @@ template <typename Part> struct OutputRegistry {
     return write(path, file, render, error);
   }
 
-  /// Starts `path` afresh for a new run: written with no part, so that a
-  /// run mapping no function leaves no other run's results in it.
-  LogicalResult reset(StringRef path, Render render, std::string &error) {
-    std::lock_guard<std::mutex> lock(mutex);
-    File &file = files[path.str()];
-    file = File();
-    return write(path, file, render, error);
-  }
-
 private:
   LogicalResult write(StringRef path, const File &file, Render render,
                       std::string &error) {
@@ -173,18 +164,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
   void getDependentDialects(DialectRegistry &registry) const override {
     Base::getDependentDialects(registry);
     linalg::registerTilingInterfaceExternalModels(registry);
-  }
-
-  /// A run on a module without functions maps none: its output files are
-  /// started afresh here (a function that cannot write them says so, at
-  /// its location).
-  LogicalResult initialize(MLIRContext *) override {
-    std::string error;
-    if (!report.empty() && report != "-")
-      (void)outputs<llvm::json::Value>().reset(report, renderReport, error);
-    if (!looptree.empty() && looptree != "-")
-      (void)outputs<std::string>().reset(looptree, renderLoopTree, error);
-    return success();
   }
 
   static LogicalResult cannotWrite(func::FuncOp func, StringRef what,
@@ -270,11 +249,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                "rewrite=true");
       return signalPassFailure();
     }
-    // Every function of a run owns the output files, mapped or not: a run
-    // that maps none must not leave another run's results in them (and an
-    // unwritable path is told before the search).
-    if (failed(claimOutputs(func)))
-      return signalPassFailure();
     SmallVector<int64_t> optionSizes;
     if (!dimSizes.empty() && !parseDimSizes(dimSizes, optionSizes)) {
       emitError(func.getLoc(), "ffm-fuse: dim-sizes must be a "
@@ -299,6 +273,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
     if (func.isExternal())
       return;
+    // Every function of a run owns the output files, mapped or not: a run
+    // that maps none must not leave another run's results in them (and an
+    // unwritable path is told before the search).
+    if (failed(claimOutputs(func)))
+      return signalPassFailure();
     // Its ops are the mapping's loops and buffers now, which would read as
     // unsupported ops: say what happened instead (without an architecture
     // it is left unchanged with a remark, as any function is).
