@@ -183,12 +183,17 @@ FailureOr<Mapping> ffm::fromAttr(MappingAttr attr, const Workload &w,
   return mapping;
 }
 
-/// Elements of a statically shaped value, or nullopt.
+/// Elements of a statically shaped value, or nullopt. Counted in doubles,
+/// as the model counts: getNumElements() wraps past 2^63 (a 2^32 x 2^32
+/// slice moved nothing).
 static std::optional<double> elements(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type || !type.hasStaticShape())
     return std::nullopt;
-  return double(type.getNumElements());
+  double n = 1;
+  for (int64_t d : type.getShape())
+    n *= double(d);
+  return n;
 }
 
 /// (elements read, elements written) by a data-movement op, or nullopt
