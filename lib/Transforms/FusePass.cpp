@@ -73,14 +73,13 @@ template <typename Part> struct OutputRegistry {
   std::mutex mutex;
   std::map<std::string, File> files;
 
-  using Render = llvm::function_ref<void(llvm::raw_ostream &, const Parts &)>;
-
   /// Records `function`'s `part` of `path` (none: only that its root's
   /// run writes the file) and rewrites the file, which `render` writes
   /// from all of its parts in name order.
-  LogicalResult add(StringRef path, func::FuncOp function,
-                    std::optional<Part> part, Render render,
-                    std::string &error) {
+  LogicalResult
+  add(StringRef path, func::FuncOp function, std::optional<Part> part,
+      llvm::function_ref<void(llvm::raw_ostream &, const Parts &)> render,
+      std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
     File &file = files[path.str()];
     Operation *root = function;
@@ -93,12 +92,6 @@ template <typename Part> struct OutputRegistry {
     if (part)
       file.parts.insert_or_assign(function.getSymName().str(),
                                   std::move(*part));
-    return write(path, file, render, error);
-  }
-
-private:
-  LogicalResult write(StringRef path, const File &file, Render render,
-                      std::string &error) {
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
     if (ec) {
