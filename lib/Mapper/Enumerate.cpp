@@ -18,6 +18,7 @@
 #include "llvm/Support/MathExtras.h"
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -127,20 +128,30 @@ void Generator::runOnUnit() {
     // mappings found first are good ones that cut the rest (an unfused
     // pass on the Eyeriss-like preset walks a third of the steps once
     // its best is known from the start).
-    std::vector<SpreadLeaf> leaves;
+    SpreadLeaves leaves;
     collecting = &leaves;
     chooseKeeps(0);
     collecting = nullptr;
-    llvm::stable_sort(leaves, [](const SpreadLeaf &a, const SpreadLeaf &b) {
-      return std::make_pair(a.first, a.second) <
-             std::make_pair(b.first, b.second);
+    // A budget that stopped the listing stops the walk: sorting millions
+    // of leaves would take seconds, and memory past the budget.
+    if (stop)
+      break;
+    // Ties in the order listed.
+    std::vector<size_t> walk(leaves.keys.size());
+    std::iota(walk.begin(), walk.end(), 0);
+    llvm::sort(walk, [&](size_t a, size_t b) {
+      return std::make_pair(leaves.keys[a], a) <
+             std::make_pair(leaves.keys[b], b);
     });
-    for (const SpreadLeaf &leaf : leaves) {
+    size_t slots = fanoutSlots.size();
+    for (size_t i : walk) {
       if (stop)
         break;
-      keepSet.assign(leaf.keepSet.begin(), leaf.keepSet.end());
+      keepSet.assign(leaves.keepSets.begin() + i * acc.size(),
+                     leaves.keepSets.begin() + (i + 1) * acc.size());
       enterKeeps();
-      spatial.assign(leaf.spatial.begin(), leaf.spatial.end());
+      spatial.assign(leaves.spatial.begin() + i * slots,
+                     leaves.spatial.begin() + (i + 1) * slots);
       enterSpread();
       descendFromSpread();
     }
@@ -271,10 +282,9 @@ void Generator::chooseSpatial(size_t slot) {
     if (collecting) {
       auto [energy, latency] = lowerBound();
       auto [first, second] = orderKeys(energy, latency);
-      collecting->push_back({{keepSet.begin(), keepSet.end()},
-                             {spatial.begin(), spatial.end()},
-                             first,
-                             second});
+      llvm::append_range(collecting->keepSets, keepSet);
+      llvm::append_range(collecting->spatial, spatial);
+      collecting->keys.push_back({first, second});
       return;
     }
     if (narrowing.spreadBoundsOnly) {

@@ -277,15 +277,18 @@ struct Generator {
 
   void runOnUnit();
 
-  /// A keep set and spatial loops (the nodes where spreadBoundsOnly
+  /// Keep sets and spatial loops (the nodes where spreadBoundsOnly
   /// stops), with the bound there as the walk's order keys (orderKeys).
-  struct SpreadLeaf {
-    llvm::SmallVector<uint32_t, 8> keepSet;
-    llvm::SmallVector<std::pair<int, int64_t>, 8> spatial;
-    double first, second;
+  /// Flat, leaf i's at i times the access and fanout-slot counts: a roomy
+  /// architecture lists millions, which must not cost many times their
+  /// size in memory, nor in moves when sorted.
+  struct SpreadLeaves {
+    std::vector<uint32_t> keepSets;
+    std::vector<std::pair<int, int64_t>> spatial;
+    std::vector<std::pair<double, double>> keys;
   };
   /// Where chooseSpatial lists its leaves instead of walking below them.
-  std::vector<SpreadLeaf> *collecting = nullptr;
+  SpreadLeaves *collecting = nullptr;
   /// What the leaves are walked by: the bound on what cuts them. An
   /// EDP-capped pass cuts by the least EDP a leaf can complete to, so it
   /// meets its low-EDP mappings first only if it walks by that (ordered

@@ -154,6 +154,14 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
     gen.stop |= tagged.stop;
   }
   out.ownSteps = out.steps;
+  // Stopped by a shared budget, the groups serve no one (the error is the
+  // search's result): freed now, not pruned first. Pruning a front of
+  // gigabytes took seconds past the limit and half its size again in
+  // memory, past the very budget that stopped it.
+  if (out.stopped) {
+    out.groups = std::make_shared<EinsumPmappings::Groups>();
+    return out;
+  }
   // Stopped part way, the key bounds would leave out keys not reached.
   if (out.abandoned)
     out.groups->clear();
