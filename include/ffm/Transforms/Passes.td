@@ -60,7 +60,7 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "Stop with an error past this many seconds, all searches for a "
            "function together (0: no limit)">,
     Option<"maxMemoryMB", "max-memory-mb", "int64_t", /*default=*/"0",
-           "Stop with an error once the process's resident memory passes this many MiB (0: 80% of the machine's or its cgroup's memory)">,
+           "Stop with an error once the process's resident memory passes this many MB of 2^20 bytes (0: 80% of the machine's or its cgroup's memory)">,
     Option<"maxFusedLoopsPerRank", "max-fused-loops-per-rank", "int",
            /*default=*/"1",
            "Fused loops (above a fused intermediate) per rank in the mapspace; 0: any">,
@@ -74,7 +74,7 @@ def FFMFuse : Pass<"ffm-fuse", "mlir::func::FuncOp"> {
            "tile recomputes its consumer's halo (docs/model.md)">,
     Option<"maxSpatialRanksPerDim", "max-spatial-ranks-per-dim", "int",
            /*default=*/"1",
-           "Ranks one fanout dimension may spread in the mapspace (>= 1; "
+           "Ranks one fanout dimension may spread in the mapspace (1 to 4; "
            "2: a 128-wide dimension may take 8 heads x 16 rows)">,
     Option<"dimSizes", "dim-sizes", "std::string", /*default=*/"",
            "Sizes to map the dynamic dimensions of the function's arguments "
