@@ -242,6 +242,21 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                "rewrite=true");
       return signalPassFailure();
     }
+    // One file for both: the DOT would overwrite the report. (Paths that
+    // exist are compared as files, other spellings of one name too.)
+    bool sameFile = false;
+    if (!report.empty() && report != "-" && !looptree.empty()) {
+      bool equivalent = false;
+      sameFile = report == looptree ||
+                 (!llvm::sys::fs::equivalent(report, looptree, equivalent) &&
+                  equivalent);
+    }
+    if (sameFile) {
+      emitError(func.getLoc(), "ffm-fuse: report= and looptree= name the "
+                               "same file '")
+          << looptree << "'";
+      return signalPassFailure();
+    }
     SmallVector<int64_t> optionSizes;
     if (!dimSizes.empty() && !parseDimSizes(dimSizes, optionSizes)) {
       emitError(func.getLoc(), "ffm-fuse: dim-sizes must be a "
@@ -626,8 +641,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                               const MappingFromIR &recovered) {
     std::string text;
     llvm::raw_string_ostream os(text);
-    os << "digraph \"" << func.getSymName() << "\" {\n  node [fontname=mono];\n";
+    os << "digraph " << dotQuoted(func.getSymName())
+       << " {\n  node [fontname=mono];\n";
     const Workload &rw = recovered.getWorkload();
+    // Loops numbered as met, not by address: one input, one file.
+    llvm::DenseMap<Operation *, size_t> loopIds;
     for (auto [g, group] : llvm::enumerate(recovered.getGroups())) {
       os << "  subgraph cluster_" << g << " { label=\"group " << g << "\";\n";
       // One path per Einsum, merged where the IR shares the loop.
@@ -652,7 +670,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
             attrs = ", shape=box";
           } else {
             Operation *loop = loops[depth++];
-            id = "l" + std::to_string(reinterpret_cast<uintptr_t>(loop));
+            id = "l" + std::to_string(
+                           loopIds.try_emplace(loop, loopIds.size())
+                               .first->second);
             bool fused = llvm::count_if(group, [&](int j) {
                            return loop->isAncestor(recovered.getEinsums()[j].tile);
                          }) > 1;
@@ -665,13 +685,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
               attrs = ", style=bold, color=red";
           }
           if (ids.insert(id).second) {
-            os << "    " << id << " [label=\"" << label << "\"" << attrs
+            os << "    " << id << " [label=" << dotQuoted(label) << attrs
                << "];\n    " << parent << " -> " << id << ";\n";
           }
           parent = id;
         }
-        os << "    t" << i << " [label=\"" << e.name
-           << "\", shape=ellipse, style=filled];\n    " << parent << " -> t"
+        os << "    t" << i << " [label=" << dotQuoted(e.name)
+           << ", shape=ellipse, style=filled];\n    " << parent << " -> t"
            << i << ";\n";
       }
       os << "  }\n";

@@ -234,25 +234,41 @@ void Workload::print(llvm::raw_ostream &os) const {
   }
 }
 
+std::string ffm::dotQuoted(llvm::StringRef text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '\n') {
+      quoted += "\\n"; // DOT's line break
+      continue;
+    }
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
 void Workload::printDot(llvm::raw_ostream &os) const {
-  os << "digraph \"" << name << "\" {\n";
+  os << "digraph " << dotQuoted(name) << " {\n";
   for (const Einsum &e : einsums)
-    os << "  \"" << e.name << "\" [label=\"" << e.name << "\\n" << e.opName
-       << "\"];\n";
+    os << "  " << dotQuoted(e.name) << " [label="
+       << dotQuoted(e.name + "\n" + e.opName) << "];\n";
   for (const Tensor &t : tensors)
     if (t.producer < 0 && t.aliasOf < 0 && !t.consumers.empty())
-      os << "  \"" << t.name << "\" [shape=box];\n";
+      os << "  " << dotQuoted(t.name) << " [shape=box];\n";
   for (const Tensor &t : tensors)
     if (t.producer < 0 && t.aliasOf < 0)
       for (int c : t.consumers)
-        os << "  \"" << t.name << "\" -> \"" << einsums[c].name << "\";\n";
+        os << "  " << dotQuoted(t.name) << " -> " << dotQuoted(einsums[c].name)
+           << ";\n";
   for (const Move &m : moves)
     for (int t : m.from)
-      os << "  \"" << tensors[t].name << "\" -> \"" << tensors[m.to].name
-         << "\" [label=\"" << m.op << "\"];\n";
+      os << "  " << dotQuoted(tensors[t].name) << " -> "
+         << dotQuoted(tensors[m.to].name) << " [label=" << dotQuoted(m.op)
+         << "];\n";
   for (const Edge &edge : edges)
-    os << "  \"" << einsums[edge.producer].name << "\" -> \""
-       << einsums[edge.consumer].name << "\" [label=\""
-       << tensors[edge.tensor].name << "\"];\n";
+    os << "  " << dotQuoted(einsums[edge.producer].name) << " -> "
+       << dotQuoted(einsums[edge.consumer].name)
+       << " [label=" << dotQuoted(tensors[edge.tensor].name) << "];\n";
   os << "}\n";
 }

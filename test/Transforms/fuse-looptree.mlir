@@ -3,6 +3,14 @@
 // two Einsums share (fused) are bold and red.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.dot" %s -o /dev/null
 // RUN: FileCheck %s < %t.dot
+// The same input draws the same file (loops are numbered as met).
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.again.dot" %s -o /dev/null
+// RUN: diff %t.dot %t.again.dot
+// A name with a quote and a backslash stays one DOT string.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.quoted.dot" %S/Inputs/quoted-name.mlir -o /dev/null
+// RUN: FileCheck %s --check-prefix=QUOTED < %t.quoted.dot
+// Nor may the report share the DOT's file, which would overwrite it.
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.both looptree=%t.both" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SAME
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.missing/x.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=/dev/full" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULL
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false looptree=%t.none.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOREWRITE
@@ -10,12 +18,14 @@
 
 // CHECK: digraph "chain" {
 // CHECK: subgraph cluster_0 { label="group 0";
-// CHECK: [label="for m : 2", style=bold, color=red];
-// CHECK: [label="for n : 4", style=bold, color=red];
+// CHECK: l0 [label="for m : 2", style=bold, color=red];
+// CHECK: l1 [label="for n : 4", style=bold, color=red];
 // CHECK: [label="keep arg0 in GlobalBuffer", shape=box];
 // CHECK: t0 [label="matmul_0", shape=ellipse, style=filled];
 // CHECK: t1 [label="matmul_1", shape=ellipse, style=filled];
 
+// QUOTED: digraph "we\"ird\\name" {
+// SAME: error: ffm-fuse: report= and looptree= name the same file '{{.*}}.both'
 // BAD: error: ffm-fuse: cannot write looptree '{{.*}}x.dot'
 // FULL: error: ffm-fuse: cannot write looptree '/dev/full': No space left on device
 // NOREWRITE: error: ffm-fuse: verify=true and looptree= read the rewritten IR back: they need rewrite=true

@@ -1,4 +1,7 @@
 // RUN: ffm-opt --ffm-einsum-graph="format=dot" %s -o /dev/null | FileCheck %s
+// A name with a quote and a backslash stays one DOT string.
+// RUN: ffm-opt --ffm-einsum-graph="format=dot" %S/../Transforms/Inputs/quoted-name.mlir -o /dev/null | FileCheck %s --check-prefix=QUOTED
+// QUOTED: digraph "we\"ird\\name" {
 
 // CHECK: digraph "chain" {
 // CHECK-DAG: "matmul_0" [label="matmul_0\nlinalg.matmul"];

@@ -161,6 +161,11 @@ struct Workload {
   void printDot(llvm::raw_ostream &os) const;
 };
 
+/// `text` as a DOT string, quotes included, a newline as DOT's line break:
+/// symbol names may hold quotes and backslashes (`@"a\"b"`), which would
+/// end the string early.
+std::string dotQuoted(llvm::StringRef text);
+
 } // namespace ffm
 
 #endif // FFM_WORKLOAD_WORKLOAD_H
