@@ -319,36 +319,52 @@ int Arch::levelIndex(llvm::StringRef name) const {
   return -1;
 }
 
-std::string Arch::validate() const {
+std::string Arch::validate(ArchPart *part) const {
+  ArchPart none;
+  if (!part)
+    part = &none;
+  // The message, with the level or unit it is about.
+  auto inLevel = [&](size_t i, std::string message) {
+    part->level = (int)i;
+    return message;
+  };
+  auto inUnit = [&](size_t k, std::string message) {
+    part->unit = (int)k;
+    return message;
+  };
   if (levels.empty())
     return "arch needs at least one memory level (DRAM)";
   if (levels.size() > kMaxLevels)
-    return llvm::formatv("arch has {0} memory levels; at most {1} are "
-                         "supported",
-                         levels.size(), kMaxLevels);
-  for (const Level &level : levels)
+    return inLevel(kMaxLevels,
+                   llvm::formatv("arch has {0} memory levels; at most {1} "
+                                 "are supported",
+                                 levels.size(), kMaxLevels));
+  for (auto [i, level] : llvm::enumerate(levels))
     if (std::string err = level.validate(); !err.empty())
-      return err;
+      return inLevel(i, err);
   for (size_t k = 0; k < numUnits(); ++k)
     if (std::string err = unit(k).validate(); !err.empty())
-      return err;
+      return inUnit(k, err);
   if (levels.front().capacity)
-    return llvm::formatv("outermost level '{0}' must be unbounded (DRAM): "
-                         "omit its capacity",
-                         levels.front().name);
+    return inLevel(0, llvm::formatv("outermost level '{0}' must be "
+                                    "unbounded (DRAM): omit its capacity",
+                                    levels.front().name));
   llvm::StringSet<> names;
   int64_t instances = 1;
   for (auto [i, level] : llvm::enumerate(levels)) {
     if (!names.insert(level.name).second)
-      return llvm::formatv("duplicate level name '{0}'", level.name);
+      return inLevel(i, llvm::formatv("duplicate level name '{0}'",
+                                      level.name));
     if (i == 0 && (!level.keep.empty() || !level.bypass.empty()))
-      return llvm::formatv("outermost level '{0}' takes no keep/bypass rules: "
-                           "what it holds follows from fusion",
-                           level.name);
+      return inLevel(i, llvm::formatv("outermost level '{0}' takes no "
+                                      "keep/bypass rules: what it holds "
+                                      "follows from fusion",
+                                      level.name));
     if (i > 0 && !level.capacity)
-      return llvm::formatv(
-          "level '{0}' is unbounded; only the outermost level may be",
-          level.name);
+      return inLevel(
+          i, llvm::formatv(
+                 "level '{0}' is unbounded; only the outermost level may be",
+                 level.name));
     // Inner levels are smaller: a level larger than the one holding it is
     // almost always a unit slip or levels listed innermost first. Levels
     // with class rules need not nest (Eyeriss's per-tensor scratchpads).
@@ -357,33 +373,36 @@ std::string Arch::validate() const {
     };
     if (i > 1 && !hasRules(level) && !hasRules(levels[i - 1]) &&
         *level.capacity > *levels[i - 1].capacity)
-      return llvm::formatv("levels are not ordered outermost first: '{0}' "
+      return inLevel(
+          i, llvm::formatv("levels are not ordered outermost first: '{0}' "
                            "({1} bytes) is larger than '{2}' ({3} bytes)",
                            level.name, *level.capacity, levels[i - 1].name,
-                           *levels[i - 1].capacity);
+                           *levels[i - 1].capacity));
     for (int64_t f : level.fanout)
       if (__builtin_mul_overflow(instances, f, &instances))
-        return "the product of the level fanouts overflows";
+        return inLevel(i, "the product of the level fanouts overflows");
   }
   llvm::StringSet<> unitNames;
   for (size_t k = 0; k < numUnits(); ++k) {
     const Compute &c = unit(k);
     if (!unitNames.insert(c.displayName()).second)
-      return llvm::formatv("duplicate compute unit name '{0}'",
-                           c.displayName());
+      return inUnit(k, llvm::formatv("duplicate compute unit name '{0}'",
+                                     c.displayName()));
     if (!c.level.empty() && levelIndex(c.level) < 0)
-      return llvm::formatv("compute unit '{0}' sits below level '{1}', which "
-                           "the architecture does not have",
-                           c.displayName(), c.level);
+      return inUnit(k, llvm::formatv("compute unit '{0}' sits below level "
+                                     "'{1}', which the architecture does "
+                                     "not have",
+                                     c.displayName(), c.level));
     if (k > 0 && c.level.empty())
-      return llvm::formatv("compute unit '{0}': name the level it sits "
-                           "below",
-                           c.displayName());
+      return inUnit(k, llvm::formatv("compute unit '{0}': name the level it "
+                                     "sits below",
+                                     c.displayName()));
     if (c.instances && *c.instances != unitInstances(k))
-      return llvm::formatv(
-          "compute unit '{0}' has {1} instances, but the levels above it "
-          "give {2}",
-          c.displayName(), *c.instances, llvm::format("%g", unitInstances(k)));
+      return inUnit(
+          k, llvm::formatv("compute unit '{0}' has {1} instances, but the "
+                           "levels above it give {2}",
+                           c.displayName(), *c.instances,
+                           llvm::format("%g", unitInstances(k))));
   }
   if (accounting != "looptree" && accounting != "reference")
     return llvm::formatv("accounting must be looptree or reference, got "

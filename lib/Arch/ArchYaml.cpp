@@ -41,16 +41,24 @@ struct FailedCheck {
   std::string error;
 };
 
-template <typename T>
-std::string checkLater(llvm::yaml::IO &io, const T &value) {
-  if (std::string error = value.validate(); !error.empty())
-    static_cast<std::vector<FailedCheck> *>(io.getContext())
-        ->push_back({static_cast<llvm::yaml::Input &>(io)
-                         .getCurrentNode()
-                         ->getSourceRange()
-                         .Start,
-                     std::move(error)});
-  return "";
+/// What the traits' checks leave for the loader (YAML I/O's context): the
+/// checks that failed, and where each level and compute unit was read, in
+/// Arch::levels and Arch::unit() order, for the whole's checks to point at
+/// the part they are about.
+struct Checks {
+  std::vector<FailedCheck> failed;
+  std::vector<llvm::SMLoc> levels, units;
+};
+
+Checks &checks(llvm::yaml::IO &io) {
+  return *static_cast<Checks *>(io.getContext());
+}
+
+llvm::SMLoc here(llvm::yaml::IO &io) {
+  return static_cast<llvm::yaml::Input &>(io)
+      .getCurrentNode()
+      ->getSourceRange()
+      .Start;
 }
 } // namespace
 
@@ -88,7 +96,10 @@ template <> struct MappingTraits<ffm::Level> {
     io.mapOptional("datum_bits", level.datumBits);
   }
   static std::string validate(IO &io, ffm::Level &level) {
-    return checkLater(io, level);
+    checks(io).levels.push_back(here(io));
+    if (std::string error = level.validate(); !error.empty())
+      checks(io).failed.push_back({here(io), std::move(error)});
+    return "";
   }
 };
 template <> struct MappingTraits<ffm::Compute> {
@@ -101,6 +112,11 @@ template <> struct MappingTraits<ffm::Compute> {
     io.mapOptional("throughput", compute.throughput, 1.0);
     io.mapOptional("leakage", compute.leakage, 0.0);
   }
+  // `compute`, then `units` (Arch's mapping reads them in that order).
+  static std::string validate(IO &io, ffm::Compute &) {
+    checks(io).units.push_back(here(io));
+    return "";
+  }
 };
 template <> struct MappingTraits<ffm::Arch> {
   static void mapping(IO &io, ffm::Arch &arch) {
@@ -112,7 +128,18 @@ template <> struct MappingTraits<ffm::Arch> {
     io.mapOptional("accounting", arch.accounting, std::string("looptree"));
   }
   static std::string validate(IO &io, ffm::Arch &arch) {
-    return checkLater(io, arch);
+    ffm::ArchPart part;
+    std::string error = arch.validate(&part);
+    if (error.empty())
+      return "";
+    const Checks &seen = checks(io);
+    llvm::SMLoc at = here(io);
+    if (part.level >= 0 && (size_t)part.level < seen.levels.size())
+      at = seen.levels[part.level];
+    else if (part.unit >= 0 && (size_t)part.unit < seen.units.size())
+      at = seen.units[part.unit];
+    checks(io).failed.push_back({at, std::move(error)});
+    return "";
   }
 };
 } // namespace llvm::yaml
@@ -182,9 +209,10 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
   }
   Arch arch;
   {
-    std::vector<FailedCheck> failedChecks;
-    llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(),
-                          &failedChecks, handler, &diagStream);
+    Checks checked;
+    llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(), &checked,
+                          handler, &diagStream);
+    const std::vector<FailedCheck> &failedChecks = checked.failed;
     yin >> arch;
     if (yin.error())
       return llvm::createStringError(

@@ -33,6 +33,10 @@
 // Each of the two is finite: energy maps.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/overflow-edp.yaml" %s -o /dev/null
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/too-deep.yaml" %s 2>&1 | FileCheck %s --check-prefix=DEEP
+// Checks of the whole architecture point at the level or unit they are
+// about, not at the file's first line.
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/unit-instances.yaml" %s 2>&1 | FileCheck %s --check-prefix=UNITS
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/duplicate-level.yaml" %s 2>&1 | FileCheck %s --check-prefix=DUPLEVEL
 // RUN: not ffm-opt --ffm-fuse="report=/nonexistent-dir/r.json arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=REPORT
 // A write that fails once the file is open (a full disk) is an error too,
 // not an abort.
@@ -59,10 +63,12 @@
 // THIRDDOC: error: ffm: invalid arch-file: {{.*}}third-document.yaml:9:1: error: an arch file holds one architecture: a second YAML document starts here
 // ALIAS: error: ffm: invalid arch-file: {{.*}}alias-root.yaml: the architecture must be a mapping with 'levels' and 'compute'
 // CONTROL: error: ffm: invalid arch-file: {{.*}}control-char.yaml:1:1: error: Got empty plain scalar
-// FANOUT: error: ffm: invalid arch-file: {{.*}}fanout-overflow.yaml:1:1: error: the product of the level fanouts overflows
+// FANOUT: error: ffm: invalid arch-file: {{.*}}fanout-overflow.yaml:5:5: error: the product of the level fanouts overflows
 // OVERFLOW: error: ffm-fuse: the mapping's energy or latency overflows (INF pJ, {{.*}} cycles): the architecture's energies or bandwidths are too extreme to score
 // EDPOVERFLOW: error: ffm-fuse: the mapping's energy-delay product overflows ({{.*}} pJ x {{.*}} cycles): the architecture's energies or bandwidths are too extreme to score
-// DEEP: error: ffm: invalid arch-file: {{.*}}too-deep.yaml:{{.*}}arch has 17 memory levels; at most 16 are supported
+// DEEP: error: ffm: invalid arch-file: {{.*}}too-deep.yaml:19:6: error: arch has 17 memory levels; at most 16 are supported
+// UNITS: error: ffm: invalid arch-file: {{.*}}unit-instances.yaml:6:11: error: compute unit 'MAC' has 8 instances, but the levels above it give 4
+// DUPLEVEL: error: ffm: invalid arch-file: {{.*}}duplicate-level.yaml:5:6: error: duplicate level name 'GLB'
 // REPORT: error: ffm-fuse: cannot write report '/nonexistent-dir/r.json': No such file or directory
 // FULL: error: ffm-fuse: cannot write report '/dev/full': No space left on device
 func.func @chain(%x: tensor<8x4xf32>, %w0: tensor<4x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {

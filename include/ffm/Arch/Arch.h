@@ -165,6 +165,12 @@ struct Compute {
   std::string validate() const;
 };
 
+/// Which part of an architecture a failed check is about, by index into
+/// Arch::levels and Arch::unit() (-1: none), for a loader to point at it.
+struct ArchPart {
+  int level = -1, unit = -1;
+};
+
 struct Arch {
   /// The mapper keeps per-tensor sets of levels as bit masks.
   static constexpr size_t kMaxLevels = 16;
@@ -228,9 +234,10 @@ struct Arch {
   }
   /// The most bytes any datum takes at level l.
   double widestBytesAt(size_t l) const;
-  /// Empty when the architecture is sound, else the first problem found.
-  /// The #ffm.arch verifier and the YAML loader both use it.
-  std::string validate() const;
+  /// Empty when the architecture is sound, else the first problem found,
+  /// and in `part` (if given) the level or unit it is about. The #ffm.arch
+  /// verifier and the YAML loader both use it.
+  std::string validate(ArchPart *part = nullptr) const;
 };
 
 /// Parses an architecture from YAML text; errors carry line and column.
