@@ -31,6 +31,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -281,11 +282,13 @@ struct Generator {
   /// stops), with the bound there as the walk's order keys (orderKeys).
   /// Flat, leaf i's at i times the access and fanout-slot counts: a roomy
   /// architecture lists millions, which must not cost many times their
-  /// size in memory, nor in moves when sorted.
+  /// size in memory, nor in moves when sorted. In deques, which grow
+  /// without copying: a vector's doubling would add half its size at once,
+  /// between two checks of the memory budget.
   struct SpreadLeaves {
-    std::vector<uint32_t> keepSets;
-    std::vector<std::pair<int, int64_t>> spatial;
-    std::vector<std::pair<double, double>> keys;
+    std::deque<uint32_t> keepSets;
+    std::deque<std::pair<int, int64_t>> spatial;
+    std::deque<std::pair<double, double>> keys;
   };
   /// Where chooseSpatial lists its leaves instead of walking below them.
   SpreadLeaves *collecting = nullptr;

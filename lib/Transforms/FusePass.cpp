@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <cmath>
@@ -31,6 +32,29 @@ using namespace mlir;
 using namespace ffm;
 
 namespace {
+
+/// Whether two output paths name one file, which the second write would
+/// overwrite: one existing file, or the same path once absolute and without
+/// dots (a file not written yet). Devices and pipes (/dev/null,
+/// /dev/stdout) take both writes.
+bool oneFile(StringRef a, StringRef b) {
+  namespace fs = llvm::sys::fs;
+  if (a == "-" || b == "-")
+    return false;
+  fs::file_status status;
+  if (!fs::status(a, status) && fs::exists(status) &&
+      !fs::is_regular_file(status))
+    return false;
+  bool equivalent = false;
+  if (!fs::equivalent(a, b, equivalent))
+    return equivalent;
+  SmallString<256> x(a), y(b);
+  if (fs::make_absolute(x) || fs::make_absolute(y))
+    return a == b;
+  llvm::sys::path::remove_dots(x, /*remove_dot_dot=*/true);
+  llvm::sys::path::remove_dots(y, /*remove_dot_dot=*/true);
+  return x == y;
+}
 
 /// A level's spatial_ranks that name no rank of any of the function's
 /// Einsums leave its fanout unused here: a typo (or an architecture meant
@@ -242,16 +266,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                                "rewrite=true");
       return signalPassFailure();
     }
-    // One file for both: the DOT would overwrite the report. (Paths that
-    // exist are compared as files, other spellings of one name too.)
-    bool sameFile = false;
-    if (!report.empty() && report != "-" && !looptree.empty()) {
-      bool equivalent = false;
-      sameFile = report == looptree ||
-                 (!llvm::sys::fs::equivalent(report, looptree, equivalent) &&
-                  equivalent);
-    }
-    if (sameFile) {
+    // One file for both: the DOT would overwrite the report.
+    if (!report.empty() && !looptree.empty() && oneFile(report, looptree)) {
       emitError(func.getLoc(), "ffm-fuse: report= and looptree= name the "
                                "same file '")
           << looptree << "'";

@@ -11,6 +11,11 @@
 // RUN: FileCheck %s --check-prefix=QUOTED < %t.quoted.dot
 // Nor may the report share the DOT's file, which would overwrite it.
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.both looptree=%t.both" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SAME
+// Nor by another spelling of a file not written yet; a device takes both.
+// RUN: rm -rf %t.d && mkdir -p %t.d
+// RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=%t.d/both looptree=%t.d/./new/../both" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SAME
+// RUN: not ls %t.d/both
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml report=/dev/null looptree=/dev/null" %s -o /dev/null
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=%t.missing/x.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml looptree=/dev/full" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULL
 // RUN: not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false looptree=%t.none.dot" %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOREWRITE
@@ -25,7 +30,7 @@
 // CHECK: t1 [label="matmul_1", shape=ellipse, style=filled];
 
 // QUOTED: digraph "we\"ird\\name" {
-// SAME: error: ffm-fuse: report= and looptree= name the same file '{{.*}}.both'
+// SAME: error: ffm-fuse: report= and looptree= name the same file '{{.*}}both'
 // BAD: error: ffm-fuse: cannot write looptree '{{.*}}x.dot'
 // FULL: error: ffm-fuse: cannot write looptree '/dev/full': No space left on device
 // NOREWRITE: error: ffm-fuse: verify=true and looptree= read the rewritten IR back: they need rewrite=true
