@@ -215,7 +215,11 @@ def run_ours(args, arch_file, ir, objective, report):
                    unfused_latency_cycles=fn["unfused"]["latency_cycles"],
                    groups=fn.get("fusion_groups"))
     else:
-        res["error"] = se.strip().splitlines()[-3:] if se.strip() else []
+        # The diagnostic itself, not the path it starts with (the table
+        # keeps 80 characters).
+        lines = se.strip().splitlines()
+        errors = [l[l.index("error:"):] for l in lines if "error:" in l]
+        res["error"] = errors or lines[-3:]
     return res
 
 
@@ -309,19 +313,29 @@ def main():
         with open(os.path.join(a.out, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
     write_table(a, results)
+    # Our failures fail the run (a reference past its time limit is a row).
+    failed = [name for name in a.cases.split(",") if results[name]["ours"].get("rc") != 0]
+    if failed:
+        print("ffm-opt failed on: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    return 0
 
 
 def write_table(a, results):
     version = next((r["reference"].get("version") for r in results.values()
                     if r["reference"].get("version")), None)
     lines = [
-        "# ffm-opt vs the reference mapper (accelforge " + str(version) + "), one machine, one run",
+        "# ffm-opt vs the reference mapper (accelforge " + str(version) + ")",
         "",
         f"Produced by `bash bench/peer/run.sh`. Fused-loop limit: {a.per_rank} per rank on both sides"
         " (the reference's `max_fused_loops_per_rank_variable`; its total `max_fused_loops` left unlimited);"
         f" the reference with {a.jobs} worker processes, ffm-opt with its default threads; reference time limit"
-        f" {a.ref_timeout:g} s. Energy in pJ, latency in cycles (the reference's J and s converted by"
-        " the arch's scale and clock). `time` is the wall time of the whole process (the reference's"
+        f" {a.ref_timeout:g} s in the latest run. Energy in pJ, latency in cycles (the reference's J and s converted by"
+        " the arch's scale and clock). Rows run alone or merged from several runs"
+        " (`--merge`, and `bash bench/peer/run.sh CASES`): `machine.txt` gives the latest run, `results.json`"
+        " every row's figures. ffm-opt searches its default mapspace (`node-depths=false`: a keep node heads"
+        " its level's block), which the reference's contains (docs/mapspace.md), and the two models differ"
+        " where docs/model.md says; the same optimum on both is what the objective ratio checks. `time` is the wall time of the whole process (the reference's"
         " includes ~1-4 s of Python imports, `import s`), `RSS` the larger of wait4's peak RSS and the peak Pss summed over its process tree (the reference forks workers), in MB.",
         "Ratios are ours / the reference's; an objective ratio of 1.000 is the same optimum."
         " `=`: the reference figures of another row with the same reference configuration (the reference runs once per configuration)."
@@ -365,4 +379,4 @@ def write_table(a, results):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,6 +5,8 @@
 #
 #   bash bench/peer/run.sh [case,case,...]
 #   PEER_REF_TIMEOUT (s, default 1800) bounds each reference run.
+# Given cases, only their rows are run and replaced. Exits non-zero when
+# ffm-opt fails on a case (a reference past its limit is only a row).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,8 +27,11 @@ mkdir -p "$out"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/machine.txt"
 
+# Some cases: their rows replace the committed ones, the others stay.
 cases=()
-[ $# -gt 0 ] && cases=(--cases "$1")
+[ $# -gt 0 ] && cases=(--cases "$1" --merge)
+status=0
 python3 "$here/peer.py" --root "$ROOT" --ffm-opt "$root/build/bin/ffm-opt" --out "$out" \
-  --ref-timeout "${PEER_REF_TIMEOUT:-1800}" "${cases[@]}"
+  --ref-timeout "${PEER_REF_TIMEOUT:-1800}" "${cases[@]}" || status=$?
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+exit "$status"
