@@ -15,6 +15,7 @@
 #include "Generator.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -37,6 +38,12 @@ bool Generator::overflowsBelow(size_t l) const {
   while (m < numLevels && !levelHasNodes(m))
     ++m;
   return m < numLevels && overflows(m);
+}
+
+bool Generator::overflowsAnywhere() const {
+  return llvm::any_of(llvm::seq<size_t>(1, numLevels), [&](size_t m) {
+    return levelHasNodes(m) && overflows(m);
+  });
 }
 
 double Generator::leastTile(size_t a, size_t l) const {

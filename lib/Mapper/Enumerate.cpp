@@ -201,7 +201,11 @@ void Generator::chooseKeeps(size_t a) {
   if (a == acc.size()) {
     enterKeeps();
     spatial.assign(fanoutSlots.size(), {-1, 1});
-    chooseSpatial(0);
+    // Without spatial loops the tiles are least: a keep set they
+    // overflow has no mapping, whatever is spread.
+    enterSpread();
+    if (!overflowsAnywhere())
+      chooseSpatial(0);
     return;
   }
   // No tile is kept below the unit.
@@ -279,6 +283,8 @@ void Generator::chooseSpatial(size_t slot) {
     if (!usesEnough())
       return;
     enterSpread();
+    if (overflowsAnywhere())
+      return;
     if (collecting) {
       auto [energy, latency] = lowerBound();
       auto [first, second] = orderKeys(energy, latency);

@@ -622,6 +622,14 @@ struct Generator {
   /// next level with nodes already exceed its capacity.
   bool overflowsBelow(size_t l) const;
 
+  /// Whether some on-chip level overflows with its least tiles, which only
+  /// grow below: no mapping under this point fits. Checked where the keep
+  /// sets and the spatial loops are chosen, since the blocks' own checks
+  /// reach a deep level only after every block above it is enumerated (a
+  /// one-byte register with two tensors kept in it took 21 M steps of a
+  /// GPT-3 projection, for no mapping).
+  bool overflowsAnywhere() const;
+
   /// The least tile access `a` can have at level l given what is decided: a
   /// placed node in the first undecided block holds exactly what the loops
   /// above it leave (the block's other loops, placed or not, sit below it).
