@@ -332,7 +332,7 @@ def write_table(a, results):
         f" the reference with {a.jobs} worker processes, ffm-opt with its default threads; reference time limit"
         f" {a.ref_timeout:g} s in the latest run. Energy in pJ, latency in cycles (the reference's J and s converted by"
         " the arch's scale and clock). Rows run alone or merged from several runs"
-        " (`--merge`, and `bash bench/peer/run.sh CASES`): `machine.txt` gives the latest run, `results.json`"
+        " (`--merge`, and `bash bench/peer/run.sh CASES`): `machine.txt` gives each run's machine and load, `results.json`"
         " every row's figures. ffm-opt searches its default mapspace (`node-depths=false`: a keep node heads"
         " its level's block), which the reference's contains (docs/mapspace.md), and the two models differ"
         " where docs/model.md says; the same optimum on both is what the objective ratio checks. `time` is the wall time of the whole process (the reference's"

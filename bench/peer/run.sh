@@ -17,7 +17,7 @@ bash "$here/install.sh"
 [ -x "$root/build/bin/ffm-opt" ] || bash "$root/scripts/build.sh"
 
 mkdir -p "$out"
-{
+info="$(
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
@@ -25,7 +25,14 @@ mkdir -p "$out"
   echo "os: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "reference python: $(chroot "$ROOT" /opt/afvenv/bin/python --version) (Debian trixie tree, chroot)"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-} > "$out/machine.txt"
+)"
+# Rows of some cases merge into the committed table, whose other rows keep
+# their machine on record: this run's is added below it.
+if [ $# -gt 0 ] && [ -f "$out/machine.txt" ]; then
+  printf '\nmerged run of %s (other rows from the runs above):\n%s\n' "$1" "$info" >> "$out/machine.txt"
+else
+  printf '%s\n' "$info" > "$out/machine.txt"
+fi
 
 # Some cases: their rows replace the committed ones, the others stay.
 cases=()
