@@ -132,13 +132,13 @@ template <> struct MappingTraits<ffm::Arch> {
     std::string error = arch.validate(&part);
     if (error.empty())
       return "";
-    const Checks &seen = checks(io);
+    Checks &seen = checks(io);
     llvm::SMLoc at = here(io);
     if (part.level >= 0 && (size_t)part.level < seen.levels.size())
       at = seen.levels[part.level];
     else if (part.unit >= 0 && (size_t)part.unit < seen.units.size())
       at = seen.units[part.unit];
-    checks(io).failed.push_back({at, std::move(error)});
+    seen.failed.push_back({at, std::move(error)});
     return "";
   }
 };
@@ -212,16 +212,16 @@ llvm::Expected<Arch> ffm::parseArchYaml(llvm::StringRef text,
     Checks checked;
     llvm::yaml::Input yin(sm.getMemoryBuffer(1)->getMemBufferRef(), &checked,
                           handler, &diagStream);
-    const std::vector<FailedCheck> &failedChecks = checked.failed;
     yin >> arch;
     if (yin.error())
       return llvm::createStringError(
           yin.error(), "%s",
           diagnostics.empty() ? "invalid arch YAML" : diagnostics.c_str());
     // The first: a level's, before the whole's that repeats it.
-    if (!failedChecks.empty()) {
-      sm.PrintMessage(diagStream, failedChecks.front().at,
-                      llvm::SourceMgr::DK_Error, failedChecks.front().error);
+    if (!checked.failed.empty()) {
+      const FailedCheck &first = checked.failed.front();
+      sm.PrintMessage(diagStream, first.at, llvm::SourceMgr::DK_Error,
+                      first.error);
       return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
                                      diagnostics.c_str());
     }
