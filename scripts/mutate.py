@@ -63,6 +63,13 @@ MUTANTS = [
      "lib/Mapper/Caps.cpp",
      "others(sumW, f[i])",
      "others(sumW * 1.02, f[i])"),
+    ("keep sets and spreads cut at half the capacity their least tiles need",
+     "lib/Mapper/Bound.cpp",
+     "    return levelHasNodes(m) && overflows(m);",
+     "    double least = 0;\n    for (size_t a = 0; a < acc.size(); ++a)\n"
+     "      if (keepSet[a] & (1u << m))\n"
+     "        least += leastTile(a, m) * datumBytes * model->widthAt(a, m);\n"
+     "    return levelHasNodes(m) && 2 * least > capacity[m];"),
     ("runtime extent: the last, partial tile dropped",
      "lib/Transforms/LoopTreeCodegen.cpp",
      "getAffineDimExpr(0, rewriter.getContext())\n                                     .ceilDiv(step)),",
