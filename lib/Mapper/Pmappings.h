@@ -192,6 +192,8 @@ public:
   /// MB resident)", and the option that raises it.
   std::string what() const;
   const char *option() const;
+  /// Whether the budget spent is the wall time (not memory).
+  bool timeSpent() const { return tripped.load() >> kReasonShift == Time; }
   /// An allocation failed (caught where no budget check saw it coming):
   /// every enumeration and join under way stops, as at a spent budget.
   void allocationFailed() const;
