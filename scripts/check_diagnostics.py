@@ -88,8 +88,6 @@ UNREACHABLE = {
         "API",
     "no valid fused mapping reaches Einsum '":
         "the unfused (DRAM round trip) choice is always in the frontier",
-    "no valid mapping for Einsum '":
-        "a DRAM-only mapping always exists (test DramOnlyMappingAlwaysExists)",
     "names no memory level": "#ffm.mapping names are resolved before the model",
     "names no rank of the Einsum": "#ffm.mapping names are resolved before the model",
     "names no tensor of the Einsum": "#ffm.mapping names are resolved before the model",

@@ -14,7 +14,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <cmath>
 #include <new>
 
 using namespace ffm;
@@ -85,15 +87,29 @@ void fillResult(const Workload &w, const Arch &arch,
   }
 }
 
-std::string fitError(const Workload &w, int i, const EinsumPmappings &p) {
+std::string fitError(const Workload &w, const Arch &arch, int i,
+                     const EinsumPmappings &p) {
   if (!p.error.empty())
     return p.error;
   // Bypassing every on-chip level is always in the mapspace, so this means
-  // the architecture itself rules the Einsum out.
+  // the architecture itself rules the Einsum out: its keep rules, or a
+  // fanout the Einsum's ranks cannot fill as min_usage asks, which the
+  // message names (an Einsum of a few rows on a 128x128 array).
   const Einsum &e = w.einsums[i];
-  return llvm::formatv("no valid mapping for Einsum '{0}' ({1}) on this "
-                       "architecture",
-                       e.name, e.opName);
+  std::string error = llvm::formatv("no valid mapping for Einsum '{0}' ({1}) "
+                                    "on this architecture",
+                                    e.name, e.opName);
+  for (const Level &level : arch.levels)
+    if (level.minUsage > 0 && level.fanoutInstances() > 1)
+      error += llvm::formatv("; level '{0}' asks its spatial loops to use "
+                             "{1} of its {2} instances (min_usage {3})",
+                             level.name,
+                             llvm::format("%g", std::ceil(
+                                 level.minUsage * level.fanoutInstances() *
+                                 (1 - 1e-12))),
+                             llvm::format("%g", level.fanoutInstances()),
+                             llvm::format("%g", level.minUsage));
+  return error;
 }
 
 } // namespace
@@ -221,7 +237,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
       result.stats.kept += g.second.size();
   }
   if (size_t i = failedEinsum(pm); i < n) {
-    result.error = fitError(w, i, pm[i]);
+    result.error = fitError(w, arch, i, pm[i]);
     return result;
   }
 
