@@ -17,7 +17,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 #include <cmath>
-#include <system_error>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace ffm;
@@ -112,15 +113,35 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch,
   return binding;
 }
 
+namespace {
+/// The frees under way on threads of their own (discardStopped). Never
+/// destroyed: a freeing thread may outlive main.
+struct Discards {
+  std::mutex mutex;
+  std::condition_variable done;
+  unsigned pending = 0;
+};
+Discards &discards() {
+  static Discards *d = new Discards;
+  return *d;
+}
+} // namespace
+
+void detail::awaitDiscards() {
+  Discards &d = discards();
+  std::unique_lock<std::mutex> lock(d.mutex);
+  d.done.wait(lock, [&] { return d.pending == 0; });
+}
+
 /// A search stopped by a spent budget ends in an error, and what its
 /// enumeration holds serves no one. Freeing it took seconds (gigabytes of
 /// fronts, their indices and their groups, in small allocations: 2.9 s
 /// past a 10 s time limit on the TPU-like GPT-3 layer without a fused-loop
 /// limit), past the very limit that stopped it. Past a time limit a thread
 /// of its own frees it while the error is reported (where none can start,
-/// this one does). Past a memory budget this one does: a search that
-/// follows (another function's) must not read the process's size while
-/// it is still being freed.
+/// this one does); the next search waits for it (awaitDiscards), so that
+/// it does not read the process's size mid-free. Past a memory budget this
+/// one does, as the error it reports is about that size.
 static void discardStopped(Generator &gen, EinsumPmappings &out,
                            const Deadline &deadline) {
   struct Garbage {
@@ -137,9 +158,21 @@ static void discardStopped(Generator &gen, EinsumPmappings &out,
   gen.front = nullptr;
   if (!deadline.timeSpent())
     return;
+  Discards &d = discards();
+  {
+    std::lock_guard<std::mutex> lock(d.mutex);
+    ++d.pending;
+  }
   try {
-    std::thread([g = std::move(garbage)] {}).detach();
-  } catch (const std::system_error &) {
+    std::thread([g = std::move(garbage), &d]() mutable {
+      g.reset();
+      std::lock_guard<std::mutex> lock(d.mutex);
+      --d.pending;
+      d.done.notify_all();
+    }).detach();
+  } catch (...) { // no thread: freed here, as the lambda unwinds
+    std::lock_guard<std::mutex> lock(d.mutex);
+    --d.pending;
   }
 }
 

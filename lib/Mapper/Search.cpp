@@ -93,22 +93,23 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
     return p.error;
   // Bypassing every on-chip level is always in the mapspace, so this means
   // the architecture itself rules the Einsum out: its keep rules, or a
-  // fanout the Einsum's ranks cannot fill as min_usage asks, which the
-  // message names (an Einsum of a few rows on a 128x128 array).
+  // fanout the Einsum's ranks cannot fill as min_usage asks (an Einsum of
+  // a few rows on a 128x128 array). Which one is not known here: the
+  // message names each min_usage as a rule to look at, not as the cause.
   const Einsum &e = w.einsums[i];
   std::string error = llvm::formatv("no valid mapping for Einsum '{0}' ({1}) "
                                     "on this architecture",
                                     e.name, e.opName);
   for (const Level &level : arch.levels)
     if (level.minUsage > 0 && level.fanoutInstances() > 1)
-      error += llvm::formatv("; level '{0}' asks its spatial loops to use "
-                             "{1} of its {2} instances (min_usage {3})",
-                             level.name,
-                             llvm::format("%g", std::ceil(
-                                 level.minUsage * level.fanoutInstances() *
-                                 (1 - 1e-12))),
-                             llvm::format("%g", level.fanoutInstances()),
-                             llvm::format("%g", level.minUsage));
+      error += llvm::formatv(
+          "; note: level '{0}' has min_usage {1} (its spatial loops must use "
+          "{2} of its {3} instances)",
+          level.name, llvm::format("%g", level.minUsage),
+          llvm::format("%.0f", std::ceil(level.minUsage *
+                                         level.fanoutInstances() *
+                                         (1 - 1e-12))),
+          llvm::format("%.0f", level.fanoutInstances()));
   return error;
 }
 
@@ -135,6 +136,7 @@ SearchResult ffm::search(const Workload &w, const Arch &arch,
   // The memory budget's checks come every few thousand steps; an
   // allocation between them that the machine cannot hold is an error too.
   try {
+    awaitDiscards();
     return searchWithin(w, arch, options);
   } catch (const std::bad_alloc &) {
     SearchResult result;
