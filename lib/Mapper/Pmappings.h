@@ -174,13 +174,13 @@ struct EinsumPmappings {
   bool stopped = false;
 };
 
-/// The search's budgets other than its size: wall time and resident
-/// memory. Checked every few thousand steps by generation and joins.
 /// Waits for the frees of stopped enumerations still under way on threads
 /// of their own (Pmappings.cpp, discardStopped): a search starts with the
 /// memory its budget reads back.
 void awaitDiscards();
 
+/// The search's budgets other than its size: wall time and resident
+/// memory. Checked every few thousand steps by generation and joins.
 class Deadline {
 public:
   explicit Deadline(

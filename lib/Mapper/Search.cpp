@@ -106,9 +106,7 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
           "; note: level '{0}' has min_usage {1} (its spatial loops must use "
           "{2} of its {3} instances)",
           level.name, llvm::format("%g", level.minUsage),
-          llvm::format("%.0f", std::ceil(level.minUsage *
-                                         level.fanoutInstances() *
-                                         (1 - 1e-12))),
+          llvm::format("%.0f", std::ceil(level.leastUsed())),
           llvm::format("%.0f", level.fanoutInstances()));
   return error;
 }

@@ -118,8 +118,11 @@ struct Level {
   /// Instances below this level: the product of its fanout dimensions.
   double fanoutInstances() const;
   /// Whether spatial loops using `used` of those instances meet min_usage.
-  bool meetsMinUsage(double used) const {
-    return used >= minUsage * fanoutInstances() * (1 - 1e-12);
+  bool meetsMinUsage(double used) const { return used >= leastUsed(); }
+  /// The instances min_usage asks the spatial loops to use (within
+  /// rounding of the product).
+  double leastUsed() const {
+    return minUsage * fanoutInstances() * (1 - 1e-12);
   }
   /// Cycles to move `reads` and `writes` (per instance): each port the
   /// level has (shared, read, write) takes its traffic's time, the level
