@@ -9,12 +9,15 @@ opt=$1 first=$2 last=$3; shift 3
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 objectives=(energy latency edp)
-n=0
+n=0 canon=0 refused=0
 for seed in $(seq "$first" "$last"); do
   python3 "$here/../bench/gen_workloads.py" random --seed "$seed" > "$tmp/random_$seed.mlir"
   FFM_OBJECTIVES=${objectives[$((seed % 3))]} FFM_FUSED_LIMITS=$((seed % 2)) \
     bash "$here/check_rewrite.sh" "$opt" "$tmp/random_$seed.mlir" -- "$@" > "$tmp/log" ||
     { echo "FAIL: seed $seed (bench/gen_workloads.py random --seed $seed)"; cat "$tmp/log"; exit 1; }
+  read -r c r < <(sed -n 's/^after --canonicalize: \([0-9]*\) re-evaluated, \([0-9]*\) refused.*/\1 \2/p' "$tmp/log")
+  canon=$((canon + c)) refused=$((refused + r))
   n=$((n + 1))
 done
 echo "OK: $n random workloads on $# architectures"
+echo "after --canonicalize: $canon re-evaluated, $refused refused (unit reshape rebuilt)"

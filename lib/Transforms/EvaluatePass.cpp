@@ -122,9 +122,7 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       if (!ev.ok()) {
         rec.tile->emitError("ffm: the loop tree around this tile is not a "
                             "valid mapping: ")
-            << ev.error
-            << " (ffm-evaluate reads --ffm-fuse output as emitted, before "
-               "any canonicalization)";
+            << ev.error;
         return signalPassFailure();
       }
       energy += ev.energy;

@@ -448,6 +448,16 @@ struct GroupEmitter {
     return v;
   }
 
+  /// Whether `sub` views all of its source, at its origin, with unit
+  /// strides.
+  static bool isWholeView(memref::SubViewOp sub) {
+    ArrayRef<int64_t> whole = sub.getSourceType().getShape();
+    return llvm::all_of(sub.getMixedOffsets(), isZeroInteger) &&
+           llvm::all_of(sub.getMixedStrides(), isOneInteger) &&
+           llvm::equal(sub.getStaticSizes(), whole) &&
+           !ShapedType::isDynamicShape(whole);
+  }
+
   /// A tile of the reshaped tensor (`shape` in its dimensions) as the op
   /// reads it, in the dimensions of `view`: unit dimensions the view does
   /// not have are collapsed into a neighbour, then those it adds expanded.
@@ -473,6 +483,17 @@ struct GroupEmitter {
     for (int j : dims)
       if (j >= 0)
         rootKept[j] = true;
+    // A reshape of a view of its whole buffer reshapes the buffer itself:
+    // --canonicalize would fold the view and rebuild the reshape without
+    // its mark of the kept dimensions.
+    if (llvm::is_contained(rootKept, false) ||
+        llvm::any_of(dims, [](int j) { return j < 0; }))
+      if (auto sub = tile.getDefiningOp<memref::SubViewOp>())
+        if (isWholeView(sub)) {
+          tile = sub.getSource();
+          if (sub->use_empty())
+            rewriter.eraseOp(sub);
+        }
     // Each reshape says which of its wide side's dimensions carry data:
     // a tile's unit extents alone cannot (MappingFromIR reads this).
     if (llvm::is_contained(rootKept, false)) {

@@ -182,17 +182,33 @@ static FailureOr<Loop> loopOf(Operation *op, const Arch &arch) {
   return loop;
 }
 
-/// The buffer `view` reads from, and at which offsets (a subview of it).
-static std::optional<ChainBuffer> viewed(Value view) {
-  auto sub = view.getDefiningOp<memref::SubViewOp>();
-  if (!sub)
-    return std::nullopt;
-  return ChainBuffer{sub.getSource(), sub.getMixedOffsets()};
+/// `v` under the memref.casts that --canonicalize puts between a buffer
+/// and its uses (a folded view's layout), which change no element.
+static Value underCasts(Value v) {
+  while (auto cast = v.getDefiningOp<memref::CastOp>())
+    v = cast.getSource();
+  return v;
+}
+
+/// The buffer `view` reads from, and at which offsets: a subview of it, or
+/// the buffer itself at its origin (a view of the whole buffer, which
+/// --canonicalize folds away).
+static ChainBuffer viewed(Value view) {
+  view = underCasts(view);
+  if (auto sub = view.getDefiningOp<memref::SubViewOp>())
+    return ChainBuffer{underCasts(sub.getSource()), sub.getMixedOffsets()};
+  OpFoldResult zero = Builder(view.getContext()).getIndexAttr(0);
+  return ChainBuffer{
+      view, SmallVector<OpFoldResult>(
+                cast<MemRefType>(view.getType()).getRank(), zero)};
 }
 
 /// The value under the memref reshapes that only add or drop unit
 /// dimensions (LoopTreeCodegen's asView), and per dimension of `v` its
-/// dimension there, or -1 for a unit dimension it does not have.
+/// dimension there, or -1 for a unit dimension it does not have. Null
+/// where a group of unit dimensions lost the code generator's mark of the
+/// kept one (a rewrite such as --canonicalize rebuilt the reshape): which
+/// dimension the tile walks is then a guess.
 static Value peelUnitReshapes(Value v, SmallVectorImpl<int> &dims) {
   dims.clear();
   for (int d = 0, e = cast<ShapedType>(v.getType()).getRank(); d < e; ++d)
@@ -225,6 +241,9 @@ static Value peelUnitReshapes(Value v, SmallVectorImpl<int> &dims) {
       for (int64_t d : group)
         if (kept ? kept[d] : wide[d] != 1)
           pick = d;
+      if (!kept && group.size() > 1 &&
+          llvm::all_of(group, [&](int64_t d) { return wide[d] == 1; }))
+        return Value();
       if (expand)
         under[pick] = g;
       else
@@ -271,20 +290,27 @@ static std::optional<ChainBuffer> parentOf(Value buffer) {
     Operation *around = theirs->getBlock()->findAncestorOpInBlock(*mine);
     return around && around != theirs && theirs->isBeforeInBlock(around);
   };
-  for (Operation *user : buffer.getUsers()) {
-    if (auto sub = dyn_cast<memref::SubViewOp>(user))
-      if (sub.getSource() == buffer && isTileBuffer(sub.getResult()))
-        if (std::optional<ChainBuffer> p = parentOf(sub.getResult()))
-          return p;
-    auto copy = dyn_cast<memref::CopyOp>(user);
-    if (!copy)
-      continue;
-    Value other = copy.getTarget() == buffer ? copy.getSource()
-                                             : copy.getTarget();
-    if (other == buffer || !before(other))
-      continue;
-    if (std::optional<ChainBuffer> p = viewed(other))
-      return p;
+  // The buffer's uses, and those of its casts.
+  SmallVector<Value> selves{buffer};
+  for (size_t i = 0; i < selves.size(); ++i)
+    for (Operation *user : selves[i].getUsers())
+      if (auto cast = dyn_cast<memref::CastOp>(user))
+        selves.push_back(cast.getResult());
+  for (Value self : selves) {
+    for (Operation *user : self.getUsers()) {
+      if (auto sub = dyn_cast<memref::SubViewOp>(user))
+        if (sub.getSource() == self && isTileBuffer(sub.getResult()))
+          if (std::optional<ChainBuffer> p = parentOf(sub.getResult()))
+            return p;
+      auto copy = dyn_cast<memref::CopyOp>(user);
+      if (!copy)
+        continue;
+      Value other = underCasts(copy.getTarget() == self ? copy.getSource()
+                                                        : copy.getTarget());
+      if (other == buffer || !before(other))
+        continue;
+      return viewed(other);
+    }
   }
   return std::nullopt;
 }
@@ -428,6 +454,12 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       // access is on the dimensions of the buffers underneath.
       SmallVector<int> dims;
       Value data = peelUnitReshapes(operand->get(), dims);
+      if (!data)
+        return tile->emitError(
+            "ffm: a reshape of a tile's unit dimensions has lost its '")
+               << kKeptDimsAttr
+               << "' (rebuilt by a rewrite after --ffm-fuse): which of them "
+                  "the tile walks is unknown";
       if (data != operand->get() && !access.hasWindows()) {
         std::vector<int> ranks(cast<ShapedType>(data.getType()).getRank(),
                                -1);
@@ -438,9 +470,6 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       }
       SmallVector<ChainBuffer> chain;
       std::optional<ChainBuffer> link = viewed(data);
-      if (!link)
-        return tile->emitError("ffm: a tile's operand is a subview of the "
-                               "buffer that keeps it");
       while (link) {
         chain.insert(chain.begin(), *link);
         link = isTileBuffer(link->buffer) ? parentOf(link->buffer)

@@ -126,20 +126,6 @@ module attributes {ffm.arch = #arch} {
     #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0, fanout = [2]>],
   compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
 module attributes {ffm.arch = #arch} {
-  func.func @not_a_subview(%a: memref<4xf32>, %o: memref<4xf32>) {
-    // expected-error @+1 {{ffm: a tile's operand is a subview of the buffer that keeps it}}
-    linalg.copy {ffm.einsum = "copy_0"} ins(%a : memref<4xf32>) outs(%o : memref<4xf32>)
-    return
-  }
-}
-
-// -----
-
-#arch = #ffm.arch<levels = [
-    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
-    #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0, fanout = [2]>],
-  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
-module attributes {ffm.arch = #arch} {
   func.func @idle_loop(%a: memref<4xf32>, %o: memref<4xf32>) {
     %c0 = arith.constant 0 : index
     %c2 = arith.constant 2 : index
