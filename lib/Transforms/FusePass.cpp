@@ -725,6 +725,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             const SearchResult &result,
                             const Evaluation &moves) {
     std::optional<std::pair<double, double>> unfused = result.unfused;
+    std::string baselineError;
     SearchStats st = result.stats;
     // Within the time limit only: past it the report has no baseline.
     if (!unfused && timeLeft(options)) {
@@ -732,6 +733,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       SearchResult alone = search(w, arch, options);
       if (alone.ok())
         unfused = {alone.energy, alone.latency};
+      else
+        baselineError = alone.error;
       // A search of the same Einsums too, for the baseline alone.
       st.addCost(alone.stats, /*sameEinsums=*/true);
     }
@@ -795,6 +798,14 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (unfused)
       entry["unfused"] = llvm::json::Object{{"energy_pj", unfused->first},
                                             {"latency_cycles", unfused->second}};
+    // A baseline whose own search failed (a budget the fused search kept
+    // within) is left out, and the report says why.
+    if (!baselineError.empty()) {
+      entry["unfused_error"] = baselineError;
+      emitRemark(func.getLoc(), "ffm-fuse: the report of '")
+          << func.getSymName()
+          << "' has no unfused baseline: its search failed: " << baselineError;
+    }
     std::string error;
     if (failed(outputs<llvm::json::Value>().add(report, func,
                                                 std::move(entry), renderReport,
