@@ -184,23 +184,30 @@ static FailureOr<Loop> loopOf(Operation *op, const Arch &arch) {
 
 /// `v` under the memref.casts that --canonicalize puts between a buffer
 /// and its uses (a folded view's layout), which change no element.
+/// An unranked source has no shape to read tiles of: the cast is then the
+/// tensor's buffer.
 static Value underCasts(Value v) {
-  while (auto cast = v.getDefiningOp<memref::CastOp>())
+  while (auto cast = v.getDefiningOp<memref::CastOp>()) {
+    if (!isa<MemRefType>(cast.getSource().getType()))
+      break;
     v = cast.getSource();
+  }
   return v;
 }
 
 /// The buffer `view` reads from, and at which offsets: a subview of it, or
 /// the buffer itself at its origin (a view of the whole buffer, which
 /// --canonicalize folds away).
-static ChainBuffer viewed(Value view) {
+/// None for an unranked buffer (a copy's other side may be one).
+static std::optional<ChainBuffer> viewed(Value view) {
   view = underCasts(view);
   if (auto sub = view.getDefiningOp<memref::SubViewOp>())
     return ChainBuffer{underCasts(sub.getSource()), sub.getMixedOffsets()};
+  auto type = dyn_cast<MemRefType>(view.getType());
+  if (!type)
+    return std::nullopt;
   OpFoldResult zero = Builder(view.getContext()).getIndexAttr(0);
-  return ChainBuffer{
-      view, SmallVector<OpFoldResult>(
-                cast<MemRefType>(view.getType()).getRank(), zero)};
+  return ChainBuffer{view, SmallVector<OpFoldResult>(type.getRank(), zero)};
 }
 
 /// The value under the memref reshapes that only add or drop unit
@@ -309,7 +316,8 @@ static std::optional<ChainBuffer> parentOf(Value buffer) {
                                                         : copy.getTarget());
       if (other == buffer || !before(other))
         continue;
-      return viewed(other);
+      if (std::optional<ChainBuffer> p = viewed(other))
+        return p;
     }
   }
   return std::nullopt;
@@ -401,6 +409,11 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
   };
   std::vector<TileState> states(tiles.size());
   for (auto [i, tile] : llvm::enumerate(tiles)) {
+    // A tile's buffers have shapes to tile (an unranked one has none).
+    if (llvm::any_of(tile->getOperandTypes(), [](Type t) {
+          return isa<UnrankedMemRefType>(t);
+        }))
+      return tile->emitError("ffm: a tile's operands are ranked buffers");
     together.insert(i);
     auto name = tile->getAttrOfType<StringAttr>(kEinsumAttr);
     int unit = 0;

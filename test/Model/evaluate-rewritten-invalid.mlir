@@ -213,3 +213,17 @@ module attributes {ffm.arch = #arch} {
     return
   }
 }
+
+// -----
+
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 16, read_energy = 1.0, write_energy = 1.0, fanout = [2]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 2, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @unranked(%u: memref<*xf32>, %o: memref<*xf32>) {
+    // expected-error @+1 {{ffm: a tile's operands are ranked buffers}}
+    linalg.copy {ffm.einsum = "copy_0"} ins(%u : memref<*xf32>) outs(%o : memref<*xf32>)
+    return
+  }
+}
