@@ -1069,8 +1069,22 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
       return op->emitError("ffm-fuse: the rewritten op still has users");
     rewriter.eraseOp(op);
   }
-  // The inits and empties that fed only the rewritten ops go.
-  if (failed(applyPatternsGreedily(func, FrozenRewritePatternSet())))
+  // The inits and empties that fed only the rewritten ops go. A tile's
+  // reshapes stay out of the cleanup: where a tile's unit dimensions trade
+  // places, its collapse_shape/expand_shape pair has the source's type and
+  // would fold away with the marks that say which dimension it walks.
+  SmallVector<Operation *> cleaned;
+  func.walk([&](Operation *op) {
+    if (!op->hasAttr(kKeptDimsAttr))
+      cleaned.push_back(op);
+  });
+  // Constants are hoisted and shared by a second, non-folding sweep.
+  if (failed(applyOpPatternsGreedily(
+          cleaned, FrozenRewritePatternSet(),
+          GreedyRewriteConfig().setStrictness(
+              GreedyRewriteStrictness::ExistingAndNewOps))) ||
+      failed(applyPatternsGreedily(func, FrozenRewritePatternSet(),
+                                   GreedyRewriteConfig().enableFolding(false))))
     return emitError(func.getLoc(),
                      "ffm: cleaning up after the rewrite failed");
   return success();
