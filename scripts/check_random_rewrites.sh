@@ -15,7 +15,10 @@ for seed in $(seq "$first" "$last"); do
   FFM_OBJECTIVES=${objectives[$((seed % 3))]} FFM_FUSED_LIMITS=$((seed % 2)) \
     bash "$here/check_rewrite.sh" "$opt" "$tmp/random_$seed.mlir" -- "$@" > "$tmp/log" ||
     { echo "FAIL: seed $seed (bench/gen_workloads.py random --seed $seed)"; cat "$tmp/log"; exit 1; }
-  read -r c r < <(sed -n 's/^after --canonicalize: \([0-9]*\) re-evaluated, \([0-9]*\) refused.*/\1 \2/p' "$tmp/log")
+  counts=$(sed -n 's/^after --canonicalize: \([0-9]*\) re-evaluated, \([0-9]*\) refused.*/\1 \2/p' "$tmp/log")
+  [ -n "$counts" ] ||
+    { echo "FAIL: seed $seed: check_rewrite.sh printed no --canonicalize counts"; cat "$tmp/log"; exit 1; }
+  read -r c r <<< "$counts"
   canon=$((canon + c)) refused=$((refused + r))
   n=$((n + 1))
 done

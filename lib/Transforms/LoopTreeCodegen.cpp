@@ -480,14 +480,20 @@ struct GroupEmitter {
       return out;
     };
     SmallVector<bool> rootKept(shape.size(), false);
-    for (int j : dims)
+    SmallVector<bool> viewKept;
+    SmallVector<int64_t> viewShape;
+    for (int j : dims) {
       if (j >= 0)
         rootKept[j] = true;
+      viewKept.push_back(j >= 0);
+      viewShape.push_back(j >= 0 ? shape[j] : 1);
+    }
+    bool collapse = llvm::is_contained(rootKept, false);
+    bool expand = llvm::is_contained(viewKept, false);
     // A reshape of a view of its whole buffer reshapes the buffer itself:
     // --canonicalize would fold the view and rebuild the reshape without
     // its mark of the kept dimensions.
-    if (llvm::is_contained(rootKept, false) ||
-        llvm::any_of(dims, [](int j) { return j < 0; }))
+    if (collapse || expand)
       if (auto sub = tile.getDefiningOp<memref::SubViewOp>())
         if (isWholeView(sub)) {
           tile = sub.getSource();
@@ -496,19 +502,13 @@ struct GroupEmitter {
         }
     // Each reshape says which of its wide side's dimensions carry data:
     // a tile's unit extents alone cannot (MappingFromIR reads this).
-    if (llvm::is_contained(rootKept, false)) {
+    if (collapse) {
       tile = memref::CollapseShapeOp::create(rewriter, loc, tile,
                                              groups(rootKept));
       tile.getDefiningOp()->setAttr(kKeptDimsAttr,
                                     rewriter.getDenseBoolArrayAttr(rootKept));
     }
-    SmallVector<bool> viewKept;
-    SmallVector<int64_t> viewShape;
-    for (int j : dims) {
-      viewKept.push_back(j >= 0);
-      viewShape.push_back(j >= 0 ? shape[j] : 1);
-    }
-    if (llvm::is_contained(viewKept, false)) {
+    if (expand) {
       tile = memref::ExpandShapeOp::create(rewriter, loc, viewShape, tile,
                                            groups(viewKept));
       tile.getDefiningOp()->setAttr(kKeptDimsAttr,
@@ -1074,15 +1074,17 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
   // places, its collapse_shape/expand_shape pair has the source's type and
   // would fold away with the marks that say which dimension it walks.
   SmallVector<Operation *> cleaned;
-  func.walk([&](Operation *op) {
+  func.getBody().walk([&](Operation *op) {
     if (!op->hasAttr(kKeptDimsAttr))
       cleaned.push_back(op);
   });
-  // Constants are hoisted and shared by a second, non-folding sweep.
+  // Constants are hoisted and shared by a second, non-folding sweep. (The
+  // scope is the function's: the pass runs on functions in parallel.)
   if (failed(applyOpPatternsGreedily(
           cleaned, FrozenRewritePatternSet(),
-          GreedyRewriteConfig().setStrictness(
-              GreedyRewriteStrictness::ExistingAndNewOps))) ||
+          GreedyRewriteConfig()
+              .setScope(&func.getBody())
+              .setStrictness(GreedyRewriteStrictness::ExistingAndNewOps))) ||
       failed(applyPatternsGreedily(func, FrozenRewritePatternSet(),
                                    GreedyRewriteConfig().enableFolding(false))))
     return emitError(func.getLoc(),
