@@ -460,7 +460,8 @@ struct GroupEmitter {
 
   /// A tile of the reshaped tensor (`shape` in its dimensions) as the op
   /// reads it, in the dimensions of `view`: unit dimensions the view does
-  /// not have are collapsed into a neighbour, then those it adds expanded.
+  /// not have are collapsed into a neighbour, then those it adds expanded
+  /// (a tile of unit extents of the view's rank: transposed).
   Value asView(Value tile, ArrayRef<int64_t> shape, int view) {
     std::vector<int> dims = w.rootDims(view);
     // Reassociation from `from` dims onto the kept ones: each dim joins
@@ -500,6 +501,32 @@ struct GroupEmitter {
           if (sub->use_empty())
             rewriter.eraseOp(sub);
         }
+    // A tile of unit extents whose view only moves the tensor's
+    // dimensions among unit ones: a collapse_shape/expand_shape pair would
+    // have the tile's own type, which folding (the cleanup below,
+    // --canonicalize) replaces by the tile, marks and all. A transpose
+    // that takes each kept dimension to its place says the same and does
+    // not fold; its mark is the view's kept dimensions.
+    if (collapse && expand && shape.size() == dims.size() &&
+        llvm::all_of(shape, [](int64_t e) { return e == 1; })) {
+      SmallVector<unsigned> from;
+      auto unkept = llvm::make_filter_range(
+          llvm::seq<unsigned>(0, shape.size()),
+          [&](unsigned j) { return !rootKept[j]; });
+      auto next = unkept.begin();
+      for (int j : dims)
+        from.push_back(j >= 0 ? unsigned(j) : *next++);
+      // Every kept dimension in its place: the tile reads as it is.
+      if (llvm::equal(from, llvm::seq<unsigned>(0, from.size())))
+        return tile;
+      tile = memref::TransposeOp::create(
+          rewriter, loc, tile,
+          AffineMapAttr::get(
+              AffineMap::getPermutationMap(from, rewriter.getContext())));
+      tile.getDefiningOp()->setAttr(kKeptDimsAttr,
+                                    rewriter.getDenseBoolArrayAttr(viewKept));
+      return tile;
+    }
     // Each reshape says which of its wide side's dimensions carry data:
     // a tile's unit extents alone cannot (MappingFromIR reads this).
     if (collapse) {

@@ -211,17 +211,33 @@ static std::optional<ChainBuffer> viewed(Value view) {
 }
 
 /// The value under the memref reshapes that only add or drop unit
-/// dimensions (LoopTreeCodegen's asView), and per dimension of `v` its
-/// dimension there, or -1 for a unit dimension it does not have. Null
-/// where a group of unit dimensions lost the code generator's mark of the
-/// kept one (a rewrite such as --canonicalize rebuilt the reshape): which
-/// dimension the tile walks is then a guess.
+/// dimensions and the transposes of unit tiles (LoopTreeCodegen's asView),
+/// and per dimension of `v` its dimension there, or -1 for a unit
+/// dimension it does not have. Null where a group of unit dimensions lost
+/// the code generator's mark of the kept one (a rewrite such as
+/// --canonicalize rebuilt the reshape), or a transpose has none (the code
+/// generator marks every one it makes): which dimension the tile walks is
+/// then a guess.
 static Value peelUnitReshapes(Value v, SmallVectorImpl<int> &dims) {
   dims.clear();
   for (int d = 0, e = cast<ShapedType>(v.getType()).getRank(); d < e; ++d)
     dims.push_back(d);
   while (true) {
     Operation *def = v.getDefiningOp();
+    // The code generator's transpose of a unit tile (LoopTreeCodegen's
+    // asView): each dimension the view keeps comes from the one the
+    // permutation names; without that mark, which of them is the tensor's
+    // is unknown.
+    if (auto t = dyn_cast_or_null<memref::TransposeOp>(def)) {
+      auto kept = t->getAttrOfType<DenseBoolArrayAttr>(kKeptDimsAttr);
+      AffineMap perm = t.getPermutation();
+      if (!kept || kept.size() != (int64_t)perm.getNumResults())
+        return Value();
+      for (int &d : dims)
+        d = d >= 0 && kept[d] ? (int)perm.getDimPosition(d) : -1;
+      v = t.getIn();
+      continue;
+    }
     SmallVector<ReassociationIndices> groups;
     bool expand;
     if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def)) {
@@ -469,7 +485,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       Value data = peelUnitReshapes(operand->get(), dims);
       if (!data)
         return tile->emitError(
-            "ffm: a reshape of a tile's unit dimensions has lost its '")
+            "ffm: a reshape or transpose of a tile's unit dimensions has "
+            "lost its '")
                << kKeptDimsAttr
                << "' (rebuilt by a rewrite after --ffm-fuse): which of them "
                   "the tile walks is unknown";

@@ -14,7 +14,7 @@
 // MARKED-LABEL: func.func @ffn
 // MARKED: %[[T:.*]] = memref.alloc() : memref<1x1xf32, #ffm.level_space<"InputScratchpad">>
 // MARKED: memref.expand_shape %[[T]] {{\[\[}}0, 1], [2]] output_shape [1, 1, 1] {ffm.kept_dims = array<i1: false, true, true>}
-// LOST: error: ffm: a reshape of a tile's unit dimensions has lost its 'ffm.kept_dims' (rebuilt by a rewrite after --ffm-fuse): which of them the tile walks is unknown
+// LOST: error: ffm: a reshape or transpose of a tile's unit dimensions has lost its 'ffm.kept_dims' (rebuilt by a rewrite after --ffm-fuse): which of them the tile walks is unknown
 
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 func.func @ffn(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %w2: tensor<32x16xf32>) -> tensor<8x16xf32> {
