@@ -458,10 +458,77 @@ struct GroupEmitter {
            !ShapedType::isDynamicShape(whole);
   }
 
+  /// `tile` transposed so that its dimensions, grouped in order, pair with
+  /// those of the view: each dimension the view keeps alone with its own
+  /// (dims, TensorAccess::view's root dimensions), unkept ones with unkept
+  /// ones. The one reshape left, if the ranks differ, takes the groups; a
+  /// transpose or reshape of unit dimensions alone could not say which
+  /// dimension walks (MappingFromIR reads the marks).
+  Value asTransposedView(Value tile, ArrayRef<bool> rootKept,
+                         ArrayRef<bool> viewKept, ArrayRef<int64_t> viewShape,
+                         ArrayRef<int> dims) {
+    unsigned rank = rootKept.size(), viewRank = dims.size();
+    SmallVector<unsigned> unkept(llvm::make_filter_range(
+        llvm::seq<unsigned>(0, rank), [&](unsigned j) { return !rootKept[j]; }));
+    auto next = unkept.begin();
+    // from[k]: the tile's dimension at the transpose's k-th; groups: the
+    // wide side's dimensions per dimension of the narrow side.
+    SmallVector<unsigned> from;
+    SmallVector<ReassociationIndices> groups;
+    if (rank >= viewRank) {
+      for (auto [p, j] : llvm::enumerate(dims)) {
+        from.push_back(j >= 0 ? unsigned(j) : *next++);
+        groups.push_back({int64_t(p)});
+      }
+      for (; next != unkept.end(); ++next) {
+        groups.back().push_back(from.size());
+        from.push_back(*next);
+      }
+    } else {
+      // Unkept view dimensions beyond the tile's unkept ones join the
+      // group before them (the first group, before any).
+      ReassociationIndices leading;
+      for (auto [p, j] : llvm::enumerate(dims)) {
+        if (j < 0 && next == unkept.end()) {
+          (groups.empty() ? leading : groups.back()).push_back(p);
+          continue;
+        }
+        from.push_back(j >= 0 ? unsigned(j) : *next++);
+        groups.push_back({int64_t(p)});
+      }
+      groups.front().insert(groups.front().begin(), leading.begin(),
+                            leading.end());
+    }
+    SmallVector<bool> transposedKept;
+    for (unsigned j : from)
+      transposedKept.push_back(rootKept[j]);
+    auto mark = [&](Value v, ArrayRef<bool> kept) {
+      v.getDefiningOp()->setAttr(kKeptDimsAttr,
+                                 rewriter.getDenseBoolArrayAttr(kept));
+      return v;
+    };
+    if (!llvm::equal(from, llvm::seq<unsigned>(0, from.size())))
+      tile = mark(memref::TransposeOp::create(
+                      rewriter, loc, tile,
+                      AffineMapAttr::get(AffineMap::getPermutationMap(
+                          from, rewriter.getContext()))),
+                  transposedKept);
+    if (rank > viewRank)
+      return mark(
+          memref::CollapseShapeOp::create(rewriter, loc, tile, groups),
+          transposedKept);
+    if (rank < viewRank)
+      return mark(memref::ExpandShapeOp::create(rewriter, loc, viewShape,
+                                                tile, groups),
+                  viewKept);
+    return tile;
+  }
+
   /// A tile of the reshaped tensor (`shape` in its dimensions) as the op
   /// reads it, in the dimensions of `view`: unit dimensions the view does
   /// not have are collapsed into a neighbour, then those it adds expanded
-  /// (a tile of unit extents of the view's rank: transposed).
+  /// (where a kept dimension's extent is 1: transposed first, then one
+  /// reshape).
   Value asView(Value tile, ArrayRef<int64_t> shape, int view) {
     std::vector<int> dims = w.rootDims(view);
     // Reassociation from `from` dims onto the kept ones: each dim joins
@@ -501,32 +568,16 @@ struct GroupEmitter {
           if (sub->use_empty())
             rewriter.eraseOp(sub);
         }
-    // A tile of unit extents whose view only moves the tensor's
-    // dimensions among unit ones: a collapse_shape/expand_shape pair would
-    // have the tile's own type, which folding (the cleanup below,
-    // --canonicalize) replaces by the tile, marks and all. A transpose
-    // that takes each kept dimension to its place says the same and does
-    // not fold; its mark is the view's kept dimensions.
-    if (collapse && expand && shape.size() == dims.size() &&
-        llvm::all_of(shape, [](int64_t e) { return e == 1; })) {
-      SmallVector<unsigned> from;
-      auto unkept = llvm::make_filter_range(
-          llvm::seq<unsigned>(0, shape.size()),
-          [&](unsigned j) { return !rootKept[j]; });
-      auto next = unkept.begin();
-      for (int j : dims)
-        from.push_back(j >= 0 ? unsigned(j) : *next++);
-      // Every kept dimension in its place: the tile reads as it is.
-      if (llvm::equal(from, llvm::seq<unsigned>(0, from.size())))
-        return tile;
-      tile = memref::TransposeOp::create(
-          rewriter, loc, tile,
-          AffineMapAttr::get(
-              AffineMap::getPermutationMap(from, rewriter.getContext())));
-      tile.getDefiningOp()->setAttr(kKeptDimsAttr,
-                                    rewriter.getDenseBoolArrayAttr(viewKept));
-      return tile;
-    }
+    // A dimension the view keeps with a tile extent of 1, read through a
+    // collapse and an expand: folding (the cleanup below, --canonicalize)
+    // merges the pair into one reshape, or none where the types agree, that
+    // groups that dimension with unkept unit ones, their marks lost. A
+    // transpose that brings each kept dimension into the view's order, then
+    // at most one reshape, says the same and does not fold; each is marked.
+    if (collapse && expand && llvm::any_of(dims, [&](int j) {
+          return j >= 0 && shape[j] == 1;
+        }))
+      return asTransposedView(tile, rootKept, viewKept, viewShape, dims);
     // Each reshape says which of its wide side's dimensions carry data:
     // a tile's unit extents alone cannot (MappingFromIR reads this).
     if (collapse) {
