@@ -339,7 +339,6 @@ struct GroupEmitter {
                                      sizes, strides);
   }
 
-  /// Extent of each tensor dimension below node `n` of Einsum `i`.
   /// Extent of rank `r` that the loops below node `n` of Einsum `i` cover.
   int64_t extentBelow(int i, int r, size_t n) {
     const auto &nodes = mappingOf(i).nodes;
@@ -458,77 +457,73 @@ struct GroupEmitter {
            !ShapedType::isDynamicShape(whole);
   }
 
-  /// `tile` transposed so that its dimensions, grouped in order, pair with
-  /// those of the view: each dimension the view keeps alone with its own
-  /// (dims, TensorAccess::view's root dimensions), unkept ones with unkept
-  /// ones. The one reshape left, if the ranks differ, takes the groups; a
-  /// transpose or reshape of unit dimensions alone could not say which
-  /// dimension walks (MappingFromIR reads the marks).
+  /// `v`, its defining op marked with which of its wide side's dimensions
+  /// carry the tensor's data: a tile's unit extents alone cannot say
+  /// (MappingFromIR reads this).
+  Value marked(Value v, ArrayRef<bool> kept) {
+    v.getDefiningOp()->setAttr(kKeptDimsAttr,
+                               rewriter.getDenseBoolArrayAttr(kept));
+    return v;
+  }
+
+  /// The leaf's tile (all extents 1) read through a view that drops some
+  /// of its unit dimensions and adds others (`dims`: per view dimension the
+  /// tile's, or -1). A collapse/expand pair would fold (the cleanup below,
+  /// --canonicalize) into one reshape, or none where the types agree, that
+  /// groups a kept dimension with unkept ones, marks lost. A transpose that
+  /// orders the tile's dimensions as the view pairs them, then at most one
+  /// reshape of consecutive groups, says the same and does not fold.
   Value asTransposedView(Value tile, ArrayRef<bool> rootKept,
                          ArrayRef<bool> viewKept, ArrayRef<int64_t> viewShape,
                          ArrayRef<int> dims) {
+    assert(llvm::is_contained(viewKept, true) &&
+           llvm::is_contained(rootKept, false) &&
+           "a view that keeps a dimension and drops another");
     unsigned rank = rootKept.size(), viewRank = dims.size();
     SmallVector<unsigned> unkept(llvm::make_filter_range(
         llvm::seq<unsigned>(0, rank), [&](unsigned j) { return !rootKept[j]; }));
     auto next = unkept.begin();
-    // from[k]: the tile's dimension at the transpose's k-th; groups: the
-    // wide side's dimensions per dimension of the narrow side.
-    SmallVector<unsigned> from;
-    SmallVector<ReassociationIndices> groups;
-    if (rank >= viewRank) {
-      for (auto [p, j] : llvm::enumerate(dims)) {
-        from.push_back(j >= 0 ? unsigned(j) : *next++);
-        groups.push_back({int64_t(p)});
+    // Each view dimension takes its kept dimension, or an unkept one while
+    // any is left; the rest join the group before them (the wider side has
+    // at least as many unkept dimensions as the narrower).
+    SmallVector<unsigned> from; // the tile's dimension at each transposed one
+    SmallVector<ReassociationIndices> groups; // per narrow-side dimension
+    for (auto [p, j] : llvm::enumerate(dims)) {
+      if (j < 0 && next == unkept.end()) {
+        groups.back().push_back(p);
+        continue;
       }
-      for (; next != unkept.end(); ++next) {
-        groups.back().push_back(from.size());
-        from.push_back(*next);
-      }
-    } else {
-      // Unkept view dimensions beyond the tile's unkept ones join the
-      // group before them (the first group, before any).
-      ReassociationIndices leading;
-      for (auto [p, j] : llvm::enumerate(dims)) {
-        if (j < 0 && next == unkept.end()) {
-          (groups.empty() ? leading : groups.back()).push_back(p);
-          continue;
-        }
-        from.push_back(j >= 0 ? unsigned(j) : *next++);
-        groups.push_back({int64_t(p)});
-      }
-      groups.front().insert(groups.front().begin(), leading.begin(),
-                            leading.end());
+      from.push_back(j >= 0 ? unsigned(j) : *next++);
+      groups.push_back({int64_t(p)});
+    }
+    for (; next != unkept.end(); ++next) {
+      groups.back().push_back(from.size());
+      from.push_back(*next);
     }
     SmallVector<bool> transposedKept;
     for (unsigned j : from)
       transposedKept.push_back(rootKept[j]);
-    auto mark = [&](Value v, ArrayRef<bool> kept) {
-      v.getDefiningOp()->setAttr(kKeptDimsAttr,
-                                 rewriter.getDenseBoolArrayAttr(kept));
-      return v;
-    };
     if (!llvm::equal(from, llvm::seq<unsigned>(0, from.size())))
-      tile = mark(memref::TransposeOp::create(
-                      rewriter, loc, tile,
-                      AffineMapAttr::get(AffineMap::getPermutationMap(
-                          from, rewriter.getContext()))),
-                  transposedKept);
+      tile = marked(memref::TransposeOp::create(
+                        rewriter, loc, tile,
+                        AffineMapAttr::get(AffineMap::getPermutationMap(
+                            from, rewriter.getContext()))),
+                    transposedKept);
     if (rank > viewRank)
-      return mark(
+      return marked(
           memref::CollapseShapeOp::create(rewriter, loc, tile, groups),
           transposedKept);
     if (rank < viewRank)
-      return mark(memref::ExpandShapeOp::create(rewriter, loc, viewShape,
-                                                tile, groups),
-                  viewKept);
+      return marked(memref::ExpandShapeOp::create(rewriter, loc, viewShape,
+                                                  tile, groups),
+                    viewKept);
     return tile;
   }
 
   /// A tile of the reshaped tensor (`shape` in its dimensions) as the op
   /// reads it, in the dimensions of `view`: unit dimensions the view does
-  /// not have are collapsed into a neighbour, then those it adds expanded
-  /// (where a kept dimension's extent is 1: transposed first, then one
-  /// reshape).
+  /// not have are collapsed into a neighbour, or those it adds expanded,
+  /// or, where it does both, transposed and then reshaped once.
   Value asView(Value tile, ArrayRef<int64_t> shape, int view) {
     std::vector<int> dims = w.rootDims(view);
     // Reassociation from `from` dims onto the kept ones: each dim joins
@@ -568,30 +563,16 @@ struct GroupEmitter {
           if (sub->use_empty())
             rewriter.eraseOp(sub);
         }
-    // A dimension the view keeps with a tile extent of 1, read through a
-    // collapse and an expand: folding (the cleanup below, --canonicalize)
-    // merges the pair into one reshape, or none where the types agree, that
-    // groups that dimension with unkept unit ones, their marks lost. A
-    // transpose that brings each kept dimension into the view's order, then
-    // at most one reshape, says the same and does not fold; each is marked.
-    if (collapse && expand && llvm::any_of(dims, [&](int j) {
-          return j >= 0 && shape[j] == 1;
-        }))
+    if (collapse && expand)
       return asTransposedView(tile, rootKept, viewKept, viewShape, dims);
-    // Each reshape says which of its wide side's dimensions carry data:
-    // a tile's unit extents alone cannot (MappingFromIR reads this).
-    if (collapse) {
-      tile = memref::CollapseShapeOp::create(rewriter, loc, tile,
-                                             groups(rootKept));
-      tile.getDefiningOp()->setAttr(kKeptDimsAttr,
-                                    rewriter.getDenseBoolArrayAttr(rootKept));
-    }
-    if (expand) {
-      tile = memref::ExpandShapeOp::create(rewriter, loc, viewShape, tile,
-                                           groups(viewKept));
-      tile.getDefiningOp()->setAttr(kKeptDimsAttr,
-                                    rewriter.getDenseBoolArrayAttr(viewKept));
-    }
+    if (collapse)
+      tile = marked(memref::CollapseShapeOp::create(rewriter, loc, tile,
+                                                    groups(rootKept)),
+                    rootKept);
+    if (expand)
+      tile = marked(memref::ExpandShapeOp::create(rewriter, loc, viewShape,
+                                                  tile, groups(viewKept)),
+                    viewKept);
     return tile;
   }
 
