@@ -233,6 +233,62 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
   return through;
 }
 
+/// `v` under the casts that define it (an accumulation in a wider type
+/// extends the accumulator and truncates the sum).
+static Value underCasts(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<CastOpInterface>(def) || def->getNumOperands() != 1)
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
+/// Whether the payload's output is the same whatever order its reduction
+/// loops run in (up to rounding): one add, mul, max or min (or bitwise op)
+/// of the accumulator, used there alone (casts aside), and a value of the
+/// inputs; or a max or min written as a compare and a select of the two.
+/// A mapping interchanges, splits and spreads the reduction loops of an
+/// Einsum with two or more; another step (a scan's `acc * 0.5 + x`, a
+/// payload that keeps the last element) would change the result. (The
+/// loops over one rank keep its order.)
+static bool reordersSafely(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() < 2)
+    return true;
+  BlockArgument acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  Value result = op.getBlock()->getTerminator()->getOperand(0);
+  Operation *step = underCasts(result).getDefiningOp();
+  if (!step)
+    return false;
+  // The accumulator through the casts that take it alone.
+  Value held = acc;
+  while (held.hasOneUse()) {
+    Operation *user = *held.getUsers().begin();
+    if (!isa<CastOpInterface>(user) || user->getNumResults() != 1)
+      break;
+    held = user->getResult(0);
+  }
+  if (isa<arith::AddFOp, arith::AddIOp, arith::MulFOp, arith::MulIOp,
+          arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+          arith::MinNumFOp, arith::MaxSIOp, arith::MinSIOp, arith::MaxUIOp,
+          arith::MinUIOp, arith::AndIOp, arith::OrIOp, arith::XOrIOp>(step) ||
+      llvm::is_contained({"complex.add", "complex.mul"},
+                         step->getName().getStringRef()))
+    return held.hasOneUse() && *held.getUsers().begin() == step;
+  auto select = dyn_cast<arith::SelectOp>(step);
+  if (!select)
+    return false;
+  Value a = select.getTrueValue(), b = select.getFalseValue();
+  Operation *cmp = select.getCondition().getDefiningOp();
+  return (a == acc) != (b == acc) &&
+         isa_and_nonnull<arith::CmpFOp, arith::CmpIOp>(cmp) &&
+         llvm::is_contained(cmp->getOperands(), a) &&
+         llvm::is_contained(cmp->getOperands(), b) &&
+         llvm::all_of(acc.getUsers(), [&](Operation *user) {
+           return user == select || user == cmp;
+         });
+}
+
 static LogicalResult staticResults(Operation &op) {
   for (Type t : op.getResultTypes())
     if (isa<ShapedType>(t) && !isStaticTensor(t))
@@ -359,6 +415,12 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
         return op.emitError("ffm: dynamic shapes are not supported (operand "
                             "of type ")
                << t << ")";
+    if (!reordersSafely(linalgOp))
+      return op.emitError("ffm: the payload combines its accumulator over ")
+             << linalgOp.getNumReductionLoops()
+             << " reduction loops by a step whose result depends on their "
+                "order (not one add, mul, max, min or bitwise op of it): a "
+                "mapping reorders them";
     SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
     if (bounds.size() > Einsum::kMaxRanks ||
         op.getNumOperands() > Einsum::kMaxOperands)
@@ -406,7 +468,11 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     AffineMap outMap = linalgOp.getMatchingIndexingMap(init);
     if (!outMap.isProjectedPermutation())
       return op.emitError("ffm: output indexing map ")
-             << AffineMapAttr::get(outMap) << " is not a projected permutation";
+             << AffineMapAttr::get(outMap) << " is not a projected permutation"
+             << (llvm::any_of(outMap.getResults(), llvm::IsaPred<AffineConstantExpr>)
+                     ? " (for a unit dimension kept by a reduction: reduce "
+                       "into the tensor without it, then tensor.expand_shape)"
+                     : "");
     // A non-trivial init whose value the payload reads is real input data.
     if (!isFreeInit(init->get()) &&
         linalgOp.payloadUsesValueFromOperand(init)) {

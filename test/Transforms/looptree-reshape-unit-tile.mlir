@@ -42,9 +42,11 @@
 // CHECK:        linalg.generic {{.*}} ins(%[[X]], %{{.*}} : {{.*}}) {{.*}}ffm.einsum = "generic_1"
 
 // LOST: error: ffm: a reshape or transpose of a tile's unit dimensions has lost its 'ffm.kept_dims'
-// EVAL: total @relu_add: energy 15033.47558 pJ, latency 94.51757812 cycles
-// EVAL: total @relu_collapse: energy 15033.47558 pJ, latency 94.51757812 cycles
-// EVAL: total @relu_expand: energy 15033.47558 pJ, latency 94.51757812 cycles
+// Functions are evaluated in parallel, each one's lines written whole as it
+// finishes:
+// EVAL-DAG: total @relu_add: energy 15033.47558 pJ, latency 94.51757812 cycles
+// EVAL-DAG: total @relu_collapse: energy 15033.47558 pJ, latency 94.51757812 cycles
+// EVAL-DAG: total @relu_expand: energy 15033.47558 pJ, latency 94.51757812 cycles
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 func.func @relu_add(%a: tensor<1x1x64xf32>, %b: tensor<1x64x1xf32>) -> tensor<1x64x1xf32> {

@@ -213,3 +213,67 @@ func.func @calls_declared(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %0 = func.call @declared(%a) : (tensor<4x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// A scan-like step over two reduction ranks: a mapping that interchanges
+// or spreads them (tpu_v4i, latency) would change the result.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+func.func @order_dependent_reduction(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
+// expected-error @+1 {{ffm: the payload combines its accumulator over 2 reduction loops by a step whose result depends on their order (not one add, mul, max, min or bitwise op of it): a mapping reorders them}}
+  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %h = arith.constant 0.5 : f32
+    %t = arith.mulf %acc, %h : f32
+    %u = arith.addf %t, %p : f32
+    linalg.yield %u : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// A payload that keeps the last element it visits, over two reduction
+// ranks: which one is last depends on their order.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+func.func @last_element(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
+// expected-error @+1 {{ffm: the payload combines its accumulator over 2 reduction loops by a step whose result depends on their order}}
+  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
+  ^bb0(%p: f32, %acc: f32):
+    linalg.yield %p : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// A keepdims reduction's output map: the error says how to write it.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+func.func @keepdims(%x: tensor<6x9xf32>, %o: tensor<6x1xf32>) -> tensor<6x1xf32> {
+// expected-error @+1 {{ffm: output indexing map affine_map<(d0, d1) -> (d0, 0)> is not a projected permutation (for a unit dimension kept by a reduction: reduce into the tensor without it, then tensor.expand_shape)}}
+  %r = linalg.generic {indexing_maps = [#in, #keep], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<6x9xf32>) outs(%o : tensor<6x1xf32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<6x1xf32>
+  return %r : tensor<6x1xf32>
+}
+
+// -----
+
+// The accumulator read twice (acc + acc * x) over two reduction ranks.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+func.func @accumulator_twice(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
+// expected-error @+1 {{ffm: the payload combines its accumulator over 2 reduction loops by a step whose result depends on their order}}
+  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %m = arith.mulf %acc, %p : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
