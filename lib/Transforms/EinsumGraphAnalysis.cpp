@@ -233,41 +233,41 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
   return through;
 }
 
-/// `v` under the casts that define it (an accumulation in a wider type
-/// extends the accumulator and truncates the sum).
-static Value underCasts(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (!isa<CastOpInterface>(def) || def->getNumOperands() != 1)
-      break;
-    v = def->getOperand(0);
-  }
-  return v;
+/// The loops the output's map leaves out: the ones the output accumulates
+/// over, whatever the iterator types say (Einsum::isReduction).
+static unsigned reductionLoops(AffineMap outMap) {
+  unsigned n = 0;
+  for (unsigned d = 0; d < outMap.getNumDims(); ++d)
+    n += !outMap.isFunctionOfDim(d);
+  return n;
 }
 
 /// Whether the payload's output is the same whatever order its reduction
 /// loops run in (up to rounding): one add, mul, max or min (or bitwise op)
-/// of the accumulator, used there alone (casts aside), and a value of the
-/// inputs; or a max or min written as a compare and a select of the two.
-/// A mapping interchanges, splits and spreads the reduction loops of an
+/// of the accumulator, used there alone (extended first, the step's
+/// result truncated: a sum in a wider type), and a value of the inputs; or
+/// a max or min written as an ordering compare and a select of the two. A
+/// mapping interchanges, splits and spreads the reduction loops of an
 /// Einsum with two or more; another step (a scan's `acc * 0.5 + x`, a
-/// payload that keeps the last element) would change the result. (The
-/// loops over one rank keep its order.)
-static bool reordersSafely(linalg::LinalgOp op) {
-  if (op.getNumReductionLoops() < 2)
+/// subtraction) may change the result. (The loops over one rank keep its
+/// order.)
+static bool reordersSafely(linalg::LinalgOp op, unsigned reductions) {
+  if (reductions < 2)
     return true;
   BlockArgument acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
   Value result = op.getBlock()->getTerminator()->getOperand(0);
-  Operation *step = underCasts(result).getDefiningOp();
+  while (isa_and_nonnull<arith::TruncFOp, arith::TruncIOp>(
+      result.getDefiningOp()))
+    result = result.getDefiningOp()->getOperand(0);
+  Operation *step = result.getDefiningOp();
   if (!step)
     return false;
-  // The accumulator through the casts that take it alone.
+  // The accumulator through the exact extensions that take it alone.
   Value held = acc;
-  while (held.hasOneUse()) {
-    Operation *user = *held.getUsers().begin();
-    if (!isa<CastOpInterface>(user) || user->getNumResults() != 1)
-      break;
-    held = user->getResult(0);
-  }
+  while (held.hasOneUse() &&
+         isa<arith::ExtFOp, arith::ExtSIOp, arith::ExtUIOp>(
+             *held.getUsers().begin()))
+    held = held.getUsers().begin()->getResult(0);
   if (isa<arith::AddFOp, arith::AddIOp, arith::MulFOp, arith::MulIOp,
           arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
           arith::MinNumFOp, arith::MaxSIOp, arith::MinSIOp, arith::MaxUIOp,
@@ -280,8 +280,17 @@ static bool reordersSafely(linalg::LinalgOp op) {
     return false;
   Value a = select.getTrueValue(), b = select.getFalseValue();
   Operation *cmp = select.getCondition().getDefiningOp();
-  return (a == acc) != (b == acc) &&
-         isa_and_nonnull<arith::CmpFOp, arith::CmpIOp>(cmp) &&
+  // Only an ordering (greater or less, signed, unsigned, ordered or not)
+  // keeps the greater or the lesser of the two.
+  StringRef predicate;
+  if (auto f = dyn_cast_or_null<arith::CmpFOp>(cmp))
+    predicate = arith::stringifyCmpFPredicate(f.getPredicate());
+  if (auto i = dyn_cast_or_null<arith::CmpIOp>(cmp))
+    predicate = arith::stringifyCmpIPredicate(i.getPredicate());
+  bool ordering = llvm::any_of(
+      ArrayRef<StringRef>{"gt", "ge", "lt", "le"},
+      [&](StringRef order) { return predicate.ends_with(order); });
+  return ordering && (a == acc) != (b == acc) &&
          llvm::is_contained(cmp->getOperands(), a) &&
          llvm::is_contained(cmp->getOperands(), b) &&
          llvm::all_of(acc.getUsers(), [&](Operation *user) {
@@ -415,12 +424,6 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
         return op.emitError("ffm: dynamic shapes are not supported (operand "
                             "of type ")
                << t << ")";
-    if (!reordersSafely(linalgOp))
-      return op.emitError("ffm: the payload combines its accumulator over ")
-             << linalgOp.getNumReductionLoops()
-             << " reduction loops by a step whose result depends on their "
-                "order (not one add, mul, max, min or bitwise op of it): a "
-                "mapping reorders them";
     SmallVector<int64_t> bounds = linalgOp.getStaticLoopRanges();
     if (bounds.size() > Einsum::kMaxRanks ||
         op.getNumOperands() > Einsum::kMaxOperands)
@@ -466,6 +469,14 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     }
     OpOperand *init = linalgOp.getDpsInitOperand(0);
     AffineMap outMap = linalgOp.getMatchingIndexingMap(init);
+    if (unsigned n = reductionLoops(outMap);
+        !reordersSafely(linalgOp, n))
+      return op.emitError("ffm: the payload's result over ")
+             << n
+             << " reduction ranks may depend on the order they are visited "
+                "in (its accumulator is not combined by one add, mul, max, "
+                "min or bitwise step): a mapping reorders them; collapse "
+                "them into one rank, or reduce one rank per op";
     if (!outMap.isProjectedPermutation())
       return op.emitError("ffm: output indexing map ")
              << AffineMapAttr::get(outMap) << " is not a projected permutation"

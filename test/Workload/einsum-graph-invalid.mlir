@@ -221,7 +221,7 @@ func.func @calls_declared(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
 #in = affine_map<(d0, d1) -> (d0, d1)>
 #scalar = affine_map<(d0, d1) -> ()>
 func.func @order_dependent_reduction(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
-// expected-error @+1 {{ffm: the payload combines its accumulator over 2 reduction loops by a step whose result depends on their order (not one add, mul, max, min or bitwise op of it): a mapping reorders them}}
+// expected-error @+1 {{ffm: the payload's result over 2 reduction ranks may depend on the order they are visited in (its accumulator is not combined by one add, mul, max, min or bitwise step): a mapping reorders them; collapse them into one rank, or reduce one rank per op}}
   %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
   ^bb0(%p: f32, %acc: f32):
     %h = arith.constant 0.5 : f32
@@ -234,17 +234,55 @@ func.func @order_dependent_reduction(%x: tensor<3x4xf32>, %o: tensor<f32>) -> te
 
 // -----
 
-// A payload that keeps the last element it visits, over two reduction
-// ranks: which one is last depends on their order.
+// The same scan with its iterator types mislabelled parallel: the ranks
+// the output's map leaves out are reduced all the same.
 #in = affine_map<(d0, d1) -> (d0, d1)>
 #scalar = affine_map<(d0, d1) -> ()>
-func.func @last_element(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
-// expected-error @+1 {{ffm: the payload combines its accumulator over 2 reduction loops by a step whose result depends on their order}}
-  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
+func.func @mislabelled_scan(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
+// expected-error @+1 {{ffm: the payload's result over 2 reduction ranks may depend on the order}}
+  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
   ^bb0(%p: f32, %acc: f32):
-    linalg.yield %p : f32
+    %h = arith.constant 0.5 : f32
+    %t = arith.mulf %acc, %h : f32
+    %u = arith.addf %t, %p : f32
+    linalg.yield %u : f32
   } -> tensor<f32>
   return %r : tensor<f32>
+}
+
+// -----
+
+// A select whose compare is no ordering (unordered: either is NaN) keeps
+// whichever came last in some cases, the first in others.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+func.func @select_not_ordering(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
+// expected-error @+1 {{ffm: the payload's result over 2 reduction ranks may depend on the order}}
+  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %c = arith.cmpf uno, %p, %acc : f32
+    %m = arith.select %c, %p, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// An integer accumulator summed as a float and converted back: each step
+// truncates, so the order changes the result by more than rounding.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+func.func @lossy_round_trip(%x: tensor<3x4xf32>, %o: tensor<i32>) -> tensor<i32> {
+// expected-error @+1 {{ffm: the payload's result over 2 reduction ranks may depend on the order}}
+  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<i32>) {
+  ^bb0(%p: f32, %acc: i32):
+    %a = arith.sitofp %acc : i32 to f32
+    %s = arith.addf %a, %p : f32
+    %t = arith.fptosi %s : f32 to i32
+    linalg.yield %t : i32
+  } -> tensor<i32>
+  return %r : tensor<i32>
 }
 
 // -----
@@ -260,20 +298,4 @@ func.func @keepdims(%x: tensor<6x9xf32>, %o: tensor<6x1xf32>) -> tensor<6x1xf32>
     linalg.yield %s : f32
   } -> tensor<6x1xf32>
   return %r : tensor<6x1xf32>
-}
-
-// -----
-
-// The accumulator read twice (acc + acc * x) over two reduction ranks.
-#in = affine_map<(d0, d1) -> (d0, d1)>
-#scalar = affine_map<(d0, d1) -> ()>
-func.func @accumulator_twice(%x: tensor<3x4xf32>, %o: tensor<f32>) -> tensor<f32> {
-// expected-error @+1 {{ffm: the payload combines its accumulator over 2 reduction loops by a step whose result depends on their order}}
-  %r = linalg.generic {indexing_maps = [#in, #scalar], iterator_types = ["reduction", "reduction"]} ins(%x : tensor<3x4xf32>) outs(%o : tensor<f32>) {
-  ^bb0(%p: f32, %acc: f32):
-    %m = arith.mulf %acc, %p : f32
-    %s = arith.addf %acc, %m : f32
-    linalg.yield %s : f32
-  } -> tensor<f32>
-  return %r : tensor<f32>
 }

@@ -1,17 +1,17 @@
 // Reductions a mapping may or may not reorder (EinsumGraphAnalysis's
-// reordersSafely): an order-dependent step over one reduction rank (the
-// loops over one rank keep its order); over two, a max written as a
+// reordersSafely): an order-dependent step over one reduction rank (its
+// loops, split or spread, keep its order); over two, a max written as a
 // compare and a select, and a sum accumulated in a wider type (any order
 // gives the same result, up to rounding).
 #in2 = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 #in3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #mid = affine_map<(d0, d1, d2) -> (d1)>
-func.func @scan_one_rank(%x: tensor<5x13xf32>) -> tensor<5xf32> {
+func.func @scan_one_rank(%x: tensor<5x16xf32>) -> tensor<5xf32> {
   %z = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<5xf32>
   %f = linalg.fill ins(%z : f32) outs(%e : tensor<5xf32>) -> tensor<5xf32>
-  %r = linalg.generic {indexing_maps = [#in2, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<5x13xf32>) outs(%f : tensor<5xf32>) {
+  %r = linalg.generic {indexing_maps = [#in2, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<5x16xf32>) outs(%f : tensor<5xf32>) {
   ^bb0(%p: f32, %acc: f32):
     %h = arith.constant 0.5 : f32
     %t = arith.mulf %acc, %h : f32
