@@ -233,15 +233,6 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
   return through;
 }
 
-/// The loops the output's map leaves out: the ones the output accumulates
-/// over, whatever the iterator types say (Einsum::isReduction).
-static unsigned reductionLoops(AffineMap outMap) {
-  unsigned n = 0;
-  for (unsigned d = 0; d < outMap.getNumDims(); ++d)
-    n += !outMap.isFunctionOfDim(d);
-  return n;
-}
-
 /// Whether the payload's output is the same whatever order its reduction
 /// loops run in (up to rounding): one add, mul, max or min (or bitwise op)
 /// of the accumulator, used there alone (extended first, the step's
@@ -469,14 +460,6 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     }
     OpOperand *init = linalgOp.getDpsInitOperand(0);
     AffineMap outMap = linalgOp.getMatchingIndexingMap(init);
-    if (unsigned n = reductionLoops(outMap);
-        !reordersSafely(linalgOp, n))
-      return op.emitError("ffm: the payload's result over ")
-             << n
-             << " reduction ranks may depend on the order they are visited "
-                "in (its accumulator is not combined by one add, mul, max, "
-                "min or bitwise step): a mapping reorders them; collapse "
-                "them into one rank, or reduce one rank per op";
     if (!outMap.isProjectedPermutation())
       return op.emitError("ffm: output indexing map ")
              << AffineMapAttr::get(outMap) << " is not a projected permutation"
@@ -505,6 +488,17 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     if (failed(outAccess))
       return failure();
     einsum.output = *outAccess;
+    // The ranks the output does not index, whatever the iterator types say.
+    unsigned reductions = llvm::count_if(
+        llvm::seq<int>(0, einsum.ranks.size()),
+        [&](int r) { return einsum.isReduction(r); });
+    if (!reordersSafely(linalgOp, reductions))
+      return op.emitError("ffm: the payload's result over ")
+             << reductions
+             << " reduction ranks may depend on the order they are visited "
+                "in (its accumulator is not combined by one add, mul, max, "
+                "min or bitwise step): a mapping reorders them; collapse "
+                "them into one rank, or reduce one rank per op";
     workload.einsums.push_back(std::move(einsum));
     ops.push_back(linalgOp);
     accessOperands.push_back(std::move(operands));

@@ -1129,8 +1129,8 @@ LogicalResult ffm::rewriteToMapping(func::FuncOp func,
     rewriter.eraseOp(op);
   }
   // The inits and empties that fed only the rewritten ops go. (A tile's
-  // marked reshapes never fold here: asView transposes the one tile whose
-  // reshape pair would have its own type.)
+  // marked reshapes never fold here: asView makes no reshape pair, a view
+  // that drops and adds dimensions being a transpose and one reshape.)
   if (failed(applyPatternsGreedily(func, FrozenRewritePatternSet())))
     return emitError(func.getLoc(),
                      "ffm: cleaning up after the rewrite failed");
