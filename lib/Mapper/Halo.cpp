@@ -42,7 +42,7 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
   for (size_t c = w.einsums.size(); c-- > 0;) {
     const Einsum &ce = w.einsums[c];
     for (const TensorAccess &in : ce.inputs) {
-      if (!in.hasWindows() || in.view >= 0 || !fusable[in.tensor])
+      if (!in.hasWindows() || !fusable[in.tensor])
         continue;
       int e = w.tensors[in.tensor].producer;
       const Einsum &pe = w.einsums[e];

@@ -5,6 +5,7 @@
 // MappingFromIR (which reads the same loops to recover the mapping).
 //
 //===----------------------------------------------------------------------===//
+#include "ffm/Transforms/EinsumGraphAnalysis.h"
 #include "ffm/Transforms/Passes.h"
 #include "ffm/Transforms/Support.h"
 
@@ -53,7 +54,8 @@ LogicalResult countIterations(func::FuncOp func, llvm::raw_ostream &os) {
   llvm::raw_string_ostream body(lines);
   uint64_t total = 0;
   WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {
-    if (isa<linalg::FillOp>(op))
+    if (op->getNumResults() == 1 ? fillValue(op->getResult(0)).has_value()
+                                 : isa<linalg::FillOp>(op))
       return WalkResult::advance();
     SmallVector<uint64_t> factors;
     for (int64_t range : op.getStaticLoopRanges()) {

@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SmallBitVector.h"
 
 using namespace mlir;
@@ -21,12 +22,37 @@ static bool isStaticTensor(Type type) {
   return tensor && tensor.hasStaticShape();
 }
 
+std::optional<Value> ffm::fillValue(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(def))
+    return fill.getInputs()[0];
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(def);
+  if (!generic)
+    return std::nullopt;
+  if (std::optional<Value> scalar = linalg::isaFillOpInterface(generic))
+    // A value of the body other than a constant cannot be had outside it.
+    if (!generic.getRegion().isAncestor(scalar->getParentRegion()) ||
+        matchPattern(*scalar, m_Constant()))
+      return scalar;
+  // Upstream's check leaves out a constant of the body's own (before a
+  // canonicalization hoists it): no inputs, the constant yielded.
+  Block *body = generic.getBody();
+  if (generic.getNumDpsInputs() != 0 || generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      body->getOperations().size() != 2)
+    return std::nullopt;
+  Value yielded = body->getTerminator()->getOperand(0);
+  if (!matchPattern(yielded, m_Constant()))
+    return std::nullopt;
+  return yielded;
+}
+
 /// Values that only initialise an output and are never read as data.
 static bool isFreeInit(Value value) {
   Operation *def = value.getDefiningOp();
   if (!def)
     return false;
-  if (isa<tensor::EmptyOp, linalg::FillOp>(def))
+  if (isa<tensor::EmptyOp>(def) || fillValue(value))
     return true;
   DenseElementsAttr dense;
   return matchPattern(value, m_Constant(&dense)) && dense.isSplat();
@@ -75,7 +101,7 @@ FailureOr<int> EinsumGraphAnalysis::tensorFor(Value value, Operation *user) {
   if (auto arg = dyn_cast<BlockArgument>(value))
     return addTensor(value, "arg" + std::to_string(arg.getArgNumber()));
   Operation *def = value.getDefiningOp();
-  if (isa<arith::ConstantOp, linalg::FillOp, tensor::EmptyOp>(def))
+  if (isa<arith::ConstantOp, tensor::EmptyOp>(def) || fillValue(value))
     return addTensor(value, "cst" + std::to_string(constCount++));
   if (isDataMovement(def)) {
     std::string kind = def->getName().stripDialect().str();
@@ -215,7 +241,7 @@ FailureOr<TensorAccess> ffm::accessFromMap(linalg::LinalgOp op, AffineMap map,
 }
 
 TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
-  if (workload.tensors[access.tensor].aliasOf < 0 || access.hasWindows())
+  if (workload.tensors[access.tensor].aliasOf < 0)
     return access;
   std::vector<int> dims = workload.rootDims(access.tensor);
   // A reshape down to nothing but unit dimensions has no dimension to
@@ -223,13 +249,11 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
   if (llvm::is_contained(dims, Workload::kMergedDim) ||
       llvm::all_of(dims, [](int d) { return d < 0; }))
     return access;
-  TensorAccess through;
-  through.tensor = workload.rootOf(access.tensor);
+  int root = workload.rootOf(access.tensor);
+  TensorAccess through =
+      access.onDims(dims, workload.tensors[root].shape.size());
+  through.tensor = root;
   through.view = access.tensor;
-  through.dimRanks.assign(workload.tensors[through.tensor].shape.size(), -1);
-  for (auto [d, root] : llvm::enumerate(dims))
-    if (root >= 0)
-      through.dimRanks[root] = access.dimRanks[d];
   return through;
 }
 
@@ -349,8 +373,9 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
         cast && (isStaticTensor(cast.getSource().getType()) ||
                  isStaticTensor(cast.getType())))
       continue; // read through by tensorFor()
-    if (isa<arith::ConstantOp, tensor::EmptyOp, linalg::FillOp,
-            tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
+    if (isa<arith::ConstantOp, tensor::EmptyOp, tensor::ExpandShapeOp,
+            tensor::CollapseShapeOp>(op) ||
+        (op.getNumResults() == 1 && fillValue(op.getResult(0)))) {
       if (failed(staticResults(op)))
         return failure();
       continue;
@@ -405,7 +430,9 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     if (op.getNumResults() != 1)
       return op.emitError("ffm: linalg ops with ")
              << op.getNumResults()
-             << " results are not supported; one output per Einsum";
+             << " results are not supported; one output per Einsum (an "
+                "argmax, say: reduce the maximum in one op, then the index "
+                "where it is reached in another)";
     for (Operation &inner : linalgOp.getBlock()->without_terminator())
       if (inner.getNumRegions() > 0)
         return op.emitError("ffm: the payload holds '")
@@ -434,6 +461,28 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
                << b << " is larger than 2^53 (" << kMaxBound
                << "), past which sizes are not counted exactly";
     }
+
+    // A tensor the payload reads by itself (the tensor.extract of a
+    // gather, a reverse or a resize) is read where no map says: it must be
+    // whole, in DRAM, before this op runs, as a data movement op's operands
+    // are. (The model does not count these reads.)
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op.getRegions(), captured);
+    bool readsAround = false;
+    for (Value v : captured) {
+      while (!tensorIds.lookup(v) && v.getDefiningOp() &&
+             isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                 tensor::CastOp>(v.getDefiningOp()))
+        v = v.getDefiningOp()->getOperand(0);
+      // An argument or a constant is in DRAM already.
+      if (int id = tensorIds.lookup(v);
+          id && workload.tensors[workload.rootOf(id - 1)].producer >= 0) {
+        workload.tensors[workload.rootOf(id - 1)].escapes = true;
+        readsAround = true;
+      }
+    }
+    if (readsAround)
+      workload.barriers.push_back(workload.einsums.size());
 
     Einsum einsum;
     SmallVector<unsigned> operands;

@@ -607,9 +607,13 @@ struct GroupEmitter {
     // A splat constant is a fill too (the workload takes it for free): no
     // copy from a DRAM constant into an on-chip tile.
     DenseElementsAttr dense;
-    if (auto fill = init.getDefiningOp<linalg::FillOp>())
-      linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], dest);
-    else if (matchPattern(init, m_Constant(&dense)) && dense.isSplat())
+    if (std::optional<Value> scalar = fillValue(init)) {
+      // A generalized fill's constant may live in its body.
+      Operation *def = scalar->getDefiningOp();
+      if (def && init.getDefiningOp()->isProperAncestor(def))
+        scalar = rewriter.clone(*def)->getResult(0);
+      linalg::FillOp::create(rewriter, loc, *scalar, dest);
+    } else if (matchPattern(init, m_Constant(&dense)) && dense.isSplat())
       linalg::FillOp::create(
           rewriter, loc,
           arith::ConstantOp::create(rewriter, loc,

@@ -490,14 +490,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
                << kKeptDimsAttr
                << "' (rebuilt by a rewrite after --ffm-fuse): which of them "
                   "the tile walks is unknown";
-      if (data != operand->get() && !access.hasWindows()) {
-        std::vector<int> ranks(cast<ShapedType>(data.getType()).getRank(),
-                               -1);
-        for (auto [d, under] : llvm::enumerate(dims))
-          if (under >= 0)
-            ranks[under] = access.dimRanks[d];
-        access.dimRanks = std::move(ranks);
-      }
+      if (data != operand->get())
+        access = access.onDims(dims, cast<ShapedType>(data.getType()).getRank());
       SmallVector<ChainBuffer> chain;
       std::optional<ChainBuffer> link = viewed(data);
       while (link) {

@@ -10,6 +10,21 @@ bool TensorAccess::projects(int rank) const {
   return llvm::is_contained(dimRanks, rank);
 }
 
+TensorAccess TensorAccess::onDims(llvm::ArrayRef<int> under,
+                                  size_t rank) const {
+  TensorAccess out = *this;
+  out.dimRanks.assign(rank, -1);
+  if (hasWindows())
+    out.windows.assign(rank, {});
+  for (auto [d, u] : llvm::enumerate(under))
+    if (u >= 0) {
+      out.dimRanks[u] = dimRanks[d];
+      if (hasWindows())
+        out.windows[u] = windows[d];
+    }
+  return out;
+}
+
 bool TensorAccess::indexedBy(int rank) const {
   if (projects(rank))
     return true;

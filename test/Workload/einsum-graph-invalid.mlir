@@ -93,7 +93,7 @@ func.func @regions(%a: tensor<4xf32>, %o: tensor<4xf32>, %c: i1) -> tensor<4xf32
 // -----
 
 func.func @two_results(%a: tensor<4xf32>, %o: tensor<4xf32>, %p: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{ffm: linalg ops with 2 results are not supported; one output per Einsum}}
+  // expected-error @+1 {{ffm: linalg ops with 2 results are not supported; one output per Einsum (an argmax, say: reduce the maximum in one op, then the index where it is reached in another)}}
   %0:2 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
       ins(%a : tensor<4xf32>) outs(%o, %p : tensor<4xf32>, tensor<4xf32>) {
   ^bb0(%x: f32, %y: f32, %z: f32):

@@ -13,6 +13,12 @@ namespace ffm {
 /// matmul, else "d0", "d1", ...).
 std::vector<std::string> rankNames(mlir::linalg::LinalgOp op);
 
+/// The scalar `value` is filled with, where its defining op is a fill: a
+/// `linalg.fill`, or a `linalg.generic` upstream recognises as one (as
+/// `linalg-generalize-named-ops` writes a fill). The scalar may be defined
+/// by a constant inside that generic's body, to be cloned where used.
+std::optional<mlir::Value> fillValue(mlir::Value value);
+
 /// How `op` indexes `tensor` (of the given shape) through `map`: a rank, a
 /// sliding window or a unit dimension per tensor dimension. Emits an error
 /// at `op` for any other map.

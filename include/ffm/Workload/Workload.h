@@ -48,6 +48,10 @@ struct TensorAccess {
   /// reshapes the tile for the op).
   int view = -1;
 
+  /// The same access on the `rank` dimensions underneath a reshape that
+  /// only adds or drops unit dimensions: `under[d]` is the dimension that
+  /// this access's dimension d is (-1 for an added unit one).
+  TensorAccess onDims(llvm::ArrayRef<int> under, size_t rank) const;
   /// Whether `rank` walks some dimension (alone or in a window).
   bool indexedBy(int rank) const;
   /// Whether `rank` alone walks a dimension: only those dimensions may be
