@@ -10,6 +10,7 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cmath>
 #include <mutex>
 
 namespace ffm {
@@ -89,15 +90,52 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       }
   }
 
-  /// The Einsums' sums plus what the function's data movement ops move.
-  static void printTotal(llvm::raw_ostream &os, func::FuncOp func,
-                         const Workload &w, const Arch &arch, double energy,
-                         double latency) {
+  /// The Einsums' sums plus what the function's data movement ops move;
+  /// returns the total printed.
+  static std::pair<double, double> printTotal(llvm::raw_ostream &os,
+                                              func::FuncOp func,
+                                              const Workload &w,
+                                              const Arch &arch, double energy,
+                                              double latency) {
     Evaluation moves = evaluateMoves(func, arch);
     energy += moves.energy;
     latency += moves.latency;
     os << "total @" << w.name << ": energy " << llvm::format("%.10g", energy)
        << " pJ, latency " << llvm::format("%.10g", latency) << " cycles\n";
+    return {energy, latency};
+  }
+
+  /// ffm-fuse records the totals it mapped a function at. Passes after it
+  /// may change what the read-back sees without changing the result
+  /// (scf-forall-to-for makes spread loops temporal; bufferization
+  /// replaces the tensor moves the total counts by copies): say so rather
+  /// than print other figures as if they were the mapping's.
+  static void warnIfChanged(func::FuncOp func, double energy,
+                            double latency) {
+    auto mappedE = func->getAttrOfType<FloatAttr>("ffm.energy_pj");
+    auto mappedL = func->getAttrOfType<FloatAttr>("ffm.latency_cycles");
+    if (!mappedE || !mappedL)
+      return;
+    auto differs = [](double a, double b) {
+      return std::abs(a - b) > 1e-9 * std::max(std::abs(a), std::abs(b));
+    };
+    double e = mappedE.getValueAsDouble(), l = mappedL.getValueAsDouble();
+    if (!differs(e, energy) && !differs(l, latency))
+      return;
+    std::string figures;
+    llvm::raw_string_ostream os(figures);
+    os << llvm::format("%.10g", energy) << " pJ and "
+       << llvm::format("%.10g", latency) << " cycles, not the "
+       << llvm::format("%.10g", e) << " pJ and " << llvm::format("%.10g", l);
+    emitWarning(func.getLoc(), "ffm-evaluate: the IR reads back as ")
+        << figures
+        << " cycles ffm-fuse mapped it at (ffm.energy_pj, "
+           "ffm.latency_cycles): a pass since changed the loop trees or the "
+           "moves between them (scf-forall-to-for makes spread loops "
+           "temporal; bufferization turns tensor pads and slices into "
+           "copies the total does not count; cse merges equal slices), or "
+           "the architecture is not the one it was mapped on; evaluate "
+           "before such passes";
   }
 
   /// --ffm-fuse output: the mapping is what the loop trees are.
@@ -131,13 +169,23 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       rec.tile->setAttr("ffm.latency_cycles", b.getF64FloatAttr(ev.latency));
       print(os, w, i, **arch, ev);
     }
-    printTotal(os, func, w, **arch, energy, latency);
+    auto [total, cycles] = printTotal(os, func, w, **arch, energy, latency);
+    warnIfChanged(func, total, cycles);
   }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (MappingFromIR::isRewritten(func))
       return evaluateRewritten(func);
+    // Rewritten by ffm-fuse, yet no marked tile is left: not a workload.
+    if (func->hasAttr("ffm.energy_pj")) {
+      emitError(func.getLoc(), "ffm-evaluate: ffm-fuse rewrote this function "
+                     "(ffm.energy_pj), but no tile marked 'ffm.einsum' is "
+                     "left to read its mapping back from: a pass since "
+                     "(linalg-generalize-named-ops, convert-linalg-to-loops) "
+                     "dropped the marks; evaluate before it");
+      return signalPassFailure();
+    }
     FailureOr<std::optional<PassInputs>> inputs =
         preparePass(func, archFile, "ffm-evaluate", "nothing evaluated",
                     [&]() -> EinsumGraphAnalysis & {

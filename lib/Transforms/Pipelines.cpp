@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - --ffm-lower-to-llvm and --ffm-erase-memory-spaces --===//
 #include "ffm/Transforms/Passes.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -45,6 +46,13 @@ struct EraseMemorySpacesPass
           names.push_back(attr.getName());
       for (StringAttr name : names)
         op->removeDiscardableAttr(name);
+      // A spread loop's fanout is its scf.forall's (inherent) mapping.
+      if (auto forall = dyn_cast<scf::ForallOp>(op);
+          forall && forall.getMapping() &&
+          llvm::any_of(*forall.getMapping(), [](Attribute a) {
+            return isa<FFMDialect>(a.getDialect());
+          }))
+        forall.setMappingAttr(ArrayAttr());
     });
   }
 };

@@ -196,9 +196,37 @@ static std::optional<double> elements(Value v) {
   return n;
 }
 
+/// Whether `op` is a move its folder removes (a pad by nothing, a slice
+/// or an insert of the whole tensor, a concatenation of one): no data
+/// moves, and the rewrite's cleanup (or --canonicalize) leaves none to
+/// read back.
+static bool foldsAway(Operation *op) {
+  auto whole = [](auto slice) {
+    return llvm::all_of(slice.getStaticOffsets(),
+                        [](int64_t o) { return o == 0; }) &&
+           llvm::all_of(slice.getStaticStrides(),
+                        [](int64_t s) { return s == 1; });
+  };
+  if (auto pad = dyn_cast<tensor::PadOp>(op))
+    return !pad.getNofold() && pad.getResultType().hasStaticShape() &&
+           pad.getResultType() == pad.getSourceType();
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op))
+    return slice.getSourceType().hasStaticShape() &&
+           slice.getSourceType() == slice.getResultType() && whole(slice);
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
+    return insert.getSourceType().hasStaticShape() &&
+           insert.getSourceType() == insert.getResultType() && whole(insert);
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op))
+    return concat.getInputs().size() == 1 &&
+           concat.getInputs()[0].getType() == concat.getResultType();
+  return false;
+}
+
 /// (elements read, elements written) by a data-movement op, or nullopt
-/// when it is not one or a shape is dynamic.
+/// when it is not one, moves nothing, or a shape is dynamic.
 static std::optional<std::pair<double, double>> movedElements(Operation *op) {
+  if (foldsAway(op))
+    return std::nullopt;
   auto both = [](std::optional<double> reads, std::optional<double> writes)
       -> std::optional<std::pair<double, double>> {
     if (!reads || !writes)
