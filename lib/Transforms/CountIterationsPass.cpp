@@ -54,8 +54,7 @@ LogicalResult countIterations(func::FuncOp func, llvm::raw_ostream &os) {
   llvm::raw_string_ostream body(lines);
   uint64_t total = 0;
   WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {
-    if (op->getNumResults() == 1 ? fillValue(op->getResult(0)).has_value()
-                                 : isa<linalg::FillOp>(op))
+    if (isFill(op))
       return WalkResult::advance();
     SmallVector<uint64_t> factors;
     for (int64_t range : op.getStaticLoopRanges()) {

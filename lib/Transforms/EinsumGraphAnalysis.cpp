@@ -47,6 +47,12 @@ std::optional<Value> ffm::fillValue(Value value) {
   return yielded;
 }
 
+bool ffm::isFill(Operation *op) {
+  // A fill on buffers has no result.
+  return isa<linalg::FillOp>(op) ||
+         (op->getNumResults() == 1 && fillValue(op->getResult(0)));
+}
+
 /// Values that only initialise an output and are never read as data.
 static bool isFreeInit(Value value) {
   Operation *def = value.getDefiningOp();
@@ -375,7 +381,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       continue; // read through by tensorFor()
     if (isa<arith::ConstantOp, tensor::EmptyOp, tensor::ExpandShapeOp,
             tensor::CollapseShapeOp>(op) ||
-        (op.getNumResults() == 1 && fillValue(op.getResult(0)))) {
+        isFill(&op)) {
       if (failed(staticResults(op)))
         return failure();
       continue;
@@ -475,9 +481,12 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
                  tensor::CastOp>(v.getDefiningOp()))
         v = v.getDefiningOp()->getOperand(0);
       // An argument or a constant is in DRAM already.
-      if (int id = tensorIds.lookup(v);
-          id && workload.tensors[workload.rootOf(id - 1)].producer >= 0) {
-        workload.tensors[workload.rootOf(id - 1)].escapes = true;
+      int id = tensorIds.lookup(v);
+      if (!id)
+        continue;
+      Tensor &root = workload.tensors[workload.rootOf(id - 1)];
+      if (root.producer >= 0) {
+        root.escapes = true;
         readsAround = true;
       }
     }

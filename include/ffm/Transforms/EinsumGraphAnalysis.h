@@ -18,6 +18,9 @@ std::vector<std::string> rankNames(mlir::linalg::LinalgOp op);
 /// `linalg-generalize-named-ops` writes a fill). The scalar may be defined
 /// by a constant inside that generic's body, to be cloned where used.
 std::optional<mlir::Value> fillValue(mlir::Value value);
+/// Whether `op` is such a fill, on tensors or on buffers (free to the
+/// model: it only initialises an output).
+bool isFill(mlir::Operation *op);
 
 /// How `op` indexes `tensor` (of the given shape) through `map`: a rank, a
 /// sliding window or a unit dimension per tensor dimension. Emits an error
