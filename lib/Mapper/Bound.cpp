@@ -376,10 +376,32 @@ void Generator::cacheSpread() {
         for (size_t l = 0; l <= (size_t)fanoutSlots[slot].first; ++l)
           spreadTile[a][l] *= s.second;
   instancesAbove.assign(numLevels, 1);
+  spreadAbove.assign(numLevels, std::vector<double>(e.ranks.size(), 1));
   for (size_t l = 0; l < numLevels; ++l)
     for (auto [slot, s] : llvm::enumerate(spatial))
-      if ((size_t)fanoutSlots[slot].first < l)
+      if ((size_t)fanoutSlots[slot].first < l) {
         instancesAbove[l] *= s.second;
+        if (s.first >= 0)
+          spreadAbove[l][s.first] *= s.second;
+      }
+}
+
+double Generator::tiledSize(size_t a, size_t l) const {
+  if (!spanFloored[a] || l == 0)
+    return tensorSize[a];
+  // The blocks above l hold only loops above its nodes, their counts at
+  // least what is chosen so far (an open one is 1 until chosen), as
+  // fusedLoops() counts them; loops of block l itself are left out.
+  return std::max(
+      tensorSize[a],
+      acc[a]->leastSpanTotal(
+          [&](int r) { return (double)e.ranks[r].bound; },
+          [&](int r) {
+            double count = spreadAbove[l][r];
+            for (size_t m = 0; m < l && m < temporal.size(); ++m)
+              count *= temporal[m][r];
+            return count;
+          }));
 }
 
 std::pair<double, double> Generator::lowerBound() const {
@@ -399,7 +421,9 @@ std::pair<double, double> Generator::lowerBound() const {
     std::array<double, 32> low, shared;
     for (size_t k = 0; k < n; ++k) {
       size_t l = levels[k];
-      low[k] = l == 0 ? size : size * replAbove[a][l] * refetchBound(a, l);
+      low[k] = l == 0 ? size
+                      : (a == output ? size : tiledSize(a, l)) *
+                            replAbove[a][l] * refetchBound(a, l);
       shared[k] = sharedBelow[a][l];
     }
     // At least the partial sums the output's ancestors send back down so

@@ -41,10 +41,18 @@
 
 namespace ffm::detail {
 
-/// Elements of the tensor `a` accesses: the product of its ranks' bounds,
-/// or of the points its windows reach (a strided window skips some).
+/// Elements of the tensor `a` that every tiling of the iteration space
+/// moves: the product of its ranks' bounds, or for windows the least total
+/// of the tiles' spans (TensorAccess::leastTiledElements), which the
+/// bound multiplies by refetches.
 inline double accessSize(const Einsum &e, const TensorAccess &a) {
-  return a.accessedElements(e.ranks);
+  return a.leastTiledElements(e.ranks);
+}
+
+/// Elements of the largest tile of `a`: every rank whole (a window's span,
+/// gaps included, can exceed the elements it touches).
+inline double largestTile(const Einsum &e, const TensorAccess &a) {
+  return a.footprint([&](int r) { return (double)e.ranks[r].bound; });
 }
 
 /// Enumerates one Einsum's mapspace top-down, one level at a time: keep
@@ -76,7 +84,11 @@ struct Generator {
   /// checks (overflows, fits) run at nearly every node.
   double datumBytes = arch.datumBytes();
   std::vector<double> capacity;
-  std::vector<double> tensorSize; // per access: product of its ranks' bounds
+  std::vector<double> tensorSize; // per access: accessSize
+  /// Per access: whether its tiles' spans multiply over its dimensions
+  /// (TensorAccess::separable) for a window: the bound then raises its
+  /// size by the splits already above each level (tiledSize).
+  std::vector<bool> spanFloored;
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).
   std::vector<uint64_t> indexMask;
@@ -698,10 +710,19 @@ struct Generator {
   /// [a][l]: the spatial factors at levels l and below over ranks that
   /// index access a, by which its tile there is spread (leastTile).
   std::vector<std::vector<double>> spreadTile;
+  /// [l][r]: the spatial factors over rank r at the levels above l, which
+  /// split r above level l's nodes.
+  std::vector<std::vector<double>> spreadAbove;
   double units = 1;
   /// The compute floor of the latency, in the model's order of operations.
   double computeCycles = 0;
   void cacheSpread();
+
+  /// The least elements access `a`'s fills of level l total before
+  /// refetches and replication: its size, or for a window the least span
+  /// total over the tilings that split each rank at least as the loops
+  /// placed above l do (the model charges every tile its span).
+  double tiledSize(size_t a, size_t l) const;
 
   /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
   /// tensor's size times its replication times its refetches, at least the

@@ -74,7 +74,7 @@ std::vector<bool> detail::bindingLevels(const Workload &w, const Arch &arch,
   double everything = 0;
   for (const Einsum &e : w.einsums)
     for (const TensorAccess *a : e.accesses())
-      everything += accessSize(e, *a);
+      everything += largestTile(e, *a);
   // A tile outlives the fused loops only if it sits above the outermost
   // on-chip node of one of its Einsum's fused intermediates, so at a
   // level below every level where such a node can sit no pmapping the

@@ -3,6 +3,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
+#include <algorithm>
+#include <limits>
 
 using namespace ffm;
 
@@ -56,6 +58,42 @@ double TensorAccess::accessedElements(llvm::ArrayRef<RankVar> bounds) const {
     size *= llvm::count(reached, true);
   }
   return size;
+}
+
+bool TensorAccess::separable() const {
+  uint64_t seen = 0;
+  auto once = [&](int r) {
+    if (r < 0)
+      return true;
+    uint64_t bit = uint64_t(1) << r;
+    bool fresh = !(seen & bit);
+    seen |= bit;
+    return fresh;
+  };
+  for (size_t d = 0; d < dimRanks.size(); ++d) {
+    if (dimRanks[d] != kWindow) {
+      if (!once(dimRanks[d]))
+        return false;
+      continue;
+    }
+    // Corners of a window's box: one per subset of its terms.
+    if (windows[d].size() >= 16)
+      return false;
+    for (const WindowTerm &t : windows[d])
+      if (t.coeff < 1 || !once(t.rank))
+        return false;
+  }
+  return true;
+}
+
+double
+TensorAccess::leastTiledElements(llvm::ArrayRef<RankVar> bounds) const {
+  double touched = accessedElements(bounds);
+  if (!hasWindows() || !separable())
+    return touched;
+  return std::max(touched,
+                  leastSpanTotal([&](int r) { return (double)bounds[r].bound; },
+                                 [](int) { return 1.0; }));
 }
 
 bool Einsum::hasReduction() const {

@@ -681,6 +681,27 @@ TEST(Mapper, ReservationsBindOnlyWhereFusedTilesMayPersist) {
   EXPECT_EQ(r.latency, ex.latency);
 }
 
+// Whether a level binds asks whether every tile held whole could exceed
+// it, and a window's whole tile is its span, gaps included: a stride of 4
+// over one tap touches 2 of the 5 elements it spans. The chain's tiles
+// total 22 elements touched but 25 held whole, so a GLB of 23 binds.
+TEST(Mapper, ReservationsBindByWindowSpans) {
+  WorkloadBuilder b;
+  int a = b.conv1d("a", 8, 1, 1, 1);
+  int c = b.conv1d("b", 2, 1, 1, 1, /*stride=*/4, /*dilation=*/1,
+                   b.w.einsums[a].output.tensor);
+  Workload w = b.finish({b.w.einsums[c].output.tensor});
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  ASSERT_TRUE(fusable[b.w.einsums[a].output.tensor]);
+  Arch arch = chainArch(0);
+  auto glb = [&](double elements) {
+    arch.levels[1].capacity = (int64_t)(elements * arch.widestBytesAt(1));
+    return detail::bindingLevels(w, arch, fusable);
+  };
+  EXPECT_EQ(glb(23), (std::vector<bool>{false, true}));
+  EXPECT_EQ(glb(25), (std::vector<bool>{false, false}));
+}
+
 /// Three n-cubed matmuls in a chain.
 static Workload threeMatmuls(int64_t n) {
   WorkloadBuilder b;

@@ -10,6 +10,8 @@
 #include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <limits>
 
 using namespace ffm;
 
@@ -93,6 +95,59 @@ TEST(Workload, WorkOverflowIsReported) {
   Einsum e{"big", "linalg.generic",
            {{"a", int64_t(1) << 40}, {"b", int64_t(1) << 40}}, {}, {}};
   EXPECT_FALSE(e.work().has_value());
+}
+
+// The model charges every tile of a window at its span, gaps included, so
+// the least a tiling moves is the least total of spans over the tilings;
+// the bound multiplies it by refetches and must never exceed it. For a
+// window dimension `s*p + d*r` beside a plain one, the floor must be that
+// least over every tiling with integer counts (each count dividing its
+// rank), exactly: the corners it takes are tilings too. Before, the floor
+// was the elements touched (6 of the 11 at P = 4, R = 3, stride and
+// dilation 2), where every tiling moves at least 11.
+TEST(Workload, LeastTiledElementsIsTheLeastSpanTotal) {
+  auto divisors = [](int64_t n) {
+    std::vector<int64_t> d;
+    for (int64_t i = 1; i <= n; ++i)
+      if (n % i == 0)
+        d.push_back(i);
+    return d;
+  };
+  for (int64_t stride : {1, 2, 3})
+    for (int64_t dilation : {1, 2, 3})
+      for (int64_t p : {1, 2, 4, 6})
+        for (int64_t r : {1, 3, 4})
+          for (int64_t c : {1, 5}) {
+            TensorAccess in{0, {TensorAccess::kWindow, 2}};
+            in.windows = {{{0, stride}, {1, dilation}}, {}};
+            std::vector<RankVar> ranks{{"p", p}, {"r", r}, {"c", c}};
+            double least = std::numeric_limits<double>::infinity();
+            for (int64_t a : divisors(p))
+              for (int64_t b : divisors(r))
+                least = std::min(least, double(p / a) * (r / b) *
+                                            (stride * (a - 1) +
+                                             dilation * (b - 1) + 1) *
+                                            c);
+            EXPECT_EQ(in.leastTiledElements(ranks), least)
+                << "stride " << stride << " dilation " << dilation << " P "
+                << p << " R " << r << " C " << c;
+            EXPECT_GE(in.leastTiledElements(ranks),
+                      in.accessedElements(ranks));
+          }
+  TensorAccess in{0, {TensorAccess::kWindow}};
+  in.windows = {{{0, 2}, {1, 2}}};
+  std::vector<RankVar> ranks{{"p", 4}, {"r", 3}};
+  EXPECT_EQ(in.accessedElements(ranks), 6);
+  EXPECT_EQ(in.leastTiledElements(ranks), 11);
+}
+
+// Where a rank walks two dimensions the tiles' spans do not multiply
+// dimension by dimension: the floor falls back to the touched elements.
+TEST(Workload, LeastTiledElementsOfSharedRanksIsTheTouchedElements) {
+  TensorAccess in{0, {TensorAccess::kWindow, TensorAccess::kWindow}};
+  in.windows = {{{0, 2}, {1, 2}}, {{0, 1}}};
+  std::vector<RankVar> ranks{{"p", 4}, {"r", 3}};
+  EXPECT_EQ(in.leastTiledElements(ranks), in.accessedElements(ranks));
 }
 
 } // namespace

@@ -9,7 +9,9 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +78,47 @@ struct TensorAccess {
   /// a strided window skips elements, so this can be less than its span.
   /// Every set of tiles covering the iteration space moves at least this.
   double accessedElements(llvm::ArrayRef<RankVar> bounds) const;
+  /// Elements every set of tiles covering the iteration space moves at
+  /// least, each tile counted at its footprint as the model charges it (a
+  /// window's gaps and halo included): at least accessedElements, and up
+  /// to the whole span where a stride and a dilation leave gaps.
+  double leastTiledElements(llvm::ArrayRef<RankVar> bounds) const;
+  /// Whether tiles' footprints multiply dimension by dimension over the
+  /// ranks' splits: no rank walks two dimensions or a window twice, and
+  /// every coefficient is positive (as accessFromMap builds accesses).
+  bool separable() const;
+  /// The least total footprint of the tiles over every tiling that splits
+  /// each rank r (of `bound(r)` values) into at least `leastCount(r)`
+  /// tiles. Per window dimension `sum c_i * r_i` the total is
+  /// `prod m_i * (1 + sum c_i * (N_i / m_i - 1))` for counts m_i, which is
+  /// multilinear in them, so least at a corner of the box
+  /// leastCount(r_i) <= m_i <= N_i; a rank alone moves N_i whatever its
+  /// split. Requires separable().
+  template <typename B, typename C>
+  double leastSpanTotal(B bound, C leastCount) const {
+    double total = 1;
+    for (size_t d = 0; d < dimRanks.size(); ++d) {
+      int r = dimRanks[d];
+      if (r >= 0)
+        total *= bound(r);
+      if (r != kWindow)
+        continue;
+      const std::vector<WindowTerm> &terms = windows[d];
+      double least = std::numeric_limits<double>::infinity();
+      for (uint32_t corner = 0; corner < (1u << terms.size()); ++corner) {
+        double count = 1, span = 1;
+        for (size_t i = 0; i < terms.size(); ++i) {
+          double n = bound(terms[i].rank);
+          double m = corner >> i & 1 ? n : std::min(n, leastCount(terms[i].rank));
+          count *= m;
+          span += terms[i].coeff * (n / m - 1);
+        }
+        least = std::min(least, count * span);
+      }
+      total *= least;
+    }
+    return total;
+  }
   /// Elements of a tile: the product of its dimensions' extents.
   template <typename F> double footprint(F rankExtent) const {
     double size = 1;
