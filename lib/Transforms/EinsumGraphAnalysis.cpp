@@ -381,7 +381,8 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       continue; // read through by tensorFor()
     if (isa<arith::ConstantOp, tensor::EmptyOp, tensor::ExpandShapeOp,
             tensor::CollapseShapeOp>(op) ||
-        isFill(&op)) {
+        // A fill on tensors only: one on buffers is bufferized input.
+        (op.getNumResults() == 1 && fillValue(op.getResult(0)))) {
       if (failed(staticResults(op)))
         return failure();
       continue;

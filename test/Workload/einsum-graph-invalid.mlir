@@ -112,6 +112,16 @@ func.func @buffers(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>
 
 // -----
 
+// A fill on buffers is bufferized input too, not a free init.
+func.func @buffer_fill(%a: tensor<4xf32>, %o: memref<4xf32>) -> tensor<4xf32> {
+  %z = arith.constant 0.0 : f32
+  // expected-error @+1 {{ffm: linalg ops must work on tensors (run before bufferization)}}
+  linalg.fill ins(%z : f32) outs(%o : memref<4xf32>)
+  return %a : tensor<4xf32>
+}
+
+// -----
+
 func.func @control_flow(%a: tensor<4xf32>, %n: index) -> tensor<4xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
