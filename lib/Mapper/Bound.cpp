@@ -422,8 +422,7 @@ std::pair<double, double> Generator::lowerBound() const {
     for (size_t k = 0; k < n; ++k) {
       size_t l = levels[k];
       low[k] = l == 0 ? size
-                      : (a == output ? size : tiledSize(a, l)) *
-                            replAbove[a][l] * refetchBound(a, l);
+                      : tiledSize(a, l) * replAbove[a][l] * refetchBound(a, l);
       shared[k] = sharedBelow[a][l];
     }
     // At least the partial sums the output's ancestors send back down so

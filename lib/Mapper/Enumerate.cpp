@@ -60,7 +60,10 @@ Generator::Generator(const Workload &w, const Arch &arch, int einsum,
   for (auto [i, a] : llvm::enumerate(acc)) {
     readWithOutput.push_back(detail::readWithOutput(w, einsum, i));
     tensorSize.push_back(accessSize(e, *a));
-    spanFloored.push_back(a->hasWindows() && a->separable());
+    // Not the output: its read-back bound takes its size as the most a
+    // residency holds (lowerBound).
+    spanFloored.push_back(i + 1 < acc.size() && a->hasWindows() &&
+                          a->separable());
     uint64_t mask = 0, projected = 0;
     for (int r : a->dimRanks)
       if (r >= 0) // -1: a broadcast dimension, indexed by no rank

@@ -85,7 +85,7 @@ struct Generator {
   double datumBytes = arch.datumBytes();
   std::vector<double> capacity;
   std::vector<double> tensorSize; // per access: accessSize
-  /// Per access: whether its tiles' spans multiply over its dimensions
+  /// Per input: whether its tiles' spans multiply over its dimensions
   /// (TensorAccess::separable) for a window: the bound then raises its
   /// size by the splits already above each level (tiledSize).
   std::vector<bool> spanFloored;

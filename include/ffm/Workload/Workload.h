@@ -10,6 +10,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -93,7 +94,7 @@ struct TensorAccess {
   /// `prod m_i * (1 + sum c_i * (N_i / m_i - 1))` for counts m_i, which is
   /// multilinear in them, so least at a corner of the box
   /// leastCount(r_i) <= m_i <= N_i; a rank alone moves N_i whatever its
-  /// split. Requires separable().
+  /// split. Requires separable() (at most 15 terms per window).
   template <typename B, typename C>
   double leastSpanTotal(B bound, C leastCount) const {
     double total = 1;
@@ -103,15 +104,21 @@ struct TensorAccess {
         total *= bound(r);
       if (r != kWindow)
         continue;
+      // Each term's bound and least count once, not once per corner: the
+      // generator's bound asks at nearly every node.
       const std::vector<WindowTerm> &terms = windows[d];
+      std::array<double, 16> n, low;
+      for (size_t i = 0; i < terms.size(); ++i) {
+        n[i] = bound(terms[i].rank);
+        low[i] = std::min(n[i], leastCount(terms[i].rank));
+      }
       double least = std::numeric_limits<double>::infinity();
       for (uint32_t corner = 0; corner < (1u << terms.size()); ++corner) {
         double count = 1, span = 1;
         for (size_t i = 0; i < terms.size(); ++i) {
-          double n = bound(terms[i].rank);
-          double m = corner >> i & 1 ? n : std::min(n, leastCount(terms[i].rank));
+          double m = corner >> i & 1 ? n[i] : low[i];
           count *= m;
-          span += terms[i].coeff * (n / m - 1);
+          span += terms[i].coeff * (n[i] / m - 1);
         }
         least = std::min(least, count * span);
       }
