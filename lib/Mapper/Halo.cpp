@@ -16,6 +16,7 @@
 #include "Pmappings.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include <algorithm>
 
 using namespace ffm;
 using namespace ffm::detail;
@@ -104,6 +105,8 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
           if (k == pick.size())
             break;
           HaloTags tags;
+          // The producer ranks looped, tags or not.
+          llvm::SmallVector<int, 4> looped;
           bool ok = true;
           for (size_t j = 0; j < pick.size() && ok; ++j) {
             if (!pick[j])
@@ -122,17 +125,24 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
             // Within the tensor (checkHalo): what a valid window reaches.
             ok = span >= 1 && step >= 1 &&
                  step * (loop.count - 1) + span <= shape[h];
-            tags.push_back({pr, loop.count, span, step});
+            looped.push_back(pr);
+            // Disjoint tiles covering the dimension are a plain loop's,
+            // which every enumeration holds (fusionKey keys them so): a
+            // 1x1 convolution's producer was enumerated again for each
+            // count of its pixel loops, most of a ResNet block's steps.
+            if (span != step || loop.count * step != shape[h])
+              tags.push_back({pr, loop.count, span, step});
           }
+          // One fused loop per rank (a rank writing two dimensions of T
+          // cannot walk both with different tiles).
+          llvm::sort(looped);
+          ok &= std::adjacent_find(looped.begin(), looped.end()) ==
+                looped.end();
+          if (!ok || tags.empty())
+            continue;
           llvm::sort(tags, [](const HaloTag &a, const HaloTag &b) {
             return a.rank < b.rank;
           });
-          // One halo loop per rank (a rank writing two dimensions of T
-          // cannot walk both with different tiles).
-          for (size_t j = 1; j < tags.size(); ++j)
-            ok &= tags[j].rank != tags[j - 1].rank;
-          if (!ok)
-            continue;
           sets[e].insert(std::move(tags));
         }
       }

@@ -25,7 +25,7 @@ using namespace ffm::detail;
 
 std::optional<std::vector<int64_t>>
 ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
-               int access) {
+               int access, llvm::ArrayRef<int64_t> shape) {
   size_t pos = 0;
   while (pos < m.nodes.size() && !(m.nodes[pos].kind == MapNode::Keep &&
                                    m.nodes[pos].access == access))
@@ -33,6 +33,15 @@ ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
   if (pos == m.nodes.size() || m.nodes[pos].level == 0)
     return std::vector<int64_t>{0};
   std::vector<int64_t> key{m.nodes[pos].level};
+  // Tiles of dimension d, `span` long and `step` apart: one key for each
+  // way of handing them over.
+  auto tiles = [&](int64_t d, int64_t count, int64_t span, int64_t step) {
+    if (span == step && (size_t)d < shape.size() &&
+        count * step == shape[d])
+      key.insert(key.end(), {d, count, 0, 0});
+    else
+      key.insert(key.end(), {kHaloKeyDim + d, count, span, step});
+  };
   for (size_t i = 0; i < pos; ++i) {
     const MapNode &n = m.nodes[i];
     if (!n.isLoop())
@@ -43,8 +52,7 @@ ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
       // A halo loop hands each iteration an overlapping tile: what the
       // consumers' windows must take is its span and step, not its count.
       if (n.isHalo()) {
-        key.insert(key.end(), {kHaloKeyDim + d, n.factor, n.haloSpan,
-                               n.haloStep});
+        tiles(d, n.factor, n.haloSpan, n.haloStep);
         continue;
       }
       key.push_back(d);
@@ -92,7 +100,7 @@ ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
         span += t.coeff * (e.ranks[t.rank].bound - 1);
       }
     }
-    key.insert(key.end(), {kHaloKeyDim + h, n.factor, span, step});
+    tiles(h, n.factor, span, step);
   }
   return key;
 }
@@ -124,7 +132,8 @@ std::optional<std::vector<Key>> Generator::keysOf(Mapping m) const {
     return std::nullopt;
   std::vector<Key> keys;
   for (int a : out.interface) {
-    std::optional<Key> key = fusionKey(e, *acc[a], m, a);
+    std::optional<Key> key =
+        fusionKey(e, *acc[a], m, a, w.tensors[acc[a]->tensor].shape);
     if (!key)
       return std::nullopt;
     keys.push_back(std::move(*key));
@@ -233,7 +242,8 @@ bool Generator::mayStillJoin(size_t counted) {
       }
       if (outerOnChip[a] >= (int)decided)
         m.nodes.push_back({MapNode::Keep, a, outerOnChip[a]});
-      std::optional<Key> key = fusionKey(e, *acc[a], m, a);
+      std::optional<Key> key =
+          fusionKey(e, *acc[a], m, a, w.tensors[acc[a]->tensor].shape);
       if (!key)
         continue;
       auto next = allowed->lower_bound(*key);

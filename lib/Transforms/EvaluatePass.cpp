@@ -49,7 +49,8 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
       auto accesses = w.einsums[i].accesses();
       for (auto [a, acc] : llvm::enumerate(accesses))
         if (acc->tensor == tensor && succeeded(m))
-          return fusionKey(w.einsums[i], *acc, *m, a);
+          return fusionKey(w.einsums[i], *acc, *m, a,
+                           w.tensors[acc->tensor].shape);
       return std::nullopt;
     };
     bool ok = true;

@@ -207,6 +207,17 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
     // Rules 7 and 8; the fused loops as (tensor dim, count, spatial level +
     // 1 or 0, fanout dim), and the level.
     an.key[a].push_back(outer.level);
+    // Tiles `span` long and `step` apart along dimension d: disjoint ones
+    // that cover it exactly are what a plain loop of that count hands
+    // over, and keyed as one.
+    const std::vector<int64_t> &shape = w.tensors[acc[a]->tensor].shape;
+    auto tiles = [&](int64_t d, int64_t count, int64_t span, int64_t step) {
+      if (span == step && count * step == shape[d])
+        an.key[a].insert(an.key[a].end(), {d, count, 0, 0});
+      else
+        an.key[a].insert(an.key[a].end(),
+                         {kWindowKey + d, count, span, step});
+    };
     std::map<int, unsigned> perRank;
     unsigned fused = 0;
     for (int i = 0; i < outermost[a]; ++i) {
@@ -262,8 +273,7 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
           if (term.rank == n.rank)
             coeff = term.coeff;
         int64_t step = coeff * (n.isHalo() ? n.haloStep : below(n.rank, i));
-        an.key[a].insert(an.key[a].end(),
-                         {kWindowKey + h, n.factor, span, step});
+        tiles(h, n.factor, span, step);
         continue;
       }
       if (dim == acc[a]->dimRanks.end()) {
@@ -272,9 +282,8 @@ Reference::Analysis Reference::analyze(int ei, const Mapping &m) const {
         return an;
       }
       if (n.isHalo()) {
-        int64_t d = dim - acc[a]->dimRanks.begin();
-        an.key[a].insert(an.key[a].end(),
-                         {kWindowKey + d, n.factor, n.haloSpan, n.haloStep});
+        tiles(dim - acc[a]->dimRanks.begin(), n.factor, n.haloSpan,
+              n.haloStep);
         continue;
       }
       if (readWithOutput[a] && !e.output.indexedBy(n.rank)) {

@@ -58,14 +58,17 @@ TEST(Mapper, HaloCandidatesAndKeysMatch) {
                     keep(2, 1), loop(0, 3), loop(2, 3)}};
   Mapping consumer{{keep(1, 0), keep(2, 0), loop(0, 3), keep(0, 1),
                     keep(1, 1), keep(2, 1), loop(2, 3)}};
-  auto pk = fusionKey(w.einsums[a], w.einsums[a].output, producer, 2);
-  auto ck = fusionKey(w.einsums[c], w.einsums[c].inputs[0], consumer, 0);
+  llvm::ArrayRef<int64_t> shape = w.tensors[w.einsums[a].output.tensor].shape;
+  auto pk = fusionKey(w.einsums[a], w.einsums[a].output, producer, 2, shape);
+  auto ck =
+      fusionKey(w.einsums[c], w.einsums[c].inputs[0], consumer, 0, shape);
   ASSERT_TRUE(pk && ck);
   EXPECT_EQ(*pk, *ck);
   EXPECT_EQ(*ck, (std::vector<int64_t>{1, kHaloKeyDim, 3, 3, 2}));
   Mapping plain = producer;
   plain.nodes[2] = loop(0, 3);
-  EXPECT_NE(*fusionKey(w.einsums[a], w.einsums[a].output, plain, 2), *ck);
+  EXPECT_NE(*fusionKey(w.einsums[a], w.einsums[a].output, plain, 2, shape),
+            *ck);
 
   // The search fuses the chain through the window on a buffer too small
   // for a whole: a's rows are recomputed rather than sent to DRAM.
@@ -82,6 +85,43 @@ TEST(Mapper, HaloCandidatesAndKeysMatch) {
   SearchResult p = search(w, arch, plainOnly);
   ASSERT_TRUE(p.ok()) << p.error;
   EXPECT_LT(r.energy, p.energy);
+}
+
+// A window whose tiles are disjoint and cover its input exactly (stride 2
+// over taps 2: b's p hands over rows [2i, 2i + 2) of a's 6) takes what a
+// plain loop of a's hands over: keyed as one, it needs no halo loop, and a
+// is enumerated once for it instead of once per count (a 1x1
+// convolution's producer took most of a ResNet block's steps).
+TEST(Mapper, DisjointWindowTilesArePlainLoops) {
+  WorkloadBuilder b;
+  const int a = b.conv1d("a", 6, 1, 1, 1);
+  const int c = b.conv1d("b", 3, 1, 2, 1, /*stride=*/2, 1,
+                         b.w.einsums[a].output.tensor);
+  Workload w = b.finish({b.w.einsums[c].output.tensor});
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  auto halo = detail::haloCandidates(w, fusable, SearchOptions{});
+  // Only b's tap loop (2 taps of 1: rows [i, i + 5)) overlaps.
+  ASSERT_EQ(halo[a].size(), 1u);
+  ASSERT_EQ(halo[a][0].size(), 1u);
+  EXPECT_EQ(halo[a][0][0], (detail::HaloTag{0, 2, 5, 1}));
+
+  llvm::ArrayRef<int64_t> shape = w.tensors[w.einsums[a].output.tensor].shape;
+  Mapping producer{{keep(0, 0), keep(1, 0), loop(0, 3), keep(2, 1),
+                    keep(0, 1), keep(1, 1), loop(0, 2)}};
+  Mapping consumer{{keep(1, 0), keep(2, 0), loop(0, 3), keep(0, 1),
+                    keep(1, 1), keep(2, 1), loop(2, 2)}};
+  auto pk = fusionKey(w.einsums[a], w.einsums[a].output, producer, 2, shape);
+  auto ck =
+      fusionKey(w.einsums[c], w.einsums[c].inputs[0], consumer, 0, shape);
+  ASSERT_TRUE(pk && ck);
+  EXPECT_EQ(*ck, (std::vector<int64_t>{1, 0, 3, 0, 0}));
+  EXPECT_EQ(*pk, *ck);
+  // A halo loop of the same tiles is keyed as the plain one too.
+  Mapping tagged = producer;
+  tagged.nodes[2].haloSpan = 2;
+  tagged.nodes[2].haloStep = 2;
+  EXPECT_EQ(*fusionKey(w.einsums[a], w.einsums[a].output, tagged, 2, shape),
+            *ck);
 }
 
 TEST(Mapper, FusionWinsWhenTheIntermediateFits) {

@@ -198,14 +198,17 @@ SearchResult search(const Workload &w, const Arch &arch,
 /// level followed by the loops above that storage node as (tensor dim,
 /// count, spatial level + 1 or 0, fanout dim). A halo loop, or a loop over
 /// one rank of a window dimension d, is (kHaloKeyDim + d, count, span,
-/// step): the tile each iteration hands over (docs/mapspace.md). Nullopt
-/// when a loop above the on-chip storage does not walk the tensor so: no
-/// valid fusion. `e` gives the bounds of the ranks of window dimensions.
+/// step): the tile each iteration hands over (docs/mapspace.md), unless
+/// its tiles are disjoint and cover dimension d of `shape` (the tensor's)
+/// exactly: span = step and count x step = the extent, which a plain loop
+/// of that count over d hands over too, so the key is the plain loop's.
+/// Nullopt when a loop above the on-chip storage does not walk the tensor
+/// so: no valid fusion. `e` gives the bounds of the ranks of window
+/// dimensions.
 constexpr int64_t kHaloKeyDim = int64_t(1) << 20;
-std::optional<std::vector<int64_t>> fusionKey(const Einsum &e,
-                                              const TensorAccess &access,
-                                              const Mapping &mapping,
-                                              int accessIndex);
+std::optional<std::vector<int64_t>>
+fusionKey(const Einsum &e, const TensorAccess &access, const Mapping &mapping,
+          int accessIndex, llvm::ArrayRef<int64_t> shape);
 
 /// Per access of Einsum `einsum`: a fusable intermediate that `mapping`
 /// never keeps in DRAM (it stays on chip between producer and consumer).
