@@ -243,9 +243,14 @@ struct GroupEmitter {
           auto cDim = llvm::find(acc->dimRanks, cl.rank);
           // A loop over a rank of one of the consumer's windows is shared
           // with the producer's halo loop over that dimension: each
-          // iteration produces exactly the overlapping tile it reads.
+          // iteration produces exactly the overlapping tile it reads. Or
+          // with a plain loop, where the tensor is fused on chip below
+          // them: their keys matched, so the window's tiles are disjoint
+          // and cover the dimension as the producer's do (fusionKey).
           int64_t dim = cDim - acc->dimRanks.begin();
-          if (cDim == acc->dimRanks.end() && pl.isHalo())
+          bool keyed = sharedNode.count({c, acc->tensor}) &&
+                       d < fusedDepth.lookup(acc->tensor);
+          if (cDim == acc->dimRanks.end() && (pl.isHalo() || keyed))
             for (auto [h, window] : llvm::enumerate(acc->windows))
               if (llvm::any_of(window, [&](const WindowTerm &t) {
                     return t.rank == cl.rank;

@@ -653,10 +653,15 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       rec.executions *= loop.trips;
     }
     // A halo loop's span is what the loops below it cover: its rank's
-    // recovered bound (count * span) is the one the model charges.
+    // recovered bound (count * span) is the one the model charges. Tiles
+    // as long as their step are disjoint and cover the rank: a plain loop,
+    // which a window loop reads as its own (fusionKey).
     for (MapNode &n : loopNodes)
-      if (n.haloStep > 0 && n.factor > 0)
+      if (n.haloStep > 0 && n.factor > 0) {
         n.haloSpan = e.ranks[n.rank].bound / n.factor;
+        if (n.haloSpan == n.haloStep)
+          n.haloSpan = n.haloStep = 0;
+      }
     // Keep nodes: per chain buffer, under the loops enclosing it.
     std::vector<std::vector<MapNode>> keepsAt(loops.size() + 1);
     for (auto [a, chain] : llvm::enumerate(chains))
