@@ -130,7 +130,7 @@ detail::haloCandidates(const Workload &w, const std::vector<bool> &fusable,
             // which every enumeration holds (fusionKey keys them so): a
             // 1x1 convolution's producer was enumerated again for each
             // count of its pixel loops, most of a ResNet block's steps.
-            if (span != step || loop.count * step != shape[h])
+            if (!plainTiles(loop.count, span, step, shape[h]))
               tags.push_back({pr, loop.count, span, step});
           }
           // One fused loop per rank (a rank writing two dimensions of T

@@ -36,8 +36,7 @@ ffm::fusionKey(const Einsum &e, const TensorAccess &acc, const Mapping &m,
   // Tiles of dimension d, `span` long and `step` apart: one key for each
   // way of handing them over.
   auto tiles = [&](int64_t d, int64_t count, int64_t span, int64_t step) {
-    if (span == step && (size_t)d < shape.size() &&
-        count * step == shape[d])
+    if ((size_t)d < shape.size() && plainTiles(count, span, step, shape[d]))
       key.insert(key.end(), {d, count, 0, 0});
     else
       key.insert(key.end(), {kHaloKeyDim + d, count, span, step});

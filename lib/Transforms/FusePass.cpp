@@ -596,17 +596,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
         return rec.tile->emitError("ffm-fuse: verify: tile ")
                << i << " is '" << rw.einsums[i].name << "', expected '"
                << e.name << "'";
-      // A halo loop whose tiles are as long as their step runs as a plain
-      // loop, and is read back as one (MappingFromIR): the rank's extent
-      // past its tiles, which they leave out, is not in the IR.
-      auto asRun = [](MapNode n) {
-        if (n.isHalo() && n.haloSpan == n.haloStep)
-          n.haloSpan = n.haloStep = 0;
-        return n;
-      };
       for (size_t n = 0; n < std::max(got.size(), want.nodes.size()); ++n) {
         if (n < got.size() && n < want.nodes.size() &&
-            got[n] == asRun(want.nodes[n]))
+            got[n] == want.nodes[n].asRun())
           continue;
         auto node = [&](const Workload &ww, const Einsum &ee,
                         ArrayRef<MapNode> nodes) -> std::string {

@@ -237,6 +237,11 @@ struct GroupEmitter {
           continue;
         size_t shared = sharedLoops(p, c);
         const Edge *edge = edgeOf(p, c, acc->tensor);
+        // The loops above the tensor's node where it is fused on chip:
+        // their keys matched.
+        auto it = sharedNode.find({c, acc->tensor});
+        size_t keyedLoops =
+            it != sharedNode.end() ? fusedDepth.lookup(acc->tensor) : 0;
         for (size_t d = 0; d < shared; ++d) {
           const MapNode &pl = mappingOf(p).nodes[loops[p][d]];
           const MapNode &cl = mappingOf(c).nodes[loops[c][d]];
@@ -248,9 +253,7 @@ struct GroupEmitter {
           // them: their keys matched, so the window's tiles are disjoint
           // and cover the dimension as the producer's do (fusionKey).
           int64_t dim = cDim - acc->dimRanks.begin();
-          bool keyed = sharedNode.count({c, acc->tensor}) &&
-                       d < fusedDepth.lookup(acc->tensor);
-          if (cDim == acc->dimRanks.end() && (pl.isHalo() || keyed))
+          if (cDim == acc->dimRanks.end() && (pl.isHalo() || d < keyedLoops))
             for (auto [h, window] : llvm::enumerate(acc->windows))
               if (llvm::any_of(window, [&](const WindowTerm &t) {
                     return t.rank == cl.rank;
@@ -265,7 +268,6 @@ struct GroupEmitter {
                    << "' along one dimension in both, so a tile would be "
                       "read before it is complete";
         }
-        auto it = sharedNode.find({c, acc->tensor});
         for (auto [n, node] : llvm::enumerate(mappingOf(c).nodes))
           if (node.kind == MapNode::Keep && node.access == (int)a &&
               node.level > 0 &&

@@ -659,8 +659,7 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     for (MapNode &n : loopNodes)
       if (n.haloStep > 0 && n.factor > 0) {
         n.haloSpan = e.ranks[n.rank].bound / n.factor;
-        if (n.haloSpan == n.haloStep)
-          n.haloSpan = n.haloStep = 0;
+        n = n.asRun();
       }
     // Keep nodes: per chain buffer, under the loops enclosing it.
     std::vector<std::vector<MapNode>> keepsAt(loops.size() + 1);

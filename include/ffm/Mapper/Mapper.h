@@ -206,6 +206,13 @@ SearchResult search(const Workload &w, const Arch &arch,
 /// so: no valid fusion. `e` gives the bounds of the ranks of window
 /// dimensions.
 constexpr int64_t kHaloKeyDim = int64_t(1) << 20;
+/// Whether `count` tiles `span` long and `step` apart are disjoint and
+/// cover `extent` exactly: what a plain loop of that count hands over, so
+/// fusionKey keys them as one and haloCandidates lists no halo loop.
+inline bool plainTiles(int64_t count, int64_t span, int64_t step,
+                       int64_t extent) {
+  return span == step && count * step == extent;
+}
 std::optional<std::vector<int64_t>>
 fusionKey(const Einsum &e, const TensorAccess &access, const Mapping &mapping,
           int accessIndex, llvm::ArrayRef<int64_t> shape);

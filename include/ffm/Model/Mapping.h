@@ -32,6 +32,15 @@ struct MapNode {
 
   bool isLoop() const { return kind != Keep; }
   bool isHalo() const { return haloSpan > 0; }
+  /// This node as the IR runs it: a halo loop whose tiles are as long as
+  /// their step is a plain loop (what the rank has past its tiles, which
+  /// they leave out, is not in the IR; MappingFromIR reads it so).
+  MapNode asRun() const {
+    MapNode n = *this;
+    if (n.isHalo() && n.haloSpan == n.haloStep)
+      n.haloSpan = n.haloStep = 0;
+    return n;
+  }
   bool operator==(const MapNode &o) const {
     return kind == o.kind && access == o.access && level == o.level &&
            rank == o.rank && factor == o.factor && dim == o.dim &&
