@@ -70,6 +70,14 @@ MUTANTS = [
      "      if (keepSet[a] & (1u << m))\n"
      "        least += leastTile(a, m) * datumBytes * model->widthAt(a, m);\n"
      "    return levelHasNodes(m) && 2 * least > capacity[m];"),
+    ("least completions: the window's join taken up to half again above their least",
+     "lib/Mapper/Caps.cpp",
+     "found * (1 + 1e-9) <= c.least * (1 - 1e-9) + window",
+     "found <= c.least * 1.5 + window"),
+    ("least completions: the other Einsums' excess overstated by a tenth",
+     "lib/Mapper/Caps.cpp",
+     "std::max(0.0, score - others -",
+     "std::max(0.0, score - 0.9 * others -"),
     ("runtime extent: the last, partial tile dropped",
      "lib/Transforms/LoopTreeCodegen.cpp",
      "getAffineDimExpr(0, rewriter.getContext())\n                                     .ceilDiv(step)),",

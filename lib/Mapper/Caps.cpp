@@ -11,7 +11,12 @@
 // which proves the optimum there too; otherwise one rerun with caps from the
 // found (or all-unfused) score, after the pass at the global slack (where
 // Einsums had less) if the first pass found nothing or a mapping just past
-// that slack. Caps get rounding-level slack on top, so they never cut a
+// that slack, and after a pass under those caps that keeps each group
+// within a window of its least: its join is kept when within the window
+// of the least complete mapping compatible keys allow with those leasts
+// (no better mapping then lies outside the window), else the rerun caps
+// each group by what its keys leave the others (docs/mapspace.md, "Least
+// completions"). Caps get rounding-level slack on top, so they never cut a
 // tie. Latency, whose floors tie across most
 // mappings, caps the energy at the floors instead of the latency above them:
 // kept only when the found mapping has every Einsum at its latency floor and
@@ -22,6 +27,7 @@
 // needed.
 //
 //===----------------------------------------------------------------------===//
+#include "JoinBound.h"
 #include "Search.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -48,6 +54,13 @@ static double beatBound(const SearchOptions &options) {
 /// further out it seldom does (the GPT-3 layer on `tpu_v4i` 1.9 times,
 /// the DeepSeek-R1 block on Eyeriss-like 2.4 times; docs/mapspace.md).
 static constexpr double kWidenReach = 1.5;
+
+/// The window of the least completions' pass, a share of the known score
+/// (Narrowing::window): wide enough for optima a little above what
+/// compatible keys alone allow (the GPT-3 layer's energy on `tpu_v4i` lies
+/// 0.87% of the unfused score above it), narrow enough to cut about as
+/// much as a window of none.
+static constexpr double kWindow = 1e-2;
 
 /// The result of a search that shows that nothing scores below
 /// SearchOptions::beat: by its floors, or by a pass capped at it.
@@ -104,6 +117,36 @@ static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
   return floors;
 }
 
+/// (Search.h.)
+std::vector<std::shared_ptr<const KeyExcess>>
+detail::keyExcess(const Completions &c,
+                  const std::vector<EinsumPmappings> &least,
+                  const std::vector<double> &floor, double sum) {
+  size_t n = least.size();
+  std::map<const EinsumPmappings::Groups *, KeyExcess> shared;
+  for (size_t i = 0; i < n; ++i) {
+    KeyExcess &merged = shared[least[i].groups.get()];
+    double others = sum - floor[i];
+    for (const auto &[keys, score] : c.others[i]) {
+      double above = std::max(0.0, score - others -
+                                       1e-9 * (std::abs(score) + sum));
+      auto [it, fresh] = merged.try_emplace(keys, above);
+      it->second = std::min(it->second, above);
+    }
+  }
+  std::vector<std::shared_ptr<const KeyExcess>> out(n);
+  std::map<const EinsumPmappings::Groups *, std::shared_ptr<const KeyExcess>>
+      made;
+  for (size_t i = 0; i < n; ++i) {
+    auto &slot = made[least[i].groups.get()];
+    if (!slot)
+      slot = std::make_shared<const KeyExcess>(
+          std::move(shared[least[i].groups.get()]));
+    out[i] = slot;
+  }
+  return out;
+}
+
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum
 /// i can be part of a complete mapping scoring at most U only if it scores
 /// at most U minus the least every other Einsum can score (its floor).
@@ -117,10 +160,12 @@ static SpreadFloors spreadFloors(const Workload &w, const Arch &arch,
 /// the floors plus the least slack, the optimum does too, and the caps cut
 /// none of its pmappings; otherwise (after the pass at the whole mapping's
 /// share, if some Einsum had less and the join found nothing or a mapping
-/// at most kWidenReach times that share above the floors) one rerun with
+/// at most kWidenReach times that share above the floors) one pass with
 /// caps from the found score (or the all-unfused mapping's), which hold
-/// by the same argument
-/// (docs/mapspace.md, "Each Einsum's own slack").
+/// by the same argument (docs/mapspace.md, "Each Einsum's own slack"),
+/// each group within a window of its least; its join proves by the least
+/// completion of those leasts, or a rerun follows, capped by them too
+/// (docs/mapspace.md, "Least completions").
 /// Latency caps itself at the floors and the energy there instead, and
 /// reruns under fixed energy caps when the floors hold but the energy
 /// slack does not (docs/mapspace.md, "Latency ties"). With a score to
@@ -270,8 +315,10 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
   // first pass returns such an error, and the second is kept only if its
   // join succeeded.)
   auto rerun = [&](double bound, const std::vector<EinsumPmappings> &was,
-                   bool keyBounds, std::vector<EinsumPmappings> *kept)
-      -> std::optional<SearchResult> {
+                   bool keyBounds, std::vector<EinsumPmappings> *kept,
+                   double window = INFINITY,
+                   const std::vector<std::shared_ptr<const KeyExcess>>
+                       *completions = nullptr) -> std::optional<SearchResult> {
     bool cutNothing = true;
     std::vector<bool> capsKept(n);
     for (size_t i = 0; i < n; ++i) {
@@ -279,6 +326,9 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
       caps[i] = Narrowing();
       caps[i].cap = floor[i] + (bound - sum) + 1e-9 * bound;
       caps[i].floor = floor[i];
+      caps[i].window = window;
+      if (completions)
+        caps[i].completions = (*completions)[i];
       caps[i].earlierSteps = was[i].ownSteps;
       if (secondGap)
         caps[i].secondCap = was[i].secondFloor + *secondGap +
@@ -350,9 +400,44 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
     }
   }
   // Caps from the score to beat too: an optimum above it is of no use.
+  bound = std::min(bound, beatBound(options));
+  // Each group within a window of its least, where no second cap applies
+  // (ties at the latency floors, whose excess the least completions cannot
+  // see): if their join lies within the window of the least any
+  // compatible keys allow, nothing better lies outside it; else every
+  // group is capped by what its keys leave the other Einsums
+  // (docs/mapspace.md, "Least completions").
+  std::vector<std::shared_ptr<const KeyExcess>> excess;
+  if (!secondGap) {
+    double window = kWindow * bound;
+    std::vector<EinsumPmappings> least;
+    std::optional<SearchResult> joined =
+        rerun(bound, pm, /*keyBounds=*/true, &least, window);
+    if (deadline.passed() || !joined)
+      return withBaseline(joined ? std::move(*joined) : std::move(result));
+    if (llvm::none_of(least, [](const EinsumPmappings &p) {
+          return !p.error.empty();
+        })) {
+      Completions c = leastCompletions(w, arch, least, options.objective);
+      double found = firstCriterion(options.objective, joined->energy,
+                                    joined->latency);
+      // Sums in different orders: rounding margins on both.
+      if (joined->ok() &&
+          found * (1 + 1e-9) <= c.least * (1 - 1e-9) + window) {
+        ++totals.windowProofs;
+        return withBaseline(std::move(*joined));
+      }
+      ++totals.windowReruns;
+      if (joined->ok() && found < bound) {
+        bound = found;
+        result = std::move(*joined);
+      }
+      excess = keyExcess(c, least, floor, sum);
+    }
+  }
   std::optional<SearchResult> last =
-      rerun(std::min(bound, beatBound(options)), pm,
-            /*keyBounds=*/true, nullptr);
+      rerun(bound, pm, /*keyBounds=*/true, nullptr, INFINITY,
+            excess.empty() ? nullptr : &excess);
   return withBaseline(last ? std::move(*last) : std::move(result));
 }
 

@@ -305,6 +305,12 @@ detail::generateAll(const Workload &w, const Arch &arch,
         return std::isfinite(n.cap) && std::isfinite(n.floor) &&
                !n.keyBoundsOnly;
       });
+  // The least completions (Narrowing::completions), where known, bound
+  // every key at least as the key bounds would (Caps.cpp).
+  bool walkKeyBounds =
+      fixedCaps && llvm::none_of(narrowing, [](const Narrowing &n) {
+                     return n.completions != nullptr;
+                   });
   // The key-bounds pass restricts its late Einsums too, to the keys their
   // neighbours can take within their caps: any complete mapping within
   // the known score has every Einsum within its cap, so the keys left out
@@ -312,15 +318,17 @@ detail::generateAll(const Workload &w, const Arch &arch,
   // keys here, most of its search's steps on the Eyeriss-like preset).
   std::vector<bool> late = prune ? lateEinsums(w, fusable, unique, source)
                                  : std::vector<bool>(w.einsums.size());
-  if (fixedCaps) {
+  if (walkKeyBounds) {
     std::vector<Narrowing> keyBounds = narrowing;
     // A reused Einsum's groups hold every key it can take under its cap,
     // each with its least (at most that of any pmapping of the key there,
     // at least any bound), and cost no pass. Groups a late Einsum left
     // out as unjoinable stay out only where the reuse rule (Caps.cpp)
     // shows they join nothing.
-    for (Narrowing &n : keyBounds)
+    for (Narrowing &n : keyBounds) {
       n.keyBoundsOnly = true;
+      n.window = INFINITY; // a key's bound is its least, the window's base
+    }
     // A late Einsum is narrowed by what its neighbours keep in any case;
     // its own key bounds only narrow them, and cannot save more than
     // their enumerations cost. Past kKeyBoundsBudget of what those took

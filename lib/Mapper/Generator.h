@@ -580,8 +580,12 @@ struct Generator {
     }
   }
   double currentCap() const {
-    return std::min(narrowing.cap - (group ? groupSurcharge : 0.0),
-                    best + narrowing.slack);
+    double cap = std::min(narrowing.cap - (group ? groupSurcharge : 0.0),
+                          best + narrowing.slack);
+    // A group is kept in the order of the first criterion: its least first.
+    if (group && !group->empty())
+      cap = std::min(cap, primary(group->front()) + narrowing.window);
+    return cap;
   }
   /// Lower bounds in, a lower bound of every completion's EDP out: the
   /// least over the corners where the other Einsums' sums can lie.

@@ -7,6 +7,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <vector>
 
 namespace ffm::detail {
@@ -89,6 +90,23 @@ private:
   double incumbent;
   double incumbentSecond = INFINITY;
 };
+
+/// What complete mappings of `pm`'s pmappings can score on `objective`
+/// with capacity ignored (leastCompletions).
+struct Completions {
+  /// The least any complete mapping scores (infinite: none joins).
+  double least = INFINITY;
+  /// Per Einsum i, per group keys of pm[i]: the least that the Einsums
+  /// other than i score together in a complete mapping where i takes those
+  /// keys. A group no complete mapping can hold is absent.
+  std::vector<std::map<std::vector<Key>, double>> others;
+};
+
+/// Each Einsum scoring at least its least over the group it takes: the
+/// backward pass above and its forward twin, over live sets.
+Completions leastCompletions(const Workload &w, const Arch &arch,
+                             const std::vector<EinsumPmappings> &pm,
+                             Objective objective);
 
 } // namespace ffm::detail
 

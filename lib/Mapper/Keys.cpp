@@ -281,6 +281,14 @@ double Generator::surcharge(const std::vector<Key> &keys) const {
   double total = 0;
   for (const auto &entry : most)
     total += entry.second;
+  // What the keys leave the other Einsums bounds them together, and more
+  // tightly than each neighbour alone; a key no complete mapping within
+  // the caps holds joins nothing.
+  if (narrowing.completions) {
+    auto it = narrowing.completions->find(keys);
+    total = std::max(total, it == narrowing.completions->end() ? INFINITY
+                                                              : it->second);
+  }
   return total;
 }
 

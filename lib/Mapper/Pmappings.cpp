@@ -247,6 +247,13 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
       llvm::erase_if(group, [&](const Pmapping &p) {
         return gen.cutByCap(p.energy, p.latency);
       });
+    // The window from the group's least, now that it is known.
+    if (prune && !group.empty() && std::isfinite(gen.narrowing.window)) {
+      double least = gen.primary(group.front());
+      llvm::erase_if(group, [&](const Pmapping &p) {
+        return gen.primary(p) > (least + gen.narrowing.window) * (1 + 1e-9);
+      });
+    }
     if (group.empty()) {
       it = out.groups->erase(it);
       continue;

@@ -274,6 +274,9 @@ bool readWithOutput(const Workload &w, int einsum, size_t a);
 std::vector<bool> bindingLevels(const Workload &w, const Arch &arch,
                                 const std::vector<bool> &fusable);
 
+/// Per group keys, a score (Narrowing::completions).
+using KeyExcess = std::map<std::vector<Key>, double>;
+
 /// What a pruned enumeration keeps besides each group's Pareto front.
 struct Narrowing {
   /// No pmapping scoring above this on the objective (energy or latency):
@@ -336,6 +339,17 @@ struct Narrowing {
     std::map<Key, double> above;
   };
   std::vector<Surcharge> surcharges;
+  /// With a fixed cap, per group keys: the least the other Einsums score
+  /// above their floors, together, in any complete mapping where this
+  /// Einsum takes those keys, capacity ignored (leastCompletions); a key
+  /// absent is in no complete mapping within the cap. Null: not known.
+  /// Lowers the cap as a surcharge does (the larger of the two counts).
+  std::shared_ptr<const KeyExcess> completions;
+  /// Keep in each group only the pmappings within this much (an amount,
+  /// not a share) of the group's least score on the objective: the groups'
+  /// least scores are then exact, and a mapping their join finds within
+  /// it of the least completions is the optimum (Caps.cpp).
+  double window = INFINITY;
   /// Enumerate only down to the choices that fix the keys and keep, per
   /// group, one pseudo-pmapping whose energy and latency are the least
   /// lower bound found there: per-key floors for neighbours' surcharges

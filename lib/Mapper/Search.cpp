@@ -198,6 +198,8 @@ static SearchResult searchWithin(const Workload &w, const Arch &arch,
   result.stats.generateSeconds = totals.generateSeconds;
   result.stats.joinSeconds = joinSeconds;
   result.stats.generationPasses = totals.passes;
+  result.stats.windowProofs = totals.windowProofs;
+  result.stats.windowReruns = totals.windowReruns;
   result.stats.steps = totals.steps;
   result.stats.einsumSteps = std::move(totals.einsumSteps);
   result.stats.einsumSeconds = std::move(totals.einsumSeconds);

@@ -50,6 +50,8 @@ struct PassTotals {
   double generateSeconds = 0;
   uint64_t steps = 0;
   unsigned passes = 0;
+  /// SearchStats::windowProofs and windowReruns.
+  unsigned windowProofs = 0, windowReruns = 0;
   std::vector<uint64_t> einsumSteps;
   std::vector<double> einsumSeconds;
   /// One more generation pass, which took `seconds` and gave `pm`.
@@ -67,6 +69,18 @@ SearchResult cappedSearch(const Workload &w, const Arch &arch,
                           PassTotals &totals,
                           std::vector<double> *floorsOut = nullptr,
                           bool optimum = true);
+
+struct Completions;
+
+/// Narrowing::completions from `c`, the least completions of `least` (each
+/// key's least within fixed caps, Narrowing::window): per Einsum, what the
+/// others score above their floors (`floor`, summing to `sum`) in the
+/// least complete mapping with each key, rounded down, as the join sums in
+/// its own order. Einsums sharing pmappings share the least of theirs per
+/// key: a key one of them may take stays open for all.
+std::vector<std::shared_ptr<const KeyExcess>>
+keyExcess(const Completions &c, const std::vector<EinsumPmappings> &least,
+          const std::vector<double> &floor, double sum);
 
 /// The corners of {(x, y): x >= e, y >= l, and x + w * y >= c for each
 /// (w, c) of `lines`}: the points where two of its sides meet that lie in

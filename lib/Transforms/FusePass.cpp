@@ -791,6 +791,8 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"max_frontier", (int64_t)st.maxFrontier},
                             {"search_steps", (int64_t)st.steps},
                             {"generation_passes", (int64_t)st.generationPasses},
+                            {"window_proofs", (int64_t)st.windowProofs},
+                            {"window_reruns", (int64_t)st.windowReruns},
                             {"searches", (int64_t)st.searches},
                             {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},

@@ -137,6 +137,10 @@ struct SearchStats {
   /// pass the caps' slack is scaled by, one capped pass, and one more when
   /// the mapping it found does not prove its caps (docs/mapspace.md).
   unsigned generationPasses = 0;
+  /// Capped searches that ran the pass within a window of each key's least
+  /// (docs/mapspace.md, "Least completions"): proved by its join, or
+  /// followed by a rerun capped by the least completions.
+  unsigned windowProofs = 0, windowReruns = 0;
   /// Per Einsum, over every pass: the steps and wall seconds of its own
   /// enumerations (0 for one sharing another's pmappings), which say where
   /// a slow search spends its time.
@@ -154,6 +158,8 @@ struct SearchStats {
     generateSeconds += other.generateSeconds;
     joinSeconds += other.joinSeconds;
     generationPasses += other.generationPasses;
+    windowProofs += other.windowProofs;
+    windowReruns += other.windowReruns;
     searches += other.searches;
     if (sameEinsums && other.einsumSteps.size() == einsumSteps.size() &&
         other.einsumSeconds.size() == einsumSeconds.size())
