@@ -428,10 +428,11 @@ SearchResult detail::cappedSearch(const Workload &w, const Arch &arch,
         return withBaseline(std::move(*joined));
       }
       ++totals.windowReruns;
-      if (joined->ok() && found < bound) {
-        bound = found;
-        result = std::move(*joined);
-      }
+      // Its mapping bounds the rerun, and is no result of its own: a rerun
+      // that cuts nothing returns the first pass's join, whose fronts then
+      // hold everything within the bound (and its error, if it failed).
+      if (joined->ok())
+        bound = std::min(bound, found);
       excess = keyExcess(c, least, floor, sum);
     }
   }
