@@ -123,26 +123,20 @@ detail::keyExcess(const Completions &c,
                   const std::vector<EinsumPmappings> &least,
                   const std::vector<double> &floor, double sum) {
   size_t n = least.size();
-  std::map<const EinsumPmappings::Groups *, KeyExcess> shared;
+  std::vector<std::shared_ptr<const KeyExcess>> out(n);
+  std::map<const EinsumPmappings::Groups *, std::shared_ptr<KeyExcess>> shared;
   for (size_t i = 0; i < n; ++i) {
-    KeyExcess &merged = shared[least[i].groups.get()];
+    std::shared_ptr<KeyExcess> &merged = shared[least[i].groups.get()];
+    if (!merged)
+      merged = std::make_shared<KeyExcess>();
     double others = sum - floor[i];
     for (const auto &[keys, score] : c.others[i]) {
       double above = std::max(0.0, score - others -
                                        1e-9 * (std::abs(score) + sum));
-      auto [it, fresh] = merged.try_emplace(keys, above);
+      auto [it, fresh] = merged->try_emplace(keys, above);
       it->second = std::min(it->second, above);
     }
-  }
-  std::vector<std::shared_ptr<const KeyExcess>> out(n);
-  std::map<const EinsumPmappings::Groups *, std::shared_ptr<const KeyExcess>>
-      made;
-  for (size_t i = 0; i < n; ++i) {
-    auto &slot = made[least[i].groups.get()];
-    if (!slot)
-      slot = std::make_shared<const KeyExcess>(
-          std::move(shared[least[i].groups.get()]));
-    out[i] = slot;
+    out[i] = merged;
   }
   return out;
 }

@@ -55,15 +55,17 @@ JoinBound::JoinBound(const Joiner &joiner, Objective objective,
   }
 }
 
-/// (JoinBound.h.) Forward: the least Einsums [0, i) score to reach each
-/// live set; backward: the least Einsums [i + 1, n) add after one. A
-/// complete mapping passes through one live set before and one after each
-/// Einsum, and each of its pmappings scores at least its group's least,
-/// so the sum of the two bounds every such mapping's other Einsums.
+/// (JoinBound.h.) What Einsums [i + 1, n) add after each live set is the
+/// join's own bound (rest()); a forward pass adds what Einsums [0, i) take
+/// to reach each one. A complete mapping passes through one live set
+/// before and one after each Einsum, and each of its pmappings scores at
+/// least its group's least, so the two sum to a bound of every such
+/// mapping's other Einsums.
 Completions detail::leastCompletions(const Workload &w, const Arch &arch,
                                      const std::vector<EinsumPmappings> &pm,
                                      Objective objective) {
   Joiner joiner(w, arch, pm);
+  JoinBound bound(joiner, objective, Weighting());
   size_t n = pm.size();
   auto least = [&](const Joiner::Group &group) {
     double best = INFINITY;
@@ -71,42 +73,27 @@ Completions detail::leastCompletions(const Workload &w, const Arch &arch,
       best = std::min(best, firstCriterion(objective, p.energy, p.latency));
     return best;
   };
-  using Reach = llvm::DenseMap<uint32_t, double>;
-  auto lower = [](Reach &reach, uint32_t live, double score) {
-    auto [it, fresh] = reach.try_emplace(live, score);
+  auto lower = [](auto &map, const auto &key, double score) {
+    auto [it, fresh] = map.try_emplace(key, score);
     it->second = std::min(it->second, score);
   };
-  std::vector<std::vector<double>> own(n);
-  std::vector<Reach> before(n + 1), after(n + 1);
+  Completions out;
+  out.others.resize(n);
+  std::vector<llvm::DenseMap<uint32_t, double>> before(n + 1);
   before[0][0] = 0; // nothing live before the first Einsum
   for (size_t i = 0; i < n; ++i)
     for (const Joiner::Joinable &link : joiner.joinable[i]) {
-      own[i].push_back(least(*link.group));
-      auto it = before[i].find(link.before);
-      if (it != before[i].end() && std::isfinite(own[i].back()))
-        lower(before[i + 1], link.after, it->second + own[i].back());
+      auto from = before[i].find(link.before);
+      if (from == before[i].end())
+        continue;
+      double rest = bound.rest(link.after, i + 1).first;
+      if (std::isfinite(rest))
+        lower(out.others[i], link.group->first, from->second + rest);
+      double own = least(*link.group);
+      if (std::isfinite(own))
+        lower(before[i + 1], link.after, from->second + own);
     }
-  after[n][0] = 0; // nor after the last
-  for (size_t i = n; i-- > 0;)
-    for (auto [k, link] : llvm::enumerate(joiner.joinable[i])) {
-      auto it = after[i + 1].find(link.after);
-      if (it != after[i + 1].end() && std::isfinite(own[i][k]))
-        lower(after[i], link.before, own[i][k] + it->second);
-    }
-  Completions out;
-  out.others.resize(n);
   if (auto end = before[n].find(0); end != before[n].end())
     out.least = end->second;
-  for (size_t i = 0; i < n; ++i)
-    for (const Joiner::Joinable &link : joiner.joinable[i]) {
-      auto from = before[i].find(link.before);
-      auto to = after[i + 1].find(link.after);
-      if (from == before[i].end() || to == after[i + 1].end())
-        continue;
-      auto [it, fresh] =
-          out.others[i].try_emplace(link.group->first,
-                                    from->second + to->second);
-      it->second = std::min(it->second, from->second + to->second);
-    }
   return out;
 }
