@@ -41,8 +41,9 @@ extern "C" const char *__asan_default_options() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
-  // ffm-opt rejects these before parsing (MLIR's parser recurses per level).
-  if (ffm::findExcessiveNesting(text))
+  // ffm-opt rejects these before parsing (MLIR's parser recurses per level,
+  // and crashes on a linalg op's properties that are no dictionary).
+  if (ffm::findExcessiveNesting(text) || ffm::findNonDictionaryProperties(text))
     return 0;
   mlir::MLIRContext context(registry(),
                             mlir::MLIRContext::Threading::DISABLED);

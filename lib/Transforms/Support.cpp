@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Error.h"
 
 using namespace mlir;
@@ -22,9 +23,10 @@ std::optional<std::string> ffm::finishOutput(llvm::raw_fd_ostream &os,
   return message;
 }
 
-std::optional<size_t> ffm::findExcessiveNesting(StringRef text,
-                                                unsigned maxDepth) {
-  unsigned depth = 0;
+/// Calls `visit(i)` at each offset of MLIR source `text` outside comments
+/// and strings, in order, until it returns true: that offset.
+template <typename Visit>
+static std::optional<size_t> scanCode(StringRef text, Visit visit) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     char next = i + 1 < text.size() ? text[i + 1] : 0;
@@ -36,16 +38,49 @@ std::optional<size_t> ffm::findExcessiveNesting(StringRef text,
       for (++i; i < text.size() && text[i] != '"'; ++i)
         if (text[i] == '\\')
           ++i;
-    } else if (c == '(' || c == '[' || c == '{' ||
-               (c == '<' && next != '=')) {
-      if (++depth > maxDepth)
-        return i;
-    } else if (c == ')' || c == ']' || c == '}' ||
-               (c == '>' && next != '=' && (i == 0 || text[i - 1] != '-'))) {
-      depth = depth ? depth - 1 : 0;
+    } else if (visit(i)) {
+      return i;
     }
   }
   return std::nullopt;
+}
+
+std::optional<size_t> ffm::findExcessiveNesting(StringRef text,
+                                                unsigned maxDepth) {
+  unsigned depth = 0;
+  return scanCode(text, [&](size_t i) {
+    char c = text[i];
+    char next = i + 1 < text.size() ? text[i + 1] : 0;
+    if (c == '(' || c == '[' || c == '{' || (c == '<' && next != '='))
+      return ++depth > maxDepth;
+    if (c == ')' || c == ']' || c == '}' ||
+        (c == '>' && next != '=' && (i == 0 || text[i - 1] != '-')))
+      depth = depth ? depth - 1 : 0;
+    return false;
+  });
+}
+
+std::optional<size_t> ffm::findNonDictionaryProperties(StringRef text) {
+  auto isSpace = [](char c) { return llvm::isSpace(c); };
+  std::optional<size_t> less;
+  scanCode(text, [&](size_t i) {
+    // An op name in custom form starts a line or follows `=`; after `#`,
+    // `!`, `%`, `@`, `^` or within an identifier it is an attribute, a
+    // type or a name that merely reads so.
+    if (!text.substr(i).starts_with("linalg.") ||
+        (i > 0 && !isSpace(text[i - 1]) && text[i - 1] != '='))
+      return false;
+    size_t end = i + strlen("linalg.");
+    while (end < text.size() &&
+           (llvm::isAlnum(text[end]) || text[end] == '_' || text[end] == '.'))
+      ++end;
+    StringRef rest = text.substr(end).ltrim();
+    if (!rest.starts_with("<") || rest.drop_front().ltrim().starts_with("{"))
+      return false;
+    less = text.size() - rest.size();
+    return true;
+  });
+  return less;
 }
 
 FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,

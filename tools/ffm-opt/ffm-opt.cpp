@@ -13,19 +13,25 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
-/// Input nested too deeply for MLIR's recursive parser is rejected with a
-/// located error instead of overflowing the stack.
-static bool tooDeep(std::unique_ptr<llvm::MemoryBuffer> &buffer) {
+/// Input that crashes MLIR's parser is rejected with a located error
+/// instead: nested too deeply for its recursion (a stack overflow), or a
+/// linalg op whose properties are no dictionary.
+static bool unparsable(std::unique_ptr<llvm::MemoryBuffer> &buffer) {
+  std::string message;
   std::optional<size_t> at = ffm::findExcessiveNesting(buffer->getBuffer());
-  if (!at)
+  if (at) {
+    message = "brackets nested deeper than " +
+              std::to_string(ffm::kMaxNesting) + " levels are not supported";
+  } else if ((at = ffm::findNonDictionaryProperties(buffer->getBuffer()))) {
+    message = "a linalg op's properties must be a dictionary, <{...}> (MLIR's "
+              "parser crashes on any other attribute there)";
+  } else {
     return false;
+  }
   llvm::SourceMgr sm;
   llvm::SMLoc loc = llvm::SMLoc::getFromPointer(buffer->getBufferStart() + *at);
   sm.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  sm.PrintMessage(loc, llvm::SourceMgr::DK_Error,
-                  "brackets nested deeper than " +
-                      std::to_string(ffm::kMaxNesting) +
-                      " levels are not supported");
+  sm.PrintMessage(loc, llvm::SourceMgr::DK_Error, message);
   return true;
 }
 
@@ -51,7 +57,7 @@ int main(int argc, char **argv) {
     llvm::errs() << error << "\n";
     return 1;
   }
-  if (tooDeep(file))
+  if (unparsable(file))
     return 1;
   std::unique_ptr<llvm::ToolOutputFile> out =
       mlir::openOutputFile(output, &error);

@@ -34,6 +34,13 @@ constexpr llvm::StringLiteral kKeptDimsAttr = "ffm.kept_dims";
 std::optional<size_t> findExcessiveNesting(llvm::StringRef text,
                                            unsigned maxDepth = kMaxNesting);
 
+/// Offset of the first `<` after a linalg op's name in custom form that
+/// does not open a dictionary (`<{`), outside comments and strings:
+/// MLIR 22's parser of the named structured ops (linalg.matmul, .fill,
+/// .add, ...) reads any attribute there as their properties and then
+/// uses it as a dictionary, which crashes (stock mlir-opt too).
+std::optional<size_t> findNonDictionaryProperties(llvm::StringRef text);
+
 /// Ends writing to `os`, the stream of `path` ("-": standard output, only
 /// flushed, as it stays open): the message of a write or close that failed
 /// (a full disk), if any. Its error is cleared either way, since a stream
