@@ -136,7 +136,8 @@ EinsumModel::EinsumModel(const Workload &w, int einsum, const Arch &arch,
     for (size_t dim = 0; dim < level.fanout.size(); ++dim) {
       spreads.back().emplace_back(e.ranks.size());
       for (size_t r = 0; r < e.ranks.size(); ++r)
-        spreads.back()[dim][r] = level.allowsSpatial(e.ranks[r].name) &&
+        spreads.back()[dim][r] = e.maySpread(r) &&
+                                 level.allowsSpatial(e.ranks[r].name) &&
                                  reuseAllows(level, dim, e, r, reuse);
       shares.back().emplace_back();
       for (size_t a = 0; a < accesses.size(); ++a)
@@ -245,6 +246,11 @@ std::string EinsumModel::checkStructure(const Mapping &m) const {
                            level.fanout[n.dim], level.name,
                            used == n.factor ? "" : " with the loops before it");
     if (!spreads[n.level][n.dim][n.rank]) {
+      if (!e.maySpread(n.rank))
+        return llvm::formatv("rank '{0}' is a reduction whose step depends "
+                             "on its order and may not be spread over the "
+                             "fanout of level '{1}'",
+                             e.ranks[n.rank].name, level.name);
       if (!level.allowsSpatial(e.ranks[n.rank].name))
         return llvm::formatv("rank '{0}' may not be spread over the fanout "
                              "of level '{1}'",

@@ -271,10 +271,8 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
 /// mapping interchanges, splits and spreads the reduction loops of an
 /// Einsum with two or more; another step (a scan's `acc * 0.5 + x`, a
 /// subtraction) may change the result. (The loops over one rank keep its
-/// order.)
-static bool reordersSafely(linalg::LinalgOp op, unsigned reductions) {
-  if (reductions < 2)
-    return true;
+/// order, but a fanout spreading it would not: Einsum::orderedReduction.)
+static bool reordersSafely(linalg::LinalgOp op) {
   BlockArgument acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
   Value result = op.getBlock()->getTerminator()->getOperand(0);
   while (isa_and_nonnull<arith::TruncFOp, arith::TruncIOp>(
@@ -551,7 +549,9 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     unsigned reductions = llvm::count_if(
         llvm::seq<int>(0, einsum.ranks.size()),
         [&](int r) { return einsum.isReduction(r); });
-    if (!reordersSafely(linalgOp, reductions))
+    bool safe = reductions == 0 || reordersSafely(linalgOp);
+    einsum.orderedReduction = reductions == 1 && !safe;
+    if (reductions > 1 && !safe)
       return op.emitError("ffm: the payload's result over ")
              << reductions
              << " reduction ranks may depend on the order they are visited "

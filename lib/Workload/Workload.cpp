@@ -268,6 +268,8 @@ void Workload::print(llvm::raw_ostream &os) const {
       os << " ";
       printAccess(os, *this, e, in);
     }
+    if (e.orderedReduction)
+      os << " (ordered)";
     os << "\n";
   }
   for (const Move &m : moves) {

@@ -375,3 +375,27 @@ module attributes {ffm.arch = #arch} {
     return %0 : tensor<16xf32>
   }
 }
+
+// -----
+
+// A scan's step (acc * 0.5 + x) over its one reduction rank: instances of
+// a fanout would each scan a part, which no hardware sum combines.
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 4, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @scan(%x: tensor<2x8xf32>, %e: tensor<2xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{ffm: invalid mapping: rank 'd1' is a reduction whose step depends on its order and may not be spread over the fanout of level 'GLB'}}
+    %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"],
+                         ffm.mapping = #ffm.mapping<[keep arg0 in DRAM, keep generic_0.out in DRAM, for d0 : 2, par d1 : 4 in GLB, for d1 : 2]>}
+        ins(%x : tensor<2x8xf32>) outs(%e : tensor<2xf32>) {
+    ^bb0(%p: f32, %acc: f32):
+      %h = arith.constant 0.5 : f32
+      %t = arith.mulf %acc, %h : f32
+      %u = arith.addf %t, %p : f32
+      linalg.yield %u : f32
+    } -> tensor<2xf32>
+    return %r : tensor<2xf32>
+  }
+}

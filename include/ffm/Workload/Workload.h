@@ -145,9 +145,18 @@ struct Einsum {
   std::vector<RankVar> ranks;
   std::vector<TensorAccess> inputs;
   TensorAccess output;
+  /// Its one reduction rank is combined by a step whose result depends on
+  /// the order the rank is visited in (a scan's `acc * 0.5 + x`). Its
+  /// loops keep that order; no fanout may spread it, whose instances the
+  /// model combines as partial sums added in hardware.
+  bool orderedReduction = false;
 
   /// Ranks that do not index the output: the output accumulates over them.
   bool isReduction(int rank) const { return !output.indexedBy(rank); }
+  /// Whether a fanout may spread `rank` (not an ordered reduction's).
+  bool maySpread(int rank) const {
+    return !orderedReduction || !isReduction(rank);
+  }
   bool hasReduction() const;
   /// Product of all bounds (MACs or elementwise ops); nullopt on overflow.
   std::optional<int64_t> work() const;
