@@ -61,16 +61,16 @@ std::optional<size_t> ffm::findExcessiveNesting(StringRef text,
 }
 
 std::optional<size_t> ffm::findNonDictionaryProperties(StringRef text) {
-  auto isSpace = [](char c) { return llvm::isSpace(c); };
+  static constexpr StringLiteral kDialect = "linalg.";
   std::optional<size_t> less;
   scanCode(text, [&](size_t i) {
     // An op name in custom form starts a line or follows `=`; after `#`,
     // `!`, `%`, `@`, `^` or within an identifier it is an attribute, a
     // type or a name that merely reads so.
-    if (!text.substr(i).starts_with("linalg.") ||
-        (i > 0 && !isSpace(text[i - 1]) && text[i - 1] != '='))
+    if (!text.substr(i).starts_with(kDialect) ||
+        (i > 0 && !llvm::isSpace(text[i - 1]) && text[i - 1] != '='))
       return false;
-    size_t end = i + strlen("linalg.");
+    size_t end = i + kDialect.size();
     while (end < text.size() &&
            (llvm::isAlnum(text[end]) || text[end] == '_' || text[end] == '.'))
       ++end;
