@@ -1,11 +1,12 @@
 //===- GenerateAll.cpp - every Einsum's pmappings, shared and ordered -----===//
 //
 // The invariant: every Einsum gets the pmappings its own enumeration would
-// give under its narrowing. Einsums with the same signature (ranks; per
-// access its fusability, classes, dimensions, windows and whether a
-// consumer of the output reads it too; the halo loops their consumers
-// allow) share one enumeration, because a mapping names ranks and accesses
-// by index and neither the mapspace nor the model reads anything else. A
+// give under its narrowing. Einsums with the same signature (ranks, and
+// whether the reduction is ordered; per access its fusability, classes,
+// dimensions, windows and whether a consumer of the output reads it too;
+// the halo loops their consumers allow) share one enumeration, because
+// a mapping names ranks and accesses by index and neither the mapspace nor
+// the model reads anything else. A
 // late Einsum (the head of a fused chain) is enumerated only after every
 // neighbour whose keys restrict it, and keeps only keys those neighbours
 // kept: a group with any other key has no partner to join, so no complete
@@ -227,6 +228,8 @@ detail::generateAll(const Workload &w, const Arch &arch,
     int einsum = &e - &w.einsums[0];
     for (const RankVar &r : e.ranks)
       os << r.name << ':' << r.bound << ',';
+    // An ordered reduction's rank may not be spread; a sum's may.
+    os << (e.orderedReduction ? "o" : "");
     for (auto [a, access] : llvm::enumerate(e.accesses())) {
       os << '|' << fusable[access->tensor] << ':'
          << accessClasses(w, einsum, a, /*fused=*/false) << ':'

@@ -11,6 +11,9 @@
 // GRAPH: einsum generic_0 {{.*}} += arg0[d0, d1] (ordered)
 // GRAPH-LABEL: workload @sum
 // GRAPH-NOT: (ordered)
+// GRAPH-LABEL: workload @scan_and_sum
+// GRAPH: einsum generic_0 {{.*}} (ordered)
+// GRAPH-NEXT: einsum generic_1 {{.*}} += arg0[d0, d1]{{$}}
 
 // CHECK-LABEL: func.func @scan
 // CHECK-NOT: par d1
@@ -44,4 +47,28 @@ func.func @sum(%x: tensor<5x16xf32>) -> tensor<5xf32> {
     linalg.yield %u : f32
   } -> tensor<5xf32>
   return %r : tensor<5xf32>
+}
+
+// A scan and a sum of the same shape in one function: Einsums alike share
+// one enumeration, but not these two.
+// CHECK-LABEL: func.func @scan_and_sum
+// CHECK-DAG: ffm.einsum = "generic_0"{{.*}}ffm.mapping = #ffm.mapping<[{{.*}}for d1 : 16]>
+// CHECK-DAG: ffm.einsum = "generic_1"{{.*}}ffm.mapping = #ffm.mapping<[{{.*}}par d1 : 8 in
+func.func @scan_and_sum(%x: tensor<5x16xf32>) -> (tensor<5xf32>, tensor<5xf32>) {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<5xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<5xf32>) -> tensor<5xf32>
+  %s = linalg.generic {indexing_maps = [#in2, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<5x16xf32>) outs(%f : tensor<5xf32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %h = arith.constant 0.5 : f32
+    %t = arith.mulf %acc, %h : f32
+    %u = arith.addf %t, %p : f32
+    linalg.yield %u : f32
+  } -> tensor<5xf32>
+  %r = linalg.generic {indexing_maps = [#in2, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<5x16xf32>) outs(%f : tensor<5xf32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %u = arith.addf %acc, %p : f32
+    linalg.yield %u : f32
+  } -> tensor<5xf32>
+  return %s, %r : tensor<5xf32>, tensor<5xf32>
 }
