@@ -221,10 +221,10 @@ std::string Level::validate() const {
                            "classes (input, output, weight, intermediate, "
                            "fused, all) joined by + and -",
                            name, rule);
-    if (bits < 1)
-      return llvm::formatv("level '{0}': datum_bits of '{1}' must be a "
-                           "positive integer, got {2}",
-                           name, rule, bits);
+    if (bits < 1 || bits > kMaxDatumBits)
+      return llvm::formatv("level '{0}': datum_bits of '{1}' must be an "
+                           "integer from 1 to {2}, got {3}",
+                           name, rule, kMaxDatumBits, bits);
   }
   for (const std::string &role : keep)
     if (llvm::is_contained(bypass, role))
@@ -412,7 +412,8 @@ std::string Arch::validate(ArchPart *part) const {
     return llvm::formatv("output_rmw must be skip_first or every_update, "
                          "got '{0}'",
                          outputRmw);
-  if (datumBits < 1)
-    return llvm::formatv("datum_bits must be positive, got {0}", datumBits);
+  if (datumBits < 1 || datumBits > kMaxDatumBits)
+    return llvm::formatv("datum_bits must be from 1 to {0}, got {1}",
+                         kMaxDatumBits, datumBits);
   return "";
 }

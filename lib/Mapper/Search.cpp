@@ -12,6 +12,8 @@
 #include "Join.h"
 #include "Search.h"
 
+#include "ffm/Model/Model.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"
@@ -108,6 +110,26 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
           level.name, llvm::format("%g", level.minUsage),
           llvm::format("%.0f", std::ceil(level.leastUsed())),
           llvm::format("%.0f", level.fanoutInstances()));
+  // A level its keep rules fill past its capacity with one element of each
+  // tensor they force into it: a cause for certain.
+  EinsumModel model(w, i, arch);
+  for (auto [l, level] : llvm::enumerate(arch.levels)) {
+    if (l == 0 || !level.capacity)
+      continue;
+    unsigned forced = 0;
+    double bytes = 0;
+    for (size_t a = 0; a < e.accesses().size(); ++a)
+      if (model.keepRule(l, a) > 0) {
+        ++forced;
+        bytes += arch.datumBits / 8.0 * model.widthAt(a, l);
+      }
+    if (bytes > *level.capacity)
+      error += llvm::formatv(
+          "; note: level '{0}' must keep {1} of its tensors by its keep "
+          "rules, at least {2} bytes, over its capacity of {3}",
+          level.name, forced, llvm::format("%g", bytes),
+          llvm::format("%g", (double)*level.capacity));
+  }
   return error;
 }
 
@@ -240,6 +262,7 @@ SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,
   }
   if (size_t i = failedEinsum(pm); i < n) {
     result.error = fitError(w, arch, i, pm[i]);
+    result.failedEinsum = i;
     return result;
   }
 

@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SmallBitVector.h"
 
@@ -351,6 +352,29 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     return emitError(func.getLoc(),
                      "ffm: functions with control flow (several blocks) "
                      "are not supported");
+  // An encoding (a sparse format, a layout) says how elements are stored:
+  // the model prices dense tiles, and the rewrite's buffers would drop it.
+  auto encoded = [](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor && tensor.getEncoding();
+  };
+  for (BlockArgument arg : func.getArguments())
+    if (encoded(arg.getType()))
+      return emitError(func.getLoc(), "ffm: tensors with an encoding are "
+                                      "not supported (argument ")
+             << arg.getArgNumber() << " has type " << arg.getType() << ")";
+  WalkResult encodings = func.getBody().walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      if (encoded(t)) {
+        op->emitError("ffm: tensors with an encoding are not supported "
+                      "(result of type ")
+            << t << ")";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (encodings.wasInterrupted())
+    return failure();
   // A dynamic argument is fine once cast to a static type before its uses
   // (ffm-fuse's dim-sizes specialises the body so).
   for (BlockArgument arg : func.getArguments()) {
@@ -438,10 +462,19 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
              << " results are not supported; one output per Einsum (an "
                 "argmax, say: reduce the maximum in one op, then the index "
                 "where it is reached in another)";
-    for (Operation &inner : linalgOp.getBlock()->without_terminator())
+    for (Operation &inner : linalgOp.getBlock()->without_terminator()) {
       if (inner.getNumRegions() > 0)
         return op.emitError("ffm: the payload holds '")
                << inner.getName() << "', an op with regions we cannot model";
+      // A mapping runs the iterations in another order, some at once
+      // (scf.forall) and a halo's twice: only a body without effects
+      // computes the same.
+      if (!isMemoryEffectFree(&inner))
+        return op.emitError("ffm: the payload holds '")
+               << inner.getName()
+               << "', which may read or write memory: a mapping reorders, "
+                  "parallelises and repeats iterations";
+    }
     for (Type t : op.getOperandTypes())
       if (isa<ShapedType>(t) && !isStaticTensor(t))
         return op.emitError("ffm: dynamic shapes are not supported (operand "

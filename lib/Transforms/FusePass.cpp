@@ -443,8 +443,13 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     const EinsumGraphAnalysis &graph = *graphPtr;
     const Workload &w = graph.getWorkload();
     if (!result.ok()) {
-      // At the function's location, without dumping the whole function.
-      emitError(func.getLoc(), "ffm-fuse: ") << result.error;
+      // At the Einsum's op where the error is one Einsum's, else at the
+      // function's location, without dumping the whole function.
+      Location at = func.getLoc();
+      if (result.failedEinsum >= 0 &&
+          (size_t)result.failedEinsum < graph.getOps().size())
+        at = graph.getOps()[result.failedEinsum]->getLoc();
+      emitError(at, "ffm-fuse: ") << result.error;
       return signalPassFailure();
     }
     // What the ops left in place move through DRAM: the same for every

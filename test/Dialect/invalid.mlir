@@ -75,7 +75,7 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0,
 
 // -----
 
-// expected-error @+1 {{level 'GLB': datum_bits of 'output' must be a positive integer, got 0}}
+// expected-error @+1 {{level 'GLB': datum_bits of 'output' must be an integer from 1 to 4096, got 0}}
 module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, datum_bits = {output = "wide"}>} {}
 
 // -----
@@ -152,8 +152,20 @@ module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy
 
 // -----
 
-// expected-error @+1 {{datum_bits must be positive, got 0}}
+// expected-error @+1 {{datum_bits must be from 1 to 4096, got 0}}
 module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>, datum_bits = 0>} {}
+
+// -----
+
+// A datum wider than any machine's: every tile would be over every
+// capacity, and the search would keep everything in DRAM without a word.
+// expected-error @+1 {{datum_bits must be from 1 to 4096, got 9223372036854775807}}
+module attributes {a = #ffm.arch<levels = [#ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0>], compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>, datum_bits = 9223372036854775807>} {}
+
+// -----
+
+// expected-error @+1 {{level 'GLB': datum_bits of 'output' must be an integer from 1 to 4096, got 4097}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 1.0, write_energy = 1.0, datum_bits = {output = 4097}>} {}
 
 // -----
 

@@ -5,7 +5,7 @@
 // latency). The Einsum graph marks the scan.
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/simba.yaml objective=latency verify=true" %s | FileCheck %s
 // RUN: ffm-opt --ffm-fuse="arch-file=%ffm_src/examples/arch/eyeriss.yaml objective=latency verify=true" %s | FileCheck %s
-// RUN: ffm-opt --ffm-einsum-graph %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRAPH
+// RUN: ffm-opt --ffm-einsum-graph --mlir-disable-threading %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRAPH
 
 // GRAPH-LABEL: workload @scan
 // GRAPH: einsum generic_0 {{.*}} += arg0[d0, d1] (ordered)

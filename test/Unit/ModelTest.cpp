@@ -171,8 +171,8 @@ TEST_F(Small, DatumWidthByClassAndLevel) {
             "level 'GLB' needs 48 bytes per instance, its capacity is 47");
   arch.levels[1].capacity = 1024;
   arch.levels[1].datumBits = {{"output", 0}};
-  EXPECT_EQ(arch.validate(), "level 'GLB': datum_bits of 'output' must be a "
-                             "positive integer, got 0");
+  EXPECT_EQ(arch.validate(), "level 'GLB': datum_bits of 'output' must be an "
+                             "integer from 1 to 4096, got 0");
   arch.levels[1].datumBits = {{"partial sums", 24}};
   EXPECT_EQ(arch.validate(),
             "level 'GLB': datum_bits rule 'partial sums' is not classes "

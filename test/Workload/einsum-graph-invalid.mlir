@@ -309,3 +309,59 @@ func.func @keepdims(%x: tensor<6x9xf32>, %o: tensor<6x1xf32>) -> tensor<6x1xf32>
   } -> tensor<6x1xf32>
   return %r : tensor<6x1xf32>
 }
+
+// -----
+
+// An encoding says how the elements are stored; the model prices dense
+// tiles and the rewrite's buffers would drop it.
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+// expected-error @+1 {{ffm: tensors with an encoding are not supported (argument 0 has type 'tensor<4x6xf32, #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>>')}}
+func.func @sparse_argument(%a: tensor<4x6xf32, #CSR>, %b: tensor<6x3xf32>, %c: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %m = linalg.matmul ins(%a, %b : tensor<4x6xf32, #CSR>, tensor<6x3xf32>) outs(%c : tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %m : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @encoded_result(%a: tensor<4x6xf32>) -> tensor<4x6xf32, "layout"> {
+  // expected-error @+1 {{ffm: tensors with an encoding are not supported (result of type 'tensor<4x6xf32, "layout">')}}
+  %e = tensor.empty() : tensor<4x6xf32, "layout">
+  %r = linalg.copy ins(%a : tensor<4x6xf32>) outs(%e : tensor<4x6xf32, "layout">) -> tensor<4x6xf32, "layout">
+  return %r : tensor<4x6xf32, "layout">
+}
+
+// -----
+
+// A body that reads or writes memory computes something else once its
+// iterations are reordered, run at once or repeated.
+memref.global "private" @counter : memref<1xf32> = dense<0.0>
+func.func @stateful_payload(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  %e = tensor.empty() : tensor<4x6xf32>
+  // expected-error @+1 {{ffm: the payload holds 'memref.load', which may read or write memory: a mapping reorders, parallelises and repeats iterations}}
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x6xf32>) outs(%e : tensor<4x6xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %g = memref.get_global @counter : memref<1xf32>
+    %c0 = arith.constant 0 : index
+    %v = memref.load %g[%c0] : memref<1xf32>
+    %t = arith.addf %p, %v : f32
+    linalg.yield %t : f32
+  } -> tensor<4x6xf32>
+  return %r : tensor<4x6xf32>
+}
+
+// -----
+
+// A call's effects are unknown.
+func.func private @step(f32) -> f32
+func.func @call_in_payload(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  %e = tensor.empty() : tensor<4x6xf32>
+  // expected-error @+1 {{ffm: the payload holds 'func.call', which may read or write memory: a mapping reorders, parallelises and repeats iterations}}
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x6xf32>) outs(%e : tensor<4x6xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %t = func.call @step(%p) : (f32) -> f32
+    linalg.yield %t : f32
+  } -> tensor<4x6xf32>
+  return %r : tensor<4x6xf32>
+}

@@ -61,6 +61,10 @@ std::optional<ClassSet> parseClassSet(llvm::StringRef text);
 /// Names of `classes`, for diagnostics ("input, weight").
 std::string classNames(unsigned classes);
 
+/// The widest datum a level or an architecture may give, in bits: past it
+/// a tile's bytes stop being a size any machine has.
+constexpr int64_t kMaxDatumBits = 4096;
+
 /// One memory level. Capacity in bytes per instance (nullopt: unbounded);
 /// energies in pJ per datum; bandwidths in data per cycle per instance.
 struct Level {

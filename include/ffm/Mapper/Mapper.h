@@ -179,6 +179,9 @@ struct EinsumResult {
 
 struct SearchResult {
   std::string error; // non-empty: no mapping, and why
+  /// The Einsum the error is about, where it is one Einsum's (none of its
+  /// mappings is valid, its enumeration stopped); else -1.
+  int failedEinsum = -1;
   double energy = 0, latency = 0;
   std::vector<EinsumResult> einsums;
   /// Einsums sharing fused loops, in program order; singletons included.
