@@ -520,6 +520,11 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       // The tensor: its outermost buffer (a result of an earlier group read
       // back as a buffer is that group's buffer).
       Value root = chain.front().buffer;
+      // A tile buffer read through its clipped view (a runtime extent's
+      // last tile) is the allocation under it, as its writer's chain has.
+      if (isTileBuffer(root))
+        if (auto sub = root.getDefiningOp<memref::SubViewOp>())
+          root = underCasts(sub.getSource());
       if (auto toBuffer = root.getDefiningOp<bufferization::ToBufferOp>())
         if (auto toTensor =
                 toBuffer.getTensor().getDefiningOp<bufferization::ToTensorOp>())
