@@ -111,14 +111,17 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
           llvm::format("%.0f", std::ceil(level.leastUsed())),
           llvm::format("%.0f", level.fanoutInstances()));
   // A level its keep rules fill past its capacity with one element of each
-  // tensor they force into it: a cause for certain.
+  // tensor they force into it (as unfused): a likely cause, not a proven
+  // one, as a rule naming `fused`, or a level below every unit that runs
+  // the Einsum, may not bind it.
   EinsumModel model(w, i, arch);
+  size_t numAccesses = e.accesses().size();
   for (auto [l, level] : llvm::enumerate(arch.levels)) {
     if (l == 0 || !level.capacity)
       continue;
     unsigned forced = 0;
     double bytes = 0;
-    for (size_t a = 0; a < e.accesses().size(); ++a)
+    for (size_t a = 0; a < numAccesses; ++a)
       if (model.keepRule(l, a) > 0) {
         ++forced;
         bytes += arch.datumBits / 8.0 * model.widthAt(a, l);

@@ -524,7 +524,7 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       // last tile) is the allocation under it, as its writer's chain has.
       if (isTileBuffer(root))
         if (auto sub = root.getDefiningOp<memref::SubViewOp>())
-          root = underCasts(sub.getSource());
+          root = sub.getSource();
       if (auto toBuffer = root.getDefiningOp<bufferization::ToBufferOp>())
         if (auto toTensor =
                 toBuffer.getTensor().getDefiningOp<bufferization::ToTensorOp>())
