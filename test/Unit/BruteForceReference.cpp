@@ -615,7 +615,8 @@ void Reference::enumerate(int ei, const Halo &halo) {
       before.push_back(spatial[q].first);
     }
     for (int r = 0; r < nR; ++r) {
-      if (!lv.allowsSpatial(e.ranks[r].name) || llvm::is_contained(before, r))
+      if (!lv.allowsSpatial(e.ranks[r].name) || !e.maySpread(r) ||
+          llvm::is_contained(before, r))
         continue;
       if (reuse == Level::Reuse::Inputs) {
         bool leaves = false;

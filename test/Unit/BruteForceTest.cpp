@@ -838,3 +838,28 @@ TEST(BruteForce, ClassRulesSplitSharedEnumerations) {
        {Objective::Energy, Objective::Latency, Objective::EDP})
     expectReferenceOptimum(w, arch, ref, obj);
 }
+
+// A scan's step depends on the order of its one reduction rank, so no
+// fanout may spread that rank (Einsum::maySpread). With a single output
+// element only the reduction rank could fill the array: a reference that
+// spread it would find a latency FFM may not reach.
+TEST(BruteForce, OrderedReductionsAreNeverSpread) {
+  WorkloadBuilder b;
+  int scan = b.matmul("scan", 1, 1, 64);
+  int y = b.w.einsums[b.matmul("next", 1, 8, 1,
+                               b.w.einsums[scan].output.tensor)]
+              .output.tensor;
+  b.w.einsums[scan].orderedReduction = true;
+  Workload w = b.finish({y});
+  Arch arch = preset("small_2level");
+  bruteforce::Reference ref(w, arch);
+  ASSERT_EQ(ref.error(), "");
+  for (Objective obj :
+       {Objective::Energy, Objective::Latency, Objective::EDP}) {
+    expectReferenceOptimum(w, arch, ref, obj);
+    bruteforce::Result best = ref.best(obj);
+    for (const MapNode &n : best.mappings[scan].nodes)
+      EXPECT_FALSE(n.kind == MapNode::Spatial && n.rank == 2)
+          << describe(w, arch, best.mappings);
+  }
+}
