@@ -264,6 +264,46 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
   return through;
 }
 
+/// Whether `v` is computed in `body` from none of its arguments: from the
+/// iteration's indices and values defined outside alone.
+static bool independentOfArguments(Value v, Block *body) {
+  SmallVector<Value> work{v};
+  DenseSet<Value> seen;
+  while (!work.empty()) {
+    Value x = work.pop_back_val();
+    if (!seen.insert(x).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(x)) {
+      if (arg.getOwner() == body)
+        return false;
+      continue;
+    }
+    Operation *def = x.getDefiningOp();
+    if (def->getBlock() != body)
+      continue;
+    if (def->getNumRegions())
+      return false;
+    llvm::append_range(work, def->getOperands());
+  }
+  return true;
+}
+
+/// The value the payload steps from. The rewrite's leaf of an op whose init
+/// is data steps from `select(first iteration, init, acc)`, chosen by the
+/// iteration's indices alone, so its step is the op's own.
+static Value accumulatorOf(linalg::LinalgOp op, bool isTile) {
+  BlockArgument acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  if (!isTile || !acc.hasOneUse())
+    return acc;
+  auto select = dyn_cast<arith::SelectOp>(*acc.getUsers().begin());
+  auto init = select ? dyn_cast<BlockArgument>(select.getTrueValue()) : nullptr;
+  if (!init || select.getFalseValue() != acc ||
+      init.getOwner() != acc.getOwner() ||
+      !independentOfArguments(select.getCondition(), acc.getOwner()))
+    return acc;
+  return select.getResult();
+}
+
 /// Whether the payload's output is the same whatever order its reduction
 /// loops run in (up to rounding): one add, mul, max or min (or bitwise op)
 /// of the accumulator, used there alone (extended first, the step's
@@ -273,8 +313,8 @@ TensorAccess EinsumGraphAnalysis::seeThroughReshape(TensorAccess access) {
 /// Einsum with two or more; another step (a scan's `acc * 0.5 + x`, a
 /// subtraction) may change the result. (The loops over one rank keep its
 /// order, but a fanout spreading it would not: Einsum::orderedReduction.)
-static bool reordersSafely(linalg::LinalgOp op) {
-  BlockArgument acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+bool ffm::reordersSafely(linalg::LinalgOp op, bool isTile) {
+  Value acc = accumulatorOf(op, isTile);
   Value result = op.getBlock()->getTerminator()->getOperand(0);
   while (isa_and_nonnull<arith::TruncFOp, arith::TruncIOp>(
       result.getDefiningOp()))
@@ -582,7 +622,7 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     unsigned reductions = llvm::count_if(
         llvm::seq<int>(0, einsum.ranks.size()),
         [&](int r) { return einsum.isReduction(r); });
-    bool safe = reductions == 0 || reordersSafely(linalgOp);
+    bool safe = reductions == 0 || reordersSafely(linalgOp, /*isTile=*/false);
     einsum.orderedReduction = reductions == 1 && !safe;
     if (reductions > 1 && !safe)
       return op.emitError("ffm: the payload's result over ")

@@ -556,6 +556,12 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       }
       chains.push_back(std::move(chain));
     }
+    // As the Einsum graph marks it, so a tree spreading a scan's rank is
+    // refused rather than priced as partial sums.
+    unsigned reductions =
+        llvm::count_if(llvm::seq<int>(0, e.ranks.size()),
+                       [&](int r) { return e.isReduction(r); });
+    e.orderedReduction = reductions == 1 && !reordersSafely(tile, /*isTile=*/true);
 
     // Halo loops are found below, through the buffers tiles share.
     states[i] = TileState{std::move(loops),

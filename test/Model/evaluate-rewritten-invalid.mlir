@@ -227,3 +227,86 @@ module attributes {ffm.arch = #arch} {
     return
   }
 }
+
+// -----
+
+// A scan's tile (acc * 0.5 + x) whose reduction rank a fanout spreads: the
+// read-back marks the Einsum ordered as the Einsum graph does, through the
+// rewrite's choice of the init's tile at the first step, and refuses it
+// rather than pricing the spread instances as partial sums.
+#map = affine_map<(d0, d1) -> (d0 * 4 + d1)>
+#in2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 4, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @scan_reading_its_init(%x: memref<2x8xf32>, %init: memref<2xf32>, %o: memref<2xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c4 = arith.constant 4 : index
+    %h = arith.constant 0.5 : f32
+    scf.for %i = %c0 to %c2 step %c1 {
+      scf.for %j = %c0 to %c2 step %c1 {
+        scf.for %k = %c0 to %c4 step %c1 {
+          %d = affine.apply #map(%j, %k)
+          %sx = memref.subview %x[%i, %d] [1, 1] [1, 1] : memref<2x8xf32> to memref<1x1xf32, strided<[8, 1], offset: ?>>
+          %si = memref.subview %init[%i] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: ?>>
+          %so = memref.subview %o[%i] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: ?>>
+          // expected-error @+1 {{ffm: the loop tree around this tile is not a valid mapping: rank 'd1' is a reduction whose step depends on its order and may not be spread over the fanout of level 'GLB'}}
+          linalg.generic {indexing_maps = [#in2, #row, #row], iterator_types = ["parallel", "reduction"]} ins(%sx, %si : memref<1x1xf32, strided<[8, 1], offset: ?>>, memref<1xf32, strided<[1], offset: ?>>) outs(%so : memref<1xf32, strided<[1], offset: ?>>) attrs = {ffm.einsum = "generic_0"} {
+          ^bb0(%p: f32, %first: f32, %acc: f32):
+            %g = affine.apply #map(%j, %k)
+            %z = arith.cmpi eq, %g, %c0 : index
+            %a = arith.select %z, %first, %acc : f32
+            %t = arith.mulf %a, %h : f32
+            %u = arith.addf %t, %p : f32
+            linalg.yield %u : f32
+          }
+        } {ffm.fanout = #ffm.fanout<"GLB", 0>}
+      }
+    }
+    return
+  }
+}
+
+// -----
+
+// The same tile summing (acc + x) may spread its rank (no diagnostic);
+// only the step differs.
+#map = affine_map<(d0, d1) -> (d0 * 4 + d1)>
+#in2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 4, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @sum_reading_its_init(%x: memref<2x8xf32>, %init: memref<2xf32>, %o: memref<2xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c4 = arith.constant 4 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      scf.for %j = %c0 to %c2 step %c1 {
+        scf.for %k = %c0 to %c4 step %c1 {
+          %d = affine.apply #map(%j, %k)
+          %sx = memref.subview %x[%i, %d] [1, 1] [1, 1] : memref<2x8xf32> to memref<1x1xf32, strided<[8, 1], offset: ?>>
+          %si = memref.subview %init[%i] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: ?>>
+          %so = memref.subview %o[%i] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: ?>>
+          linalg.generic {indexing_maps = [#in2, #row, #row], iterator_types = ["parallel", "reduction"]} ins(%sx, %si : memref<1x1xf32, strided<[8, 1], offset: ?>>, memref<1xf32, strided<[1], offset: ?>>) outs(%so : memref<1xf32, strided<[1], offset: ?>>) attrs = {ffm.einsum = "generic_0"} {
+          ^bb0(%p: f32, %first: f32, %acc: f32):
+            %g = affine.apply #map(%j, %k)
+            %z = arith.cmpi eq, %g, %c0 : index
+            %a = arith.select %z, %first, %acc : f32
+            %u = arith.addf %a, %p : f32
+            linalg.yield %u : f32
+          }
+        } {ffm.fanout = #ffm.fanout<"GLB", 0>}
+      }
+    }
+    return
+  }
+}
