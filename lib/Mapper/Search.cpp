@@ -110,14 +110,17 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
           level.name, llvm::format("%g", level.minUsage),
           llvm::format("%.0f", std::ceil(level.leastUsed())),
           llvm::format("%.0f", level.fanoutInstances()));
-  // A level its keep rules fill past its capacity with one element of each
-  // tensor they force into it (as unfused): a likely cause, not a proven
-  // one, as a rule naming `fused`, or a level below every unit that runs
-  // the Einsum, may not bind it.
+  // A level on the way to a unit that runs the Einsum, which its keep rules
+  // fill past its capacity with one element of each tensor they force into
+  // it (as unfused): a likely cause, not a proven one, as a rule naming
+  // `fused` may not bind it.
   EinsumModel model(w, i, arch);
   size_t numAccesses = e.accesses().size();
+  size_t deepest = 0;
+  for (int k : unitsFor(arch, e))
+    deepest = std::max(deepest, arch.unitLevel(k));
   for (auto [l, level] : llvm::enumerate(arch.levels)) {
-    if (l == 0 || !level.capacity)
+    if (l == 0 || l > deepest || !level.capacity)
       continue;
     unsigned forced = 0;
     double bytes = 0;
