@@ -509,11 +509,18 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
       // A mapping runs the iterations in another order, some at once
       // (scf.forall) and a halo's twice: only a body without effects
       // computes the same.
-      if (!isMemoryEffectFree(&inner))
-        return op.emitError("ffm: the payload holds '")
-               << inner.getName()
-               << "', which may read or write memory: a mapping reorders, "
-                  "parallelises and repeats iterations";
+      if (!isMemoryEffectFree(&inner)) {
+        InFlightDiagnostic diag =
+            op.emitError("ffm: the payload holds '")
+            << inner.getName()
+            << "', which may read or write memory: a mapping reorders, "
+               "parallelises and repeats iterations";
+        // The inliner sees into the callee, where the effects are known.
+        if (isa<CallOpInterface>(inner))
+          diag << " (a callee without effects is mapped once inlined: "
+                  "--inline first)";
+        return diag;
+      }
     }
     for (Type t : op.getOperandTypes())
       if (isa<ShapedType>(t) && !isStaticTensor(t))

@@ -495,6 +495,11 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       SmallVector<ChainBuffer> chain;
       std::optional<ChainBuffer> link = viewed(data);
       while (link) {
+        // A tile buffer read through its clipped view (a runtime extent's
+        // last tile) is the allocation under it, as its writer's chain has.
+        if (isTileBuffer(link->buffer))
+          if (auto sub = link->buffer.getDefiningOp<memref::SubViewOp>())
+            link->buffer = sub.getSource();
         chain.insert(chain.begin(), *link);
         link = isTileBuffer(link->buffer) ? parentOf(link->buffer)
                                           : std::nullopt;
@@ -520,11 +525,6 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
       // The tensor: its outermost buffer (a result of an earlier group read
       // back as a buffer is that group's buffer).
       Value root = chain.front().buffer;
-      // A tile buffer read through its clipped view (a runtime extent's
-      // last tile) is the allocation under it, as its writer's chain has.
-      if (isTileBuffer(root))
-        if (auto sub = root.getDefiningOp<memref::SubViewOp>())
-          root = sub.getSource();
       if (auto toBuffer = root.getDefiningOp<bufferization::ToBufferOp>())
         if (auto toTensor =
                 toBuffer.getTensor().getDefiningOp<bufferization::ToTensorOp>())
