@@ -102,8 +102,11 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
   std::string error = llvm::formatv("no valid mapping for Einsum '{0}' ({1}) "
                                     "on this architecture",
                                     e.name, e.opName);
-  for (const Level &level : arch.levels)
-    if (level.minUsage > 0 && level.fanoutInstances() > 1)
+  std::vector<int> units = unitsFor(arch, e);
+  // Only a fanout a unit that runs the Einsum spreads over binds it.
+  for (auto [l, level] : llvm::enumerate(arch.levels))
+    if (level.minUsage > 0 && level.fanoutInstances() > 1 &&
+        llvm::any_of(units, [&](int k) { return arch.unitUsesFanout(k, l); }))
       error += llvm::formatv(
           "; note: level '{0}' has min_usage {1} (its spatial loops must use "
           "{2} of its {3} instances)",
@@ -117,7 +120,7 @@ std::string fitError(const Workload &w, const Arch &arch, int i,
   EinsumModel model(w, i, arch);
   size_t numAccesses = e.accesses().size();
   size_t deepest = 0;
-  for (int k : unitsFor(arch, e))
+  for (int k : units)
     deepest = std::max(deepest, arch.unitLevel(k));
   for (auto [l, level] : llvm::enumerate(arch.levels)) {
     if (l == 0 || l > deepest || !level.capacity)

@@ -288,9 +288,25 @@ static bool independentOfArguments(Value v, Block *body) {
   return true;
 }
 
+/// Whether `cond` is the rewrite's test for a tile's first iteration: a
+/// conjunction of `index == 0` over (offset) iteration indices, computed
+/// from no payload argument.
+static bool testsFirstIteration(Value cond, Block *body) {
+  if (auto both = cond.getDefiningOp<arith::AndIOp>())
+    return testsFirstIteration(both.getLhs(), body) &&
+           testsFirstIteration(both.getRhs(), body);
+  auto cmp = cond.getDefiningOp<arith::CmpIOp>();
+  if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::eq)
+    return false;
+  Value lhs = cmp.getLhs(), rhs = cmp.getRhs();
+  if (matchPattern(lhs, m_Zero()))
+    std::swap(lhs, rhs);
+  return matchPattern(rhs, m_Zero()) && independentOfArguments(lhs, body);
+}
+
 /// The value the payload steps from. The rewrite's leaf of an op whose init
-/// is data steps from `select(first iteration, init, acc)`, chosen by the
-/// iteration's indices alone, so its step is the op's own.
+/// is data steps from `select(first iteration, init, acc)`
+/// (LoopTreeCodegen's emitLeafReadingInit), so its step is the op's own.
 static Value accumulatorOf(linalg::LinalgOp op, bool isTile) {
   BlockArgument acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
   if (!isTile || !acc.hasOneUse())
@@ -299,7 +315,7 @@ static Value accumulatorOf(linalg::LinalgOp op, bool isTile) {
   auto init = select ? dyn_cast<BlockArgument>(select.getTrueValue()) : nullptr;
   if (!init || select.getFalseValue() != acc ||
       init.getOwner() != acc.getOwner() ||
-      !independentOfArguments(select.getCondition(), acc.getOwner()))
+      !testsFirstIteration(select.getCondition(), acc.getOwner()))
     return acc;
   return select.getResult();
 }
@@ -313,7 +329,7 @@ static Value accumulatorOf(linalg::LinalgOp op, bool isTile) {
 /// Einsum with two or more; another step (a scan's `acc * 0.5 + x`, a
 /// subtraction) may change the result. (The loops over one rank keep its
 /// order, but a fanout spreading it would not: Einsum::orderedReduction.)
-bool ffm::reordersSafely(linalg::LinalgOp op, bool isTile) {
+static bool reordersSafely(linalg::LinalgOp op, bool isTile) {
   Value acc = accumulatorOf(op, isTile);
   Value result = op.getBlock()->getTerminator()->getOperand(0);
   while (isa_and_nonnull<arith::TruncFOp, arith::TruncIOp>(
@@ -356,6 +372,24 @@ bool ffm::reordersSafely(linalg::LinalgOp op, bool isTile) {
          llvm::all_of(acc.getUsers(), [&](Operation *user) {
            return user == select || user == cmp;
          });
+}
+
+LogicalResult ffm::markOrdered(linalg::LinalgOp op, Einsum &einsum,
+                               bool isTile) {
+  // The ranks the output does not index, whatever the iterator types say.
+  unsigned reductions =
+      llvm::count_if(llvm::seq<int>(0, einsum.ranks.size()),
+                     [&](int r) { return einsum.isReduction(r); });
+  bool safe = reductions == 0 || reordersSafely(op, isTile);
+  einsum.orderedReduction = reductions == 1 && !safe;
+  if (reductions > 1 && !safe)
+    return op.emitError("ffm: the payload's result over ")
+           << reductions
+           << " reduction ranks may depend on the order they are visited "
+              "in (its accumulator is not combined by one add, mul, max, "
+              "min or bitwise step): a mapping reorders them; collapse "
+              "them into one rank, or reduce one rank per op";
+  return success();
 }
 
 static LogicalResult staticResults(Operation &op) {
@@ -516,9 +550,12 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
             << "', which may read or write memory: a mapping reorders, "
                "parallelises and repeats iterations";
         // The inliner sees into the callee, where the effects are known.
-        if (isa<CallOpInterface>(inner))
-          diag << " (a callee without effects is mapped once inlined: "
-                  "--inline first)";
+        if (auto call = dyn_cast<CallOpInterface>(inner))
+          if (auto callee = dyn_cast_or_null<FunctionOpInterface>(
+                  call.resolveCallable());
+              callee && !callee.isExternal())
+            diag << " (a callee without effects is mapped once inlined: "
+                    "--inline first)";
         return diag;
       }
     }
@@ -625,19 +662,8 @@ LogicalResult EinsumGraphAnalysis::build(Operation *funcOp) {
     if (failed(outAccess))
       return failure();
     einsum.output = *outAccess;
-    // The ranks the output does not index, whatever the iterator types say.
-    unsigned reductions = llvm::count_if(
-        llvm::seq<int>(0, einsum.ranks.size()),
-        [&](int r) { return einsum.isReduction(r); });
-    bool safe = reductions == 0 || reordersSafely(linalgOp, /*isTile=*/false);
-    einsum.orderedReduction = reductions == 1 && !safe;
-    if (reductions > 1 && !safe)
-      return op.emitError("ffm: the payload's result over ")
-             << reductions
-             << " reduction ranks may depend on the order they are visited "
-                "in (its accumulator is not combined by one add, mul, max, "
-                "min or bitwise step): a mapping reorders them; collapse "
-                "them into one rank, or reduce one rank per op";
+    if (failed(markOrdered(linalgOp, einsum, /*isTile=*/false)))
+      return failure();
     workload.einsums.push_back(std::move(einsum));
     ops.push_back(linalgOp);
     accessOperands.push_back(std::move(operands));

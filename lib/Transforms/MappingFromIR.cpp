@@ -558,10 +558,8 @@ LogicalResult MappingFromIR::build(func::FuncOp func, const Arch &arch) {
     }
     // As the Einsum graph marks it, so a tree spreading a scan's rank is
     // refused rather than priced as partial sums.
-    unsigned reductions =
-        llvm::count_if(llvm::seq<int>(0, e.ranks.size()),
-                       [&](int r) { return e.isReduction(r); });
-    e.orderedReduction = reductions == 1 && !reordersSafely(tile, /*isTile=*/true);
+    if (failed(markOrdered(tile, e, /*isTile=*/true)))
+      return failure();
 
     // Halo loops are found below, through the buffers tiles share.
     states[i] = TileState{std::move(loops),

@@ -310,3 +310,67 @@ module attributes {ffm.arch = #arch} {
     return
   }
 }
+
+// -----
+
+// A select of the init on another test than the first iteration (here on
+// every iteration but the first) is not the rewrite's init read: the
+// tile's result is the init plus the last element, which depends on the
+// order, and spreading its rank is refused.
+#map = affine_map<(d0, d1) -> (d0 * 4 + d1)>
+#in2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0, fanout = [4]>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 4, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @init_on_later_steps(%x: memref<2x8xf32>, %init: memref<2xf32>, %o: memref<2xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c4 = arith.constant 4 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      scf.for %j = %c0 to %c2 step %c1 {
+        scf.for %k = %c0 to %c4 step %c1 {
+          %d = affine.apply #map(%j, %k)
+          %sx = memref.subview %x[%i, %d] [1, 1] [1, 1] : memref<2x8xf32> to memref<1x1xf32, strided<[8, 1], offset: ?>>
+          %si = memref.subview %init[%i] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: ?>>
+          %so = memref.subview %o[%i] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: ?>>
+          // expected-error @+1 {{ffm: the loop tree around this tile is not a valid mapping: rank 'd1' is a reduction whose step depends on its order and may not be spread over the fanout of level 'GLB'}}
+          linalg.generic {indexing_maps = [#in2, #row, #row], iterator_types = ["parallel", "reduction"]} ins(%sx, %si : memref<1x1xf32, strided<[8, 1], offset: ?>>, memref<1xf32, strided<[1], offset: ?>>) outs(%so : memref<1xf32, strided<[1], offset: ?>>) attrs = {ffm.einsum = "generic_0"} {
+          ^bb0(%p: f32, %first: f32, %acc: f32):
+            %g = affine.apply #map(%j, %k)
+            %z = arith.cmpi ne, %g, %c0 : index
+            %a = arith.select %z, %first, %acc : f32
+            %u = arith.addf %a, %p : f32
+            linalg.yield %u : f32
+          }
+        } {ffm.fanout = #ffm.fanout<"GLB", 0>}
+      }
+    }
+    return
+  }
+}
+
+// -----
+
+// A tile whose step depends on the order of its two reduction ranks is
+// refused, as the Einsum graph refuses its op.
+#arch = #ffm.arch<levels = [
+    #ffm.level<name = "DRAM", read_energy = 8.0, write_energy = 8.0>,
+    #ffm.level<name = "GLB", capacity = 1024, read_energy = 1.0, write_energy = 1.0>],
+  compute = #ffm.compute<mac_energy = 1.0, instances = 1, throughput = 1.0>>
+module attributes {ffm.arch = #arch} {
+  func.func @scan_over_two_ranks(%x: memref<2x8xf32>, %o: memref<f32>) {
+    %h = arith.constant 0.5 : f32
+    // expected-error @+1 {{ffm: the payload's result over 2 reduction ranks may depend on the order they are visited in}}
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]} ins(%x : memref<2x8xf32>) outs(%o : memref<f32>) attrs = {ffm.einsum = "generic_0"} {
+    ^bb0(%p: f32, %acc: f32):
+      %t = arith.mulf %acc, %h : f32
+      %u = arith.addf %t, %p : f32
+      linalg.yield %u : f32
+    }
+    return
+  }
+}

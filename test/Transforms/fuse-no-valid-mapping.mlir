@@ -23,11 +23,12 @@ module attributes {ffm.arch = #ffm.arch<levels = [
 // -----
 
 // Only the levels on the way to a unit that runs the Einsum are named: the
-// add runs on Vec, beside GLB's fanout, so PE's rules never bind it.
+// add runs on Vec, beside GLB's fanout, so neither PE's keep rules nor the
+// min_usage of its fanout (which leads to the MACs alone) bind it.
 module attributes {ffm.arch = #ffm.arch<levels = [
     #ffm.level<name = "DRAM", read_energy = 100.0, write_energy = 100.0, bandwidth = 8.0>,
     #ffm.level<name = "GLB", capacity = 1, read_energy = 1.0, write_energy = 1.0, keep = ["input"], fanout = [4]>,
-    #ffm.level<name = "PE", capacity = 1, read_energy = 1.0, write_energy = 1.0, keep = ["input"]>],
+    #ffm.level<name = "PE", capacity = 1, read_energy = 1.0, write_energy = 1.0, keep = ["input"], fanout = [4], min_usage = 1.0>],
   compute = #ffm.compute<name = "MAC", runs = "contraction", mac_energy = 1.0, throughput = 1.0>,
   units = [#ffm.compute<name = "Vec", level = "GLB", runs = "all - contraction", mac_energy = 0.5, throughput = 8.0>],
   datum_bits = 8>} {

@@ -4,7 +4,7 @@
 // RUN: ffm-opt --inline --ffm-einsum-graph --mlir-disable-threading %s -o /dev/null 2>&1 | FileCheck %s
 // RUN: not ffm-opt --ffm-einsum-graph %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=CALL
 
-// CALL: error: ffm: the payload holds 'func.call'{{.*}}--inline first
+// CALL: error: ffm: the payload holds 'func.call'{{.*}} (a callee without effects is mapped once inlined: --inline first)
 // CHECK-LABEL: workload @scaled
 // CHECK: einsum generic_0 (linalg.generic) ranks {d0:4, d1:6}: generic_0.out[d0, d1] = arg0[d0, d1]
 func.func private @double(%a: f32) -> f32 {

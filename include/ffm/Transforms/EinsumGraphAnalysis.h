@@ -22,12 +22,13 @@ std::optional<mlir::Value> fillValue(mlir::Value value);
 /// model: it only initialises an output).
 bool isFill(mlir::Operation *op);
 
-/// Whether the result of `op`'s payload is the same whatever order its
-/// reduction loops run in (up to rounding). With one reduction rank and
-/// another step (a scan), the Einsum is Einsum::orderedReduction. A tile
-/// of the rewrite (`isTile`) may read its init at the first iteration; a
-/// user's op selecting by its indices is not trusted to do the same.
-bool reordersSafely(mlir::linalg::LinalgOp op, bool isTile);
+/// Sets Einsum::orderedReduction of `einsum`, built from `op`: one
+/// reduction rank and a payload whose result depends on the order it is
+/// visited in (a scan). Over two or more, such a payload is an error at
+/// `op`. A tile of the rewrite (`isTile`) may read its init at its first
+/// iteration; a user's op selecting by its indices is not trusted to.
+mlir::LogicalResult markOrdered(mlir::linalg::LinalgOp op, Einsum &einsum,
+                                bool isTile);
 
 /// How `op` indexes `tensor` (of the given shape) through `map`: a rank, a
 /// sliding window or a unit dimension per tensor dimension. Emits an error
