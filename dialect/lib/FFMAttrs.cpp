@@ -23,7 +23,17 @@ llvm::hash_code ffm::hash_value(const MappingNode &node) {
 }
 
 FailureOr<llvm::APFloat> ffm::detail::parseDouble(AsmParser &parser) {
-  // Integers are accepted too: "write_energy = 2" means what it says.
+  // A hexadecimal literal is the double's bits, as in MLIR's float
+  // attributes (the parser's float hook reads it so, and refuses a minus).
+  llvm::StringRef ahead(parser.getCurrentLocation().getPointer());
+  if (ahead.consume_front("-"), ahead.starts_with_insensitive("0x")) {
+    llvm::APFloat value(0.0);
+    if (parser.parseFloat(llvm::APFloat::IEEEdouble(), value))
+      return failure();
+    return value;
+  }
+  // Decimal integers are accepted too: "write_energy = 2" means what it
+  // says.
   bool negative = succeeded(parser.parseOptionalMinus());
   int64_t integer;
   mlir::OptionalParseResult asInt = parser.parseOptionalInteger(integer);

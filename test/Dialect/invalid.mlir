@@ -20,6 +20,19 @@ module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = -1.0
 
 // -----
 
+// A hexadecimal literal is the double's bits, as in MLIR's float
+// attributes: this one is a NaN, not 9.2e18.
+// expected-error @+1 {{level 'GLB': energies must be non-negative}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = 0x7FF8000000000000, write_energy = 1.0>} {}
+
+// -----
+
+// expected-error @+2 {{hexadecimal float literal should not have a leading minus}}
+// expected-error @+1 {{failed to parse FFM_LevelAttr parameter 'read_energy'}}
+module attributes {a = #ffm.level<name = "GLB", capacity = 8, read_energy = -0x4000000000000000, write_energy = 1.0>} {}
+
+// -----
+
 // expected-error @+1 {{level 'DRAM': bandwidths must be positive}}
 module attributes {a = #ffm.level<name = "DRAM", read_energy = 1.0, write_energy = 1.0, bandwidth = 0.0>} {}
 

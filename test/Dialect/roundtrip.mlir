@@ -15,7 +15,7 @@
 module attributes {
   ffm.arch = #ffm.arch<levels = [
       #ffm.level<name = "DRAM", read_energy = 7.5, write_energy = 8, bandwidth = 64>,
-      #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 2.0,
+      #ffm.level<name = "GLB", capacity = 65536, read_energy = 1.25, write_energy = 0x4000000000000000,
                  read_bandwidth = 2048, write_bandwidth = 1024, leakage = 0.5,
                  fanout = [4, 2], min_usage = 0.25, spatial_ranks = ["m", "n"]>],
     compute = #ffm.compute<mac_energy = 0.084, instances = 8, throughput = 2.0, leakage = 0.25>,
