@@ -135,9 +135,10 @@ def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
 def FFM_MappingAttr : FFM_Attr<"Mapping", "mapping"> {
   let summary = "A LoopTree mapping of one Einsum, top (DRAM) to compute";
   let description = [{
-    Nodes are `keep TENSOR @ LEVEL` (the tile of TENSOR below this point is
-    held in LEVEL), `for RANK : N` (temporal loop of N iterations) and
-    `par RANK : N @ LEVEL` (spatial loop over the fanout of LEVEL). On an
+    Nodes are `keep TENSOR in LEVEL` (the tile of TENSOR below this point
+    is held in LEVEL), `for RANK : N` (temporal loop of N iterations) and
+    `par RANK : N in LEVEL` or `in LEVEL[D]` (spatial loop over the fanout
+    of LEVEL, its dimension D). On an
     architecture with several compute units, `on UNIT` after the list names
     the one that runs the Einsum (absent: the arch's `compute`).
   }];
