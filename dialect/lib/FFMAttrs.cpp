@@ -9,6 +9,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -25,7 +26,10 @@ llvm::hash_code ffm::hash_value(const MappingNode &node) {
 FailureOr<llvm::APFloat> ffm::detail::parseDouble(AsmParser &parser) {
   // A hexadecimal literal is the double's bits, as in MLIR's float
   // attributes (the parser's float hook reads it so, and refuses a minus).
-  llvm::StringRef ahead(parser.getCurrentLocation().getPointer());
+  // Three characters at most: a StringRef of the pointer alone would
+  // measure the rest of the file at every number.
+  const char *at = parser.getCurrentLocation().getPointer();
+  llvm::StringRef ahead(at, strnlen(at, 3));
   if (ahead.consume_front("-"), ahead.starts_with_insensitive("0x")) {
     llvm::APFloat value(0.0);
     if (parser.parseFloat(llvm::APFloat::IEEEdouble(), value))
