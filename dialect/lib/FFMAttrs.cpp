@@ -196,6 +196,73 @@ Arch ArchAttr::toArch() const {
                   getOutputRmw(), getAccounting());
 }
 
+static std::optional<llvm::APFloat> optionalDouble(std::optional<double> v) {
+  if (!v)
+    return std::nullopt;
+  return llvm::APFloat(*v);
+}
+
+// Absent and 0 mean the same (toLevel, toCompute): 0 is left out, as a
+// hand-written attribute would.
+static std::optional<llvm::APFloat> unlessZero(double v) {
+  return v == 0 ? std::nullopt : std::optional<llvm::APFloat>(v);
+}
+
+static StringAttr unlessEmpty(MLIRContext *context, const std::string &s) {
+  return s.empty() ? StringAttr() : StringAttr::get(context, s);
+}
+
+LevelAttr LevelAttr::get(MLIRContext *context, const Level &level) {
+  auto strings = [&](const std::vector<std::string> &list) {
+    SmallVector<StringAttr> out;
+    for (const std::string &s : list)
+      out.push_back(StringAttr::get(context, s));
+    return out;
+  };
+  DictionaryAttr datumBits;
+  if (!level.datumBits.empty()) {
+    Builder b(context);
+    SmallVector<NamedAttribute> rules;
+    for (const auto &[rule, bits] : level.datumBits)
+      rules.push_back(b.getNamedAttr(rule, b.getI64IntegerAttr(bits)));
+    datumBits = b.getDictionaryAttr(rules);
+  }
+  return get(context, level.name, level.capacity,
+             llvm::APFloat(level.readEnergy), llvm::APFloat(level.writeEnergy),
+             optionalDouble(level.bandwidth),
+             optionalDouble(level.readBandwidth),
+             optionalDouble(level.writeBandwidth), unlessZero(level.leakage),
+             level.fanout, unlessZero(level.minUsage),
+             strings(level.spatialRanks), strings(level.reuse),
+             strings(level.keep), strings(level.bypass), datumBits);
+}
+
+ComputeAttr ComputeAttr::get(MLIRContext *context, const Compute &unit) {
+  return get(context, unlessEmpty(context, unit.name),
+             unlessEmpty(context, unit.level), unlessEmpty(context, unit.runs),
+             llvm::APFloat(unit.macEnergy), unit.instances,
+             llvm::APFloat(unit.throughput), unlessZero(unit.leakage));
+}
+
+ArchAttr ArchAttr::get(MLIRContext *context, const Arch &arch) {
+  SmallVector<LevelAttr> levels;
+  for (const Level &level : arch.levels)
+    levels.push_back(LevelAttr::get(context, level));
+  SmallVector<ComputeAttr> units;
+  for (const Compute &unit : arch.units)
+    units.push_back(ComputeAttr::get(context, unit));
+  // The defaults are left out, as toArch() reads them.
+  Arch defaults;
+  return get(context, levels, ComputeAttr::get(context, arch.compute), units,
+             arch.datumBits,
+             arch.outputRmw == defaults.outputRmw
+                 ? StringAttr()
+                 : StringAttr::get(context, arch.outputRmw),
+             arch.accounting == defaults.accounting
+                 ? StringAttr()
+                 : StringAttr::get(context, arch.accounting));
+}
+
 // The rules live in lib/Arch so that YAML architectures obey the same ones.
 static LogicalResult check(function_ref<InFlightDiagnostic()> emitError,
                            const std::string &problem) {

@@ -483,6 +483,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (!report.empty() &&
         failed(writeReport(func, w, arch, options, result, moves)))
       return signalPassFailure();
+    // The output says what it was mapped on: --ffm-evaluate and a reader
+    // need no copy of the file (an attribute in scope already says it).
+    if (!archFile.empty())
+      func->setAttr(kArchAttr, ArchAttr::get(ctx, arch));
     if (!rewrite) {
       annotateWithMapping(graph, arch, result);
       return;

@@ -94,7 +94,7 @@ FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,
     return std::optional<Arch>(std::move(*arch));
   }
   for (Operation *op = func; op; op = op->getParentOp())
-    if (Attribute attr = op->getAttr("ffm.arch")) {
+    if (Attribute attr = op->getAttr(kArchAttr)) {
       auto arch = dyn_cast<ArchAttr>(attr);
       if (!arch)
         return op->emitError("ffm: 'ffm.arch' must be an #ffm.arch "

@@ -11,7 +11,7 @@
 // times, each time over min(4, %dim - 4 * iv) rows.
 // CHECK-DAG:  #[[CEIL:.*]] = affine_map<(d0) -> (d0 ceildiv 4)>
 // CHECK-DAG:  #[[CLIP:.*]] = affine_map<(d0, d1) -> (4, d0 - d1 * 4)>
-// CHECK-LABEL: func.func @mlp(%arg0: tensor<?x16xf32>, {{.*}}) -> tensor<?x16xf32> attributes {ffm.dim_sizes = array<i64: 24>, ffm.energy_pj = 3.351680e+05 : f64,
+// CHECK-LABEL: func.func @mlp(%arg0: tensor<?x16xf32>, {{.*}}) -> tensor<?x16xf32> attributes {ffm.arch = #ffm.arch<{{.*}}>, ffm.dim_sizes = array<i64: 24>, ffm.energy_pj = 3.351680e+05 : f64,
 // CHECK-NOT:  scf.if
 // CHECK:      %[[D:.*]] = tensor.dim %arg0, %c0 : tensor<?x16xf32>
 // CHECK:      %[[OUT:.*]] = memref.alloc(%[[D]]) : memref<?x16xf32>

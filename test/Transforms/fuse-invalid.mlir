@@ -7,8 +7,8 @@
 // RUN: not ffm-opt --ffm-fuse="max-pmappings=1 arch-file=%S/Inputs/tight.yaml" %ffm_src/examples/matmul_chain.mlir 2>&1 | FileCheck %s --check-prefix=BUDGET
 // Run again on its own output, whose ops are loops and buffers now.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" %s | not ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" 2>&1 | FileCheck %s --check-prefix=TWICE
-// Without an architecture it is left unchanged, as any function is.
-// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" %s | ffm-opt --ffm-fuse -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICENOARCH
+// Without an arch-file too: the output records the one it was mapped on.
+// RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml" %s | not ffm-opt --ffm-fuse 2>&1 | FileCheck %s --check-prefix=TWICE
 // RUN: not ffm-opt --ffm-fuse="time-limit=nan arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=NAN
 // RUN: not ffm-opt --ffm-fuse="time-limit=inf arch-file=%S/Inputs/tight.yaml" %s 2>&1 | FileCheck %s --check-prefix=INF
 // A limit past what the clock can count is none: it maps.
@@ -46,7 +46,6 @@
 // SEARCH: error: ffm-fuse: unknown search 'random' (expected ffm or exhaustive)
 // LIMITS: error: ffm-fuse: max-pmappings must be positive
 // NEGATIVE: error: ffm-fuse: time-limit must be non-negative (0: no limit), got -1
-// TWICENOARCH: remark: ffm-fuse: no architecture (no #ffm.arch attribute and no arch-file); function left unchanged
 // TWICE: error: ffm-fuse: function 'chain' was already rewritten by ffm-fuse (it carries ffm.energy_pj); run ffm-fuse on the linalg IR before its rewrite
 // NAN: error: ffm-fuse: time-limit must be a finite number of seconds (0: no limit), got nan
 // INF: error: ffm-fuse: time-limit must be a finite number of seconds (0: no limit), got inf

@@ -21,6 +21,9 @@ constexpr unsigned kMaxNesting = 512;
 constexpr llvm::StringLiteral kEinsumAttr = "ffm.einsum";
 constexpr llvm::StringLiteral kMappingAttr = "ffm.mapping";
 constexpr llvm::StringLiteral kFanoutAttr = "ffm.fanout";
+/// On a function or an enclosing op: the architecture to map on (or, on
+/// --ffm-fuse output, the one it was mapped on, from its arch-file).
+constexpr llvm::StringLiteral kArchAttr = "ffm.arch";
 /// On an Einsum's op and its tile, where the architecture has several
 /// compute units: the one that runs it.
 constexpr llvm::StringLiteral kUnitAttr = "ffm.unit";

@@ -87,6 +87,9 @@ def FFM_LevelAttr : FFM_Attr<"Level", "level"> {
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     ::ffm::Level toLevel() const;
+    /// The attribute that toLevel() gives `level` back from, exactly.
+    static LevelAttr get(::mlir::MLIRContext *context,
+                         const ::ffm::Level &level);
   }];
 }
 
@@ -111,6 +114,9 @@ def FFM_ComputeAttr : FFM_Attr<"Compute", "compute"> {
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     ::ffm::Compute toCompute() const;
+    /// The attribute that toCompute() gives `unit` back from, exactly.
+    static ComputeAttr get(::mlir::MLIRContext *context,
+                           const ::ffm::Compute &unit);
   }];
 }
 
@@ -129,6 +135,9 @@ def FFM_ArchAttr : FFM_Attr<"Arch", "arch"> {
   let extraClassDeclaration = [{
     /// The IR-free description the mapper consumes.
     ::ffm::Arch toArch() const;
+    /// The attribute that toArch() gives `arch` back from, exactly: what
+    /// ffm-fuse records of an architecture read from a file.
+    static ArchAttr get(::mlir::MLIRContext *context, const ::ffm::Arch &arch);
   }];
 }
 
