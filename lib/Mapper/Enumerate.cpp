@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
 
+#include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -508,7 +509,7 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
     order[l].resize(prefix);
     return;
   }
-  llvm::SmallVector<uint64_t, 64> seen;
+  SeenRuns seen;
   // Under accounting: reference only the loops above each node are
   // observable: one order per placement of the nodes, ascending between
   // them (the first firstOfRuns would keep). A descent in the suffix needs
@@ -522,7 +523,7 @@ void Generator::orderSuffix(size_t l, llvm::ArrayRef<int> loops) {
 
 void Generator::orderFrom(size_t l, size_t prefix, uint64_t unordered,
                           bool keyed, uint32_t deep,
-                          llvm::SmallVectorImpl<uint64_t> &seen, bool first,
+                          SeenRuns &seen, bool first,
                           int descents) {
   // A step per order but the first, as each further permutation was one
   // (the bounds on the way are the steps saved).
@@ -555,7 +556,7 @@ void Generator::orderFrom(size_t l, size_t prefix, uint64_t unordered,
 }
 
 void Generator::placeDeep(size_t l, size_t prefix, uint32_t unplaced,
-                          bool keyed, llvm::SmallVectorImpl<uint64_t> &seen) {
+                          bool keyed, SeenRuns &seen) {
   if (!tick())
     return;
   if (!unplaced) {
@@ -670,7 +671,7 @@ unsigned Generator::uncoveredDescents(size_t l, size_t prefix) const {
 }
 
 bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
-                            llvm::SmallVectorImpl<uint64_t> &seen) const {
+                            SeenRuns &seen) const {
   llvm::SmallVector<uint64_t, 16> runs;
   for (size_t a = 0; a < acc.size(); ++a) {
     if (!(keepSet[a] >> (l + 1)))
@@ -701,17 +702,28 @@ bool Generator::firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
     runs.push_back(above);
     runs.push_back(run);
   }
-  llvm::ArrayRef<uint64_t> all(seen);
-  for (size_t at = 0; !runs.empty() && at < all.size(); at += runs.size())
-    if (all.slice(at, runs.size()) == llvm::ArrayRef<uint64_t>(runs))
-      return false;
   // With no tensor below, every order leaves the same (empty) runs.
-  if (runs.empty() && !seen.empty())
-    return false;
-  seen.append(runs.begin(), runs.end());
-  if (runs.empty())
-    seen.push_back(0); // marks the empty runs as seen
-  return true;
+  return seen.insert(runs);
+}
+
+bool SeenRuns::insert(llvm::ArrayRef<uint64_t> runs) {
+  if (hashed.empty()) {
+    for (const auto &r : listed)
+      if (llvm::ArrayRef<uint64_t>(r) == runs)
+        return false;
+    if (listed.size() < kListed) {
+      listed.emplace_back(runs.begin(), runs.end());
+      return true;
+    }
+    for (const auto &r : listed)
+      hashed.emplace(r.begin(), r.end());
+    listed.clear();
+  }
+  return hashed.emplace(runs.begin(), runs.end()).second;
+}
+
+size_t SeenRuns::Hash::operator()(const std::vector<uint64_t> &runs) const {
+  return llvm::hash_combine_range(runs.begin(), runs.end());
 }
 
 void Generator::finishLevel(size_t l) {

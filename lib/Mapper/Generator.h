@@ -35,6 +35,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,25 @@ inline double accessSize(const Einsum &e, const TensorAccess &a) {
 inline double largestTile(const Einsum &e, const TensorAccess &a) {
   return a.footprint([&](int r) { return (double)e.ranks[r].bound; });
 }
+
+/// The sets of stationary runs that one block's orders already left
+/// (Generator::firstOfRuns), each a list of run masks. A few are scanned
+/// in a list; past that they are hashed, since with options.nodeDepths a
+/// block's placements leave hundreds of thousands of them and a scan of
+/// each new one against all before was most of such a search's time.
+class SeenRuns {
+public:
+  /// Whether `runs` is new, recording it.
+  bool insert(llvm::ArrayRef<uint64_t> runs);
+
+private:
+  static constexpr size_t kListed = 16;
+  llvm::SmallVector<llvm::SmallVector<uint64_t, 8>, kListed> listed;
+  struct Hash {
+    size_t operator()(const std::vector<uint64_t> &runs) const;
+  };
+  std::unordered_set<std::vector<uint64_t>, Hash> hashed;
+};
 
 /// Enumerates one Einsum's mapspace top-down, one level at a time: keep
 /// sets, spatial choice, then each level's block key first (chooseBlock).
@@ -393,7 +413,7 @@ struct Generator {
   /// places in the suffix where a rank follows a larger one the order may
   /// have (negative: any).
   void orderFrom(size_t l, size_t prefix, uint64_t unordered, bool keyed,
-                 uint32_t deep, llvm::SmallVectorImpl<uint64_t> &seen,
+                 uint32_t deep, SeenRuns &seen,
                  bool first, int descents);
 
   /// With options.nodeDepths, a position among block l's ordered loops for
@@ -403,7 +423,7 @@ struct Generator {
   /// accounting: reference uncoveredDescents), unless `keyed`; a node
   /// whose tile overflows the level is not placed deeper in.
   void placeDeep(size_t l, size_t prefix, uint32_t unplaced, bool keyed,
-                 llvm::SmallVectorImpl<uint64_t> &seen);
+                 SeenRuns &seen);
 
   /// The order and positions of block l are fixed: its counts, bounded.
   void countOrdered(size_t l, size_t prefix);
@@ -452,7 +472,7 @@ struct Generator {
   /// order with the same runs was already `seen` (the runs of each one
   /// after the other).
   bool firstOfRuns(size_t l, llvm::ArrayRef<int> loops,
-                   llvm::SmallVectorImpl<uint64_t> &seen) const;
+                   SeenRuns &seen) const;
 
   /// Under accounting: reference, what firstOfRuns decides for a placed
   /// block without keeping what it saw: only the loops above each node are

@@ -3,6 +3,7 @@
 #include "TestUtil.h"
 #include "ffm/Mapper/Mapper.h"
 #include "../../lib/Mapper/FrontIndex.h"
+#include "../../lib/Mapper/Generator.h"
 #include "../../lib/Mapper/JoinBound.h"
 #include "../../lib/Mapper/Pmappings.h"
 #include "../../lib/Mapper/Search.h"
@@ -1826,4 +1827,27 @@ TEST(Mapper, TimeLimitSharedAcrossSearches) {
   EXPECT_NE(late.error.find("search time limit of 30 s exceeded"),
             std::string::npos)
       << late.error;
+}
+
+// The orders of a block are enumerated once per set of stationary runs:
+// whether a set was seen must not change where the list turns into a hash
+// set (past a few entries), nor for the empty set (no tensor below).
+TEST(Mapper, SeenRunsAnswersAsAPlainList) {
+  std::mt19937 rng(7);
+  for (size_t width : {0, 1, 3, 9}) {
+    detail::SeenRuns seen;
+    std::vector<std::vector<uint64_t>> plain;
+    for (int i = 0; i < 400; ++i) {
+      std::vector<uint64_t> runs(width);
+      for (uint64_t &r : runs)
+        r = rng() % 4;
+      bool fresh = std::find(plain.begin(), plain.end(), runs) == plain.end();
+      if (fresh)
+        plain.push_back(runs);
+      ASSERT_EQ(seen.insert(runs), fresh) << "width " << width << ", " << i;
+    }
+    // Enough distinct sets to pass the list (all but the narrowest).
+    if (width >= 3)
+      EXPECT_GT(plain.size(), 32u);
+  }
 }
