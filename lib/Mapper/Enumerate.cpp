@@ -719,7 +719,12 @@ bool SeenRuns::insert(llvm::ArrayRef<uint64_t> runs) {
       hashed.emplace(r.begin(), r.end());
     listed.clear();
   }
-  return hashed.emplace(runs.begin(), runs.end()).second;
+  // Most sets were seen before: looked up without a node allocated.
+  probe.assign(runs.begin(), runs.end());
+  if (hashed.count(probe))
+    return false;
+  hashed.insert(probe);
+  return true;
 }
 
 size_t SeenRuns::Hash::operator()(const std::vector<uint64_t> &runs) const {

@@ -73,6 +73,7 @@ private:
     size_t operator()(const std::vector<uint64_t> &runs) const;
   };
   std::unordered_set<std::vector<uint64_t>, Hash> hashed;
+  std::vector<uint64_t> probe;
 };
 
 /// Enumerates one Einsum's mapspace top-down, one level at a time: keep
