@@ -370,10 +370,18 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     // The option is a default for every function of the run; one with
     // nothing dynamic that is about to be mapped is mapped at its own
     // sizes, which is worth a word where the option was meant for it.
-    if (!optionSizes.empty() && !hasDynamicArguments(func))
-      emitRemark(func.getLoc(), "ffm-fuse: dim-sizes not used for function '")
-          << func.getSymName()
-          << "': its arguments have no dynamic dimensions";
+    if (!hasDynamicArguments(func)) {
+      auto unused = [&](StringRef given) {
+        emitRemark(func.getLoc(), "ffm-fuse: ")
+            << given << " not used for function '" << func.getSymName()
+            << "': its arguments have no dynamic dimensions";
+      };
+      if (!optionSizes.empty())
+        unused("dim-sizes");
+      // So is the function's own attribute (left as it was).
+      if (func->hasAttr(kDimSizesAttr))
+        unused(kDimSizesAttr);
+    }
     if (std::optional<size_t> i =
             unrunnableEinsum(graphPtr->getWorkload(), arch)) {
       const Einsum &e = graphPtr->getWorkload().einsums[*i];

@@ -16,6 +16,21 @@ func.func @static_rows(%x: tensor<24x16xf32>, %w: tensor<16x32xf32>) -> tensor<2
   return %h : tensor<24x32xf32>
 }
 
+// Nor is a static function's own ffm.dim_sizes (a leftover, say): the
+// remark names it, and it stays as it was.
+// CHECK-LABEL: func.func @static_attr
+// CHECK-SAME:  ffm.dim_sizes = array<i64: 3>
+// CHECK:       linalg.matmul {ffm.einsum = "matmul_0"
+// expected-remark @+2 {{ffm-fuse: dim-sizes not used for function 'static_attr': its arguments have no dynamic dimensions}}
+// expected-remark @+1 {{ffm-fuse: ffm.dim_sizes not used for function 'static_attr': its arguments have no dynamic dimensions}}
+func.func @static_attr(%x: tensor<24x16xf32>, %w: tensor<16x32xf32>) -> tensor<24x32xf32> attributes {ffm.dim_sizes = array<i64: 3>} {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<24x32xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<24x32xf32>) -> tensor<24x32xf32>
+  %h = linalg.matmul ins(%x, %w : tensor<24x16xf32>, tensor<16x32xf32>) outs(%f : tensor<24x32xf32>) -> tensor<24x32xf32>
+  return %h : tensor<24x32xf32>
+}
+
 // A dynamic function of the same run takes the sizes, without a remark.
 // CHECK-LABEL: func.func @dynamic_rows(%arg0: tensor<?x16xf32>
 // CHECK-SAME:  ffm.dim_sizes = array<i64: 24>
