@@ -74,7 +74,10 @@ void ffm::detail::printDouble(AsmPrinter &printer,
   // MLIR's float literal needs a dot before any exponent.
   if (llvm::StringRef(text).find_first_of(".n") == llvm::StringRef::npos) {
     size_t exp = text.find_first_of("eE");
-    if (v == static_cast<double>(static_cast<int64_t>(v)) && std::abs(v) < 1e15)
+    if (v == 0)
+      text = std::signbit(v) ? "-0.0" : "0.0"; // the sign is a bit too
+    else if (v == static_cast<double>(static_cast<int64_t>(v)) &&
+             std::abs(v) < 1e15)
       text = std::to_string(static_cast<int64_t>(v)) + ".0";
     else
       text.insert(exp == std::string::npos ? text.size() : exp, ".0");
@@ -205,7 +208,8 @@ static std::optional<llvm::APFloat> optionalDouble(std::optional<double> v) {
 // Absent and 0 mean the same (toLevel, toCompute): 0 is left out, as a
 // hand-written attribute would.
 static std::optional<llvm::APFloat> unlessZero(double v) {
-  return v == 0 ? std::nullopt : std::optional<llvm::APFloat>(v);
+  return v == 0 && !std::signbit(v) ? std::nullopt
+                                     : std::optional<llvm::APFloat>(v);
 }
 
 static StringAttr unlessEmpty(MLIRContext *context, const std::string &s) {

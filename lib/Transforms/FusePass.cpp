@@ -364,6 +364,11 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (!*inputs)
       return;
     const Arch &arch = (*inputs)->arch;
+    // The output says what it was mapped on, so that --ffm-evaluate and a
+    // reader need no copy of the file (an attribute in scope already says
+    // it): on every function of the run, those with nothing to map too.
+    if (!archFile.empty())
+      func->setAttr(kArchAttr, ArchAttr::get(ctx, arch));
     const EinsumGraphAnalysis *graphPtr = (*inputs)->graph;
     if (graphPtr->getWorkload().einsums.empty())
       return;
@@ -491,10 +496,6 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
     if (!report.empty() &&
         failed(writeReport(func, w, arch, options, result, moves)))
       return signalPassFailure();
-    // The output says what it was mapped on: --ffm-evaluate and a reader
-    // need no copy of the file (an attribute in scope already says it).
-    if (!archFile.empty())
-      func->setAttr(kArchAttr, ArchAttr::get(ctx, arch));
     if (!rewrite) {
       annotateWithMapping(graph, arch, result);
       return;

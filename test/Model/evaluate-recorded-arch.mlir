@@ -17,6 +17,10 @@
 // RECORD-SAME: datum_bits = {output = 24 : i64}
 // RECORD-LABEL: func.func @single(
 // RECORD-SAME: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "MainMemory"
+// A function with nothing to map records it too: its evaluation, empty,
+// needs no file either (no remark).
+// RECORD-LABEL: func.func @helper(
+// RECORD-SAME: ffm.arch = #ffm.arch<levels = [#ffm.level<name = "MainMemory"
 
 // EVAL-NOT: remark
 // EVAL-NOT: warning
@@ -53,4 +57,8 @@ func.func @single(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>) -> tensor<32x32x
   %m = linalg.matmul ins(%x, %w : tensor<32x32xf32>, tensor<32x32xf32>)
                      outs(%f : tensor<32x32xf32>) -> tensor<32x32xf32>
   return %m : tensor<32x32xf32>
+}
+
+func.func @helper(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
 }

@@ -89,6 +89,7 @@ Arch everyField() {
   dram.writeEnergy = 1.0 / 3;
   dram.readBandwidth = 7.0 / 11;
   dram.writeBandwidth = 5e-310; // subnormal
+  dram.leakage = -0.0;          // not the absent (+0) one
   Level buf;
   buf.name = "Buffer";
   buf.capacity = 4096;
