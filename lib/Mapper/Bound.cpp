@@ -138,6 +138,8 @@ bool Generator::boundedOut() const {
   // roomy machine would all be enumerated.
   energy *= 1 + 1e-12;
   latency *= 1 + 1e-12;
+  if (narrowing.leastOnly)
+    return reachesLeasts(*group, energy, latency);
   // Most subtrees that no member beats on the criteria never need their
   // reservations bounded (a fifth of the enumeration's time).
   if (!front->mayDominate(*group, energy, latency, dominance))
@@ -155,6 +157,18 @@ bool Generator::boundedOut() const {
     return false;
   lastCut = cut;
   return true;
+}
+
+bool Generator::reachesLeasts(llvm::ArrayRef<Pmapping> group, double energy,
+                              double latency) const {
+  double lo = dominance.first(energy, latency);
+  double hi = dominance.second(energy, latency);
+  bool first = false, second = false;
+  for (const Pmapping &q : group) {
+    first |= dominance.first(q.energy, q.latency) <= lo;
+    second |= dominance.second(q.energy, q.latency) <= hi;
+  }
+  return first && second;
 }
 
 void Generator::reservationBounds(

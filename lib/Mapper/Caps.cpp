@@ -22,7 +22,9 @@
 // kept only when the found mapping has every Einsum at its latency floor and
 // its energy within the slack of their energy floors there (docs/mapspace.md,
 // "Latency ties"). EDP's first pass, capped a little above the floors'
-// product, is kept only when its mapping lies within that cap. A score to
+// product, is kept only when its mapping lies within that cap; its last
+// pass is narrowed by least completions that bound what every mapping
+// within its cap holds (EdpLeasts.cpp). A score to
 // beat (SearchOptions::beat) is one more known score: nothing above it is
 // needed.
 //
@@ -524,8 +526,8 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
   out.least = others(sumE, 0) * others(sumL, 0);
   for (size_t i = 0; i < n; ++i) {
     out.caps[i].edpCap = cap;
-    out.caps[i].otherCorners = {
-        {others(sumE, energy[i]), others(sumL, latency[i])}};
+    out.caps[i].otherBox = {others(sumE, energy[i]), others(sumL, latency[i])};
+    out.caps[i].otherCorners = {out.caps[i].otherBox};
   }
   if (out.least > cap || !(weight > 0) || !std::isfinite(weight) ||
       deadline.passed())
@@ -549,12 +551,14 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
   if (std::isfinite(least))
     out.least = std::max(out.least, least);
   for (size_t i = 0; i < n; ++i) {
-    auto [e, l] = out.caps[i].otherCorners[0];
+    auto [e, l] = out.caps[i].otherBox;
     auto c = corners(e, l, {{weight, others(sumW, f[i])}});
     // Never empty (the sides meet within rounding), but an empty set
     // would cut everything: the box's corner stays then.
-    if (!c.empty())
+    if (!c.empty()) {
       out.caps[i].otherCorners = std::move(c);
+      out.caps[i].otherLines = {{weight, others(sumW, f[i])}};
+    }
   }
   return out;
 }
@@ -598,7 +602,8 @@ void detail::edpSlopes(std::vector<Narrowing> &caps, double sumE,
 /// (docs/mapspace.md, "EDP caps"). Near the floors, a first EDP pass
 /// capped a little above their product proves the optimum without the
 /// latency search, or gives the incumbent in its stead ("EDP's first
-/// pass").
+/// pass"). The last pass is narrowed by the least completions of one that
+/// keeps each group's leasts only ("EDP's least completions").
 SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
                                const SearchOptions &options,
                                const Deadline &deadline, const RunFor &runFor,
@@ -725,5 +730,6 @@ SearchResult detail::edpSearch(const Workload &w, const Arch &arch,
   if (last.least > beatBound(options))
     return cannotBeat(options.beat);
   edpSlopes(last.caps, sumE, sumL, incumbent);
-  return runFor(options)(last.caps, nullptr);
+  return leastCompletedEdpPass(w, arch, deadline, runFor(options), last.caps,
+                               sumE, sumL);
 }

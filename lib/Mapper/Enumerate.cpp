@@ -841,6 +841,15 @@ void Generator::emit() {
   p.fused = llvm::any_of(out.interface, [&](int a) { return onChip[a]; });
   if (!members)
     members = &(*out.groups)[*keys];
+  if (prune && narrowing.leastOnly) {
+    if (members->empty() || !reachesLeasts(*members, p.energy, p.latency)) {
+      held -= members->size();
+      keepLeasts(*members, std::move(p));
+      held += members->size();
+      front->update(*members, 0, dominance);
+    }
+    return;
+  }
   // A member no worse on every criterion (an exact tie: the earlier one
   // is kept) leaves the front as it is. The bound at the nodes above
   // usually cut such a pmapping already, but not where a level's
@@ -884,4 +893,28 @@ void Generator::emit() {
     return;
   }
   members->push_back(std::move(p));
+}
+
+void Generator::keepLeasts(std::vector<Pmapping> &group, Pmapping p) const {
+  group.push_back(std::move(p));
+  auto at = [&](const Pmapping &q) {
+    return std::make_pair(dominance.first(q.energy, q.latency),
+                          dominance.second(q.energy, q.latency));
+  };
+  // The first of equal ones: the earlier is kept, as a front keeps it.
+  size_t lo = llvm::min_element(group, [&](const Pmapping &a,
+                                           const Pmapping &b) {
+                return at(a) < at(b);
+              }) - group.begin();
+  size_t hi = llvm::min_element(group, [&](const Pmapping &a,
+                                           const Pmapping &b) {
+                auto [a1, a2] = at(a);
+                auto [b1, b2] = at(b);
+                return std::make_pair(a2, a1) < std::make_pair(b2, b1);
+              }) - group.begin();
+  std::vector<Pmapping> kept;
+  kept.push_back(std::move(group[lo]));
+  if (hi != lo)
+    kept.push_back(std::move(group[hi]));
+  group = std::move(kept);
 }

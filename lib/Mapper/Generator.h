@@ -539,6 +539,14 @@ struct Generator {
   double surcharge(const std::vector<Key> &keys) const;
   /// The current group's surcharge (valid while `group` is set).
   double groupSurcharge = 0;
+  /// EDP: the corners of the region the other Einsums' sums lie in when
+  /// this Einsum takes `keys`: Narrowing::otherCorners, narrowed by the
+  /// keys' least completions where known (Narrowing::edpCompletions).
+  llvm::SmallVector<std::pair<double, double>, 4>
+  groupCornersFor(const std::vector<Key> &keys) const;
+  /// The current group's corners (valid while `group` is set).
+  const llvm::SmallVector<std::pair<double, double>, 4> *groupCorners =
+      nullptr;
 
   /// Groups by keyState(); no group where no key is valid or the keys are
   /// not joinable.
@@ -547,6 +555,7 @@ struct Generator {
     FrontIndex *front = nullptr; // fronts[group], asked once
     bool unjoinable = false;
     double surcharge = 0; // Narrowing::surcharges for its keys
+    llvm::SmallVector<std::pair<double, double>, 4> corners; // EDP's
   };
   llvm::StringMap<GroupAt> groupAt;
 
@@ -612,10 +621,20 @@ struct Generator {
   /// least over the corners where the other Einsums' sums can lie.
   double leastEdp(double energy, double latency) const {
     double least = INFINITY;
-    for (auto [e, l] : narrowing.otherCorners)
+    for (auto [e, l] : group ? *groupCorners : narrowing.otherCorners)
       least = std::min(least, (energy + e) * (latency + l));
     return least;
   }
+  /// Narrowing::leastOnly: whether a group's leasts at both ends of the
+  /// slopes (Dominance::first and second) are each at most these
+  /// (energy, latency) score there, so that nothing scoring them lowers
+  /// either.
+  bool reachesLeasts(llvm::ArrayRef<Pmapping> group, double energy,
+                     double latency) const;
+  /// Narrowing::leastOnly's group after `p` arrives: the least at the low
+  /// slope (ties: the least at the high one) and the least at the high
+  /// slope (ties: the least at the low one), the first first, once each.
+  void keepLeasts(std::vector<Pmapping> &group, Pmapping p) const;
   bool capped() const {
     return currentCap() < INFINITY || narrowing.edpCap < INFINITY ||
            narrowing.secondSlack < INFINITY || narrowing.secondCap < INFINITY;

@@ -63,14 +63,16 @@ JoinBound::JoinBound(const Joiner &joiner, Objective objective,
 /// mapping's other Einsums.
 Completions detail::leastCompletions(const Workload &w, const Arch &arch,
                                      const std::vector<EinsumPmappings> &pm,
-                                     Objective objective) {
+                                     Objective objective,
+                                     Weighting weighting) {
   Joiner joiner(w, arch, pm);
-  JoinBound bound(joiner, objective, Weighting());
+  JoinBound bound(joiner, objective, weighting);
   size_t n = pm.size();
   auto least = [&](const Joiner::Group &group) {
     double best = INFINITY;
     for (const Pmapping &p : group.second)
-      best = std::min(best, firstCriterion(objective, p.energy, p.latency));
+      best = std::min(best,
+                      firstCriterion(objective, weighting.of(p), p.latency));
     return best;
   };
   auto lower = [](auto &map, const auto &key, double score) {

@@ -103,10 +103,11 @@ struct Completions {
 };
 
 /// Each Einsum scoring at least its least over the group it takes: the
-/// backward pass above and its forward twin, over live sets.
+/// backward pass above and its forward twin, over live sets. Pmappings'
+/// energies are `weighting`'s (an additive criterion of both).
 Completions leastCompletions(const Workload &w, const Arch &arch,
                              const std::vector<EinsumPmappings> &pm,
-                             Objective objective);
+                             Objective objective, Weighting weighting = {});
 
 } // namespace ffm::detail
 

@@ -11,10 +11,13 @@
 // where it is left out, no higher than its groups' bounds). A group's
 // surcharge is at most what the neighbours that constrain it must score
 // above their floors in any mapping joining it, so the cap it lowers still
-// cuts only what no mapping within the known score holds.
+// cuts only what no mapping within the known score holds; likewise an EDP
+// group's corners (groupCornersFor) bound what the other Einsums sum to in
+// any complete mapping holding its keys.
 //
 //===----------------------------------------------------------------------===//
 #include "Generator.h"
+#include "Search.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -161,6 +164,7 @@ bool Generator::lookUpGroup() {
         it->second.group = &(*out.groups)[*keys];
         it->second.front = &fronts[it->second.group];
         it->second.surcharge = surcharge(*keys);
+        it->second.corners = groupCornersFor(*keys);
       }
     }
   if (it->second.unjoinable)
@@ -168,6 +172,7 @@ bool Generator::lookUpGroup() {
   group = it->second.group;
   front = it->second.front;
   groupSurcharge = it->second.surcharge;
+  groupCorners = &it->second.corners;
   if (group && narrowing.keyBoundsOnly) {
     // The key's bound, not its pmappings: every one of them lies below a
     // node like this one, and scores at least its bound.
@@ -267,6 +272,35 @@ bool Generator::joinable(const std::vector<Key> &keys) const {
     if (allowed && !allowed->count(keys[k]))
       return false;
   return true;
+}
+
+llvm::SmallVector<std::pair<double, double>, 4>
+Generator::groupCornersFor(const std::vector<Key> &keys) const {
+  const KeyCompletions *c = narrowing.edpCompletions.get();
+  if (!c || !(narrowing.edpCap < INFINITY))
+    return narrowing.otherCorners;
+  auto it = c->least.find(keys);
+  if (it == c->least.end())
+    return {{INFINITY, INFINITY}}; // in no complete mapping within the caps
+  // What the keys leave the other Einsums bounds their sums at both
+  // slopes (at a slope of 0 or infinity, the energy or the latency alone:
+  // a side of the box), besides the floors' box and lines.
+  auto [energy, latency] = narrowing.otherBox;
+  llvm::SmallVector<std::pair<double, double>, 4> lines(
+      narrowing.otherLines.begin(), narrowing.otherLines.end());
+  auto [atLo, atHi] = it->second;
+  if (c->lo > 0)
+    lines.push_back({c->lo, atLo});
+  else
+    energy = std::max(energy, atLo);
+  if (std::isfinite(c->hi))
+    lines.push_back({c->hi, c->hi * atHi * (1 - 1e-9)});
+  else
+    latency = std::max(latency, atHi);
+  auto out = corners(energy, latency, lines);
+  // Never empty (the sides meet within rounding), but an empty set would
+  // cut the whole group: the floors' corners stay then.
+  return out.empty() ? narrowing.otherCorners : out;
 }
 
 double Generator::surcharge(const std::vector<Key> &keys) const {

@@ -276,6 +276,15 @@ std::vector<bool> bindingLevels(const Workload &w, const Arch &arch,
 
 /// Per group keys, a score (Narrowing::completions).
 using KeyExcess = std::map<std::vector<Key>, double>;
+/// Per group keys, what the other Einsums sum to at least at two slopes
+/// (Narrowing::edpCompletions).
+struct KeyCompletions {
+  /// `least`'s first bounds energy + lo * latency, its second
+  /// energy / hi + latency (the energy at lo = 0, the latency at an
+  /// infinite hi: Dominance's two ends).
+  double lo = 0, hi = INFINITY;
+  std::map<std::vector<Key>, std::pair<double, double>> least;
+};
 
 /// What a pruned enumeration keeps besides each group's Pareto front.
 struct Narrowing {
@@ -309,6 +318,12 @@ struct Narrowing {
   /// sums grows with each and is concave along every edge (one falls as
   /// the other grows): its least over the region is at a corner.
   llvm::SmallVector<std::pair<double, double>, 4> otherCorners;
+  /// EDP, what `otherCorners` are the corners of: the box's corner (the
+  /// other Einsums' energy and latency floors' sums) and the weighted
+  /// floors' lines (weight, their sum), to which a group's least
+  /// completions add two more sides (edpCompletions).
+  std::pair<double, double> otherBox = {0, 0};
+  llvm::SmallVector<std::pair<double, double>, 2> otherLines;
   /// EDP: the weights lambda between which an EDP optimum within edpCap
   /// has its E / L, where it is the one least energy + lambda * latency
   /// (edpSearch): groups keep only what may be least somewhere between
@@ -345,6 +360,12 @@ struct Narrowing {
   /// absent is in no complete mapping within the cap. Null: not known.
   /// Lowers the cap as a surcharge does (the larger of the two counts).
   std::shared_ptr<const KeyExcess> completions;
+  /// EDP, per group keys: the least the other Einsums sum to at each of
+  /// two slopes in any complete mapping where this Einsum takes those keys,
+  /// capacity ignored (leastCompletions of each weighting); a key absent
+  /// is in no complete mapping within the caps. Null: not known. Two more
+  /// sides of the group's region (otherCorners).
+  std::shared_ptr<const KeyCompletions> edpCompletions;
   /// Keep in each group only the pmappings within this much (an amount,
   /// not a share) of the group's least score on the objective: the groups'
   /// least scores are then exact, and a mapping their join finds within
@@ -362,6 +383,12 @@ struct Narrowing {
   /// EinsumPmappings::ownSteps, 0: unknown): what its neighbours' key
   /// bounds may spend to narrow it, unless it is reused.
   uint64_t earlierSteps = 0;
+  /// EDP: keep in each group only its least pmapping at each end of the
+  /// slopes (Dominance::first and second, each breaking ties by the
+  /// other), and cut a subtree whose bound reaches both: the groups' two
+  /// leasts are then exact among what the caps keep, at a fraction of a
+  /// front's cost (their least completions, EdpLeasts.cpp).
+  bool leastOnly = false;
   /// Enumerate only the keep sets and spatial loops, and keep nothing:
   /// EinsumPmappings::floor and spreadSecond are then the least lower
   /// bounds found there, on the objective's first and second criterion

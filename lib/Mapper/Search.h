@@ -95,9 +95,21 @@ corners(double e, double l, llvm::ArrayRef<std::pair<double, double>> lines);
 void edpSlopes(std::vector<Narrowing> &caps, double sumE, double sumL,
                double cap);
 
+/// The EDP pass `run` under `caps` (every Einsum's EDP cap, corners and
+/// floors; the floors' sums sumE and sumL), narrowed by the least
+/// completions of a first pass that keeps each group's least energy and
+/// least latency only, and capped by that pass's mapping where lower
+/// (EdpLeasts.cpp).
+SearchResult leastCompletedEdpPass(const Workload &w, const Arch &arch,
+                                   const Deadline &deadline, const Run &run,
+                                   std::vector<Narrowing> caps, double sumE,
+                                   double sumL,
+                                   std::vector<EinsumPmappings> *kept =
+                                       nullptr);
+
 /// FFM for EDP: the energy and the latency searches' first capped passes,
 /// a weighted floors' pass, then one EDP pass capped by their floors and
-/// their better EDP (Caps.cpp).
+/// their better EDP (Caps.cpp), narrowed by its least completions.
 SearchResult edpSearch(const Workload &w, const Arch &arch,
                        const SearchOptions &options, const Deadline &deadline,
                        const RunFor &runFor, PassTotals &totals);

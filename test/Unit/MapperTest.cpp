@@ -1146,9 +1146,10 @@ TEST(Mapper, EdpFirstPassProvesNearTheFloors) {
   // The spread pass, the energy search's unfused and first capped pass,
   // the weighted floors and the first EDP pass, which proves; without it
   // (and no spread pass) the latency search's two passes come before the
-  // weighted floors and the EDP pass.
+  // weighted floors and the last EDP pass, which its least completions'
+  // pass precedes.
   EXPECT_EQ(by[0.02].stats.generationPasses, 5u);
-  EXPECT_EQ(by[-1.0].stats.generationPasses, 6u);
+  EXPECT_EQ(by[-1.0].stats.generationPasses, 7u);
   EXPECT_LT(by[0.02].stats.steps, by[-1.0].stats.steps);
 
   // A score to beat just below the optimum, which the floors do not rule
@@ -1427,6 +1428,33 @@ SearchOptions differentialOptions(int tried) {
   return o;
 }
 
+/// The EDP tests' random cases: three 8-cubed matmuls, EDP, on a random
+/// three-level architecture.
+struct EdpCase {
+  Arch arch;
+  Workload w = threeMatmuls(8);
+  SearchOptions o;
+};
+static EdpCase edpCase(std::mt19937 &rng) {
+  EdpCase c;
+  c.arch = randomArch(rng, 3);
+  c.o.objective = Objective::EDP;
+  return c;
+}
+
+/// Every complete mapping's least energy and least latency (the energy and
+/// the latency searches' optima): bounds of the floors' sums.
+static std::pair<double, double> leastSums(const EdpCase &c) {
+  SearchResult least[2];
+  for (Objective obj : {Objective::Energy, Objective::Latency}) {
+    SearchOptions a = c.o;
+    a.objective = obj;
+    least[obj == Objective::Latency] = search(c.w, c.arch, a);
+    EXPECT_TRUE(least[obj == Objective::Latency].ok());
+  }
+  return {least[0].energy, least[1].latency};
+}
+
 // EDP's slopes (docs/mapspace.md): an EDP optimum is the one point least
 // on E + lambda * L at its own E* / L*, which the floors and a cap at or
 // above its EDP bound. Groups pruned at every slope of that range keep
@@ -1436,25 +1464,15 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
   std::mt19937 rng(18);
   int fewer = 0;
   for (int round = 0; round < 12; ++round) {
-    Arch arch = randomArch(rng, 3);
-    Workload w = threeMatmuls(8);
-    SearchOptions o;
-    o.objective = Objective::EDP;
+    auto [arch, w, o] = edpCase(rng);
     // The two-criteria fronts and their join: the optimum, by pruning
     // that does not depend on the slopes.
     auto fronts = detail::generateAll(w, arch, o, /*prune=*/true);
     SearchResult opt = detail::joinPmappings(w, arch, fronts, o);
     if (!opt.ok())
       continue;
-    SearchResult least[2];
-    for (Objective obj : {Objective::Energy, Objective::Latency}) {
-      SearchOptions a = o;
-      a.objective = obj;
-      least[obj == Objective::Latency] = search(w, arch, a);
-      ASSERT_TRUE(least[obj == Objective::Latency].ok());
-    }
     // Complete mappings' least energy and latency: floors' sums, at most.
-    double sumE = least[0].energy, sumL = least[1].latency;
+    auto [sumE, sumL] = leastSums({arch, w, o});
     double edp = opt.energy * opt.latency;
     for (double cap : {edp, 1.5 * edp}) {
       std::vector<detail::Narrowing> caps(w.einsums.size());
@@ -1472,6 +1490,119 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
     }
   }
   EXPECT_GE(fewer, 12);
+}
+
+// EDP's least completions (docs/mapspace.md): a pass that keeps only each
+// group's least at both ends of EDP's slopes, cutting every subtree whose
+// bound reaches both, holds each group's two leasts exactly as the
+// unpruned enumeration has them, in at most two pmappings per group.
+TEST(Mapper, LeastOnlyKeepsEachGroupsLeastsAtBothSlopes) {
+  std::mt19937 rng(31);
+  int compared = 0;
+  for (int round = 0; round < 8; ++round) {
+    auto [arch, w, o] = edpCase(rng);
+    auto all = detail::generateAll(w, arch, o, /*prune=*/false);
+    if (llvm::any_of(all, [](const detail::EinsumPmappings &p) {
+          return !p.error.empty() || p.groups->empty();
+        }))
+      continue;
+    // Slopes on the scale of the Einsums' own E / L, and none.
+    const detail::Pmapping &any = all[0].groups->begin()->second.front();
+    double r = any.energy / any.latency;
+    for (auto [lo, hi] : {std::pair{0.0, (double)INFINITY},
+                          std::pair{r / 4, 4 * r}}) {
+      std::vector<detail::Narrowing> n(w.einsums.size());
+      for (detail::Narrowing &each : n) {
+        each.leastOnly = true;
+        each.edpSlopeLo = lo;
+        each.edpSlopeHi = hi;
+      }
+      auto least = detail::generateAll(w, arch, o, true, nullptr, n);
+      detail::Dominance d(Objective::EDP, lo, hi);
+      auto leasts = [&](const std::vector<detail::Pmapping> &group) {
+        double first = INFINITY, second = INFINITY;
+        for (const detail::Pmapping &p : group) {
+          first = std::min(first, d.first(p.energy, p.latency));
+          second = std::min(second, d.second(p.energy, p.latency));
+        }
+        return std::pair{first, second};
+      };
+      EXPECT_LT(keptPmappings(least), keptPmappings(all));
+      for (size_t i = 0; i < w.einsums.size(); ++i) {
+        ASSERT_FALSE(least[i].groups->empty());
+        for (const auto &[keys, group] : *least[i].groups) {
+          EXPECT_LE(group.size(), 2u);
+          auto it = all[i].groups->find(keys);
+          ASSERT_NE(it, all[i].groups->end());
+          auto [first, second] = leasts(group);
+          auto [allFirst, allSecond] = leasts(it->second);
+          EXPECT_NEAR(first, allFirst, 1e-9 * allFirst) << "round " << round;
+          EXPECT_NEAR(second, allSecond, 1e-9 * allSecond)
+              << "round " << round;
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GE(compared, 100);
+}
+
+// The last EDP pass narrowed by its least completions (EdpLeasts.cpp): the
+// other Einsums' least sums at both slopes with each key bound each group,
+// so it keeps fewer pmappings than the pass under the same caps without
+// them, and its join is still the exhaustive search's optimum.
+TEST(Mapper, EdpLeastCompletionsKeepTheOptimum) {
+  std::mt19937 rng(44);
+  int fewer = 0, rounds = 0;
+  for (int round = 0; round < 12; ++round) {
+    // Named, not bound: the pass's Run captures them.
+    EdpCase c = edpCase(rng);
+    const Arch &arch = c.arch;
+    const Workload &w = c.w;
+    SearchOptions &o = c.o;
+    o.exhaustive = true;
+    SearchResult ex = search(w, arch, o);
+    if (!ex.ok())
+      continue;
+    o.exhaustive = false;
+    // Every mapping's energy and latency are at least the least of each.
+    auto [sumE, sumL] = leastSums(c);
+    double edp = ex.energy * ex.latency;
+    for (double cap : {edp * (1 + 1e-9), 1.2 * edp}) {
+      std::vector<detail::Narrowing> caps(w.einsums.size());
+      for (detail::Narrowing &n : caps) {
+        n.edpCap = cap;
+        n.otherCorners = {{0, 0}};
+      }
+      detail::edpSlopes(caps, sumE, sumL, cap);
+      auto plain = detail::generateAll(w, arch, o, true, nullptr, caps);
+      detail::Deadline none(0);
+      detail::Run run = [&](const std::vector<detail::Narrowing> &narrowing,
+                            std::vector<detail::EinsumPmappings> *kept) {
+        auto pm = detail::generateAll(w, arch, o, true, nullptr, narrowing);
+        SearchResult r = detail::joinPmappings(w, arch, pm, o);
+        if (kept)
+          *kept = std::move(pm);
+        return r;
+      };
+      std::vector<detail::EinsumPmappings> narrowed;
+      SearchResult r = detail::leastCompletedEdpPass(w, arch, none, run, caps,
+                                                     sumE, sumL, &narrowed);
+      ASSERT_TRUE(r.ok()) << r.error;
+      EXPECT_NEAR(r.energy * r.latency, edp, 1e-9 * edp) << "round " << round;
+      // The narrowed pass's own pmappings hold an optimum (the first
+      // pass's mapping, which stands in where they do not, often is one).
+      SearchResult own = detail::joinPmappings(w, arch, narrowed, o);
+      ASSERT_TRUE(own.ok()) << own.error << " round " << round;
+      EXPECT_NEAR(own.energy * own.latency, edp, 1e-9 * edp)
+          << "round " << round;
+      EXPECT_LE(keptPmappings(narrowed), keptPmappings(plain));
+      fewer += keptPmappings(narrowed) < keptPmappings(plain);
+      ++rounds;
+    }
+  }
+  EXPECT_GE(rounds, 12);
+  EXPECT_GE(fewer, rounds / 2);
 }
 
 // paretoPrune under EDP's slopes: of (10, 10), (11, 9.5) and (12, 8) all
