@@ -3,8 +3,8 @@
 // The invariant: an EDP pass narrowed by least completions keeps every
 // pmapping of every complete mapping within its cap. A first pass keeps
 // per group only its least at each end of EDP's slopes (energy + lo x
-// latency, energy / hi + latency; leastOnly), which are exact among the
-// pmappings of mappings within the cap: the cap cuts none of those, and a
+// latency, energy / hi + latency; leastOnly), each at most that of any
+// pmapping of a mapping within the cap: the cap cuts none of those, and a
 // subtree is cut only where its bound reaches both leasts already. Per
 // Einsum and keys, the least the other Einsums sum to at each end in any
 // complete mapping with those keys (capacity ignored) then bounds the
@@ -19,6 +19,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <map>
 
@@ -51,17 +52,25 @@ keyCompletions(const Workload &w, const Arch &arch,
       merged->lo = lo;
       merged->hi = hi;
     }
-    // A key is completed at both slopes or at neither: the backward and
-    // forward passes see the same live sets.
-    for (const auto &[keys, first] : atLo.others[i]) {
-      auto second = atHi.others[i].find(keys);
-      if (second == atHi.others[i].end())
-        continue;
-      std::pair<double, double> v{down(first), down(second->second)};
+    // The backward and forward passes see the same live sets, so a key
+    // is completed at both slopes or at neither, unless a weighted sum
+    // overflowed at one: that side then bounds nothing (the sums are
+    // never negative), and the key stays open.
+    auto lower = [&](const std::vector<Key> &keys, double first,
+                     double second) {
+      std::pair<double, double> v{down(first), down(second)};
       auto [it, fresh] = merged->least.try_emplace(keys, v);
       it->second.first = std::min(it->second.first, v.first);
       it->second.second = std::min(it->second.second, v.second);
+    };
+    for (const auto &[keys, first] : atLo.others[i]) {
+      auto second = atHi.others[i].find(keys);
+      lower(keys, first,
+            second == atHi.others[i].end() ? 0.0 : second->second);
     }
+    for (const auto &[keys, second] : atHi.others[i])
+      if (!atLo.others[i].count(keys))
+        lower(keys, 0.0, second);
     out[i] = merged;
   }
   return out;
@@ -88,20 +97,29 @@ SearchResult detail::leastCompletedEdpPass(
       *kept = std::move(least);
     return first;
   }
-  // An Einsum with no group has no pmapping within the cap, which the
-  // pass without the completions reports as it would.
+  // An Einsum with no group has no pmapping within the cap: so the pass
+  // below would find too, and the join has reported it (fitError).
   if (llvm::any_of(least, [](const EinsumPmappings &p) {
         return p.groups->empty();
-      }))
-    return run(caps, kept);
+      })) {
+    if (kept)
+      *kept = std::move(least);
+    return first;
+  }
+  // edpSlopes gives every Einsum the same range, which the least pass's
+  // Dominance and so the completions' weightings used.
+  assert(llvm::all_of(caps, [&](const Narrowing &n) {
+    return n.edpSlopeLo == caps[0].edpSlopeLo &&
+           n.edpSlopeHi == caps[0].edpSlopeHi;
+  }));
   std::vector<std::shared_ptr<const KeyCompletions>> completions =
       keyCompletions(w, arch, least, caps[0].edpSlopeLo, caps[0].edpSlopeHi);
   least.clear(); // their memory, before the pass below fills its own
   // The mapping its join found bounds the optimum too (rounding-level
   // slack on top: the cap must never cut a tie).
-  double cap = caps[0].edpCap;
+  double capped = caps[0].edpCap;
   double found = first.ok() ? first.energy * first.latency : INFINITY;
-  cap = std::min(cap, found * (1 + 1e-9));
+  double cap = std::min(capped, found * (1 + 1e-9));
   for (auto [i, n] : llvm::enumerate(caps)) {
     n.edpCompletions = completions[i];
     n.edpCap = cap;
@@ -109,11 +127,16 @@ SearchResult detail::leastCompletedEdpPass(
   edpSlopes(caps, sumE, sumL, cap);
   std::vector<EinsumPmappings> pm;
   SearchResult r = run(caps, &pm);
-  // Past the cap (or where this pass's join found nothing better) the
-  // first pass's mapping stands: a complete mapping, an incumbent.
-  bool firstStands = first.ok() && !r.budgetSpent && !failed(pm) &&
-                     !deadline.passed() &&
-                     (!r.ok() || found < r.energy * r.latency);
+  // Within the cap, the first pass's mapping is among what this pass
+  // keeps, which its join then finds or beats (a failure here is an
+  // error, reported as one); above it (the first pass caps pmappings, not
+  // mappings), the first pass's mapping is an incumbent where this one
+  // finds none.
+  bool firstStands =
+      first.ok() && !r.budgetSpent && !failed(pm) && !deadline.passed() &&
+      (r.ok() ? better(Objective::EDP, first.energy, first.latency, r.energy,
+                       r.latency)
+              : found > capped);
   if (kept)
     *kept = std::move(pm);
   return firstStands ? first : r;

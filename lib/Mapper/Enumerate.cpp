@@ -843,10 +843,10 @@ void Generator::emit() {
     members = &(*out.groups)[*keys];
   if (prune && narrowing.leastOnly) {
     if (members->empty() || !reachesLeasts(*members, p.energy, p.latency)) {
+      // (No index: the bound here reads the two members directly.)
       held -= members->size();
       keepLeasts(*members, std::move(p));
       held += members->size();
-      front->update(*members, 0, dominance);
     }
     return;
   }

@@ -540,8 +540,9 @@ struct Generator {
   /// The current group's surcharge (valid while `group` is set).
   double groupSurcharge = 0;
   /// EDP: the corners of the region the other Einsums' sums lie in when
-  /// this Einsum takes `keys`: Narrowing::otherCorners, narrowed by the
-  /// keys' least completions where known (Narrowing::edpCompletions).
+  /// this Einsum takes `keys`, narrowed by the keys' least completions
+  /// (Narrowing::edpCompletions); empty where none are known, and
+  /// Narrowing::otherCorners stand.
   llvm::SmallVector<std::pair<double, double>, 4>
   groupCornersFor(const std::vector<Key> &keys) const;
   /// The current group's corners (valid while `group` is set).
@@ -621,7 +622,9 @@ struct Generator {
   /// least over the corners where the other Einsums' sums can lie.
   double leastEdp(double energy, double latency) const {
     double least = INFINITY;
-    for (auto [e, l] : group ? *groupCorners : narrowing.otherCorners)
+    // A group's own corners, where its keys narrow them.
+    bool own = group && !groupCorners->empty();
+    for (auto [e, l] : own ? *groupCorners : narrowing.otherCorners)
       least = std::min(least, (energy + e) * (latency + l));
     return least;
   }

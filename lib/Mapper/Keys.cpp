@@ -278,7 +278,7 @@ llvm::SmallVector<std::pair<double, double>, 4>
 Generator::groupCornersFor(const std::vector<Key> &keys) const {
   const KeyCompletions *c = narrowing.edpCompletions.get();
   if (!c || !(narrowing.edpCap < INFINITY))
-    return narrowing.otherCorners;
+    return {}; // the Einsum's own (leastEdp)
   auto it = c->least.find(keys);
   if (it == c->least.end())
     return {{INFINITY, INFINITY}}; // in no complete mapping within the caps
@@ -297,10 +297,9 @@ Generator::groupCornersFor(const std::vector<Key> &keys) const {
     lines.push_back({c->hi, c->hi * atHi * (1 - 1e-9)});
   else
     latency = std::max(latency, atHi);
-  auto out = corners(energy, latency, lines);
-  // Never empty (the sides meet within rounding), but an empty set would
-  // cut the whole group: the floors' corners stay then.
-  return out.empty() ? narrowing.otherCorners : out;
+  // Never empty (the sides meet within rounding); if it were, the
+  // Einsum's own corners would stand (leastEdp).
+  return corners(energy, latency, lines);
 }
 
 double Generator::surcharge(const std::vector<Key> &keys) const {

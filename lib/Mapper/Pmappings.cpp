@@ -233,11 +233,11 @@ EinsumPmappings detail::generatePmappings(const Workload &w, int einsum,
   // Stopped part way, the key bounds would leave out keys not reached.
   if (out.abandoned)
     out.groups->clear();
-  // Each pmapping met its own group's cap, surcharge and all, when it was
-  // enumerated; since then only the best has moved. So the final cap is
-  // the one without a group's surcharge, not the last subtree's (a stale
-  // surcharge would cut other groups' pmappings and record them as cut
-  // above where they were).
+  // Each pmapping met its own group's cap, surcharge (and EDP corners)
+  // and all, when it was enumerated; since then only the best has moved.
+  // So the final cap is the one without a group's surcharge or corners,
+  // not the last subtree's (a stale surcharge would cut other groups'
+  // pmappings and record them as cut above where they were).
   gen.group = nullptr;
   // One pass over the groups (they are many, and scattered in memory).
   for (auto it = out.groups->begin(); it != out.groups->end();) {

@@ -386,8 +386,8 @@ struct Narrowing {
   /// EDP: keep in each group only its least pmapping at each end of the
   /// slopes (Dominance::first and second, each breaking ties by the
   /// other), and cut a subtree whose bound reaches both: the groups' two
-  /// leasts are then exact among what the caps keep, at a fraction of a
-  /// front's cost (their least completions, EdpLeasts.cpp).
+  /// leasts are then their leasts over all the caps keep, at a fraction of
+  /// a front's cost (their least completions, EdpLeasts.cpp).
   bool leastOnly = false;
   /// Enumerate only the keep sets and spatial loops, and keep nothing:
   /// EinsumPmappings::floor and spreadSecond are then the least lower

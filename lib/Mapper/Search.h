@@ -96,10 +96,11 @@ void edpSlopes(std::vector<Narrowing> &caps, double sumE, double sumL,
                double cap);
 
 /// The EDP pass `run` under `caps` (every Einsum's EDP cap, corners and
-/// floors; the floors' sums sumE and sumL), narrowed by the least
-/// completions of a first pass that keeps each group's least energy and
-/// least latency only, and capped by that pass's mapping where lower
-/// (EdpLeasts.cpp).
+/// slopes; the floors' sums sumE and sumL), narrowed by the least
+/// completions of a first pass that keeps each group's leasts at the two
+/// ends of the slopes only, and capped by that pass's mapping where lower
+/// (EdpLeasts.cpp). `kept`, if not null, receives the last pass's
+/// pmappings.
 SearchResult leastCompletedEdpPass(const Workload &w, const Arch &arch,
                                    const Deadline &deadline, const Run &run,
                                    std::vector<Narrowing> caps, double sumE,

@@ -1495,7 +1495,8 @@ TEST(Mapper, EdpSlopesKeepWhatMayBeLeastAtTheOptimumsSlope) {
 // EDP's least completions (docs/mapspace.md): a pass that keeps only each
 // group's least at both ends of EDP's slopes, cutting every subtree whose
 // bound reaches both, holds each group's two leasts exactly as the
-// unpruned enumeration has them, in at most two pmappings per group.
+// unpruned enumeration has them, in at most two pmappings per group, and
+// every group the fronts under the same narrowing hold.
 TEST(Mapper, LeastOnlyKeepsEachGroupsLeastsAtBothSlopes) {
   std::mt19937 rng(31);
   int compared = 0;
@@ -1518,6 +1519,16 @@ TEST(Mapper, LeastOnlyKeepsEachGroupsLeastsAtBothSlopes) {
         each.edpSlopeHi = hi;
       }
       auto least = detail::generateAll(w, arch, o, true, nullptr, n);
+      // The same groups as the fronts under the same narrowing (late
+      // Einsums restricted alike): a group is left empty by neither.
+      for (detail::Narrowing &each : n)
+        each.leastOnly = false;
+      auto fronts = detail::generateAll(w, arch, o, true, nullptr, n);
+      for (size_t i = 0; i < w.einsums.size(); ++i) {
+        ASSERT_EQ(least[i].groups->size(), fronts[i].groups->size());
+        for (const auto &entry : *fronts[i].groups)
+          EXPECT_TRUE(least[i].groups->count(entry.first));
+      }
       detail::Dominance d(Objective::EDP, lo, hi);
       auto leasts = [&](const std::vector<detail::Pmapping> &group) {
         double first = INFINITY, second = INFINITY;
