@@ -552,12 +552,13 @@ static EdpCaps edpCaps(const Workload &w, const Arch &arch,
     out.least = std::max(out.least, least);
   for (size_t i = 0; i < n; ++i) {
     auto [e, l] = out.caps[i].otherBox;
-    auto c = corners(e, l, {{weight, others(sumW, f[i])}});
+    std::pair<double, double> line{weight, others(sumW, f[i])};
+    auto c = corners(e, l, {line});
     // Never empty (the sides meet within rounding), but an empty set
     // would cut everything: the box's corner stays then.
     if (!c.empty()) {
       out.caps[i].otherCorners = std::move(c);
-      out.caps[i].otherLines = {{weight, others(sumW, f[i])}};
+      out.caps[i].otherLines = {line};
     }
   }
   return out;
