@@ -124,23 +124,15 @@ std::vector<std::shared_ptr<const KeyExcess>>
 detail::keyExcess(const Completions &c,
                   const std::vector<EinsumPmappings> &least,
                   const std::vector<double> &floor, double sum) {
-  size_t n = least.size();
-  std::vector<std::shared_ptr<const KeyExcess>> out(n);
-  std::map<const EinsumPmappings::Groups *, std::shared_ptr<KeyExcess>> shared;
-  for (size_t i = 0; i < n; ++i) {
-    std::shared_ptr<KeyExcess> &merged = shared[least[i].groups.get()];
-    if (!merged)
-      merged = std::make_shared<KeyExcess>();
+  return sharedPerGroups<KeyExcess>(least, [&](size_t i, KeyExcess &merged) {
     double others = sum - floor[i];
     for (const auto &[keys, score] : c.others[i]) {
       double above = std::max(0.0, score - others -
                                        1e-9 * (std::abs(score) + sum));
-      auto [it, fresh] = merged->try_emplace(keys, above);
+      auto [it, fresh] = merged.try_emplace(keys, above);
       it->second = std::min(it->second, above);
     }
-    out[i] = merged;
-  }
-  return out;
+  });
 }
 
 /// FFM for energy or latency, which add over Einsums: a pmapping of Einsum

@@ -35,23 +35,17 @@ keyCompletions(const Workload &w, const Arch &arch,
                const std::vector<EinsumPmappings> &least, double lo,
                double hi) {
   // Dominance's two ends: energy + lo * latency, energy / hi + latency.
-  Completions atLo = leastCompletions(w, arch, least, Objective::Energy,
-                                      Weighting{1, lo});
+  Joiner joiner(w, arch, least);
+  Completions atLo =
+      leastCompletions(joiner, Objective::Energy, Weighting{1, lo});
   Completions atHi = leastCompletions(
-      w, arch, least, Objective::Energy,
+      joiner, Objective::Energy,
       std::isfinite(hi) ? Weighting{1 / hi, 1} : Weighting{0, 1});
-  size_t n = least.size();
-  std::vector<std::shared_ptr<const KeyCompletions>> out(n);
-  std::map<const EinsumPmappings::Groups *, std::shared_ptr<KeyCompletions>>
-      shared;
   auto down = [](double v) { return v - 1e-9 * std::abs(v); };
-  for (size_t i = 0; i < n; ++i) {
-    std::shared_ptr<KeyCompletions> &merged = shared[least[i].groups.get()];
-    if (!merged) {
-      merged = std::make_shared<KeyCompletions>();
-      merged->lo = lo;
-      merged->hi = hi;
-    }
+  return sharedPerGroups<KeyCompletions>(least, [&](size_t i,
+                                                    KeyCompletions &merged) {
+    merged.lo = lo;
+    merged.hi = hi;
     // The backward and forward passes see the same live sets, so a key
     // is completed at both slopes or at neither, unless a weighted sum
     // overflowed at one: that side then bounds nothing (the sums are
@@ -59,7 +53,7 @@ keyCompletions(const Workload &w, const Arch &arch,
     auto lower = [&](const std::vector<Key> &keys, double first,
                      double second) {
       std::pair<double, double> v{down(first), down(second)};
-      auto [it, fresh] = merged->least.try_emplace(keys, v);
+      auto [it, fresh] = merged.least.try_emplace(keys, v);
       it->second.first = std::min(it->second.first, v.first);
       it->second.second = std::min(it->second.second, v.second);
     };
@@ -71,9 +65,7 @@ keyCompletions(const Workload &w, const Arch &arch,
     for (const auto &[keys, second] : atHi.others[i])
       if (!atLo.others[i].count(keys))
         lower(keys, 0.0, second);
-    out[i] = merged;
-  }
-  return out;
+  });
 }
 
 SearchResult detail::leastCompletedEdpPass(
@@ -91,15 +83,11 @@ SearchResult detail::leastCompletedEdpPass(
     return llvm::any_of(
         pm, [](const EinsumPmappings &p) { return !p.error.empty(); });
   };
-  // A spent budget ends the search with what it has.
-  if (deadline.passed() || first.budgetSpent || failed(least)) {
-    if (kept)
-      *kept = std::move(least);
-    return first;
-  }
-  // An Einsum with no group has no pmapping within the cap: so the pass
-  // below would find too, and the join has reported it (fitError).
-  if (llvm::any_of(least, [](const EinsumPmappings &p) {
+  // A spent budget ends the search with what it has. An Einsum with no
+  // group has no pmapping within the cap: so the pass below would find
+  // too, and the join has reported it (fitError).
+  if (deadline.passed() || first.budgetSpent || failed(least) ||
+      llvm::any_of(least, [](const EinsumPmappings &p) {
         return p.groups->empty();
       })) {
     if (kept)

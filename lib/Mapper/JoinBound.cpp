@@ -65,9 +65,14 @@ Completions detail::leastCompletions(const Workload &w, const Arch &arch,
                                      const std::vector<EinsumPmappings> &pm,
                                      Objective objective,
                                      Weighting weighting) {
-  Joiner joiner(w, arch, pm);
+  return leastCompletions(Joiner(w, arch, pm), objective, weighting);
+}
+
+Completions detail::leastCompletions(const Joiner &joiner,
+                                     Objective objective,
+                                     Weighting weighting) {
   JoinBound bound(joiner, objective, weighting);
-  size_t n = pm.size();
+  size_t n = joiner.pm.size();
   auto least = [&](const Joiner::Group &group) {
     double best = INFINITY;
     for (const Pmapping &p : group.second)

@@ -108,6 +108,9 @@ struct Completions {
 Completions leastCompletions(const Workload &w, const Arch &arch,
                              const std::vector<EinsumPmappings> &pm,
                              Objective objective, Weighting weighting = {});
+/// The same over `joiner`'s pmappings, for callers that weigh them twice.
+Completions leastCompletions(const Joiner &joiner, Objective objective,
+                             Weighting weighting);
 
 } // namespace ffm::detail
 

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <vector>
 
 namespace ffm::detail {
@@ -71,6 +73,24 @@ SearchResult cappedSearch(const Workload &w, const Arch &arch,
                           bool optimum = true);
 
 struct Completions;
+
+/// Per Einsum of `pm`, the T that `fill(i, t)` lowers key by key. Einsums
+/// sharing pmappings (one Groups) share one T that each of them lowers: a
+/// key one of them may take stays open for all.
+template <typename T, typename Fill>
+std::vector<std::shared_ptr<const T>>
+sharedPerGroups(const std::vector<EinsumPmappings> &pm, Fill fill) {
+  std::vector<std::shared_ptr<const T>> out(pm.size());
+  std::map<const EinsumPmappings::Groups *, std::shared_ptr<T>> shared;
+  for (size_t i = 0; i < pm.size(); ++i) {
+    std::shared_ptr<T> &merged = shared[pm[i].groups.get()];
+    if (!merged)
+      merged = std::make_shared<T>();
+    fill(i, *merged);
+    out[i] = merged;
+  }
+  return out;
+}
 
 /// Narrowing::completions from `c`, the least completions of `least` (each
 /// key's least within fixed caps, Narrowing::window): per Einsum, what the
