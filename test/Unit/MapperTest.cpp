@@ -1989,7 +1989,8 @@ TEST(Mapper, SeenRunsAnswersAsAPlainList) {
       ASSERT_EQ(seen.insert(runs), fresh) << "width " << width << ", " << i;
     }
     // Enough distinct sets to pass the list (all but the narrowest).
-    if (width >= 3)
+    if (width >= 3) {
       EXPECT_GT(plain.size(), 32u);
+    }
   }
 }
