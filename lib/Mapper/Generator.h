@@ -127,6 +127,11 @@ struct Generator {
   Mapping candidate;
   Evaluation evaluation;
   std::vector<uint32_t> keepSet;     // per access: bitmask of levels
+  /// Per access, the nearest earlier one it is interchangeable with
+  /// (findTwins), or -1: only keep sets at least its twin's are walked.
+  std::vector<int> twin;
+  /// twin under `model` and the interface (no twins without pruning).
+  void findTwins(llvm::ArrayRef<unsigned> reuse);
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
   /// The compute unit the current mappings run on, and the innermost
   /// level it can use.
@@ -309,7 +314,7 @@ struct Generator {
   /// its neighbours), so one unit's finds bound the next one's subtrees.
   void run();
 
-  void runOnUnit();
+  void runOnUnit(llvm::ArrayRef<unsigned> reuse);
 
   /// Keep sets and spatial loops (the nodes where spreadBoundsOnly
   /// stops), with the bound there as the walk's order keys (orderKeys).

@@ -57,17 +57,6 @@ using namespace ffm::test;
 
 namespace {
 
-Arch preset(const std::string &name) {
-  std::string file = __FILE__;
-  std::string dir = file.substr(0, file.rfind('/'));
-  auto arch = loadArchYaml(dir + "/../../examples/arch/" + name + ".yaml");
-  if (!arch) {
-    ADD_FAILURE() << llvm::toString(arch.takeError());
-    return Arch();
-  }
-  return *arch;
-}
-
 struct ArchCase {
   std::string name;
   Arch arch;

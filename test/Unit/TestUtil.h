@@ -6,6 +6,8 @@
 #include "ffm/Model/Mapping.h"
 #include "ffm/Workload/Workload.h"
 
+#include <gtest/gtest.h>
+
 namespace ffm::test {
 
 /// Builds workloads tensor by tensor, Einsum by Einsum.
@@ -57,6 +59,19 @@ struct WorkloadBuilder {
     return w;
   }
 };
+
+/// A shipped preset, examples/arch/<name>.yaml (a failure, and an empty
+/// architecture, where it does not load).
+inline Arch preset(const std::string &name) {
+  std::string file = __FILE__;
+  std::string dir = file.substr(0, file.rfind('/'));
+  auto arch = loadArchYaml(dir + "/../../examples/arch/" + name + ".yaml");
+  if (!arch) {
+    ADD_FAILURE() << llvm::toString(arch.takeError());
+    return Arch();
+  }
+  return *arch;
+}
 
 /// X = A B (m x n over k), then Y = X C (m x o over n).
 inline Workload matmulChain(int64_t m, int64_t n, int64_t k, int64_t o) {
