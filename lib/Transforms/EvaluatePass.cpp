@@ -176,6 +176,9 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (failed(checkArchFileOption(func, archFile.hasValue(), archFile,
+                                   "ffm-evaluate")))
+      return signalPassFailure();
     if (MappingFromIR::isRewritten(func))
       return evaluateRewritten(func);
     // Rewritten by ffm-fuse, yet no marked tile is left: not a workload.

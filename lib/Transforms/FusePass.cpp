@@ -204,6 +204,9 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (failed(checkArchFileOption(func, archFile.hasValue(), archFile,
+                                   "ffm-fuse")))
+      return signalPassFailure();
     SearchOptions options;
     if (!parseObjective(objective, options.objective)) {
       emitError(func.getLoc(), "ffm-fuse: unknown objective '")

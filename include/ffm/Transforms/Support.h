@@ -63,6 +63,14 @@ mlir::FailureOr<std::optional<Arch>>
 lookupArchOrRemark(mlir::func::FuncOp func, llvm::StringRef archFile,
                    llvm::StringRef pass, llvm::StringRef consequence);
 
+/// An `arch-file=` given with no path (an unset variable in a script) is
+/// an error at the function: falling back to its attributes, or to no
+/// architecture and a remark, would succeed without the file asked for.
+/// `given`: the option was written out.
+mlir::LogicalResult checkArchFileOption(mlir::func::FuncOp func, bool given,
+                                        llvm::StringRef archFile,
+                                        llvm::StringRef pass);
+
 class EinsumGraphAnalysis;
 
 /// What a pass over one function maps: its architecture and valid Einsum
