@@ -31,8 +31,8 @@ static void writeWhole(llvm::StringRef text) {
   llvm::outs().flush();
 }
 
-struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
-  using Base::Base;
+struct EvaluatePass : RecordsArchFileText<ffm::impl::FFMEvaluateBase<EvaluatePass>> {
+  using RecordsArchFileText::RecordsArchFileText;
 
   /// Producer and consumers of an intermediate kept on chip must share the
   /// same fused loops above it (or both keep it in DRAM).
@@ -176,7 +176,7 @@ struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (failed(checkArchFileOption(func, archFile.hasValue(), archFile,
+    if (failed(checkArchFileOption(func, archFileGiven, archFile,
                                    "ffm-evaluate")))
       return signalPassFailure();
     if (MappingFromIR::isRewritten(func))

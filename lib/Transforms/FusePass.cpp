@@ -172,8 +172,8 @@ llvm::json::Object accessesJson(const Workload &w, const Einsum &e,
   return perLevel;
 }
 
-struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
-  using Base::Base;
+struct FusePass : RecordsArchFileText<ffm::impl::FFMFuseBase<FusePass>> {
+  using RecordsArchFileText::RecordsArchFileText;
 
   // The rewrite tiles linalg ops through TilingInterface, whose linalg
   // implementation is an external model: a host compiler that registered
@@ -204,7 +204,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (failed(checkArchFileOption(func, archFile.hasValue(), archFile,
+    if (failed(checkArchFileOption(func, archFileGiven, archFile,
                                    "ffm-fuse")))
       return signalPassFailure();
     SearchOptions options;

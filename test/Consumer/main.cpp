@@ -92,5 +92,30 @@ int main(int argc, char **argv) {
     for (const llvm::json::Value &f : *functions)
       llvm::outs() << " " << *f.getAsObject()->getString("name");
   llvm::outs() << "\n";
+
+  // 4. Typed options with no arch file: the function's own #ffm.arch is
+  // used (an empty archFile is no file named, unlike `arch-file=` text).
+  auto attributed = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+    func.func @own(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>,
+                   %c: tensor<8x8xf32>) -> tensor<8x8xf32> attributes {
+        ffm.arch = #ffm.arch<levels = [
+          #ffm.level<name = "DRAM", read_energy = 100.0, write_energy = 100.0>,
+          #ffm.level<name = "Buffer", capacity = 4096, read_energy = 1.0,
+                     write_energy = 1.0>],
+          compute = <mac_energy = 1.0, instances = 1, throughput = 1.0>>} {
+      %0 = linalg.matmul ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>)
+                         outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+      return %0 : tensor<8x8xf32>
+    })mlir",
+                                                            &ctx);
+  options.archFile = "";
+  options.report = "";
+  if (!attributed || !run(*attributed))
+    return 1;
+  int own = 0;
+  attributed->walk([&](mlir::Operation *op) {
+    own += op->hasAttr("ffm.mapping");
+  });
+  llvm::outs() << "own arch: " << own << " ops carry a mapping\n";
   return 0;
 }
