@@ -120,9 +120,9 @@ void Generator::findTwins(llvm::ArrayRef<unsigned> reuse) {
   // Two inputs of one Einsum that differ only in their tensor (the same
   // ranks and windows, classes, rules and widths at every level, neither
   // an interface tensor, so neither in a key) give two mappings that are
-  // equal in energy, latency and every level's reservation when their
-  // keep sets, node positions and all trade places: each walk of the
-  // other order is a mirror of one walked. A sum of eleven equal inputs
+  // equal in energy, latency and every level's reservation (up to the
+  // order of the model's sums) when their keep sets, node positions and
+  // all trade places: each walk of the other order mirrors one walked. A sum of eleven equal inputs
   // listed 4^11 keep sets on the Eyeriss-like preset (minutes); with
   // nondecreasing sets, 364.
   auto sameAs = [&](size_t a, size_t b) {

@@ -31,8 +31,8 @@ static void writeWhole(llvm::StringRef text) {
   llvm::outs().flush();
 }
 
-struct EvaluatePass : RecordsArchFileText<ffm::impl::FFMEvaluateBase<EvaluatePass>> {
-  using RecordsArchFileText::RecordsArchFileText;
+struct EvaluatePass : ffm::impl::FFMEvaluateBase<EvaluatePass> {
+  using Base::Base;
 
   /// Producer and consumers of an intermediate kept on chip must share the
   /// same fused loops above it (or both keep it in DRAM).
@@ -176,9 +176,6 @@ struct EvaluatePass : RecordsArchFileText<ffm::impl::FFMEvaluateBase<EvaluatePas
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (failed(checkArchFileOption(func, archFileGiven, archFile,
-                                   "ffm-evaluate")))
-      return signalPassFailure();
     if (MappingFromIR::isRewritten(func))
       return evaluateRewritten(func);
     // Rewritten by ffm-fuse, yet no marked tile is left: not a workload.

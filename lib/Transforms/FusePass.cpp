@@ -172,8 +172,8 @@ llvm::json::Object accessesJson(const Workload &w, const Einsum &e,
   return perLevel;
 }
 
-struct FusePass : RecordsArchFileText<ffm::impl::FFMFuseBase<FusePass>> {
-  using RecordsArchFileText::RecordsArchFileText;
+struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
+  using Base::Base;
 
   // The rewrite tiles linalg ops through TilingInterface, whose linalg
   // implementation is an external model: a host compiler that registered
@@ -204,9 +204,6 @@ struct FusePass : RecordsArchFileText<ffm::impl::FFMFuseBase<FusePass>> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (failed(checkArchFileOption(func, archFileGiven, archFile,
-                                   "ffm-fuse")))
-      return signalPassFailure();
     SearchOptions options;
     if (!parseObjective(objective, options.objective)) {
       emitError(func.getLoc(), "ffm-fuse: unknown objective '")

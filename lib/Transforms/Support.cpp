@@ -105,16 +105,6 @@ FailureOr<std::optional<Arch>> ffm::lookupArch(func::FuncOp func,
   return std::optional<Arch>();
 }
 
-LogicalResult ffm::checkArchFileOption(func::FuncOp func, bool given,
-                                       StringRef archFile, StringRef pass) {
-  if (!given || !archFile.empty())
-    return success();
-  return emitError(func.getLoc())
-         << pass
-         << ": arch-file= names no file (leave the option out to use "
-            "#ffm.arch attributes)";
-}
-
 FailureOr<std::optional<Arch>>
 ffm::lookupArchOrRemark(func::FuncOp func, StringRef archFile, StringRef pass,
                         StringRef consequence) {

@@ -6,7 +6,6 @@
 #include "ffm/Model/Mapping.h"
 #include "ffm/Model/Model.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Pass/Pass.h"
 
 namespace ffm {
 
@@ -63,35 +62,6 @@ mlir::FailureOr<std::optional<Arch>> lookupArch(mlir::func::FuncOp func,
 mlir::FailureOr<std::optional<Arch>>
 lookupArchOrRemark(mlir::func::FuncOp func, llvm::StringRef archFile,
                    llvm::StringRef pass, llvm::StringRef consequence);
-
-/// An `arch-file=` given with no path (an unset variable in a script) is
-/// an error at the function: falling back to its attributes, or to no
-/// architecture and a remark, would succeed without the file asked for.
-/// `given`: the option was written out.
-mlir::LogicalResult checkArchFileOption(mlir::func::FuncOp func, bool given,
-                                        llvm::StringRef archFile,
-                                        llvm::StringRef pass);
-
-/// A pass (its generated base `PassBase`, which declares `archFile`) that
-/// records whether arch-file= was written out in the pipeline's text, for
-/// checkArchFileOption. The typed options of createFFM*(options) assign
-/// every field, a left-out one as empty, which marks it as given too:
-/// only the text tells.
-template <typename PassBase>
-struct RecordsArchFileText : PassBase {
-  using PassBase::PassBase;
-
-  mlir::LogicalResult initializeOptions(
-      llvm::StringRef options,
-      llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)>
-          errorHandler) override {
-    if (mlir::failed(PassBase::initializeOptions(options, errorHandler)))
-      return mlir::failure();
-    archFileGiven = this->archFile.hasValue();
-    return mlir::success();
-  }
-  bool archFileGiven = false;
-};
 
 class EinsumGraphAnalysis;
 
