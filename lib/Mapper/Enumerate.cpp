@@ -108,11 +108,11 @@ void Generator::run() {
                 mask |= uint64_t(1) << a;
             slotShares.push_back(mask);
           }
-    runOnUnit(reuse);
+    runOnUnit();
   }
 }
 
-void Generator::findTwins(llvm::ArrayRef<unsigned> reuse) {
+void Generator::findTwins() {
   twin.assign(acc.size(), -1);
   // The exhaustive reference walks every mapping; halo tags name accesses.
   if (!prune || !halo.empty())
@@ -122,15 +122,16 @@ void Generator::findTwins(llvm::ArrayRef<unsigned> reuse) {
   // an interface tensor, so neither in a key) give two mappings that are
   // equal in energy, latency and every level's reservation (up to the
   // order of the model's sums) when their keep sets, node positions and
-  // all trade places: each walk of the other order mirrors one walked. A sum of eleven equal inputs
-  // listed 4^11 keep sets on the Eyeriss-like preset (minutes); with
-  // nondecreasing sets, 364.
+  // all trade places: each walk of the other order mirrors one walked. A
+  // sum of eleven equal inputs listed 4^11 keep sets on the Eyeriss-like
+  // preset (minutes); with nondecreasing sets, 364.
   auto sameAs = [&](size_t a, size_t b) {
     if (llvm::is_contained(out.interface, (int)a) ||
         llvm::is_contained(out.interface, (int)b) ||
         acc[a]->dimRanks != acc[b]->dimRanks ||
         acc[a]->windows != acc[b]->windows ||
-        model->classesOf(a) != model->classesOf(b) || reuse[a] != reuse[b] ||
+        model->classesOf(a) != model->classesOf(b) ||
+        model->reuseOf(a) != model->reuseOf(b) ||
         readWithOutput[a] != readWithOutput[b])
       return false;
     for (size_t l = 0; l < numLevels; ++l)
@@ -147,7 +148,7 @@ void Generator::findTwins(llvm::ArrayRef<unsigned> reuse) {
       }
 }
 
-void Generator::runOnUnit(llvm::ArrayRef<unsigned> reuse) {
+void Generator::runOnUnit() {
   size_t k = out.interface.size();
   uint32_t masks = options.allowFusion ? (1u << k) : 1u;
   for (uint32_t mask = 0; mask < masks && !stop; ++mask) {
@@ -158,7 +159,7 @@ void Generator::runOnUnit(llvm::ArrayRef<unsigned> reuse) {
     if (!halo.empty() && !onChip.back())
       continue;
     model.emplace(w, einsumIndex, arch, onChip);
-    findTwins(reuse);
+    findTwins();
     keepSet.assign(acc.size(), 0);
     if (!prune || narrowing.spreadBoundsOnly) {
       chooseKeeps(0);

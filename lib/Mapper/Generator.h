@@ -131,7 +131,7 @@ struct Generator {
   /// (findTwins), or -1: only keep sets at least its twin's are walked.
   std::vector<int> twin;
   /// twin under `model` and the interface (no twins without pruning).
-  void findTwins(llvm::ArrayRef<unsigned> reuse);
+  void findTwins();
   std::vector<int> outerOnChip;      // per access: outermost level if on chip
   /// The compute unit the current mappings run on, and the innermost
   /// level it can use.
@@ -314,7 +314,7 @@ struct Generator {
   /// its neighbours), so one unit's finds bound the next one's subtrees.
   void run();
 
-  void runOnUnit(llvm::ArrayRef<unsigned> reuse);
+  void runOnUnit();
 
   /// Keep sets and spatial loops (the nodes where spreadBoundsOnly
   /// stops), with the bound there as the walk's order keys (orderKeys).

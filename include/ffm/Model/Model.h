@@ -70,6 +70,8 @@ public:
   /// it (Level::keepRule), its datum width there (Arch::widthAt), and
   /// whether fanout dimension `dim` of `level` may spread `rank`.
   unsigned classesOf(size_t a) const { return classes[a]; }
+  /// Access `a`'s reuse class (reuseClasses), which the spread rules read.
+  unsigned reuseOf(size_t a) const { return reuse[a]; }
   int keepRule(size_t level, size_t a) const { return keep[level][a]; }
   double widthAt(size_t a, size_t level) const { return width[a][level]; }
   bool maySpread(size_t level, size_t dim, int rank) const {
