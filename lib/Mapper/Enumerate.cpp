@@ -85,6 +85,7 @@ void Generator::run() {
   std::vector<int> units = unitsFor(arch, e);
   if (units.empty())
     return fail(llvm::formatv("no compute unit runs Einsum '{0}'", e.name));
+  std::vector<unsigned> reuse = reuseClasses(w, einsumIndex);
   for (int k : units) {
     unit = k;
     unitLevel = arch.unitLevel(k);
@@ -93,7 +94,6 @@ void Generator::run() {
     slotPart.clear();
     // Each fanout dimension has a slot per rank it may spread
     // (options.maxSpatialRanksPerDim), filled in order.
-    std::vector<unsigned> reuse = reuseClasses(w, einsumIndex);
     for (size_t l = 0; l <= unitLevel; ++l)
       if (arch.unitUsesFanout(k, l))
         for (auto [d, f] : llvm::enumerate(arch.levels[l].fanout))
