@@ -29,6 +29,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", required=True)
     ap.add_argument("--new", required=True)
+    ap.add_argument("--objectives", default="energy,latency,edp",
+                    help="comma-separated subset to compare")
     a = ap.parse_args()
     print(f"{'workload':<9} {'preset':<13} {'objective':<8} {'base_steps':>12} "
           f"{'new_steps':>12} {'ratio':>7} same_optimum")
@@ -36,7 +38,7 @@ def main():
     for name, workload in WORKLOADS.items():
         for preset in PRESETS:
             arch = os.path.join(ROOT, "examples", "arch", preset + ".yaml")
-            for objective in ("energy", "latency", "edp"):
+            for objective in a.objectives.split(","):
                 _, bs, be, bl = run(a.base, workload, arch, objective, "")
                 _, ns, ne, nl = run(a.new, workload, arch, objective, "")
                 same = (be, bl) == (ne, nl)
