@@ -234,6 +234,7 @@ static SearchResult searchWithin(const Workload &w, const Arch &arch,
   result.stats.steps = totals.steps;
   result.stats.einsumSteps = std::move(totals.einsumSteps);
   result.stats.einsumSeconds = std::move(totals.einsumSeconds);
+  result.stats.passCosts = std::move(totals.passCosts);
   return result;
 }
 
@@ -243,11 +244,14 @@ void detail::PassTotals::add(const std::vector<EinsumPmappings> &pm,
   generateSeconds += seconds;
   einsumSteps.resize(pm.size());
   einsumSeconds.resize(pm.size());
+  uint64_t passSteps = 0;
   for (size_t i = 0; i < pm.size(); ++i) {
-    steps += pm[i].steps;
+    passSteps += pm[i].steps;
     einsumSteps[i] += pm[i].steps;
     einsumSeconds[i] += pm[i].seconds;
   }
+  steps += passSteps;
+  passCosts.push_back({passSteps, seconds});
 }
 
 SearchResult detail::joinPmappings(const Workload &w, const Arch &arch,

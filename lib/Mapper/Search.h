@@ -56,6 +56,8 @@ struct PassTotals {
   unsigned windowProofs = 0, windowReruns = 0;
   std::vector<uint64_t> einsumSteps;
   std::vector<double> einsumSeconds;
+  /// SearchStats::passCosts.
+  std::vector<std::pair<uint64_t, double>> passCosts;
   /// One more generation pass, which took `seconds` and gave `pm`.
   void add(const std::vector<EinsumPmappings> &pm, double seconds);
 };

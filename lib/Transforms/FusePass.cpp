@@ -792,6 +792,10 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
       }
       einsums.push_back(std::move(entry));
     }
+    llvm::json::Array passes;
+    for (auto [steps, seconds] : st.passCosts)
+      passes.push_back(llvm::json::Object{{"steps", (int64_t)steps},
+                                          {"seconds", seconds}});
     llvm::json::Object entry{
         {"name", w.name},
         {"energy_pj", result.energy},
@@ -811,6 +815,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"generation_passes", (int64_t)st.generationPasses},
                             {"window_proofs", (int64_t)st.windowProofs},
                             {"window_reruns", (int64_t)st.windowReruns},
+                            {"passes", std::move(passes)},
                             {"searches", (int64_t)st.searches},
                             {"mapspace_log10", st.mapspaceLog10},
                             {"generate_seconds", st.generateSeconds},

@@ -23,10 +23,17 @@
 // together they are the search's steps.
 // RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; e=f['einsums']; print('steps', sum(x['search_steps'] for x in e) == f['stats']['search_steps'] > 0, all(x['search_steps'] > 0 and x['search_seconds'] >= 0 for x in e))" %t.json | FileCheck %s --check-prefix=PER
 // PER: steps True True
+// And each generation pass's entry, in the order run: its steps, which
+// add up to the search's too.
+// RUN: python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['functions'][0]['stats']; p=s['passes']; print('passes', len(p) == s['generation_passes'] > 1, sum(x['steps'] for x in p) == s['search_steps'], all(x['seconds'] >= 0 for x in p))" %t.json | FileCheck %s --check-prefix=PASSES
+// PASSES: passes True True True
 // So with EDP, whose report also runs the unfused search for its baseline.
 // RUN: ffm-opt --ffm-fuse="arch-file=%S/Inputs/tight.yaml rewrite=false objective=edp report=%t.edp.json" %ffm_src/examples/matmul_chain.mlir -o /dev/null
 // RUN: python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; e=f['einsums']; print('steps', sum(x['search_steps'] for x in e) == f['stats']['search_steps'] > 0, f['stats']['searches'])" %t.edp.json | FileCheck %s --check-prefix=EDP
 // EDP: steps True 2
+// Both searches' passes, the baseline's after the fused one's.
+// RUN: python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['functions'][0]['stats']; p=s['passes']; print('passes', len(p) == s['generation_passes'], sum(x['steps'] for x in p) == s['search_steps'])" %t.edp.json | FileCheck %s --check-prefix=EDPPASSES
+// EDPPASSES: passes True True
 // With no tensor passed between Einsums there is nothing to fuse: the
 // mapping found is the unfused baseline too, searched once.
 // RUN: %python %ffm_src/bench/gen_workloads.py chain --n 1 --dims 8,12,8 > %t.one.mlir

@@ -146,6 +146,10 @@ struct SearchStats {
   /// a slow search spends its time.
   std::vector<uint64_t> einsumSteps;
   std::vector<double> einsumSeconds;
+  /// Per generation pass, in the order run (each search's after the
+  /// previous one's): its steps and wall seconds, which say which pass a
+  /// slow search spends its time in.
+  std::vector<std::pair<uint64_t, double>> passCosts;
   /// Whole searches these figures cover (ffm-fuse also searches a
   /// function's folded form, and again with barriers where it must).
   unsigned searches = 1;
@@ -161,6 +165,8 @@ struct SearchStats {
     windowProofs += other.windowProofs;
     windowReruns += other.windowReruns;
     searches += other.searches;
+    passCosts.insert(passCosts.end(), other.passCosts.begin(),
+                     other.passCosts.end());
     if (sameEinsums && other.einsumSteps.size() == einsumSteps.size() &&
         other.einsumSeconds.size() == einsumSeconds.size())
       for (size_t i = 0; i < einsumSteps.size(); ++i) {
