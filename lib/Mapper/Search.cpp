@@ -228,7 +228,6 @@ static SearchResult searchWithin(const Workload &w, const Arch &arch,
     result.unfused = {result.energy, result.latency};
   result.stats.generateSeconds = totals.generateSeconds;
   result.stats.joinSeconds = joinSeconds;
-  result.stats.generationPasses = totals.passes;
   result.stats.windowProofs = totals.windowProofs;
   result.stats.windowReruns = totals.windowReruns;
   result.stats.steps = totals.steps;
@@ -240,7 +239,6 @@ static SearchResult searchWithin(const Workload &w, const Arch &arch,
 
 void detail::PassTotals::add(const std::vector<EinsumPmappings> &pm,
                              double seconds) {
-  ++passes;
   generateSeconds += seconds;
   einsumSteps.resize(pm.size());
   einsumSeconds.resize(pm.size());

@@ -51,7 +51,6 @@ using RunFor = std::function<Run(const SearchOptions &)>;
 struct PassTotals {
   double generateSeconds = 0;
   uint64_t steps = 0;
-  unsigned passes = 0;
   /// SearchStats::windowProofs and windowReruns.
   unsigned windowProofs = 0, windowReruns = 0;
   std::vector<uint64_t> einsumSteps;

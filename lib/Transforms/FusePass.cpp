@@ -812,7 +812,7 @@ struct FusePass : ffm::impl::FFMFuseBase<FusePass> {
                             {"joinable_groups", (int64_t)st.joinableGroups},
                             {"max_frontier", (int64_t)st.maxFrontier},
                             {"search_steps", (int64_t)st.steps},
-                            {"generation_passes", (int64_t)st.generationPasses},
+                            {"generation_passes", (int64_t)st.generationPasses()},
                             {"window_proofs", (int64_t)st.windowProofs},
                             {"window_reruns", (int64_t)st.windowReruns},
                             {"passes", std::move(passes)},

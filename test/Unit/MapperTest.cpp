@@ -1184,8 +1184,8 @@ TEST(Mapper, LatencyTiesCapEnergyAtTheFloors) {
       searchEach(w, arch, o, &SearchOptions::tieSlack, {-1.0, 1.0, 0.0}, ex);
   if (by.size() != 3)
     return;
-  EXPECT_EQ(by[1.0].stats.generationPasses, 2u);
-  EXPECT_EQ(by[0.0].stats.generationPasses, 3u);
+  EXPECT_EQ(by[1.0].stats.generationPasses(), 2u);
+  EXPECT_EQ(by[0.0].stats.generationPasses(), 3u);
   EXPECT_LT(by[1.0].stats.steps, by[-1.0].stats.steps);
 }
 
@@ -1214,8 +1214,8 @@ TEST(Mapper, EdpFirstPassProvesNearTheFloors) {
   // (and no spread pass) the latency search's two passes come before the
   // weighted floors and the last EDP pass, which its least completions'
   // pass precedes.
-  EXPECT_EQ(by[0.02].stats.generationPasses, 5u);
-  EXPECT_EQ(by[-1.0].stats.generationPasses, 7u);
+  EXPECT_EQ(by[0.02].stats.generationPasses(), 5u);
+  EXPECT_EQ(by[-1.0].stats.generationPasses(), 7u);
   EXPECT_LT(by[0.02].stats.steps, by[-1.0].stats.steps);
 
   // A score to beat just below the optimum, which the floors do not rule
@@ -1226,7 +1226,7 @@ TEST(Mapper, EdpFirstPassProvesNearTheFloors) {
   EXPECT_FALSE(below.ok());
   EXPECT_NE(below.error.find("none within caps from it"), std::string::npos)
       << below.error;
-  EXPECT_LE(below.stats.generationPasses, 5u);
+  EXPECT_LE(below.stats.generationPasses(), 5u);
 }
 
 // Each Einsum's own slack (docs/mapspace.md): beside a large matmul, the
@@ -1254,7 +1254,7 @@ TEST(Mapper, EinsumSlackCapsSmallEinsums) {
       w, arch, o, &SearchOptions::einsumSlack, {INFINITY, 0.05}, ex);
   if (by.size() != 2)
     return;
-  EXPECT_EQ(by[0.05].stats.generationPasses, 2u);
+  EXPECT_EQ(by[0.05].stats.generationPasses(), 2u);
   for (int i : {e0, e1})
     EXPECT_LT(by[0.05].stats.einsumSteps[i],
               by[INFINITY].stats.einsumSteps[i])
@@ -1306,7 +1306,7 @@ TEST(Mapper, BeatStopsOnceTheFloorsCannot) {
       EXPECT_LT(below.stats.steps, unfusedSteps * 2);
     }
     if (obj == Objective::EDP) {
-      EXPECT_EQ(below.stats.generationPasses, 1u);
+      EXPECT_EQ(below.stats.generationPasses(), 1u);
     }
   }
 }
@@ -1774,10 +1774,10 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
       if (obj == Objective::Energy)
         for (size_t k : {2, 3})
           if (ffms[k].ok()) {
-            ownProved += ffms[k].stats.generationPasses == 2;
-            ownThree += ffms[k].stats.generationPasses == 3;
-            ownFour += ffms[k].stats.generationPasses == 4;
-            ownFive += ffms[k].stats.generationPasses == 5;
+            ownProved += ffms[k].stats.generationPasses() == 2;
+            ownThree += ffms[k].stats.generationPasses() == 3;
+            ownFour += ffms[k].stats.generationPasses() == 4;
+            ownFive += ffms[k].stats.generationPasses() == 5;
           }
       o.exhaustive = true;
       SearchResult ex = detail::joinPmappings(w, arch, all, o);
@@ -1799,13 +1799,13 @@ TEST(Mapper, DifferentialOptimalityAgainstExhaustive) {
               << "case " << cases << " objective " << (int)obj;
         }
         if (obj != Objective::EDP)
-          ++(ffm.stats.generationPasses == 2 ? proved : rerun);
+          ++(ffm.stats.generationPasses() == 2 ? proved : rerun);
         windowProved += ffm.stats.windowProofs;
         windowRerun += ffm.stats.windowReruns;
         // Latency's energy caps at the floors (docs/mapspace.md, "Latency
         // ties"), proved in one capped pass or not.
         if (obj == Objective::Latency)
-          ++(ffm.stats.generationPasses == 2 ? tieProved : tieRerun);
+          ++(ffm.stats.generationPasses() == 2 ? tieProved : tieRerun);
       }
       if (obj == Objective::Energy && ffms[0].ok() &&
           ffms[0].groups.size() < w.einsums.size())

@@ -136,7 +136,7 @@ struct SearchStats {
   /// Enumerations of the mapspace: 1 (exhaustive, EDP), else the unfused
   /// pass the caps' slack is scaled by, one capped pass, and one more when
   /// the mapping it found does not prove its caps (docs/mapspace.md).
-  unsigned generationPasses = 0;
+  unsigned generationPasses() const { return passCosts.size(); }
   /// Capped searches that ran the pass within a window of each key's least
   /// (docs/mapspace.md, "Least completions"): proved by its join, or
   /// followed by a rerun capped by the least completions.
@@ -161,7 +161,6 @@ struct SearchStats {
     steps += other.steps;
     generateSeconds += other.generateSeconds;
     joinSeconds += other.joinSeconds;
-    generationPasses += other.generationPasses;
     windowProofs += other.windowProofs;
     windowReruns += other.windowReruns;
     searches += other.searches;
