@@ -27,9 +27,10 @@ using namespace ffm::detail;
 
 bool Generator::overflows(size_t m) const {
   double least = 0;
+  uint64_t open = openLoops();
   for (size_t a = 0; a < acc.size(); ++a)
     if (keepSet[a] & (1u << m))
-      least += leastTile(a, m) * datumBytes * model->widthAt(a, m);
+      least += leastTile(a, m, open) * datumBytes * model->widthAt(a, m);
   return least > capacity[m];
 }
 
@@ -46,7 +47,17 @@ bool Generator::overflowsAnywhere() const {
   });
 }
 
-double Generator::leastTile(size_t a, size_t l) const {
+uint64_t Generator::openLoops() const {
+  if ((int)decided != orderedBlock)
+    return 0;
+  uint64_t open = unorderedBelow;
+  for (int r : order[decided])
+    if (temporal[decided][r] == 1)
+      open |= uint64_t(1) << r;
+  return open;
+}
+
+double Generator::leastTile(size_t a, size_t l, uint64_t orderedOpen) const {
   bool exact = l == decided && placed(a, l);
   // A node heading the block below the ordered one is under all of its
   // loops (with options.nodeDepths it may be under some of its own too).
@@ -63,12 +74,8 @@ double Generator::leastTile(size_t a, size_t l) const {
     }
   // A loop of the ordered block whose count is still open (1 so far) may
   // take all of what remains of its rank in a deeper node's tile.
-  if (l > decided && (int)decided == orderedBlock) {
-    open = unorderedBelow;
-    for (int r : order[decided])
-      if (temporal[decided][r] == 1)
-        open |= uint64_t(1) << r;
-  }
+  if (l > decided)
+    open = orderedOpen;
   // A floating node not yet placed (the outermost of an on-chip
   // intermediate) has above it every loop chosen so far, and later only
   // fused loops: a rank no further fused loop may take over it keeps all
@@ -116,11 +123,31 @@ uint64_t Generator::fusedClosed(size_t a, size_t l) const {
   size_t inBlock = l == decided ? order[l].size() : 0;
   if (fusedLoopsLeft(l) <= inBlock)
     return ~uint64_t(0);
-  uint64_t closed = 0;
-  for (size_t r = 0; r < e.ranks.size(); ++r)
-    if ((l == decided && temporal[l][r] > 1) || !mayFuseOver(a, r) ||
-        (limit && fusedLoops(l, r) + 1 > limit))
-      closed |= uint64_t(1) << r;
+  size_t ranks = e.ranks.size();
+  uint64_t all = ranks >= 64 ? ~uint64_t(0) : (uint64_t(1) << ranks) - 1;
+  // The ranks mayFuseOver() allows, as one mask: the bound asks this at
+  // nearly every node.
+  uint64_t fuses = options.haloFusion ? indexMask[a] : projectMask[a];
+  if (readWithOutput[a])
+    fuses &= indexMask[acc.size() - 1];
+  uint64_t closed = all & ~fuses;
+  if (l == decided)
+    for (size_t r = 0; r < ranks; ++r)
+      if (temporal[l][r] > 1)
+        closed |= uint64_t(1) << r;
+  if (limit) {
+    // fusedLoops() of every rank in one walk of the blocks and slots.
+    std::array<unsigned, Einsum::kMaxRanks> fused{};
+    for (size_t m = 0; m < l && m < temporal.size(); ++m)
+      for (size_t r = 0; r < ranks; ++r)
+        fused[r] += temporal[m][r] > 1;
+    for (auto [slot, s] : llvm::enumerate(spatial))
+      if (s.first >= 0 && (size_t)fanoutSlots[slot].first < l)
+        ++fused[s.first];
+    for (size_t r = 0; r < ranks; ++r)
+      if (fused[r] + 1 > limit)
+        closed |= uint64_t(1) << r;
+  }
   return closed;
 }
 
@@ -177,6 +204,7 @@ void Generator::reservationBounds(
   reservation.assign(numLevels, 0);
   persistent.assign(numLevels, 0);
   size_t done = decided;
+  uint64_t open = openLoops();
   // The fused depth, at least: the deepest of the fused intermediates'
   // outermost nodes. Placed ones are known; one whose outermost node is
   // at an undecided level sits below every decided loop (and below all
@@ -213,7 +241,7 @@ void Generator::reservationBounds(
         continue;
       if (l >= done) {
         double least =
-            leastTile(a, l) * datumBytes * model->widthAt(a, l);
+            leastTile(a, l, open) * datumBytes * model->widthAt(a, l);
         reservation[l] += least;
         if (l == done && placed(a, l) &&
             above + std::max(position[l][a], 0) < fusedDepth)
@@ -400,9 +428,7 @@ void Generator::cacheSpread() {
       }
 }
 
-double Generator::tiledSize(size_t a, size_t l) const {
-  if (!spanFloored[a] || l == 0)
-    return tensorSize[a];
+double Generator::windowSpanTotal(size_t a, size_t l) const {
   // The blocks above l hold only loops above its nodes, their counts at
   // least what is chosen so far (an open one is 1 until chosen), as
   // fusedLoops() counts them; loops of block l itself are left out.

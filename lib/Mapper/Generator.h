@@ -109,7 +109,8 @@ struct Generator {
   /// Per input: whether its tiles' spans multiply over its dimensions
   /// (TensorAccess::separable) for a window: the bound then raises its
   /// size by the splits already above each level (tiledSize).
-  std::vector<bool> spanFloored;
+  /// (Bytes, not std::vector<bool>'s bits: read at every node.)
+  std::vector<uint8_t> spanFloored;
   /// Per access: bit r set when rank r indexes it (the bound asks at
   /// nearly every node of the enumeration).
   std::vector<uint64_t> indexMask;
@@ -204,8 +205,8 @@ struct Generator {
   }
 
   /// Per access: detail::readWithOutput (Pmappings.h), asked of every
-  /// loop placed above an on-chip node.
-  std::vector<bool> readWithOutput;
+  /// loop placed above an on-chip node (bytes, as spanFloored).
+  std::vector<uint8_t> readWithOutput;
 
   /// Whether a loop over `rank` may sit above the outermost node of on-chip
   /// intermediate `a` (fusion validity; see fusionKey and readWithOutput).
@@ -700,8 +701,14 @@ struct Generator {
   /// A node heading the next block with nodes holds what the current one
   /// leaves, of which the counts already chosen are known once that block's
   /// loops are (orderedBlock). Otherwise a node holds at least its spatial
-  /// spread.
-  double leastTile(size_t a, size_t l) const;
+  /// spread. `orderedOpen` is openLoops(), which the callers ask once for
+  /// every tile they sum.
+  double leastTile(size_t a, size_t l, uint64_t orderedOpen) const;
+  /// The ranks whose loops of the ordered block are still open (count 1
+  /// so far, or unordered), which may take all that remains of their rank
+  /// in a deeper node's tile; none unless the first undecided block is
+  /// the ordered one.
+  uint64_t openLoops() const;
 
   /// Branch and bound: a subtree whose optimistic criteria (lowerBound()) a
   /// generated pmapping of its group already dominates cannot contribute: a
@@ -773,8 +780,14 @@ struct Generator {
   /// The least elements access `a`'s fills of level l total before
   /// refetches and replication: its size, or for a window the least span
   /// total over the tilings that split each rank at least as the loops
-  /// placed above l do (the model charges every tile its span).
-  double tiledSize(size_t a, size_t l) const;
+  /// placed above l do (the model charges every tile its span). Inline:
+  /// the bound asks it of every kept level at every node, and mostly of
+  /// tensors without windows.
+  double tiledSize(size_t a, size_t l) const {
+    return spanFloored[a] && l != 0 ? windowSpanTotal(a, l) : tensorSize[a];
+  }
+  /// tiledSize() of a window whose spans are floored, at a level below 0.
+  double windowSpanTotal(size_t a, size_t l) const;
 
   /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
   /// tensor's size times its replication times its refetches, at least the
