@@ -236,7 +236,8 @@ void Generator::reservationBounds(
   }
   long above = 0;
   for (size_t l = 0; l < numLevels; ++l) {
-    for (size_t a = 0; l > 0 && binding[l] && a < acc.size(); ++a) {
+    bool binds = l > 0 && binding[l];
+    for (size_t a = 0; binds && a < acc.size(); ++a) {
       if (!(keepSet[a] & (1u << l)))
         continue;
       if (l >= done) {

@@ -120,7 +120,7 @@ struct Generator {
   double outputSpan = 1;
   /// Bit l set when some tensor is kept at level l.
   uint32_t nodeLevels = 0;
-  std::vector<bool> onChip;          // per access
+  std::vector<uint8_t> onChip;       // per access (bytes: read per node)
   /// The model of this Einsum under `onChip`, which emit() asks of every
   /// candidate; its keep, width and spread rules are the ones enumerated.
   std::optional<EinsumModel> model;
