@@ -15,6 +15,7 @@
 #include "Generator.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Sequence.h"
 #include <algorithm>
 #include <array>
@@ -137,7 +138,7 @@ uint64_t Generator::fusedClosed(size_t a, size_t l) const {
         closed |= uint64_t(1) << r;
   if (limit) {
     // fusedLoops() of every rank in one walk of the blocks and slots.
-    std::array<unsigned, Einsum::kMaxRanks> fused{};
+    llvm::SmallVector<unsigned, Einsum::kMaxRanks> fused(ranks, 0);
     for (size_t m = 0; m < l && m < temporal.size(); ++m)
       for (size_t r = 0; r < ranks; ++r)
         fused[r] += temporal[m][r] > 1;

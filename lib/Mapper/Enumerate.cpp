@@ -158,8 +158,7 @@ void Generator::runOnUnit() {
     // A halo loop's overlapping tiles never go to DRAM (checkHalo).
     if (!halo.empty() && !onChip.back())
       continue;
-    model.emplace(w, einsumIndex, arch,
-                  std::vector<bool>(onChip.begin(), onChip.end()));
+    model.emplace(w, einsumIndex, arch, onChip);
     findTwins();
     keepSet.assign(acc.size(), 0);
     if (!prune || narrowing.spreadBoundsOnly) {

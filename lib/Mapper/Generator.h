@@ -120,7 +120,7 @@ struct Generator {
   double outputSpan = 1;
   /// Bit l set when some tensor is kept at level l.
   uint32_t nodeLevels = 0;
-  std::vector<uint8_t> onChip;       // per access (bytes: read per node)
+  std::vector<bool> onChip;          // per access
   /// The model of this Einsum under `onChip`, which emit() asks of every
   /// candidate; its keep, width and spread rules are the ones enumerated.
   std::optional<EinsumModel> model;
@@ -786,7 +786,7 @@ struct Generator {
   double tiledSize(size_t a, size_t l) const {
     return spanFloored[a] && l != 0 ? windowSpanTotal(a, l) : tensorSize[a];
   }
-  /// tiledSize() of a window whose spans are floored, at a level below 0.
+  /// tiledSize() of a window whose spans are floored, at a level l > 0.
   double windowSpanTotal(size_t a, size_t l) const;
 
   /// Optimistic (energy, latency) mirroring evaluate(): a residency is the
