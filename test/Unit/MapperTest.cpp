@@ -517,6 +517,45 @@ TEST(Mapper, LateEinsumInsideAChainKeepsOnlyJoinableKeys) {
   EXPECT_EQ(r.energy, reference.energy);
 }
 
+// An Einsum with more interface tensors than a byte has bits: the
+// enumeration's on-chip masks put each of them on chip, the ninth as well
+// as the first (a flag kept as a byte once dropped all past the eighth).
+TEST(Mapper, EveryInterfaceTensorMayGoOnChip) {
+  // t_k = t_0 + ... + t_{k-1} (t_0 = x): every Einsum reads all the
+  // tensors before it, so each stays fusable up to the last one, which
+  // reads nine.
+  WorkloadBuilder b;
+  const int64_t m = 4;
+  std::vector<TensorAccess> parts = {{b.tensor("x", {m}), {0}}};
+  for (int k = 0; k < 9; ++k) {
+    int t = b.tensor("t" + std::to_string(k), {m});
+    b.einsum("add" + std::to_string(k), {{"m", m}}, parts, {t, {0}});
+    if (k == 0)
+      parts.clear();
+    parts.push_back({t, {0}});
+  }
+  int z = b.tensor("sum.out", {m});
+  int sum = b.einsum("sum", {{"m", m}}, parts, {z, {0}});
+  Workload w = b.finish({z});
+  Arch arch = chainArch(1 << 20);
+  std::vector<bool> fusable = detail::fusableTensors(w);
+  ASSERT_EQ(detail::interfaceTensors(w, fusable, sum).size(), 9u);
+  detail::Deadline none(0);
+  detail::EinsumPmappings pm = detail::generatePmappings(
+      w, sum, arch, fusable, SearchOptions{}, /*prune=*/true,
+      detail::bindingLevels(w, arch, fusable), none);
+  ASSERT_TRUE(pm.error.empty()) << pm.error;
+  // A key's first entry is the level of the tensor's outermost node
+  // (0: DRAM).
+  std::vector<bool> onChip(9, false);
+  for (const auto &[keys, group] : *pm.groups)
+    for (size_t s = 0; s < keys.size(); ++s)
+      if (keys[s][0] != 0)
+        onChip[s] = true;
+  for (size_t s = 0; s < onChip.size(); ++s)
+    EXPECT_TRUE(onChip[s]) << "interface tensor " << s << " never on chip";
+}
+
 // The join indexes only groups whose keys the other Einsums sharing their
 // tensors have (in groups that can join in turn); the rest never join.
 TEST(Mapper, JoinSkipsGroupsNoNeighbourMatches) {
